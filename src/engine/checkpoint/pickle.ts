@@ -1,0 +1,502 @@
+// Restricted reader of Python pickles (protocols 0-5) for model files: builds plain values and runs nothing.
+// Pure, runs anywhere.
+// [Note: restricted unpickling] A pickle is a small program: GLOBAL names any Python callable and REDUCE calls it,
+// which is how a malicious .pth runs os.system inside torch.load. This reader never runs Python. Its caller lists the
+// few names a model file needs, each mapped to a TypeScript function that builds a value from data (a tensor
+// reference, a NumPy array); any other name stops the read with UnsafeCheckpointError at once. REDUCE, NEWOBJ, INST
+// and OBJ can only call those functions, and BUILD can only hand state to objects they made. Every read is bounds-
+// checked (a short file is reported as truncated), and the stack, memo and integer sizes are capped so a hostile
+// file cannot exhaust memory or time.
+import { FileFormatError } from '../errors';
+import { UnsafeCheckpointError } from './errors';
+
+export type PickleValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PickleValue[]
+  | PickleTuple
+  | PickleDict
+  | PickleGlobal
+  | PickleObject;
+
+/** A Python tuple (lists are plain arrays). */
+export class PickleTuple {
+  constructor(readonly items: readonly PickleValue[]) {}
+}
+
+/** A Python dict or collections.OrderedDict, in insertion order. */
+export class PickleDict extends Map<PickleValue, PickleValue> {}
+
+/** Builds a value from the arguments of REDUCE/NEWOBJ; throws FileFormatError when they are not what it expects. */
+export type PickleConstructor = (args: readonly PickleValue[]) => PickleValue;
+
+/** A name the caller admits: `construct` for callables, null for names that are only passed around as data. */
+export interface AdmittedGlobal {
+  module: string;
+  name: string;
+  construct: PickleConstructor | null;
+}
+
+/** A reference to an admitted name, as GLOBAL/STACK_GLOBAL pushes it. */
+export class PickleGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+    readonly construct: PickleConstructor | null,
+  ) {}
+
+  get qualifiedName(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/** A value an admitted constructor built; those that take BUILD state (NumPy arrays, dtypes) define setState. */
+export abstract class PickleObject {
+  abstract readonly kind: string;
+  setState?(state: PickleValue): void;
+}
+
+export interface UnpickleOptions {
+  /** What the file is, for messages: 'model file', 'size model'. */
+  fileKind: string;
+  admitted: readonly AdmittedGlobal[];
+  /** Resolves PERSID/BINPERSID references (PyTorch's storages); absent: such references are refused. */
+  persistentLoad?: (pid: PickleValue) => PickleValue;
+}
+
+/** The file's bytes break the pickle format in a way truncation does not explain. */
+export function damagedFileError(fileKind: string, detail: string, details: Record<string, unknown> = {}): FileFormatError {
+  return new FileFormatError(
+    'pickle',
+    `This ${fileKind} is damaged or is not a model file (${detail}). Copy or download it again.`,
+    { fileKind, ...details },
+  );
+}
+
+export function truncatedFileError(fileKind: string, details: Record<string, unknown> = {}): FileFormatError {
+  return new FileFormatError(
+    'pickle',
+    `This ${fileKind} is truncated or incomplete: its data stops before the end of a record. Copy or download it again.`,
+    { fileKind, reason: 'truncated', ...details },
+  );
+}
+
+/** Short English for a value, for messages. */
+export function describeValue(value: PickleValue): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+  if (typeof value === 'string') return 'a text string';
+  if (value instanceof Uint8Array) return 'raw bytes';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof PickleTuple) return 'a tuple';
+  if (value instanceof PickleDict) return 'a dictionary';
+  if (value instanceof PickleGlobal) return `'${value.qualifiedName}'`;
+  return value.kind;
+}
+
+const MAX_STACK = 1 << 20;
+const MAX_MEMO = 1 << 20;
+const MAX_MARKS = 1 << 16;
+/** Longest integer accepted (LONG1/LONG4, text ints); model files hold none longer than PyTorch's 10-byte magic. */
+const MAX_INT_BYTES = 64;
+const HIGHEST_PROTOCOL = 5;
+
+/** Reads one pickle starting at `start`; `end` is the offset just after its STOP. */
+export function unpickle(bytes: Uint8Array, options: UnpickleOptions, start = 0): { value: PickleValue; end: number } {
+  return new PickleMachine(bytes, options, start).run();
+}
+
+class PickleMachine {
+  private pos: number;
+  private readonly view: DataView;
+  private readonly stack: PickleValue[] = [];
+  private readonly marks: number[] = [];
+  private readonly memo = new Map<number, PickleValue>();
+  private readonly admitted = new Map<string, AdmittedGlobal>();
+  private readonly utf8 = new TextDecoder('utf-8');
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly options: UnpickleOptions,
+    start: number,
+  ) {
+    this.pos = start;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const g of options.admitted) this.admitted.set(`${g.module}\n${g.name}`, g);
+  }
+
+  run(): { value: PickleValue; end: number } {
+    for (;;) {
+      const at = this.pos;
+      const op = this.u8();
+      if (op === 0x2e /* . STOP */) return { value: this.pop(), end: this.pos };
+      this.step(op, at);
+    }
+  }
+
+  private step(op: number, at: number): void {
+    switch (op) {
+      case 0x80 /* PROTO */: {
+        const protocol = this.u8();
+        if (protocol > HIGHEST_PROTOCOL) throw this.damaged(`pickle protocol ${protocol} is newer than any Python writes`);
+        return;
+      }
+      case 0x95 /* FRAME */:
+        this.need(this.u64());
+        return;
+      case 0x28 /* ( MARK */:
+        if (this.marks.length >= MAX_MARKS) throw this.damaged('too deeply nested');
+        this.marks.push(this.stack.length);
+        return;
+      case 0x30 /* 0 POP */:
+        if (this.stack.length > this.markBase()) this.stack.pop();
+        else this.popMark();
+        return;
+      case 0x31 /* 1 POP_MARK */:
+        this.popMark();
+        return;
+      case 0x32 /* 2 DUP */:
+        return this.push(this.top());
+      case 0x4e /* N NONE */:
+        return this.push(null);
+      case 0x88 /* NEWTRUE */:
+        return this.push(true);
+      case 0x89 /* NEWFALSE */:
+        return this.push(false);
+      case 0x49 /* I INT */: {
+        const text = this.line();
+        if (text === '00' || text === '01') return this.push(text === '01');
+        return this.push(this.parseInt(text));
+      }
+      case 0x4c /* L LONG */:
+        return this.push(this.parseInt(this.line().replace(/L$/, '')));
+      case 0x4a /* J BININT */:
+        return this.push(this.i32());
+      case 0x4b /* K BININT1 */:
+        return this.push(this.u8());
+      case 0x4d /* M BININT2 */:
+        return this.push(this.u16());
+      case 0x8a /* LONG1 */:
+        return this.push(this.long(this.u8()));
+      case 0x8b /* LONG4 */:
+        return this.push(this.long(this.i32()));
+      case 0x46 /* F FLOAT */:
+        return this.push(this.parseFloat(this.line()));
+      case 0x47 /* G BINFLOAT */:
+        this.need(8);
+        this.pos += 8;
+        return this.push(this.view.getFloat64(this.pos - 8, false));
+      // Python 2 byte strings: read as latin-1 text, as np.load(encoding='latin1') and torch.load do.
+      case 0x54 /* T BINSTRING */:
+        return this.push(latin1(this.take(this.i32())));
+      case 0x55 /* U SHORT_BINSTRING */:
+        return this.push(latin1(this.take(this.u8())));
+      case 0x56 /* V UNICODE */:
+        return this.push(this.rawUnicodeEscape(this.line()));
+      case 0x58 /* X BINUNICODE */:
+        return this.push(this.utf8.decode(this.take(this.u32())));
+      case 0x8c /* SHORT_BINUNICODE */:
+        return this.push(this.utf8.decode(this.take(this.u8())));
+      case 0x8d /* BINUNICODE8 */:
+        return this.push(this.utf8.decode(this.take(this.u64())));
+      case 0x42 /* B BINBYTES */:
+        return this.push(this.take(this.u32()));
+      case 0x43 /* C SHORT_BINBYTES */:
+        return this.push(this.take(this.u8()));
+      case 0x8e /* BINBYTES8 */:
+      case 0x96 /* BYTEARRAY8 */:
+        return this.push(this.take(this.u64()));
+      case 0x29 /* ) EMPTY_TUPLE */:
+        return this.push(new PickleTuple([]));
+      case 0x85 /* TUPLE1 */:
+      case 0x86 /* TUPLE2 */:
+      case 0x87 /* TUPLE3 */: {
+        const n = op - 0x84;
+        const items: PickleValue[] = [];
+        for (let i = 0; i < n; i++) items.unshift(this.pop());
+        return this.push(new PickleTuple(items));
+      }
+      case 0x74 /* t TUPLE */:
+        return this.push(new PickleTuple(this.popMark()));
+      case 0x5d /* ] EMPTY_LIST */:
+        return this.push([]);
+      case 0x6c /* l LIST */:
+        return this.push(this.popMark());
+      case 0x61 /* a APPEND */: {
+        const item = this.pop();
+        this.list(this.top()).push(item);
+        return;
+      }
+      case 0x65 /* e APPENDS */: {
+        const items = this.popMark();
+        const list = this.list(this.top());
+        for (const item of items) list.push(item);
+        return;
+      }
+      case 0x7d /* } EMPTY_DICT */:
+        return this.push(new PickleDict());
+      case 0x64 /* d DICT */: {
+        const dict = new PickleDict();
+        this.setItems(dict, this.popMark());
+        return this.push(dict);
+      }
+      case 0x73 /* s SETITEM */: {
+        const value = this.pop();
+        const key = this.pop();
+        this.dict(this.top()).set(key, value);
+        return;
+      }
+      case 0x75 /* u SETITEMS */: {
+        const items = this.popMark();
+        this.setItems(this.dict(this.top()), items);
+        return;
+      }
+      case 0x67 /* g GET */:
+        return this.push(this.memoGet(this.memoIndex(this.line())));
+      case 0x68 /* h BINGET */:
+        return this.push(this.memoGet(this.u8()));
+      case 0x6a /* j LONG_BINGET */:
+        return this.push(this.memoGet(this.u32()));
+      case 0x70 /* p PUT */:
+        return this.memoPut(this.memoIndex(this.line()));
+      case 0x71 /* q BINPUT */:
+        return this.memoPut(this.u8());
+      case 0x72 /* r LONG_BINPUT */:
+        return this.memoPut(this.u32());
+      case 0x94 /* MEMOIZE */:
+        return this.memoPut(this.memo.size);
+      case 0x63 /* c GLOBAL */: {
+        const module = this.line();
+        return this.push(this.resolve(module, this.line(), at));
+      }
+      case 0x93 /* STACK_GLOBAL */: {
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== 'string' || typeof name !== 'string') throw this.damaged('a class name that is not text');
+        return this.push(this.resolve(module, name, at));
+      }
+      case 0x69 /* i INST */: {
+        const module = this.line();
+        const target = this.resolve(module, this.line(), at);
+        return this.push(this.call(target, this.popMark()));
+      }
+      case 0x6f /* o OBJ */: {
+        const [target = null, ...args] = this.popMark();
+        return this.push(this.call(target, args));
+      }
+      case 0x52 /* R REDUCE */: {
+        const args = this.pop();
+        return this.push(this.call(this.pop(), this.tupleItems(args)));
+      }
+      case 0x81 /* NEWOBJ */: {
+        const args = this.pop();
+        return this.push(this.call(this.pop(), this.tupleItems(args)));
+      }
+      case 0x92 /* NEWOBJ_EX */: {
+        const kwargs = this.pop();
+        const args = this.pop();
+        if (!(kwargs instanceof PickleDict) || kwargs.size > 0) throw this.damaged('keyword arguments to a constructor');
+        return this.push(this.call(this.pop(), this.tupleItems(args)));
+      }
+      case 0x62 /* b BUILD */: {
+        const state = this.pop();
+        const target = this.top();
+        if (target instanceof PickleObject && target.setState) target.setState(state);
+        // Attributes set on a dict are dropped: PyTorch stores only `_metadata` (module version numbers) this way.
+        else if (!(target instanceof PickleDict)) throw this.damaged(`state given to ${describeValue(target)}`);
+        return;
+      }
+      case 0x50 /* P PERSID */:
+        return this.push(this.persistent(this.line()));
+      case 0x51 /* Q BINPERSID */:
+        return this.push(this.persistent(this.pop()));
+      default:
+        // Sets, extension codes and out-of-band buffers never occur in state dicts or NumPy arrays.
+        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, which model files do not use`);
+    }
+  }
+
+  private resolve(module: string, name: string, at: number): PickleGlobal {
+    const admitted = this.admitted.get(`${module}\n${name}`);
+    if (admitted === undefined) throw new UnsafeCheckpointError(`${module}.${name}`, this.options.fileKind, at);
+    return new PickleGlobal(admitted.module, admitted.name, admitted.construct);
+  }
+
+  private call(target: PickleValue, args: readonly PickleValue[]): PickleValue {
+    if (!(target instanceof PickleGlobal)) throw this.damaged(`a call of ${describeValue(target)}`);
+    if (target.construct === null) throw this.damaged(`a call of '${target.qualifiedName}', which is not callable`);
+    return target.construct(args);
+  }
+
+  private persistent(pid: PickleValue): PickleValue {
+    if (this.options.persistentLoad === undefined) throw this.damaged('a reference to external data');
+    return this.options.persistentLoad(pid);
+  }
+
+  private push(value: PickleValue): void {
+    if (this.stack.length >= MAX_STACK) throw this.damaged('more values than any model file holds');
+    this.stack.push(value);
+  }
+
+  private markBase(): number {
+    return this.marks.length > 0 ? this.marks[this.marks.length - 1]! : 0;
+  }
+
+  private pop(): PickleValue {
+    if (this.stack.length <= this.markBase()) throw this.damaged('an instruction with nothing to work on');
+    return this.stack.pop()!;
+  }
+
+  private top(): PickleValue {
+    if (this.stack.length <= this.markBase()) throw this.damaged('an instruction with nothing to work on');
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  private popMark(): PickleValue[] {
+    const mark = this.marks.pop();
+    if (mark === undefined) throw this.damaged('a group that was never opened');
+    return this.stack.splice(mark);
+  }
+
+  private list(value: PickleValue): PickleValue[] {
+    if (!Array.isArray(value)) throw this.damaged(`items appended to ${describeValue(value)}`);
+    return value;
+  }
+
+  private dict(value: PickleValue): PickleDict {
+    if (!(value instanceof PickleDict)) throw this.damaged(`entries added to ${describeValue(value)}`);
+    return value;
+  }
+
+  private tupleItems(value: PickleValue): readonly PickleValue[] {
+    if (!(value instanceof PickleTuple)) throw this.damaged(`call arguments given as ${describeValue(value)}`);
+    return value.items;
+  }
+
+  private setItems(dict: PickleDict, items: PickleValue[]): void {
+    if (items.length % 2 !== 0) throw this.damaged('a dictionary entry without a value');
+    for (let i = 0; i < items.length; i += 2) dict.set(items[i]!, items[i + 1]!);
+  }
+
+  private memoGet(index: number): PickleValue {
+    const value = this.memo.get(index);
+    if (value === undefined) throw this.damaged(`a reference to value ${index}, which was never stored`);
+    return value;
+  }
+
+  private memoPut(index: number): void {
+    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged('more stored values than any model file holds');
+    this.memo.set(index, this.top());
+  }
+
+  private memoIndex(text: string): number {
+    const index = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(index)) throw this.damaged(`a memo index '${text}'`);
+    return index;
+  }
+
+  private parseInt(text: string): number | bigint {
+    if (!/^[+-]?\d+$/.test(text) || text.length > MAX_INT_BYTES * 3) throw this.damaged(`an integer '${text.slice(0, 40)}'`);
+    return normalizeInt(BigInt(text));
+  }
+
+  private parseFloat(text: string): number {
+    const lower = text.toLowerCase();
+    if (lower === 'nan' || lower === '-nan') return NaN;
+    if (lower === 'inf' || lower === '+inf') return Infinity;
+    if (lower === '-inf') return -Infinity;
+    const value = Number(text);
+    if (text.trim() === '' || Number.isNaN(value)) throw this.damaged(`a number '${text.slice(0, 40)}'`);
+    return value;
+  }
+
+  /** Little-endian two's-complement integer of n bytes (LONG1/LONG4). */
+  private long(n: number): number | bigint {
+    if (n < 0 || n > MAX_INT_BYTES) throw this.damaged(`an integer of ${n} bytes`);
+    const b = this.take(n);
+    let value = 0n;
+    for (let i = n - 1; i >= 0; i--) value = (value << 8n) | BigInt(b[i]!);
+    if (n > 0 && b[n - 1]! & 0x80) value -= 1n << BigInt(8 * n);
+    return normalizeInt(value);
+  }
+
+  /** Protocol-0 text: latin-1 with \uXXXX and \UXXXXXXXX escapes (pickle escapes every backslash this way). */
+  private rawUnicodeEscape(text: string): string {
+    return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_match, short?: string, long?: string) => {
+      const code = parseInt(short ?? long ?? '', 16);
+      if (code > 0x10ffff) throw this.damaged('a text character out of range');
+      return String.fromCodePoint(code);
+    });
+  }
+
+  private need(n: number): void {
+    if (n > this.bytes.length - this.pos) throw truncatedFileError(this.options.fileKind, { offset: this.pos });
+  }
+
+  private take(n: number): Uint8Array {
+    if (n < 0) throw this.damaged('a negative length');
+    this.need(n);
+    this.pos += n;
+    return this.bytes.subarray(this.pos - n, this.pos);
+  }
+
+  private line(): string {
+    const end = this.bytes.indexOf(0x0a, this.pos);
+    if (end < 0) throw truncatedFileError(this.options.fileKind, { offset: this.pos });
+    const text = latin1(this.bytes.subarray(this.pos, end));
+    this.pos = end + 1;
+    return text;
+  }
+
+  private u8(): number {
+    this.need(1);
+    return this.bytes[this.pos++]!;
+  }
+
+  private u16(): number {
+    this.need(2);
+    this.pos += 2;
+    return this.view.getUint16(this.pos - 2, true);
+  }
+
+  private u32(): number {
+    this.need(4);
+    this.pos += 4;
+    return this.view.getUint32(this.pos - 4, true);
+  }
+
+  private i32(): number {
+    this.need(4);
+    this.pos += 4;
+    return this.view.getInt32(this.pos - 4, true);
+  }
+
+  /** An 8-byte length; anything beyond the file's size is reported by the read that uses it. */
+  private u64(): number {
+    this.need(8);
+    this.pos += 8;
+    const low = this.view.getUint32(this.pos - 8, true);
+    const high = this.view.getUint32(this.pos - 4, true);
+    return high >= 0x200000 ? Number.MAX_SAFE_INTEGER : high * 0x100000000 + low;
+  }
+
+  private damaged(detail: string): FileFormatError {
+    return damagedFileError(this.options.fileKind, detail, { offset: this.pos });
+  }
+}
+
+function normalizeInt(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/** Bytes as latin-1 text (code point = byte), the way Python 3 reads Python 2 byte strings. */
+export function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
+}
