@@ -1,0 +1,72 @@
+// Electron main process: opens CellDesk's window with secure defaults and answers the renderer's contract calls.
+// [Note: window security] The renderer is a web page that will display files from anywhere, so it gets no Node:
+// every renderer is sandboxed with context isolation, its only door to the main process is the preload's
+// `window.celldesk` (contract calls, validated in main, from CellDesk's own page only), it cannot navigate away,
+// open windows or obtain permissions, and its HTML carries a strict Content-Security-Policy
+// (src/renderer/index.html). Heavy work never runs here: a busy main process freezes the window too.
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createHandlers, registerIpc } from './ipc';
+
+/** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
+function rendererUrl(): URL {
+  const devServer = process.env['ELECTRON_RENDERER_URL'];
+  if (!app.isPackaged && devServer !== undefined && devServer !== '') return new URL(devServer);
+  return pathToFileURL(join(import.meta.dirname, '../renderer/index.html'));
+}
+
+/** Whether a page (or frame) address is CellDesk's own renderer. */
+function isRendererPage(address: string | undefined, renderer: URL): boolean {
+  if (address === undefined || !URL.canParse(address)) return false;
+  const page = new URL(address);
+  return renderer.protocol === 'file:'
+    ? page.protocol === 'file:' && page.pathname === renderer.pathname
+    : page.origin === renderer.origin;
+}
+
+function createWindow(renderer: URL): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: 'CellDesk',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event) => {
+    if (!isRendererPage(event.url, renderer)) event.preventDefault();
+  });
+  void window.loadURL(renderer.href);
+  return window;
+}
+
+function start(): void {
+  const renderer = rendererUrl();
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
+  registerIpc(ipcMain, createHandlers({ version: app.getVersion() }), (event) =>
+    isRendererPage(event.senderFrame?.url, renderer),
+  );
+  createWindow(renderer);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(renderer);
+  });
+}
+
+app.enableSandbox();
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    console.error('CellDesk could not start:', error);
+    app.exit(1);
+  });

@@ -1,0 +1,142 @@
+// The one renderer<->main contract: each call's name, argument schema and result type, and the pure helpers that
+// validate and answer calls. Imported by main (router), preload (bridge) and renderer (engine client); no side effects.
+//
+// [Note: one contract] Every call is declared once, below in `contract`. Main's router (src/main/ipc.ts), the
+// preload bridge (src/preload/bridge.ts) and the renderer's engine client (src/renderer/src/engineClient.ts) derive
+// their names and types from it, so adding a call is one line here plus one handler line in the router, and the
+// compiler refuses a call without a handler. Arguments are checked with zod where they are received (main, later the
+// browser-mode server), because the sender is a web page. Results are produced by our own main-process code, so they
+// are declared as types, not validated. Calls never reject with a bare Error: they resolve to a `CallOutcome`, which
+// keeps the typed error's `code` and `details` across the process boundary (Electron would reduce it to a message).
+import { z } from 'zod';
+import { CellDeskError } from '../engine/errors';
+
+/** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
+export interface AppInfo {
+  /** CellDesk's version. */
+  version: string;
+  /** Version of the installed onnxruntime-node, the runtime that runs the networks. */
+  onnxruntime: string;
+  /** Versions of the process that answered; `electron` and `chrome` are null outside the desktop app. */
+  node: string;
+  electron: string | null;
+  chrome: string | null;
+  /** Operating system and CPU architecture as Node names them (`linux`, `darwin`, `win32`; `x64`, `arm64`). */
+  platform: string;
+  arch: string;
+}
+
+interface CallSpec<Input extends z.ZodType, Result> {
+  readonly input: Input;
+  /** Never set: carries the result type only. */
+  readonly result?: Result;
+}
+
+/** Declares a call: `call<Result>()(argumentSchema)`. */
+function call<Result>() {
+  return <Input extends z.ZodType>(input: Input): CallSpec<Input, Result> => ({ input });
+}
+
+export const contract = {
+  'app:info': call<AppInfo>()(z.undefined()),
+} satisfies Record<string, CallSpec<z.ZodType, unknown>>;
+
+export type Contract = typeof contract;
+export type CallName = keyof Contract;
+/** The argument as a caller writes it. */
+export type CallInput<K extends CallName> = z.input<Contract[K]['input']>;
+/** The argument as a handler receives it, after validation. */
+export type ValidatedInput<K extends CallName> = z.output<Contract[K]['input']>;
+export type CallResult<K extends CallName> = Contract[K] extends CallSpec<z.ZodType, infer Result> ? Result : never;
+/** A call's arguments after its name: none for calls that take nothing. */
+export type CallArgs<K extends CallName> = undefined extends CallInput<K> ? [input?: CallInput<K>] : [input: CallInput<K>];
+
+export const callNames = Object.keys(contract) as CallName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
+
+/** What a failed call carries back to the caller: a typed error, reduced to data that crosses processes. */
+export interface CallFailure {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type CallOutcome<Result> = { ok: true; value: Result } | { ok: false; error: CallFailure };
+
+/** The API the preload exposes as `window.celldesk` (and the browser mode will serve over HTTP). */
+export interface CellDeskBridge {
+  call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallOutcome<CallResult<K>>>;
+}
+
+/** One function per call, given its validated argument: what main's router supplies. */
+export type Handlers = {
+  [K in CallName]: (input: ValidatedInput<K>) => CallResult<K> | Promise<CallResult<K>>;
+};
+
+/** A caller asked for a call the contract does not declare. */
+export class UnknownCallError extends CellDeskError {
+  constructor(name: unknown) {
+    super('UNKNOWN_CALL', `CellDesk has no operation named ${JSON.stringify(String(name))}.`, { call: String(name) });
+  }
+}
+
+/** A call's argument does not match its schema in the contract. */
+export class InvalidRequestError extends CellDeskError {
+  constructor(name: CallName, error: z.ZodError) {
+    super('INVALID_REQUEST', `CellDesk refused the request "${name}": ${z.prettifyError(error)}`, {
+      call: name,
+      issues: error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+    });
+  }
+}
+
+/** A failure reported by the other side of the contract, rebuilt as a typed error on the calling side. */
+export class CallFailedError extends CellDeskError {
+  constructor(failure: CallFailure) {
+    super(failure.code, failure.message, failure.details);
+  }
+}
+
+/** Checks a received call against the contract; throws UnknownCallError or InvalidRequestError. */
+export function validateCall(name: unknown, input: unknown): { name: CallName; input: unknown } {
+  if (!isCallName(name)) throw new UnknownCallError(name);
+  const parsed = contract[name].input.safeParse(input);
+  if (!parsed.success) throw new InvalidRequestError(name, parsed.error);
+  return { name, input: parsed.data };
+}
+
+/** The data a caller gets for an error; errors CellDesk did not raise on purpose are not explained further. */
+export function toCallFailure(error: unknown): CallFailure {
+  if (error instanceof CellDeskError) return { code: error.code, message: error.message, details: { ...error.details } };
+  const reason = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: `CellDesk hit an unexpected problem: ${reason}`, details: {} };
+}
+
+/**
+ * Answers one received call: validates it, runs its handler, and wraps the result or the error.
+ * `onUnexpectedError` sees errors that are not CellDeskErrors (bugs), with their stack, for logging.
+ */
+export async function dispatchCall(
+  handlers: Handlers,
+  name: unknown,
+  input: unknown,
+  onUnexpectedError: (error: unknown) => void = () => {},
+): Promise<CallOutcome<unknown>> {
+  try {
+    const call = validateCall(name, input);
+    const handler = handlers[call.name] as (input: unknown) => unknown;
+    return { ok: true, value: await handler(call.input) };
+  } catch (error) {
+    if (!(error instanceof CellDeskError)) onUnexpectedError(error);
+    return { ok: false, error: toCallFailure(error) };
+  }
+}
+
+/** The result of a successful outcome; a failure is thrown as CallFailedError with the remote code and details. */
+export function unwrapOutcome<Result>(outcome: CallOutcome<Result>): Result {
+  if (outcome.ok) return outcome.value;
+  throw new CallFailedError(outcome.error);
+}

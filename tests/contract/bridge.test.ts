@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CellDeskError } from '../../src/engine/errors';
+import { createHandlers } from '../../src/main/ipc';
+import { createBridge } from '../../src/preload/bridge';
+import { CallFailedError, dispatchCall, unwrapOutcome, type CallName } from '../../src/shared/contract';
+
+test('the preload bridge carries a contract call to the router and its answer back', async () => {
+  const handlers = createHandlers({ version: '1.2.3' });
+  const sent: [string, unknown][] = [];
+  const bridge = createBridge((channel, input) => {
+    sent.push([channel, input]);
+    return dispatchCall(handlers, channel, input);
+  });
+  const info = unwrapOutcome(await bridge.call('app:info'));
+  assert.equal(info.version, '1.2.3');
+  assert.equal(info.platform, process.platform);
+  assert.deepEqual(sent, [['app:info', undefined]]);
+});
+
+test('the preload bridge sends nothing for a name outside the contract', async () => {
+  const sent: string[] = [];
+  const bridge = createBridge(async (channel) => {
+    sent.push(channel);
+    return { ok: true, value: null };
+  });
+  const outcome = await bridge.call('ipc:raw' as CallName);
+  assert.deepEqual(sent, []);
+  assert.deepEqual(outcome, {
+    ok: false,
+    error: { code: 'UNKNOWN_CALL', message: 'CellDesk has no operation named "ipc:raw".', details: { call: 'ipc:raw' } },
+  });
+});
+
+test("a failed outcome is thrown on the caller's side as a CellDeskError with the remote code and details", () => {
+  const failure = { code: 'INVALID_SETTING', message: 'Diameter must be positive.', details: { diameter: -3 } };
+  assert.throws(
+    () => unwrapOutcome({ ok: false, error: failure }),
+    (error: unknown) =>
+      error instanceof CallFailedError &&
+      error instanceof CellDeskError &&
+      error.code === failure.code &&
+      error.message === failure.message &&
+      (error.details as { diameter?: number }).diameter === -3,
+  );
+  assert.equal(unwrapOutcome({ ok: true, value: 7 }), 7);
+});
