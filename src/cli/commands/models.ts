@@ -1,0 +1,41 @@
+// `celldesk models ...`: the model subcommands (convert here; the registry ones alongside).
+import { InvalidSettingError } from '../../engine/errors';
+import { convertCheckpoint } from '../../engine/onnx/convertCheckpoint';
+import { writeFileAtomically } from '../../engine/io/atomicWrite';
+import { readModelBytes } from '../../engine/io/networkFiles';
+import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+
+const CONVERT_USAGE = 'celldesk models convert <checkpoint> <out.onnx> [--json]';
+
+async function convert(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandLine({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true }, CONVERT_USAGE);
+  const [checkpointPath, outPath] = positionals;
+  if (checkpointPath === undefined || outPath === undefined || positionals.length > 2) {
+    throw new InvalidSettingError(`models convert needs a checkpoint and an output file.\nUsage: ${CONVERT_USAGE}`);
+  }
+  const { architecture, sha256, onnx } = convertCheckpoint(await readModelBytes(checkpointPath));
+  await writeFileAtomically(outPath, onnx);
+  if (values.json === true) {
+    print(io.stdout, JSON.stringify({ checkpoint: checkpointPath, sha256, output: outPath, bytes: onnx.length, architecture }));
+    return 0;
+  }
+  print(io.stdout, `Checkpoint   ${checkpointPath}`);
+  print(io.stdout, `sha256       ${sha256}`);
+  print(io.stdout, `Architecture Cellpose CPnet, nbase [${architecture.nbase.join(', ')}], ${architecture.nout} outputs, ${architecture.kernelSize}x${architecture.kernelSize} kernels`);
+  print(io.stdout, `diam_mean    ${architecture.diamMean}`);
+  print(io.stdout, `diam_labels  ${architecture.diamLabels}${architecture.hasDiamLabels ? '' : ' (not in the checkpoint: diam_mean used)'}`);
+  print(io.stdout, `Wrote        ${outPath} (${(onnx.length / 1e6).toFixed(1)} MB)`);
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, CommandHandler> = { convert };
+
+export const modelsCommand: CommandHandler = async (argv, io) => {
+  const [name, ...rest] = argv;
+  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
+  if (sub === undefined) {
+    print(io.stderr, `Usage: celldesk models <${Object.keys(SUBCOMMANDS).join('|')}> ...`);
+    return 1;
+  }
+  return sub(rest, io);
+};

@@ -1,0 +1,69 @@
+// Turns a model file on disk (PyTorch checkpoint or .onnx) into a runnable ONNX file, converting a checkpoint once
+// and caching the result by the checkpoint's sha256. Node I/O around the pure converter.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { CellDeskError } from '../errors';
+import type { CpnetArchitecture } from '../checkpoint/types';
+import { convertCheckpoint, readOnnxArchitecture, sha256Hex } from '../onnx/convertCheckpoint';
+import { writeFileAtomically } from './atomicWrite';
+
+export class ModelFileError extends CellDeskError {
+  constructor(path: string, message: string, cause?: unknown) {
+    super('MODEL_FILE', message, { path }, cause === undefined ? undefined : { cause });
+  }
+}
+
+export interface PreparedNetwork {
+  /** The .onnx file to open a session on. */
+  onnxPath: string;
+  architecture: CpnetArchitecture;
+  /** sha256 of the file the user gave (checkpoint or ONNX). */
+  sha256: string;
+  /** True when this call converted the checkpoint (false: cache hit or an ONNX file). */
+  converted: boolean;
+}
+
+interface CacheRecord {
+  architecture: CpnetArchitecture;
+  sha256: string;
+}
+
+export async function readModelBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a model file' : 'cannot be read';
+    throw new ModelFileError(path, `The model file ${path} ${why}.`, error);
+  }
+}
+
+/** ONNX files are protobuf with no signature; PyTorch checkpoints are zip ('PK') or pickle (0x80) files. */
+function looksLikeCheckpoint(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80;
+}
+
+/** The ONNX model for `modelPath`, converting a checkpoint into `cacheDir` on first use. */
+export async function prepareNetwork(modelPath: string, cacheDir: string): Promise<PreparedNetwork> {
+  const bytes = await readModelBytes(modelPath);
+  const sha256 = sha256Hex(bytes);
+  if (!looksLikeCheckpoint(bytes)) {
+    if (!modelPath.toLowerCase().endsWith('.onnx')) {
+      throw new ModelFileError(modelPath, `${basename(modelPath)} is neither a Cellpose/PyTorch checkpoint nor an .onnx model.`);
+    }
+    return { onnxPath: modelPath, architecture: readOnnxArchitecture(bytes).architecture, sha256, converted: false };
+  }
+  const onnxPath = join(cacheDir, `${sha256}.onnx`);
+  const recordPath = join(cacheDir, `${sha256}.json`);
+  if (existsSync(onnxPath) && existsSync(recordPath)) {
+    const record = JSON.parse(await readFile(recordPath, 'utf8')) as CacheRecord;
+    return { onnxPath, architecture: record.architecture, sha256, converted: false };
+  }
+  const converted = convertCheckpoint(bytes);
+  await mkdir(cacheDir, { recursive: true });
+  await writeFileAtomically(onnxPath, converted.onnx);
+  const record: CacheRecord = { architecture: converted.architecture, sha256 };
+  await writeFileAtomically(recordPath, JSON.stringify(record, null, 2));
+  return { onnxPath, architecture: converted.architecture, sha256, converted: true };
+}
