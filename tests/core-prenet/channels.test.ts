@@ -13,11 +13,11 @@ test('channels [0, 0] segment the float32 mean of all channels, with an empty se
     width: 2,
     height: 1,
     channels: 3,
-    data: new Float32Array([948.6494750976562, 203.4552459716797, 311.8314514160156, 262.3133239746094, 423.32647705078125, 750.3646850585938]),
+    data: new Float32Array([948.64947509765625, 203.4552459716796875, 311.831451416015625, 262.313323974609375, 423.32647705078125, 750.36468505859375]),
   };
   const out = selectChannels(pixels, [0, 0]);
   assert.equal(out.channels, 2);
-  assert.deepEqual(Array.from(out.data), [561.2691040039062, 405.3777770996094, 0, 0]);
+  assert.deepEqual(Array.from(out.data), [561.26910400390625, 405.377777099609375, 0, 0]);
 });
 
 test('channels [2, 3] take green to segment and blue as the nuclear channel', () => {
