@@ -55,3 +55,17 @@ test('both checkpoint formats convert to the same ONNX model', () => {
   // Only the recorded source hash differs; the graph and weights are the same size.
   assert.equal(zip.onnx.length, legacy.onnx.length);
 });
+
+test('the style-only model gives the same style as the full network', async () => {
+  const converted = convertCheckpoint(readShared('models', 'celldesk-demo', 'celldesk-demo.zip.pth'));
+  assert.ok(converted.styleOnnx.length < converted.onnx.length / 2);
+  const styleSession = await onnxRuntimeBackend.createSession({ model: converted.styleOnnx, provider: 'cpu' });
+  try {
+    const input = loadSharedNpy('reference', 'net.batch3_224.input.npy');
+    const [n, , height, width] = input.shape as [number, number, number, number];
+    const style = errors(await styleSession.runStyle(input.data, n, height, width), loadSharedNpy('reference', 'net.batch3_224.style.npy').data);
+    assert.ok(style.max <= 1e-4 && style.mean <= 1e-6, `style: max ${style.max}, mean ${style.mean}`);
+  } finally {
+    await styleSession.release();
+  }
+});

@@ -12,6 +12,10 @@ import type {
   SessionRequest,
 } from './types';
 
+// Provider probing fails on purpose on most machines; the reasons are collected and shown by CellDesk instead of
+// the runtime's own red log lines.
+ort.env.logLevel = 'fatal';
+
 /** No requested execution provider could start a session. */
 export class ExecutionProviderError extends CellDeskError {
   constructor(failures: ProviderFailure[]) {
@@ -58,6 +62,14 @@ function failureReason(provider: ExecutionProvider, error: unknown): string {
   return unbundled ? `${text} (its provider libraries are installed separately: see README, "GPU acceleration")` : text;
 }
 
+function outputData(result: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+  const tensor = result[name];
+  if (tensor === undefined || !(tensor.data instanceof Float32Array)) {
+    throw new Error(`The model has no float32 output named '${name}'; it does not follow the CPnet contract.`);
+  }
+  return tensor.data;
+}
+
 class OrtNetworkSession implements NetworkSession {
   constructor(
     private readonly session: ort.InferenceSession,
@@ -66,12 +78,13 @@ class OrtNetworkSession implements NetworkSession {
   ) {}
 
   async run(batch: Float32Array, n: number, height: number, width: number): Promise<NetworkOutput> {
+    const result = await this.session.run({ [NETWORK_INPUT]: new ort.Tensor('float32', batch, [n, 2, height, width]) });
+    return { flows: outputData(result, NETWORK_FLOWS), style: outputData(result, NETWORK_STYLE) };
+  }
+
+  async runStyle(batch: Float32Array, n: number, height: number, width: number): Promise<Float32Array> {
     const input = new ort.Tensor('float32', batch, [n, 2, height, width]);
-    const result = await this.session.run({ [NETWORK_INPUT]: input });
-    const flows = result[NETWORK_FLOWS];
-    const style = result[NETWORK_STYLE];
-    if (flows === undefined || style === undefined) throw new Error('The network did not produce flows and style');
-    return { flows: flows.data as Float32Array, style: style.data as Float32Array };
+    return outputData(await this.session.run({ [NETWORK_INPUT]: input }, [NETWORK_STYLE]), NETWORK_STYLE);
   }
 
   async release(): Promise<void> {
@@ -96,6 +109,7 @@ export const onnxRuntimeBackend: InferenceBackend = {
         const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
+          logSeverityLevel: 4,
           intraOpNumThreads: request.threads ?? 0,
         };
         const session =

@@ -18,6 +18,8 @@ export interface NetworkSession {
   readonly fallbackReasons: ProviderFailure[];
   /** Runs a batch [n, 2, height, width]; height and width are multiples of 8. */
   run(batch: Float32Array, n: number, height: number, width: number): Promise<NetworkOutput>;
+  /** Style only: works on full and style-only models (see [Note: style-only network]). */
+  runStyle(batch: Float32Array, n: number, height: number, width: number): Promise<Float32Array>;
   release(): Promise<void>;
 }
 

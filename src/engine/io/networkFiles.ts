@@ -17,6 +17,8 @@ export class ModelFileError extends CellDeskError {
 export interface PreparedNetwork {
   /** The .onnx file to open a session on. */
   onnxPath: string;
+  /** The model for style-only passes: the encoder-only model for converted checkpoints, else onnxPath. */
+  styleOnnxPath: string;
   architecture: CpnetArchitecture;
   /** sha256 of the file the user gave (checkpoint or ONNX). */
   sha256: string;
@@ -52,18 +54,22 @@ export async function prepareNetwork(modelPath: string, cacheDir: string): Promi
     if (!modelPath.toLowerCase().endsWith('.onnx')) {
       throw new ModelFileError(modelPath, `${basename(modelPath)} is neither a Cellpose/PyTorch checkpoint nor an .onnx model.`);
     }
-    return { onnxPath: modelPath, architecture: readOnnxArchitecture(bytes).architecture, sha256, converted: false };
+    const { architecture } = readOnnxArchitecture(bytes);
+    return { onnxPath: modelPath, styleOnnxPath: modelPath, architecture, sha256, converted: false };
   }
   const onnxPath = join(cacheDir, `${sha256}.onnx`);
+  const styleOnnxPath = join(cacheDir, `${sha256}.style.onnx`);
   const recordPath = join(cacheDir, `${sha256}.json`);
-  if (existsSync(onnxPath) && existsSync(recordPath)) {
+  // The record is written last, so its presence means both models are complete.
+  if ([onnxPath, styleOnnxPath, recordPath].every((p) => existsSync(p))) {
     const record = JSON.parse(await readFile(recordPath, 'utf8')) as CacheRecord;
-    return { onnxPath, architecture: record.architecture, sha256, converted: false };
+    return { onnxPath, styleOnnxPath, architecture: record.architecture, sha256, converted: false };
   }
   const converted = convertCheckpoint(bytes);
   await mkdir(cacheDir, { recursive: true });
   await writeFileAtomically(onnxPath, converted.onnx);
+  await writeFileAtomically(styleOnnxPath, converted.styleOnnx);
   const record: CacheRecord = { architecture: converted.architecture, sha256 };
   await writeFileAtomically(recordPath, JSON.stringify(record, null, 2));
-  return { onnxPath, architecture: converted.architecture, sha256, converted: true };
+  return { onnxPath, styleOnnxPath, architecture: converted.architecture, sha256, converted: true };
 }

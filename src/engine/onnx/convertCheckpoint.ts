@@ -12,6 +12,8 @@ export interface ConvertedModel {
   /** sha256 of the checkpoint file, hex. */
   sha256: string;
   onnx: Uint8Array;
+  /** The encoder-only model for diameter estimation (see [Note: style-only network]). */
+  styleOnnx: Uint8Array;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -22,8 +24,13 @@ export function convertCheckpoint(checkpoint: Uint8Array): ConvertedModel {
   const weights = loadStateDict(checkpoint);
   const architecture = describeCpnet(weights);
   const sha256 = sha256Hex(checkpoint);
-  const onnx = buildCpnetOnnx(weights, architecture, { sourceSha256: sha256, producerVersion: ENGINE_VERSION });
-  return { architecture, sha256, onnx };
+  const options = { sourceSha256: sha256, producerVersion: ENGINE_VERSION };
+  return {
+    architecture,
+    sha256,
+    onnx: buildCpnetOnnx(weights, architecture, options),
+    styleOnnx: buildCpnetOnnx(weights, architecture, { ...options, styleOnly: true }),
+  };
 }
 
 /**
