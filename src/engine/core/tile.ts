@@ -1,0 +1,152 @@
+// Pads an image for the network and cuts it into overlapping tiles (core.run_net / _run_tiled); pure, runs anywhere.
+import { InvalidSettingError } from '../errors';
+import type { PlanarImage } from './image';
+
+/** Where the original image lies inside the padded one (official run_net's `slc`). */
+export interface PaddingCrop {
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/** Official `transforms.pad_image_ND(img, div=16, extra=1)`: zero padding to a multiple of 16 plus 8 pixels a side. */
+export function padForNetwork(image: PlanarImage): { image: PlanarImage; crop: PaddingCrop } {
+  const [top, bottom] = paddingFor(image.height);
+  const [left, right] = paddingFor(image.width);
+  const height = image.height + top + bottom;
+  const width = image.width + left + right;
+  const data = new Float32Array(image.channels * height * width);
+  for (let c = 0; c < image.channels; c++) {
+    for (let y = 0; y < image.height; y++) {
+      const from = (c * image.height + y) * image.width;
+      data.set(image.data.subarray(from, from + image.width), (c * height + top + y) * width + left);
+    }
+  }
+  return {
+    image: { width, height, channels: image.channels, data },
+    crop: { top, left, height: image.height, width: image.width },
+  };
+}
+
+/** Padding before and after one axis: 8 + Lpad // 2 and 8 + Lpad - Lpad // 2, Lpad = 16 * ceil(L / 16) - L. */
+function paddingFor(length: number): [number, number] {
+  const div = 16;
+  const missing = div * Math.ceil(length / div) - length;
+  const half = Math.floor(missing / 2);
+  return [div / 2 + half, div / 2 + missing - half];
+}
+
+export interface TileOptions {
+  /** Tile side (official bsize), 224 in Cellpose. */
+  bsize?: number;
+  /** Fraction of tile overlap without augmentation, clamped to [0.05, 0.5] as official; 0.1 by default. */
+  tileOverlap?: number;
+  /** Test-time augmentation: tiles overlap by half and odd tiles are flipped. */
+  augment?: boolean;
+}
+
+/** Where each tile of a batch came from. Tile k is grid row floor(k / nx), column k % nx. */
+export interface TileGrid {
+  ny: number;
+  nx: number;
+  tileHeight: number;
+  tileWidth: number;
+  /** Size of the tiled image (official Ly, Lx): the input size, or bsize where augmentation padded a smaller side. */
+  height: number;
+  width: number;
+  /** Per tile, [start, end) rows and columns (official ysub, xsub). */
+  ysub: Array<readonly [number, number]>;
+  xsub: Array<readonly [number, number]>;
+  augmented: boolean;
+}
+
+export interface Tiles {
+  /** Float32 batch [count, channels, tileHeight, tileWidth], ready for the network in slices of any batch size. */
+  data: Float32Array;
+  count: number;
+  channels: number;
+  grid: TileGrid;
+}
+
+/**
+ * Official `transforms.make_tiles`. Without augmentation: per axis n = 1 if L <= bsize, else
+ * ceil((1 + 2 * overlap) * L / bsize), tiles of min(bsize, L) starting at linspace(0, L - side, n) truncated.
+ * With augmentation: sides below bsize are zero-padded to bsize, n = max(2, ceil(2 * L / bsize)), and the tile in
+ * grid row j, column i is flipped as `flipsOfTile(j, i)` says.
+ */
+export function makeTiles(image: PlanarImage, options: TileOptions = {}): Tiles {
+  const bsize = options.bsize ?? 224;
+  const augment = options.augment ?? false;
+  if (!Number.isInteger(bsize) || bsize < 1) throw new InvalidSettingError(`The tile size must be a positive whole number; got ${bsize}.`);
+  if (!Number.isFinite(options.tileOverlap ?? 0.1)) {
+    throw new InvalidSettingError(`The tile overlap must be a fraction between 0.05 and 0.5; got ${options.tileOverlap}.`);
+  }
+  const channels = image.channels;
+  let ny: number, nx: number, tileHeight: number, tileWidth: number;
+  const height = augment ? Math.max(image.height, bsize) : image.height;
+  const width = augment ? Math.max(image.width, bsize) : image.width;
+  if (augment) {
+    ny = Math.max(2, Math.ceil((2 * height) / bsize));
+    nx = Math.max(2, Math.ceil((2 * width) / bsize));
+    tileHeight = tileWidth = bsize;
+  } else {
+    const overlap = Math.min(0.5, Math.max(0.05, options.tileOverlap ?? 0.1));
+    ny = height <= bsize ? 1 : Math.ceil(((1 + 2 * overlap) * height) / bsize);
+    nx = width <= bsize ? 1 : Math.ceil(((1 + 2 * overlap) * width) / bsize);
+    tileHeight = Math.min(bsize, height);
+    tileWidth = Math.min(bsize, width);
+  }
+  const ystart = linspaceStarts(height - tileHeight, ny);
+  const xstart = linspaceStarts(width - tileWidth, nx);
+
+  const count = ny * nx;
+  const tilePlane = tileHeight * tileWidth;
+  const data = new Float32Array(count * channels * tilePlane);
+  const ysub: Array<readonly [number, number]> = [];
+  const xsub: Array<readonly [number, number]> = [];
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const y0 = ystart[j]!;
+      const x0 = xstart[i]!;
+      ysub.push([y0, y0 + tileHeight]);
+      xsub.push([x0, x0 + tileWidth]);
+      const { flipY, flipX } = augment ? flipsOfTile(j, i) : NO_FLIP;
+      const tileStart = (j * nx + i) * channels * tilePlane;
+      for (let c = 0; c < channels; c++) {
+        const plane = image.data.subarray(c * image.height * image.width, (c + 1) * image.height * image.width);
+        const target = tileStart + c * tilePlane;
+        for (let y = 0; y < tileHeight; y++) {
+          const sy = y0 + y;
+          if (sy >= image.height) continue; // augmentation's zero padding below the image
+          const row = target + (flipY ? tileHeight - 1 - y : y) * tileWidth;
+          for (let x = 0; x < tileWidth; x++) {
+            const sx = x0 + x;
+            if (sx >= image.width) break; // zero padding right of the image
+            data[row + (flipX ? tileWidth - 1 - x : x)] = plane[sy * image.width + sx]!;
+          }
+        }
+      }
+    }
+  }
+  return { data, count, channels, grid: { ny, nx, tileHeight, tileWidth, height, width, ysub, xsub, augmented: augment } };
+}
+
+const NO_FLIP = { flipY: false, flipX: false } as const;
+
+/**
+ * The augmentation flips of the tile in grid row j, column i (make_tiles / unaugment_tiles): even row and odd column
+ * flips Y, odd row and even column flips X, odd row and odd column flips both.
+ */
+export function flipsOfTile(j: number, i: number): { flipY: boolean; flipX: boolean } {
+  return { flipY: i % 2 === 1, flipX: j % 2 === 1 };
+}
+
+/** np.linspace(0, stop, n).astype(int): i * (stop / (n - 1)) truncated, the last one exactly stop. */
+function linspaceStarts(stop: number, n: number): number[] {
+  if (n === 1) return [0];
+  const step = stop / (n - 1);
+  const starts = Array.from({ length: n }, (_, i) => Math.trunc(i * step));
+  starts[n - 1] = stop;
+  return starts;
+}
