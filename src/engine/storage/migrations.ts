@@ -1,0 +1,83 @@
+// The database schema as an ordered list of migrations, and the code that brings a database up to date; Node side.
+// [Note: migrations] Version n of the schema is what migrations 1..n build; SQLite's `user_version` pragma holds n.
+// Each migration runs in its own transaction together with the `user_version` bump, so a crash leaves the database
+// at a whole version, never between two. Migrations are only ever appended (the benchmark history of issue 5 comes
+// as migration 2, 3, ...); a shipped migration is never edited, because databases in the field already ran it.
+import type { Database } from 'better-sqlite3';
+import { CellDeskError } from '../errors';
+
+export interface Migration {
+  /** 1, 2, 3, ... with no gaps: the schema version this migration produces. */
+  version: number;
+  /** What it adds, for logs and error messages. */
+  description: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'models registry',
+    up(db) {
+      // source: 'catalogue' = downloaded by CellDesk into its cache; 'cellpose-folder' = used in place from the
+      // user's Cellpose model folder; 'imported' = a file the user added (copied into CellDesk's cache).
+      // bytes and modified_ms tell whether a file used in place changed since its sha256 was taken.
+      db.exec(`
+        CREATE TABLE models (
+          name TEXT PRIMARY KEY NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('catalogue', 'cellpose-folder', 'imported')),
+          format TEXT NOT NULL CHECK (format IN ('checkpoint', 'onnx')),
+          path TEXT NOT NULL,
+          bytes INTEGER NOT NULL,
+          modified_ms INTEGER NOT NULL,
+          sha256 TEXT NOT NULL,
+          diam_mean REAL,
+          size_model_path TEXT,
+          size_model_sha256 TEXT,
+          onnx_path TEXT,
+          added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+/** The database was written by a newer CellDesk, whose schema this version does not know. */
+export class DatabaseTooNewError extends CellDeskError {
+  constructor(file: string, found: number, known: number) {
+    super(
+      'DATABASE_TOO_NEW',
+      `The CellDesk database ${file} was last used by a newer version of CellDesk (schema ${found}; this version ` +
+        `knows up to ${known}). Update CellDesk, or set CELLDESK_HOME to another folder to start a separate one.`,
+      { file, found, known },
+    );
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration newer than the database's version, in order; returns the versions it applied. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration list out of order: entry ${index} has version ${migration.version}`);
+    }
+  });
+  const applied: number[] = [];
+  if (schemaVersion(db) === migrations.length) return applied;
+  for (const migration of migrations) {
+    // The version is read inside the write transaction: another process (the app and the CLI at once) may have
+    // migrated between our steps.
+    db.transaction(() => {
+      const current = schemaVersion(db);
+      if (current > migrations.length) throw new DatabaseTooNewError(db.name, current, migrations.length);
+      if (current >= migration.version) return;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+      applied.push(migration.version);
+    }).immediate();
+  }
+  return applied;
+}
