@@ -1,0 +1,190 @@
+// Cellpose's quality check of masks (dynamics.remove_bad_flow_masks, metrics.flow_error, masks_to_flows_cpu): the
+// flows a mask implies are compared with the network's, and masks that disagree are dropped. Pure, runs anywhere.
+import { InvalidSettingError } from '../errors';
+import { checkFlowField } from './followFlows';
+
+/** A label image, row-major, 0 = background. */
+export type LabelArray = Uint8Array | Uint16Array | Uint32Array | Int32Array;
+
+/** Unit flows implied by masks (float64, like masks_to_flows_cpu); 0 outside masks. */
+export interface MaskFlows {
+  dY: Float64Array;
+  dX: Float64Array;
+}
+
+/** The pixels of each label, in raster order, and the bounding box of each (find_objects). */
+interface LabelPixels {
+  maxLabel: number;
+  /** Pixels of label l are pixels[start[l]] .. pixels[start[l + 1] - 1]. */
+  start: Int32Array;
+  pixels: Int32Array;
+  top: Int32Array;
+  left: Int32Array;
+  bottom: Int32Array;
+  right: Int32Array;
+}
+
+const ONE_NINTH = 1 / 9;
+
+// [Note: mask flows]
+// masks_to_flows_cpu, per label present: box = its bounding box padded by 1 on each side (ly x lx); centre = the
+// mask pixel nearest (squared distance, float64) to the mean pixel position, the first such pixel in raster order;
+// 2 * (ly + lx) iterations of: T[centre] += 1, then every mask pixel becomes (1/9) * (sum of its 3 x 3
+// neighbourhood), all from the previous T (Jacobi), summed in the order centre, up, down, left, right, up-left,
+// up-right, down-left, down-right. Pixels of the box outside the mask stay 0. Flow = (T[y+1] - T[y-1],
+// T[x+1] - T[x-1]) divided by 1e-60 + its length. Every step is float64, as in the official numba/NumPy code.
+
+/** The flows Cellpose derives from masks alone; see [Note: mask flows]. */
+export function masksToFlows(labels: LabelArray, height: number, width: number): MaskFlows {
+  checkLabels(labels, height, width);
+  const dY = new Float64Array(labels.length);
+  const dX = new Float64Array(labels.length);
+  const groups = groupPixels(labels, width);
+  for (let label = 1; label <= groups.maxLabel; label++) {
+    if (groups.start[label + 1]! > groups.start[label]!) diffuseMask(groups, label, width, dY, dX);
+  }
+  for (let i = 0; i < dY.length; i++) {
+    const norm = 1e-60 + Math.sqrt(dY[i]! * dY[i]! + dX[i]! * dX[i]!);
+    dY[i] = dY[i]! / norm;
+    dX[i] = dX[i]! / norm;
+  }
+  return { dY, dX };
+}
+
+/**
+ * metrics.flow_error: per label 1..max, the mean over its pixels of (dY_mask - dY_net / 5)^2 plus that of dX, with
+ * dP_net the network's flows (not masked, not divided). Entry l - 1 is label l; NaN for a label with no pixel.
+ */
+export function flowErrors(labels: LabelArray, dP: Float32Array, height: number, width: number): Float64Array {
+  checkFlowField(dP, height, width);
+  const flows = masksToFlows(labels, height, width);
+  const n = height * width;
+  let maxLabel = 0;
+  for (let i = 0; i < n; i++) maxLabel = Math.max(maxLabel, labels[i]!);
+  // scipy.ndimage.mean sums with np.bincount: per label, in raster order, in float64.
+  const sumY = new Float64Array(maxLabel + 1);
+  const sumX = new Float64Array(maxLabel + 1);
+  const count = new Float64Array(maxLabel + 1);
+  for (let i = 0; i < n; i++) {
+    const label = labels[i]!;
+    const ey = flows.dY[i]! - Math.fround(dP[i]! / 5);
+    const ex = flows.dX[i]! - Math.fround(dP[n + i]! / 5);
+    sumY[label] = sumY[label]! + ey * ey;
+    sumX[label] = sumX[label]! + ex * ex;
+    count[label]!++;
+  }
+  const errors = new Float64Array(maxLabel);
+  for (let label = 1; label <= maxLabel; label++) {
+    errors[label - 1] = sumY[label]! / count[label]! + sumX[label]! / count[label]!;
+  }
+  return errors;
+}
+
+/** remove_bad_flow_masks: zeroes, in place, every mask whose flow error exceeds threshold. */
+export function removeBadFlowMasks(labels: LabelArray, dP: Float32Array, height: number, width: number, threshold: number): void {
+  if (!(threshold >= 0)) {
+    throw new InvalidSettingError(`The flow threshold must be a number of at least 0; got ${threshold}.`, { threshold });
+  }
+  const errors = flowErrors(labels, dP, height, width);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (label > 0 && errors[label - 1]! > threshold) labels[i] = 0;
+  }
+}
+
+export function checkLabels(labels: LabelArray, height: number, width: number): void {
+  if (labels.length !== height * width) {
+    throw new InvalidSettingError(`A ${height} x ${width} label image has ${height * width} values; got ${labels.length}.`, {
+      height,
+      width,
+      length: labels.length,
+    });
+  }
+}
+
+/** Counting sort of the mask pixels by label, keeping raster order within a label, with each label's bounding box. */
+function groupPixels(labels: LabelArray, width: number): LabelPixels {
+  let maxLabel = 0;
+  for (let i = 0; i < labels.length; i++) maxLabel = Math.max(maxLabel, labels[i]!);
+  const start = new Int32Array(maxLabel + 2);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! > 0) start[labels[i]! + 1]!++;
+  }
+  for (let label = 0; label <= maxLabel; label++) start[label + 1]! += start[label]!;
+  const next = start.slice(0, maxLabel + 1);
+  const pixels = new Int32Array(start[maxLabel + 1]!);
+  const top = new Int32Array(maxLabel + 1).fill(0x7fffffff);
+  const left = new Int32Array(maxLabel + 1).fill(0x7fffffff);
+  const bottom = new Int32Array(maxLabel + 1).fill(-1);
+  const right = new Int32Array(maxLabel + 1).fill(-1);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (label === 0) continue;
+    pixels[next[label]!++] = i;
+    const row = Math.trunc(i / width);
+    const col = i - row * width;
+    top[label] = Math.min(top[label]!, row);
+    bottom[label] = Math.max(bottom[label]!, row);
+    left[label] = Math.min(left[label]!, col);
+    right[label] = Math.max(right[label]!, col);
+  }
+  return { maxLabel, start, pixels, top, left, bottom, right };
+}
+
+/** Heat diffusion from the mask's centre in its padded box; writes the unnormalised gradient into dY, dX. */
+function diffuseMask(groups: LabelPixels, label: number, width: number, dY: Float64Array, dX: Float64Array): void {
+  const first = groups.start[label]!;
+  const count = groups.start[label + 1]! - first;
+  const top = groups.top[label]!;
+  const left = groups.left[label]!;
+  const boxHeight = groups.bottom[label]! - top + 3;
+  const boxWidth = groups.right[label]! - left + 3;
+  // Box coordinates (1-based inside the padding) of each pixel; their mean, in float64.
+  const local = new Int32Array(count);
+  let sumY = 0;
+  let sumX = 0;
+  for (let j = 0; j < count; j++) {
+    const i = groups.pixels[first + j]!;
+    const row = Math.trunc(i / width);
+    const y = row - top + 1;
+    const x = i - row * width - left + 1;
+    local[j] = y * boxWidth + x;
+    sumY += y;
+    sumX += x;
+  }
+  const meanY = sumY / count;
+  const meanX = sumX / count;
+  let centre = local[0]!;
+  let best = Infinity;
+  for (let j = 0; j < count; j++) {
+    const y = Math.trunc(local[j]! / boxWidth);
+    const x = local[j]! - y * boxWidth;
+    const d = (x - meanX) * (x - meanX) + (y - meanY) * (y - meanY);
+    if (d < best) {
+      best = d;
+      centre = local[j]!;
+    }
+  }
+
+  // Jacobi with two buffers: box pixels outside the mask are never written, so they stay 0 in both.
+  let T = new Float64Array(boxHeight * boxWidth);
+  let next = new Float64Array(boxHeight * boxWidth);
+  const w = boxWidth;
+  const niter = 2 * (boxHeight + boxWidth);
+  for (let t = 0; t < niter; t++) {
+    T[centre]! += 1;
+    for (let j = 0; j < count; j++) {
+      const c = local[j]!;
+      next[c] =
+        ONE_NINTH *
+        (T[c]! + T[c - w]! + T[c + w]! + T[c - 1]! + T[c + 1]! + T[c - w - 1]! + T[c - w + 1]! + T[c + w - 1]! + T[c + w + 1]!);
+    }
+    [T, next] = [next, T];
+  }
+  for (let j = 0; j < count; j++) {
+    const c = local[j]!;
+    const i = groups.pixels[first + j]!;
+    dY[i] = T[c + w]! - T[c - w]!;
+    dX[i] = T[c + 1]! - T[c - 1]!;
+  }
+}

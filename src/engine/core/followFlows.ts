@@ -1,0 +1,152 @@
+// Cellpose's flow dynamics (dynamics.follow_flows, steps2D_interp, steps2D): every cell pixel walks along the
+// network's flow field; where the walkers gather, a cell is. Pure, runs anywhere (worker or main).
+import { InvalidSettingError } from '../errors';
+
+/** Where each pixel of a height x width image ended up, row-major; a pixel that did not move keeps its own (y, x). */
+export interface EndPoints {
+  height: number;
+  width: number;
+  y: Float32Array;
+  x: Float32Array;
+  /** How many pixels had a flow large enough to move (|dY| or |dX| > 1e-3). */
+  moving: number;
+}
+
+// [Note: float32 dynamics]
+// Official 3.0.11 on the CPU, operation by operation, so that end points agree to the last bit:
+// - Positions are float32. A pixel moves when max(|dY|, |dX|) > 1e-3, the threshold itself rounded to float32
+//   (NumPy compares a float32 array with a Python float in float32).
+// - interp = true (steps2D_interp + the numba map_coordinates): all moving pixels step in lock-step. The step is
+//   the bilinear interpolation of the flow at (y, x): corner = trunc(position) clamped to [0, L - 1], the next
+//   corner clamped to L - 1, fraction = position - trunc(position). The weights and the four products are float64
+//   (numba promotes `1 - y` with y float64), summed left to right as
+//   ((f00 (1-fy)(1-fx) + f01 (1-fy) fx) + f10 fy (1-fx)) + f11 fy fx, and only the result is rounded to float32.
+//   Then y = clamp(float32(y + dy), 0, Ly - 1), x likewise.
+// - interp = false (steps2D, used by the size model): the step is the flow at (trunc(y), trunc(x)), same update.
+// Float32Array stores give the float32 rounding: adding two float32 values in float64 and rounding once is the
+// float32 sum exactly.
+
+/** The float32 value NumPy compares the flows with. */
+const MOVE_THRESHOLD = Math.fround(1e-3);
+
+/**
+ * Runs niter Euler steps of the flow field dP (planes dY then dX, already masked by the cell probability and
+ * divided by 5, as compute_masks passes it) and returns every pixel's end point; see [Note: float32 dynamics].
+ */
+export function followFlows(dP: Float32Array, height: number, width: number, niter: number, interp: boolean): EndPoints {
+  checkFlowField(dP, height, width);
+  if (!Number.isInteger(niter) || niter < 0) {
+    throw new InvalidSettingError(`The number of dynamics iterations must be a whole number of at least 0; got ${niter}.`, { niter });
+  }
+  const n = height * width;
+  const dY = dP.subarray(0, n);
+  const dX = dP.subarray(n, 2 * n);
+  const y = new Float32Array(n);
+  const x = new Float32Array(n);
+  for (let row = 0, i = 0; row < height; row++) {
+    for (let col = 0; col < width; col++, i++) {
+      y[i] = row;
+      x[i] = col;
+    }
+  }
+  const moving = movingPixels(dY, dX);
+  if (interp) {
+    stepInterpolated(moving, y, x, dY, dX, height, width, niter);
+  } else {
+    stepNearest(moving, y, x, dY, dX, height, width, niter);
+  }
+  return { height, width, y, x, moving: moving.length };
+}
+
+/** Throws unless dP holds two planes of height x width values. */
+export function checkFlowField(dP: Float32Array, height: number, width: number): void {
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
+    throw new InvalidSettingError(`An image needs a whole number of at least 1 pixel per side; got ${height} x ${width}.`, { height, width });
+  }
+  if (dP.length !== 2 * height * width) {
+    throw new InvalidSettingError(
+      `The flow field of a ${height} x ${width} image has two planes (dY, dX) of ${height * width} values; got ${dP.length} values.`,
+      { height, width, length: dP.length },
+    );
+  }
+}
+
+/** Indices (raster order) of the pixels whose flow is large enough to move them. */
+function movingPixels(dY: Float32Array, dX: Float32Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < dY.length; i++) {
+    if (Math.max(Math.abs(dY[i]!), Math.abs(dX[i]!)) > MOVE_THRESHOLD) count++;
+  }
+  const indices = new Int32Array(count);
+  for (let i = 0, k = 0; i < dY.length; i++) {
+    if (Math.max(Math.abs(dY[i]!), Math.abs(dX[i]!)) > MOVE_THRESHOLD) indices[k++] = i;
+  }
+  return indices;
+}
+
+function stepInterpolated(
+  moving: Int32Array,
+  y: Float32Array,
+  x: Float32Array,
+  dY: Float32Array,
+  dX: Float32Array,
+  height: number,
+  width: number,
+  niter: number,
+): void {
+  const maxY = height - 1;
+  const maxX = width - 1;
+  for (let k = 0; k < moving.length; k++) {
+    const i = moving[k]!;
+    let yk = y[i]!;
+    let xk = x[i]!;
+    for (let t = 0; t < niter; t++) {
+      const yTrunc = Math.trunc(yk);
+      const xTrunc = Math.trunc(xk);
+      const fy = yk - yTrunc;
+      const fx = xk - xTrunc;
+      const gy = 1 - fy;
+      const gx = 1 - fx;
+      const row0 = Math.min(maxY, yTrunc) * width;
+      const row1 = Math.min(maxY, yTrunc + 1) * width;
+      const x0 = Math.min(maxX, xTrunc);
+      const x1 = Math.min(maxX, xTrunc + 1);
+      const stepY = Math.fround(dY[row0 + x0]! * gy * gx + dY[row0 + x1]! * gy * fx + dY[row1 + x0]! * fy * gx + dY[row1 + x1]! * fy * fx);
+      const stepX = Math.fround(dX[row0 + x0]! * gy * gx + dX[row0 + x1]! * gy * fx + dX[row1 + x0]! * fy * gx + dX[row1 + x1]! * fy * fx);
+      const nextY = Math.min(maxY, Math.max(0, Math.fround(yk + stepY)));
+      const nextX = Math.min(maxX, Math.max(0, Math.fround(xk + stepX)));
+      if (nextY === yk && nextX === xk) break; // a fixed point: every later step lands here again
+      yk = nextY;
+      xk = nextX;
+    }
+    y[i] = yk;
+    x[i] = xk;
+  }
+}
+
+function stepNearest(
+  moving: Int32Array,
+  y: Float32Array,
+  x: Float32Array,
+  dY: Float32Array,
+  dX: Float32Array,
+  height: number,
+  width: number,
+  niter: number,
+): void {
+  // Each pixel reads only the static flow field, so pixel after pixel gives what lock-step would.
+  const maxY = height - 1;
+  const maxX = width - 1;
+  for (let k = 0; k < moving.length; k++) {
+    const i = moving[k]!;
+    let yk = y[i]!;
+    let xk = x[i]!;
+    for (let t = 0; t < niter; t++) {
+      const at = Math.trunc(yk) * width + Math.trunc(xk);
+      yk = Math.min(maxY, Math.max(0, Math.fround(yk + dY[at]!)));
+      xk = Math.min(maxX, Math.max(0, Math.fround(xk + dX[at]!)));
+    }
+    y[i] = yk;
+    x[i] = xk;
+  }
+}
