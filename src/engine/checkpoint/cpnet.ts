@@ -51,7 +51,9 @@ export function describeCpnet(stateDict: StateDict): CpnetArchitecture {
     const problems = [
       missing.length > 0 ? `${missing.length} missing (such as ${quoteList(missing)})` : '',
       misshapen.length > 0 ? `${misshapen.length} of the wrong shape or type (${misshapen.slice(0, 2).join('; ')})` : '',
-      unexpected.length > 0 ? `${unexpected.length} that a Cellpose network does not have (such as ${quoteList(unexpected)})` : '',
+      unexpected.length > 0
+        ? `${unexpected.length} that a Cellpose network does not have (such as ${quoteList(unexpected)})`
+        : '',
     ].filter((p) => p !== '');
     throw new NotACellposeModelError(
       `This file's ${stateDict.size} tensors look like a Cellpose network (channel widths ${nbase.join(', ')}) but ` +
@@ -140,7 +142,8 @@ function quoteList(names: string[]): string {
 
 function notCellpose(stateDict: StateDict): NotACellposeModelError {
   const names = [...stateDict.keys()];
-  const found = names.length === 0 ? 'no tensors' : `${names.length} tensor${names.length === 1 ? '' : 's'} (such as ${quoteList(names)})`;
+  const count = names.length === 1 ? '1 tensor' : `${names.length} tensors`;
+  const found = names.length === 0 ? 'no tensors' : `${count} (such as ${quoteList(names)})`;
   return new NotACellposeModelError(
     `This file holds ${found} but not a Cellpose network: a Cellpose model has tensors named like ` +
       `'${down(0)}.conv.conv_0.2.weight' and 'output.2.weight'. Choose a Cellpose model file (such as cyto3).`,

@@ -317,7 +317,7 @@ class PickleMachine {
         return this.push(this.persistent(this.pop()));
       default:
         // Sets, extension codes and out-of-band buffers never occur in state dicts or NumPy arrays.
-        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, which model files do not use`);
+        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in model files`);
     }
   }
 

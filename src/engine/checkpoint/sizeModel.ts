@@ -23,19 +23,20 @@ export interface SizeModel {
 }
 
 const FILE_KIND = 'size model';
+const WHAT_IT_HOLDS = 'a saved dictionary of A, smean, diam_mean and ymean';
 /** Length of CPnet's style vector (nbase[-1] = 256), which A and smean weigh feature by feature. */
 const STYLE_LENGTH = 256;
 
 export function loadSizeModel(bytes: Uint8Array): SizeModel {
   const npy = parseNpy(bytes);
   if (npy.kind !== 'object') {
-    throw invalid('This .npy file holds a plain array, not a Cellpose size model (a saved dictionary of A, smean, diam_mean and ymean).');
+    throw invalid(`This .npy file holds a plain array, not a Cellpose size model (${WHAT_IT_HOLDS}).`);
   }
   const root = unpickle(npy.pickle, { fileKind: FILE_KIND, admitted: NUMPY_GLOBALS }).value;
   // np.save of a dict writes a 0-d object array holding the dict.
   const dict = root instanceof NumpyArray && Array.isArray(root.values) && root.values.length === 1 ? root.values[0] : root;
   if (!(dict instanceof PickleDict)) {
-    throw invalid(`This .npy file holds ${describeValue(dict ?? null)}, not a Cellpose size model (a saved dictionary of A, smean, diam_mean and ymean).`);
+    throw invalid(`This .npy file holds ${describeValue(dict ?? null)}, not a Cellpose size model (${WHAT_IT_HOLDS}).`);
   }
   const diamMean = scalarEntry(dict, 'diam_mean');
   if (diamMean <= 0) throw invalid(`This size model's diam_mean is ${diamMean}; it must be a positive diameter in pixels.`);
@@ -49,7 +50,7 @@ export function loadSizeModel(bytes: Uint8Array): SizeModel {
 
 function entry(dict: PickleDict, key: string): PickleValue {
   const value = dict.get(key);
-  if (value === undefined) throw invalid(`This size model lacks '${key}'; a Cellpose size model holds A, smean, diam_mean and ymean.`);
+  if (value === undefined) throw invalid(`This size model lacks '${key}'; a Cellpose size model is ${WHAT_IT_HOLDS}.`);
   return value;
 }
 
@@ -59,9 +60,14 @@ function vectorEntry(dict: PickleDict, key: string): Float64Array {
     throw invalid(`This size model's '${key}' is ${describeValue(value)}, not an array of numbers.`);
   }
   if (value.values.length !== STYLE_LENGTH || value.shape.length !== 1) {
-    throw invalid(`This size model's '${key}' has shape [${value.shape.join(', ')}]; Cellpose size models have ${STYLE_LENGTH} values, one per style feature.`);
+    throw invalid(
+      `This size model's '${key}' has shape [${value.shape.join(', ')}]; ` +
+        `Cellpose size models have ${STYLE_LENGTH} values, one per style feature.`,
+    );
   }
-  if (!value.values.every(Number.isFinite)) throw invalid(`This size model's '${key}' contains values that are not finite numbers; the file is damaged.`);
+  if (!value.values.every(Number.isFinite)) {
+    throw invalid(`This size model's '${key}' contains values that are not finite numbers; the file is damaged.`);
+  }
   return value.values;
 }
 
@@ -73,7 +79,10 @@ function scalarEntry(dict: PickleDict, key: string): number {
       : value instanceof NumpyArray && value.values instanceof Float64Array && value.values.length === 1
         ? value.values[0]!
         : NaN;
-  if (!Number.isFinite(number)) throw invalid(`This size model's '${key}' is ${describeValue(value)}, not a finite number.`);
+  if (!Number.isFinite(number)) {
+    const found = typeof value === 'number' ? String(value) : describeValue(value);
+    throw invalid(`This size model's '${key}' is ${found}, not a finite number; the file is damaged.`);
+  }
   return number;
 }
 
@@ -144,22 +153,29 @@ class NumpyArray extends PickleObject {
 
   /** ndarray.__setstate__: (version, shape, dtype, is_fortran, data); very old NumPy omits the version. */
   override setState(state: PickleValue): void {
-    if (!(state instanceof PickleTuple) || (state.items.length !== 4 && state.items.length !== 5)) throw damaged('an array without contents');
+    if (!(state instanceof PickleTuple) || (state.items.length !== 4 && state.items.length !== 5)) {
+      throw damaged('an array without contents');
+    }
     const [shape, dtype, fortran, data] = state.items.slice(state.items.length - 4);
-    if (!(shape instanceof PickleTuple) || !shape.items.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
+    const isLength = (n: PickleValue): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+    if (!(shape instanceof PickleTuple) || !shape.items.every(isLength)) {
       throw damaged('an array with an unreadable shape');
     }
     if (!(dtype instanceof NumpyDType)) throw damaged('an array without a data type');
     this.shape = shape.items as number[];
     const count = this.shape.reduce((a, b) => a * b, 1);
-    if (fortran === true && this.shape.length > 1) throw invalid('This size model stores a Fortran-ordered array, which CellDesk does not read.');
+    if (fortran === true && this.shape.length > 1) {
+      throw invalid('This size model stores a Fortran-ordered array, which CellDesk does not read.');
+    }
     if (dtype.isObject) {
       if (!Array.isArray(data) || data.length !== count) throw damaged('an object array of the wrong length');
       this.values = data;
       return;
     }
     const raw = data instanceof Uint8Array ? data : typeof data === 'string' ? latin1Bytes(data) : null;
-    if (raw === null || raw.length !== count * dtype.itemSize) throw damaged(`an array of ${count} values with ${raw?.length ?? 0} bytes of data`);
+    if (raw === null || raw.length !== count * dtype.itemSize) {
+      throw damaged(`an array of ${count} values with ${raw?.length ?? 0} bytes of data`);
+    }
     this.values = dtype.decode(raw);
   }
 }
@@ -192,7 +208,9 @@ function scalar(args: readonly PickleValue[]): PickleValue {
 /** _codecs.encode(text, 'latin1'): how protocol-2 pickles written by Python 3 carry bytes. */
 function encodeLatin1(args: readonly PickleValue[]): PickleValue {
   const [text, encoding] = args;
-  if (typeof text !== 'string' || encoding !== 'latin1' || args.length !== 2) throw damaged('a text encoding other than latin-1');
+  if (typeof text !== 'string' || encoding !== 'latin1' || args.length !== 2) {
+    throw damaged('a text encoding other than latin-1');
+  }
   return latin1Bytes(text);
 }
 

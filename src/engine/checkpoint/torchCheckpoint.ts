@@ -136,7 +136,10 @@ function readLegacyCheckpoint(bytes: Uint8Array): StateDict {
   const plain = { fileKind: FILE_KIND, admitted: [] };
   const magic = unpickle(bytes, plain);
   if (magic.value !== LEGACY_MAGIC) {
-    throw new FileFormatError('pytorch', "This file is a Python pickle but not a PyTorch model file (it lacks PyTorch's signature).");
+    throw new FileFormatError(
+      'pytorch',
+      "This file is a Python pickle but not a PyTorch model file (it lacks PyTorch's signature).",
+    );
   }
   const protocol = unpickle(bytes, plain, magic.end);
   if (protocol.value !== LEGACY_PROTOCOL) throw damaged(`legacy format version ${String(protocol.value)}`);
@@ -194,7 +197,9 @@ function newOrderedDict(args: readonly PickleValue[]): PickleValue {
 
 /** Persistent id ('storage', torch.<Type>Storage, key, location, element count[, legacy view]). */
 function storageRef(pid: PickleValue): StorageRef {
-  if (!(pid instanceof PickleTuple) || pid.items[0] !== 'storage') throw damaged(`an external reference to ${describeValue(pid)}`);
+  if (!(pid instanceof PickleTuple) || pid.items[0] !== 'storage') {
+    throw damaged(`an external reference to ${describeValue(pid)}`);
+  }
   const [, type, key, , , view = null] = pid.items;
   if (!(type instanceof PickleGlobal) || (typeof key !== 'string' && typeof key !== 'number')) {
     throw damaged('a storage reference without type or key');
@@ -393,7 +398,9 @@ function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
   const count = view.getUint16(end + 10, true);
   const directorySize = view.getUint32(end + 12, true);
   const directory = view.getUint32(end + 16, true);
-  if (count === 0xffff || directory === 0xffffffff) throw damaged('a zip layout for files over 4 GB, which no Cellpose model needs');
+  if (count === 0xffff || directory === 0xffffffff) {
+    throw damaged('a zip layout for files over 4 GB, which no Cellpose model needs');
+  }
   if (directory + directorySize > end) throw damaged('a zip directory that points outside the file');
   const entries = new Map<string, ZipEntry>();
   const utf8 = new TextDecoder('utf-8');
@@ -419,7 +426,9 @@ function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
 function zipEntryData(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = entry.localHeader;
-  if (header + 30 > bytes.length || view.getUint32(header, true) !== 0x04034b50) throw damaged('a zip entry that is not where its directory says');
+  if (header + 30 > bytes.length || view.getUint32(header, true) !== 0x04034b50) {
+    throw damaged('a zip entry that is not where its directory says');
+  }
   const start = header + 30 + view.getUint16(header + 26, true) + view.getUint16(header + 28, true);
   if (start + entry.compressedSize > bytes.length) throw damaged('a zip entry that runs past the end of the file');
   const stored = bytes.subarray(start, start + entry.compressedSize);
