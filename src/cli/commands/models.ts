@@ -4,6 +4,7 @@ import { convertCheckpoint } from '../../engine/onnx/convertCheckpoint';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { readModelBytes } from '../../engine/io/networkFiles';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { registryCommands } from './modelRegistry';
 
 const CONVERT_USAGE = 'celldesk models convert <checkpoint> <out.onnx> [--json]';
 
@@ -28,7 +29,7 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, CommandHandler> = { convert };
+const SUBCOMMANDS: Record<string, CommandHandler> = { ...registryCommands, convert };
 
 export const modelsCommand: CommandHandler = async (argv, io) => {
   const [name, ...rest] = argv;
