@@ -90,33 +90,32 @@ function selectRanks(values: Float32Array, ranks: number[]): Map<number, number>
   const high = new Uint32Array(65536);
   for (let i = 0; i < n; i++) high[sortKey(bits[i]!) >>> 16]!++;
 
-  // For each rank: its high bin and its rank inside that bin.
-  const wantedBins = new Map<number, Uint32Array>();
+  // For each rank: its high bin, that bin's slot in `low`, and the rank inside the bin.
+  const slotOfBin = new Int32Array(65536).fill(-1);
+  let slots = 0;
   const located = ranks.map((rank) => {
     let bin = 0;
     let before = 0;
     while (before + high[bin]! <= rank) before += high[bin++]!;
-    if (!wantedBins.has(bin)) wantedBins.set(bin, new Uint32Array(65536));
-    return { rank, bin, within: rank - before };
+    if (slotOfBin[bin] === -1) slotOfBin[bin] = slots++;
+    return { rank, bin, slot: slotOfBin[bin]!, within: rank - before };
   });
 
-  const lowHistograms: (Uint32Array | undefined)[] = new Array(65536);
-  for (const [bin, histogram] of wantedBins) lowHistograms[bin] = histogram;
+  const low = new Uint32Array(slots * 65536);
   for (let i = 0; i < n; i++) {
     const key = sortKey(bits[i]!);
-    const histogram = lowHistograms[key >>> 16];
-    if (histogram !== undefined) histogram[key & 0xffff]!++;
+    const slot = slotOfBin[key >>> 16]!;
+    if (slot >= 0) low[slot * 65536 + (key & 0xffff)]!++;
   }
 
   const scratch = new Float32Array(1);
   const scratchBits = new Uint32Array(scratch.buffer);
   const result = new Map<number, number>();
-  for (const { rank, bin, within } of located) {
-    const histogram = wantedBins.get(bin)!;
-    let low = 0;
+  for (const { rank, bin, slot, within } of located) {
+    let lowBits = 0;
     let before = 0;
-    while (before + histogram[low]! <= within) before += histogram[low++]!;
-    scratchBits[0] = keyToBits(((bin << 16) | low) >>> 0);
+    while (before + low[slot * 65536 + lowBits]! <= within) before += low[slot * 65536 + lowBits++]!;
+    scratchBits[0] = keyToBits(((bin << 16) | lowBits) >>> 0);
     result.set(rank, scratch[0]!);
   }
   return result;
