@@ -1,0 +1,285 @@
+// Decodes one page of a TIFF (classic or BigTIFF, either byte order, strips or tiles, interleaved or planar) into a
+// planar RasterImage of the samples as stored. Pure, runs anywhere. See [Note: own TIFF reader] in tiffStructure.ts.
+//
+// Samples are returned raw, as tifffile's asarray() (Cellpose's TIFF reader) returns them: a palette image gives its
+// indices, a MinIsWhite image is not inverted, extra samples (alpha) are kept as channels.
+import { FileFormatError } from '../errors';
+import { createCheckpoint } from './abort';
+import { ImagePageOutOfRangeError, UnsupportedImageError } from './errors';
+import { checkDeclaredSize, type ImageLimits } from './limits';
+import { BYTES_PER_SAMPLE, SAMPLE_ARRAY_CONSTRUCTORS, type RasterImage, type SampleArrays, type SampleType } from './raster';
+import {
+  ChunkEndedEarly,
+  COMPRESSION_NAMES,
+  decompressChunk,
+  undoFloatingPointPredictor,
+  undoHorizontalPredictor,
+} from './tiffCodecs';
+import { openTiff, readTags, TAG, tagValue, tagValues, truncatedTiff, type TagSet, type TiffFile } from './tiffStructure';
+
+type Samples = SampleArrays[SampleType];
+
+/** Where one page's pixels are and how they are stored. */
+interface PageLayout {
+  width: number;
+  height: number;
+  samplesPerPixel: number;
+  sampleType: SampleType;
+  compression: number;
+  predictor: number;
+  /** Strips are chunks as wide as the image. */
+  tiled: boolean;
+  chunkWidth: number;
+  chunkHeight: number;
+  chunksAcross: number;
+  chunksDown: number;
+  /** 1 when samples are interleaved (one set of chunks), samplesPerPixel when planar (one set per sample). */
+  planes: number;
+  offsets: number[];
+  byteCounts: number[] | undefined;
+}
+
+const SAMPLE_TYPES: Readonly<Record<string, SampleType>> = {
+  'uint 8': 'uint8',
+  'uint 16': 'uint16',
+  'uint 32': 'uint32',
+  'int 8': 'int8',
+  'int 16': 'int16',
+  'int 32': 'int32',
+  'float 32': 'float32',
+  'float 64': 'float64',
+};
+
+/** Names for the compressions people meet, so a refusal can say which one the file uses. */
+const OTHER_COMPRESSION_NAMES: Readonly<Record<number, string>> = {
+  2: 'CCITT fax (1-bit)',
+  3: 'CCITT Group 3 fax (1-bit)',
+  4: 'CCITT Group 4 fax (1-bit)',
+  6: 'old-style JPEG',
+  7: 'JPEG',
+  34712: 'JPEG 2000',
+  33003: 'JPEG 2000 (Aperio)',
+  33005: 'JPEG 2000 (Aperio)',
+  34887: 'LERC',
+  34925: 'LZMA',
+  50000: 'Zstandard',
+  50001: 'WebP',
+};
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageLimits, signal?: AbortSignal): Promise<RasterImage> {
+  const file = openTiff(bytes);
+  const pageCount = file.pageOffsets.length;
+  if (page >= pageCount) throw new ImagePageOutOfRangeError('tiff', page, pageCount);
+  const layout = describePage(file, readTags(file, file.pageOffsets[page]!), limits);
+  const { width, height, samplesPerPixel, sampleType } = layout;
+  const data = new SAMPLE_ARRAY_CONSTRUCTORS[sampleType](samplesPerPixel * width * height);
+  const checkpoint = createCheckpoint(signal);
+  const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
+  for (let plane = 0; plane < layout.planes; plane++) {
+    for (let row = 0; row < layout.chunksDown; row++) {
+      for (let column = 0; column < layout.chunksAcross; column++) {
+        await checkpoint();
+        const index = plane * chunksPerPlane + row * layout.chunksAcross + column;
+        const samples = decodeChunk(file, layout, index, page);
+        placeChunk(layout, samples, data, plane, row, column);
+      }
+    }
+  }
+  return { width, height, channels: samplesPerPixel, sampleType, data, pageCount, page, format: 'tiff' } as RasterImage;
+}
+
+function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits): PageLayout {
+  const width = tagValues(file, tags, TAG.imageWidth)?.[0];
+  const height = tagValues(file, tags, TAG.imageLength)?.[0];
+  if (width === undefined || height === undefined) {
+    throw new FileFormatError('tiff', 'This TIFF file is damaged: it does not say how many pixels wide and high its image is.');
+  }
+  const samplesPerPixel = tagValue(file, tags, TAG.samplesPerPixel, 1);
+  const sampleType = resolveSampleType(file, tags, samplesPerPixel);
+  checkDeclaredSize({ format: 'tiff', width, height, channels: samplesPerPixel, bytesPerSample: BYTES_PER_SAMPLE[sampleType] }, limits);
+
+  const compression = tagValue(file, tags, TAG.compression, 1);
+  if (COMPRESSION_NAMES[compression] === undefined) {
+    const name = OTHER_COMPRESSION_NAMES[compression] ?? `compression number ${compression}`;
+    throw new UnsupportedImageError(
+      `This TIFF file is compressed with ${name}, which CellDesk does not read (it reads uncompressed, LZW, Deflate ` +
+        'and PackBits TIFF). Open it in Fiji and save it again as TIFF, which writes it uncompressed.',
+      { format: 'tiff', compression },
+    );
+  }
+  const predictor = tagValue(file, tags, TAG.predictor, 1);
+  const isFloat = sampleType === 'float32' || sampleType === 'float64';
+  if (!(predictor === 1 || (predictor === 2 && !isFloat) || (predictor === 3 && isFloat))) {
+    throw new UnsupportedImageError(
+      `This TIFF file uses predictor ${predictor} on ${sampleType} samples, which CellDesk does not read. Open it in ` +
+        'Fiji and save it again as TIFF.',
+      { format: 'tiff', predictor, sampleType },
+    );
+  }
+  const photometric = tagValue(file, tags, TAG.photometric, 1);
+  const subsampling = tagValues(file, tags, TAG.yCbCrSubSampling) ?? [2, 2];
+  if (photometric === 6 && (subsampling[0] !== 1 || subsampling[1] !== 1)) {
+    throw new UnsupportedImageError(
+      'This TIFF file stores colour as subsampled YCbCr (as JPEG does), which CellDesk does not read. Open it in ' +
+        'Fiji and save it again as TIFF.',
+      { format: 'tiff', photometric },
+    );
+  }
+  const planarConfiguration = tagValue(file, tags, TAG.planarConfiguration, 1);
+  if (planarConfiguration !== 1 && planarConfiguration !== 2) {
+    throw new FileFormatError('tiff', `This TIFF file is damaged: its planar configuration is ${planarConfiguration} (only 1 and 2 exist).`);
+  }
+
+  const tiled = tags.has(TAG.tileWidth);
+  const chunkWidth = tiled ? tagValue(file, tags, TAG.tileWidth, 0) : width;
+  const chunkHeight = tiled ? tagValue(file, tags, TAG.tileLength, 0) : Math.min(tagValue(file, tags, TAG.rowsPerStrip, height), height);
+  if (chunkWidth === 0 || chunkHeight === 0) {
+    throw new FileFormatError('tiff', `This TIFF file is damaged: it declares ${tiled ? 'tiles' : 'strips'} of ${chunkWidth} x ${chunkHeight} pixels.`);
+  }
+  const layout: PageLayout = {
+    width,
+    height,
+    samplesPerPixel,
+    sampleType,
+    compression,
+    predictor,
+    tiled,
+    chunkWidth,
+    chunkHeight,
+    chunksAcross: Math.ceil(width / chunkWidth),
+    chunksDown: Math.ceil(height / chunkHeight),
+    planes: planarConfiguration === 2 ? samplesPerPixel : 1,
+    offsets: tagValues(file, tags, tiled ? TAG.tileOffsets : TAG.stripOffsets) ?? [],
+    byteCounts: tagValues(file, tags, tiled ? TAG.tileByteCounts : TAG.stripByteCounts),
+  };
+  checkChunksInFile(file, layout);
+  return layout;
+}
+
+function resolveSampleType(file: TiffFile, tags: TagSet, samplesPerPixel: number): SampleType {
+  const bits = tagValues(file, tags, TAG.bitsPerSample) ?? [1];
+  const formats = tagValues(file, tags, TAG.sampleFormat) ?? [1];
+  const kinds = formats.map((f) => (f === 2 ? 'int' : f === 3 ? 'float' : f === 1 || f === 4 ? 'uint' : `format ${f}`));
+  if (samplesPerPixel === 0) throw new FileFormatError('tiff', 'This TIFF file is damaged: it declares 0 samples per pixel.');
+  if (new Set(bits).size > 1 || new Set(kinds).size > 1) {
+    throw new UnsupportedImageError(
+      `This TIFF file stores its channels with different sample types (${bits.join(', ')} bits), which CellDesk does not read.`,
+      { format: 'tiff', bitsPerSample: bits, sampleFormat: formats },
+    );
+  }
+  const sampleType = SAMPLE_TYPES[`${kinds[0]} ${bits[0]}`];
+  if (sampleType === undefined) {
+    const kind = kinds[0] === 'int' ? 'signed integer' : kinds[0] === 'uint' ? 'unsigned integer' : kinds[0] === 'float' ? 'floating-point' : kinds[0];
+    throw new UnsupportedImageError(
+      `This TIFF file stores ${bits[0]}-bit ${kind} samples; CellDesk reads 8-, 16- and 32-bit integer and 32- and ` +
+        '64-bit floating-point samples. Convert it in Fiji (Image > Type) and save it again.',
+      { format: 'tiff', bitsPerSample: bits[0], sampleFormat: formats[0] },
+    );
+  }
+  return sampleType;
+}
+
+/** Rows stored in a chunk: tiles are always whole, the last strip holds only the rows left. */
+function chunkRows(layout: PageLayout, chunkRow: number): number {
+  return layout.tiled ? layout.chunkHeight : Math.min(layout.chunkHeight, layout.height - chunkRow * layout.chunkHeight);
+}
+
+function chunkByteLength(layout: PageLayout, chunkRow: number): number {
+  const samplesInChunk = layout.planes === 1 ? layout.samplesPerPixel : 1;
+  return chunkRows(layout, chunkRow) * layout.chunkWidth * samplesInChunk * BYTES_PER_SAMPLE[layout.sampleType];
+}
+
+/** Every strip or tile must lie inside the file: checked before the image is allocated. */
+function checkChunksInFile(file: TiffFile, layout: PageLayout): void {
+  const unit = layout.tiled ? 'tile' : 'strip';
+  const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
+  const chunkCount = chunksPerPlane * layout.planes;
+  if (layout.offsets.length < chunkCount) {
+    throw new FileFormatError(
+      'tiff',
+      `This TIFF file is damaged: its image needs ${chunkCount} ${unit}s but the file lists ${layout.offsets.length}.`,
+      { chunkCount, listed: layout.offsets.length },
+    );
+  }
+  if (layout.compression !== 1 && (layout.byteCounts === undefined || layout.byteCounts.length < chunkCount)) {
+    throw new FileFormatError('tiff', `This TIFF file is damaged: it does not say how many bytes each compressed ${unit} holds.`);
+  }
+  for (let i = 0; i < chunkCount; i++) {
+    const length = layout.compression === 1 ? chunkByteLength(layout, Math.floor((i % chunksPerPlane) / layout.chunksAcross)) : layout.byteCounts![i]!;
+    const end = layout.offsets[i]! + length;
+    if (end > file.bytes.length) throw truncatedTiff(`image data (${unit} ${i + 1} of ${chunkCount})`, end, file.bytes.length);
+  }
+}
+
+/** One strip or tile as typed samples, decompressed, in host byte order, predictor undone. */
+function decodeChunk(file: TiffFile, layout: PageLayout, index: number, page: number): Samples {
+  const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
+  const chunkRow = Math.floor((index % chunksPerPlane) / layout.chunksAcross);
+  const rows = chunkRows(layout, chunkRow);
+  const samplesInChunk = layout.planes === 1 ? layout.samplesPerPixel : 1;
+  const rowSamples = layout.chunkWidth * samplesInChunk;
+  const bytesPerSample = BYTES_PER_SAMPLE[layout.sampleType];
+  const expected = chunkByteLength(layout, chunkRow);
+  const offset = layout.offsets[index]!;
+  const stored = file.bytes.subarray(offset, offset + (layout.compression === 1 ? expected : layout.byteCounts![index]!));
+  let bytes: Uint8Array;
+  try {
+    bytes = decompressChunk(layout.compression, stored, expected);
+  } catch (error) {
+    if (!(error instanceof ChunkEndedEarly)) throw error;
+    const unit = layout.tiled ? 'tile' : 'strip';
+    throw new FileFormatError(
+      'tiff',
+      `This TIFF file is damaged: the ${COMPRESSION_NAMES[layout.compression]}-compressed data of ${unit} ${index + 1} ` +
+        `of ${chunksPerPlane * layout.planes} on page ${page} stops before all its pixels. It was probably cut short ` +
+        'while copying or downloading; copy it again from the original.',
+      { truncated: true, page, chunk: index },
+    );
+  }
+  let littleEndian = file.littleEndian;
+  if (layout.predictor === 3) {
+    bytes = undoFloatingPointPredictor(bytes, rows, rowSamples, samplesInChunk, bytesPerSample);
+    littleEndian = false;
+  }
+  if (bytesPerSample > 1 && littleEndian !== HOST_IS_LITTLE_ENDIAN) swapBytes(bytes, bytesPerSample);
+  const Samples = SAMPLE_ARRAY_CONSTRUCTORS[layout.sampleType] as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Samples;
+  const samples = new Samples(bytes.buffer, bytes.byteOffset, expected / bytesPerSample);
+  if (layout.predictor === 2) undoHorizontalPredictor(samples as Exclude<Samples, Float32Array | Float64Array>, rows, rowSamples, samplesInChunk);
+  return samples;
+}
+
+function swapBytes(bytes: Uint8Array, bytesPerSample: number): void {
+  for (let i = 0; i < bytes.length; i += bytesPerSample) {
+    for (let lo = i, hi = i + bytesPerSample - 1; lo < hi; lo++, hi--) {
+      const t = bytes[lo]!;
+      bytes[lo] = bytes[hi]!;
+      bytes[hi] = t;
+    }
+  }
+}
+
+/** Copies a chunk's samples into the planar image, dropping the part of edge tiles that lies outside it. */
+function placeChunk(layout: PageLayout, samples: Samples, data: Samples, plane: number, chunkRow: number, chunkColumn: number): void {
+  const { width, height, chunkWidth, samplesPerPixel } = layout;
+  const x0 = chunkColumn * chunkWidth;
+  const y0 = chunkRow * layout.chunkHeight;
+  const columns = Math.min(chunkWidth, width - x0);
+  const rows = Math.min(chunkRows(layout, chunkRow), height - y0);
+  const planeSize = width * height;
+  if (layout.planes > 1 || samplesPerPixel === 1) {
+    const base = plane * planeSize + y0 * width + x0;
+    for (let r = 0; r < rows; r++) data.set(samples.subarray(r * chunkWidth, r * chunkWidth + columns), base + r * width);
+    return;
+  }
+  for (let s = 0; s < samplesPerPixel; s++) {
+    const base = s * planeSize + y0 * width + x0;
+    for (let r = 0; r < rows; r++) {
+      const target = base + r * width;
+      for (let x = 0, source = r * chunkWidth * samplesPerPixel + s; x < columns; x++, source += samplesPerPixel) {
+        data[target + x] = samples[source]!;
+      }
+    }
+  }
+}

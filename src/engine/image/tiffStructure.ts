@@ -1,0 +1,191 @@
+// Reads a TIFF's container: header, the chain of image file directories (one per page) and the tags of one page,
+// checked against the file's length. Pure, runs anywhere.
+//
+// [Note: own TIFF reader] geotiff, the installed TIFF library, cannot be trusted with the files CellDesk must
+// refuse clearly: its promise never settles for a big-endian file whose strip table lies outside the first KiB of
+// its directory (it reads that table as little-endian), nor for a Deflate strip cut short, and it returns short
+// data for a truncated LZW strip with only a console warning. Classic TIFF and BigTIFF are simple enough to read
+// here, with every offset checked against the file length before it is followed; decompression uses fflate
+// (Deflate) and the small decoders in tiffCodecs.ts.
+import { FileFormatError } from '../errors';
+
+export interface TiffFile {
+  bytes: Uint8Array;
+  view: DataView;
+  littleEndian: boolean;
+  bigTiff: boolean;
+  /** Byte offset of each page's image file directory, in file order. */
+  pageOffsets: number[];
+}
+
+interface TagEntry {
+  type: number;
+  count: number;
+  /** Absolute offset of the value bytes (inside the entry when they fit there). */
+  valueOffset: number;
+}
+
+export type TagSet = Map<number, TagEntry>;
+
+/** Sizes in bytes of the TIFF field types; unknown types are skipped, as the specification asks. */
+const FIELD_TYPE_SIZES: Readonly<Record<number, number>> = {
+  1: 1, // BYTE
+  2: 1, // ASCII
+  3: 2, // SHORT
+  4: 4, // LONG
+  5: 8, // RATIONAL
+  6: 1, // SBYTE
+  7: 1, // UNDEFINED
+  8: 2, // SSHORT
+  9: 4, // SLONG
+  10: 8, // SRATIONAL
+  11: 4, // FLOAT
+  12: 8, // DOUBLE
+  13: 4, // IFD
+  16: 8, // LONG8
+  17: 8, // SLONG8
+  18: 8, // IFD8
+};
+
+export const TAG = {
+  imageWidth: 256,
+  imageLength: 257,
+  bitsPerSample: 258,
+  compression: 259,
+  photometric: 262,
+  stripOffsets: 273,
+  samplesPerPixel: 277,
+  rowsPerStrip: 278,
+  stripByteCounts: 279,
+  planarConfiguration: 284,
+  predictor: 317,
+  tileWidth: 322,
+  tileLength: 323,
+  tileOffsets: 324,
+  tileByteCounts: 325,
+  sampleFormat: 339,
+  yCbCrSubSampling: 530,
+} as const;
+
+const TAG_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(TAG).map(([name, tag]) => [tag, name]),
+);
+
+/** The file ends before a structure it points to: almost always a file cut short while copying. */
+export function truncatedTiff(what: string, neededEnd: number, fileLength: number): FileFormatError {
+  return new FileFormatError(
+    'tiff',
+    `This TIFF file ends early: its ${what} runs to byte ${neededEnd.toLocaleString('en-US')}, but the file has ` +
+      `only ${fileLength.toLocaleString('en-US')} bytes. It was probably cut short while copying or downloading; ` +
+      'copy it again from the original.',
+    { truncated: true, what, neededEnd, fileLength },
+  );
+}
+
+export function hasTiffSignature(bytes: Uint8Array): boolean {
+  if (bytes.length < 4) return false;
+  const [a, b, c, d] = bytes;
+  const intel = a === 0x49 && b === 0x49 && d === 0 && (c === 42 || c === 43);
+  const motorola = a === 0x4d && b === 0x4d && c === 0 && (d === 42 || d === 43);
+  return intel || motorola;
+}
+
+function readOffset(file: Pick<TiffFile, 'view' | 'littleEndian' | 'bigTiff'>, at: number): number {
+  return file.bigTiff ? Number(file.view.getBigUint64(at, file.littleEndian)) : file.view.getUint32(at, file.littleEndian);
+}
+
+/** Reads the header and walks the directory chain (entry counts only) to find every page. */
+export function openTiff(bytes: Uint8Array): TiffFile {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const littleEndian = bytes[0] === 0x49;
+  const bigTiff = view.getUint16(2, littleEndian) === 43;
+  const headerLength = bigTiff ? 16 : 8;
+  if (bytes.length < headerLength) throw truncatedTiff('header', headerLength, bytes.length);
+  if (bigTiff && (view.getUint16(4, littleEndian) !== 8 || view.getUint16(6, littleEndian) !== 0)) {
+    throw new FileFormatError('tiff', 'This BigTIFF file has an invalid header (offsets are not 8 bytes wide).');
+  }
+  const file = { bytes, view, littleEndian, bigTiff, pageOffsets: [] as number[] };
+  const countSize = bigTiff ? 8 : 2;
+  const entrySize = bigTiff ? 20 : 12;
+  const seen = new Set<number>();
+  let offset = readOffset(file, bigTiff ? 8 : 4);
+  if (offset === 0) throw new FileFormatError('tiff', 'This TIFF file contains no image (its first directory offset is 0).');
+  while (offset !== 0) {
+    if (seen.has(offset)) {
+      throw new FileFormatError('tiff', 'This TIFF file is damaged: its chain of pages loops back on itself.', { offset });
+    }
+    seen.add(offset);
+    const page = file.pageOffsets.length;
+    if (offset + countSize > bytes.length) throw truncatedTiff(`directory of page ${page}`, offset + countSize, bytes.length);
+    const entries = bigTiff ? Number(view.getBigUint64(offset, littleEndian)) : view.getUint16(offset, littleEndian);
+    const end = offset + countSize + entries * entrySize + (bigTiff ? 8 : 4);
+    if (end > bytes.length) throw truncatedTiff(`directory of page ${page}`, end, bytes.length);
+    file.pageOffsets.push(offset);
+    offset = readOffset(file, end - (bigTiff ? 8 : 4));
+  }
+  return file;
+}
+
+/** The tags of the page whose directory is at `offset`. */
+export function readTags(file: TiffFile, offset: number): TagSet {
+  const { view, littleEndian, bigTiff } = file;
+  const countSize = bigTiff ? 8 : 2;
+  const entrySize = bigTiff ? 20 : 12;
+  const inlineSize = bigTiff ? 8 : 4;
+  const entries = bigTiff ? Number(view.getBigUint64(offset, littleEndian)) : view.getUint16(offset, littleEndian);
+  const tags: TagSet = new Map();
+  for (let i = 0; i < entries; i++) {
+    const at = offset + countSize + i * entrySize;
+    const tag = view.getUint16(at, littleEndian);
+    const type = view.getUint16(at + 2, littleEndian);
+    const size = FIELD_TYPE_SIZES[type];
+    if (size === undefined) continue;
+    const count = bigTiff ? Number(view.getBigUint64(at + 4, littleEndian)) : view.getUint32(at + 4, littleEndian);
+    const valueAt = at + (bigTiff ? 12 : 8);
+    const valueOffset = size * count <= inlineSize ? valueAt : readOffset(file, valueAt);
+    tags.set(tag, { type, count, valueOffset });
+  }
+  return tags;
+}
+
+/** The unsigned integer values of a tag (BYTE, SHORT, LONG, LONG8 and their IFD types), or undefined if absent. */
+export function tagValues(file: TiffFile, tags: TagSet, tag: number): number[] | undefined {
+  const entry = tags.get(tag);
+  if (entry === undefined) return undefined;
+  const { view, littleEndian } = file;
+  const size = FIELD_TYPE_SIZES[entry.type]!;
+  const end = entry.valueOffset + size * entry.count;
+  const name = TAG_NAMES[tag] ?? `tag ${tag}`;
+  if (end > file.bytes.length) throw truncatedTiff(`${name} table`, end, file.bytes.length);
+  const values = new Array<number>(entry.count);
+  for (let i = 0, at = entry.valueOffset; i < entry.count; i++, at += size) {
+    switch (entry.type) {
+      case 1:
+      case 7:
+        values[i] = view.getUint8(at);
+        break;
+      case 3:
+        values[i] = view.getUint16(at, littleEndian);
+        break;
+      case 4:
+      case 13:
+        values[i] = view.getUint32(at, littleEndian);
+        break;
+      case 16:
+      case 18:
+        values[i] = Number(view.getBigUint64(at, littleEndian));
+        break;
+      default:
+        throw new FileFormatError('tiff', `This TIFF file is damaged: its ${name} tag has field type ${entry.type}, not an unsigned integer.`, {
+          tag,
+          type: entry.type,
+        });
+    }
+  }
+  return values;
+}
+
+/** The first value of a tag, or `fallback` (the specification's default) if absent. */
+export function tagValue(file: TiffFile, tags: TagSet, tag: number, fallback: number): number {
+  return tagValues(file, tags, tag)?.[0] ?? fallback;
+}
