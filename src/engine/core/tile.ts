@@ -120,10 +120,12 @@ export function makeTiles(image: PlanarImage, options: TileOptions = {}): Tiles 
           const sy = y0 + y;
           if (sy >= image.height) continue; // augmentation's zero padding below the image
           const row = target + (flipY ? tileHeight - 1 - y : y) * tileWidth;
-          for (let x = 0; x < tileWidth; x++) {
-            const sx = x0 + x;
-            if (sx >= image.width) break; // zero padding right of the image
-            data[row + (flipX ? tileWidth - 1 - x : x)] = plane[sy * image.width + sx]!;
+          const from = sy * image.width + x0;
+          const inside = Math.min(tileWidth, image.width - x0); // beyond: augmentation's zero padding
+          if (!flipX) {
+            data.set(plane.subarray(from, from + inside), row);
+          } else {
+            for (let x = 0; x < inside; x++) data[row + tileWidth - 1 - x] = plane[from + x]!;
           }
         }
       }
