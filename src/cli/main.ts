@@ -4,6 +4,7 @@ import { ENGINE_VERSION } from '../engine/version';
 import { print, type CliIO, type CommandHandler } from './io';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandHandler> }> = {
+  segment: { summary: 'segment an image with a Cellpose model', load: async () => (await import('./commands/segment')).segmentCommand },
   models: { summary: 'list, download, import, remove and convert models', load: async () => (await import('./commands/models')).modelsCommand },
 };
 

@@ -1,0 +1,148 @@
+// The whole Cellpose 3.0.11 segmentation of one 2D image (models.Cellpose.eval): channels, normalisation, optional
+// diameter estimation, the network pass, dynamics. Runs in Node wherever a NetworkSession exists (CLI, worker).
+import type { ExecutionProvider, NetworkSession } from '../backend/types';
+import type { SizeModel } from '../checkpoint/sizeModel';
+import type { CpnetArchitecture } from '../checkpoint/types';
+import { selectChannels } from '../core/channels';
+import { computeMasks } from '../core/computeMasks';
+import type { PlanarImage } from '../core/image';
+import { normalizePercentile } from '../core/normalize';
+import { resizeBilinear } from '../core/resize';
+import { CellDeskError, InvalidSettingError } from '../errors';
+import { defaultIterations, estimateDiameter } from './estimateDiameter';
+import { StageTimer, type RunHooks } from './progress';
+import { runNetworkPass } from './runNetwork';
+import { resolveSettings, type SegmentSettings } from './settings';
+
+/** The image cannot be segmented as it is (e.g. NaN pixels). */
+export class InvalidImageError extends CellDeskError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('INVALID_IMAGE', message, details);
+  }
+}
+
+export interface SegmentationModel {
+  session: NetworkSession;
+  /** Session for style-only passes; the full session works too, only slower. */
+  styleSession: NetworkSession;
+  architecture: CpnetArchitecture;
+  sizeModel?: SizeModel;
+}
+
+export interface SegmentResult {
+  /** Labels 1..N, 0 = background, height x width of the input. */
+  labels: Uint16Array | Uint32Array;
+  width: number;
+  height: number;
+  maskCount: number;
+  /** The diameter the final pass used. */
+  diameter: number;
+  /** The size model's style guess, when the diameter was estimated. */
+  diameterFromStyle: number | null;
+  style: Float32Array;
+  /** The network's dY, dX and cell probability at the input size, kept so masks can be recomputed cheaply. */
+  flows: PlanarImage;
+  /** Dynamics iterations used, needed to recompute masks the same way. */
+  niter: number;
+  executionProvider: ExecutionProvider;
+  settings: SegmentSettings;
+  /** Milliseconds per stage, and `total`. */
+  timings: Record<string, number>;
+}
+
+function countNonFinite(image: PlanarImage): number {
+  let count = 0;
+  for (let i = 0; i < image.data.length; i++) if (!Number.isFinite(image.data[i]!)) count++;
+  return count;
+}
+
+function maxLabel(labels: Uint16Array | Uint32Array): number {
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
+  return max;
+}
+
+export type MaskSettings = Pick<SegmentSettings, 'cellprobThreshold' | 'flowThreshold' | 'minSize'>;
+
+/** Masks from kept network output with new thresholds, without running the network again. */
+export function masksFromNetworkOutput(flows: PlanarImage, niter: number, settings: MaskSettings): Uint16Array | Uint32Array {
+  const plane = flows.height * flows.width;
+  return computeMasks({
+    dP: flows.data.subarray(0, 2 * plane),
+    cellprob: flows.data.subarray(2 * plane, 3 * plane),
+    height: flows.height,
+    width: flows.width,
+    niter,
+    cellprobThreshold: settings.cellprobThreshold,
+    flowThreshold: settings.flowThreshold,
+    interp: true,
+    minSize: settings.minSize,
+  });
+}
+
+export async function segmentImage(
+  image: PlanarImage,
+  model: SegmentationModel,
+  requested: Partial<SegmentSettings> = {},
+  hooks: RunHooks = {},
+): Promise<SegmentResult> {
+  const settings = resolveSettings(requested);
+  if (settings.diameter === 0 && model.sizeModel === undefined) {
+    throw new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
+  }
+  const timer = new StageTimer();
+  const start = performance.now();
+  const { batchSize, augment } = settings;
+
+  const selected = selectChannels(image, settings.channels);
+  const nonFinite = countNonFinite(selected);
+  if (nonFinite > 0) {
+    throw new InvalidImageError(
+      `The image has ${nonFinite} pixel values that are not numbers (NaN or infinity) in the channels to segment. Replace them (for example with 0) and try again.`,
+      { nonFinite },
+    );
+  }
+  hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
+  const normalized = await timer.time('normalize', () => normalizePercentile(selected));
+
+  let diameter = settings.diameter;
+  let diameterFromStyle: number | null = null;
+  if (diameter === 0) {
+    const estimate = await estimateDiameter(
+      { image: normalized, session: model.session, styleSession: model.styleSession, architecture: model.architecture, sizeModel: model.sizeModel!, batchSize, augment },
+      timer,
+      hooks,
+    );
+    diameter = estimate.diameter;
+    diameterFromStyle = estimate.fromStyle;
+  }
+
+  const rescale = model.architecture.diamMean / diameter;
+  const pass = await timer.time('network', () => runNetworkPass(model.session, normalized, { rescale, batchSize, augment, stage: 'network' }, hooks));
+  const flows =
+    pass.maps.height === image.height && pass.maps.width === image.width
+      ? pass.maps
+      : await timer.time('resample', () => resizeBilinear(pass.maps, image.height, image.width));
+
+  hooks.signal?.throwIfAborted();
+  hooks.onProgress?.({ stage: 'masks', done: 0, total: 1 });
+  const niter = settings.niter ?? defaultIterations(rescale);
+  const labels = await timer.time('masks', () => masksFromNetworkOutput(flows, niter, settings));
+  hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
+
+  timer.timings.total = performance.now() - start;
+  return {
+    labels,
+    width: image.width,
+    height: image.height,
+    maskCount: maxLabel(labels),
+    diameter,
+    diameterFromStyle,
+    style: pass.style,
+    flows,
+    niter,
+    executionProvider: model.session.executionProvider,
+    settings,
+    timings: timer.timings,
+  };
+}

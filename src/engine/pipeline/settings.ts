@@ -1,0 +1,45 @@
+// Segmentation settings, their Cellpose 3.0.11 defaults, and their validation; runs anywhere.
+import { InvalidSettingError } from '../errors';
+import type { ChannelChoice } from '../core/channels';
+
+export interface SegmentSettings {
+  /** [channel to segment, nuclear channel], Cellpose's 1-based convention (0 = grayscale / none). */
+  channels: ChannelChoice;
+  /** Typical cell diameter in pixels; 0 estimates it with the size model. */
+  diameter: number;
+  flowThreshold: number;
+  cellprobThreshold: number;
+  minSize: number;
+  /** Dynamics iterations; undefined = 200 / rescale as Cellpose. */
+  niter?: number;
+  augment: boolean;
+  batchSize: number;
+}
+
+export const CELLPOSE_DEFAULTS: Readonly<SegmentSettings> = Object.freeze({
+  channels: [0, 0] as const,
+  diameter: 30,
+  flowThreshold: 0.4,
+  cellprobThreshold: 0,
+  minSize: 15,
+  augment: false,
+  batchSize: 8,
+});
+
+function requireNumber(name: string, value: number, ok: (v: number) => boolean, rule: string): void {
+  if (!Number.isFinite(value) || !ok(value)) throw new InvalidSettingError(`${name} must be ${rule}; got ${value}.`, { setting: name, value });
+}
+
+/** Settings with defaults filled in, refused with a clear message when out of range. */
+export function resolveSettings(partial: Partial<SegmentSettings>): SegmentSettings {
+  const settings: SegmentSettings = { ...CELLPOSE_DEFAULTS, ...partial };
+  const [c1, c2] = settings.channels;
+  for (const c of [c1, c2]) requireNumber('Each channel', c, (v) => Number.isInteger(v) && v >= 0 && v <= 4, 'a whole number from 0 to 4');
+  requireNumber('The diameter', settings.diameter, (v) => v === 0 || (v >= 1 && v <= 5000), '0 (estimate) or between 1 and 5000 pixels');
+  requireNumber('The flow threshold', settings.flowThreshold, (v) => v >= 0, '0 (off) or more');
+  requireNumber('The cell probability threshold', settings.cellprobThreshold, (v) => v >= -20 && v <= 20, 'between -20 and 20');
+  requireNumber('The minimum mask size', settings.minSize, (v) => Number.isInteger(v) && v >= -1, 'a whole number of pixels (-1 keeps all)');
+  if (settings.niter !== undefined) requireNumber('The number of iterations', settings.niter, (v) => Number.isInteger(v) && v >= 1 && v <= 100000, 'a whole number from 1 to 100000');
+  requireNumber('The batch size', settings.batchSize, (v) => Number.isInteger(v) && v >= 1 && v <= 256, 'a whole number from 1 to 256');
+  return settings;
+}
