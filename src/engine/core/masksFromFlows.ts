@@ -15,12 +15,13 @@ const MAX_MASK_FRACTION = 0.4;
 // [Note: seed order]
 // get_masks sorts the seeds by bin count, descending, and paints them in that order, so where two grown seeds
 // overlap the later (smaller) one wins. The sort line differs between versions: Cellpose 2.x has
-// `for s in seeds: s = s[isort]`, which rebinds a loop variable and leaves the seeds in raster order, while the
-// 3.0-era sources have `s[:] = s[isort]`, which does sort. Both orders reproduce every official 3.0.11 reference
-// mask bit for bit (ten images of ../shared/reference, and the two cyto3 dumps): they differ before the flow-error
-// check on some images, but never in a mask that survives it. We follow the 3.0 source and
-// CELLPOSE-3-INFERENCE.md: descending by count. For equal counts NumPy's default (unstable) argsort leaves the order
-// to its sorting implementation; we use what a stable argsort followed by [::-1] gives: later raster position first.
+// `for s in seeds: s = s[isort]`, which rebinds the loop variable and leaves the seeds in raster order (reported
+// as MouseLand/cellpose issue #792, Sept. 2023), while the 3.0-era sources have `s[:] = s[isort]`, which sorts.
+// Both orders reproduce every official 3.0.11 reference mask bit for bit (the ten diameter-30 images of
+// ../shared/reference and the two cyto3 dumps): they differ before the flow-error check on some images, never in
+// a mask that survives it. We follow the 3.0 source and CELLPOSE-3-INFERENCE.md: descending by count. For equal
+// counts NumPy's default (unstable) argsort leaves the order to its sorting routine; we take what a stable argsort
+// followed by [::-1] gives: the later raster position first. (Cellpose 3.1 and later sort ascending.)
 
 /**
  * Labels every pixel by the histogram bin its end point fell in (end points truncated to whole pixels; a pixel that
