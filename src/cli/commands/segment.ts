@@ -10,7 +10,7 @@ import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { openModel } from '../../engine/io/openModel';
 import { ModelManager } from '../../engine/models/modelManager';
 import { segmentImage } from '../../engine/pipeline/segment';
-import { CELLPOSE_DEFAULTS } from '../../engine/pipeline/settings';
+import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
@@ -89,7 +89,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     throw new InvalidSettingError(`segment needs one image, --model and --out.\nUsage: ${USAGE}`);
   }
   const provider = providerOption(values.ep);
-  const settings = {
+  const settings = resolveSettings({
     channels: channelsOption(values.channels) ?? CELLPOSE_DEFAULTS.channels,
     diameter: numberOption('diameter', values.diameter) ?? CELLPOSE_DEFAULTS.diameter,
     flowThreshold: numberOption('flow-threshold', values['flow-threshold']) ?? CELLPOSE_DEFAULTS.flowThreshold,
@@ -98,7 +98,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     niter: numberOption('niter', values.niter),
     augment: values.augment ?? false,
     batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
-  };
+  });
 
   const start = performance.now();
   const raster = await readImageFile(imagePath, numberOption('page', values.page));

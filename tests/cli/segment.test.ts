@@ -1,0 +1,81 @@
+// `celldesk segment`: the label image and JSON report, and one clear line (nothing written) for each kind of bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeImage } from '../../src/engine/image/decodeImage';
+import { countMasks } from '../../src/engine/core/metrics';
+import { writeTestTiff } from '../image/helpers/testTiff';
+import { readShared, REPO_ROOT, sharedPath } from '../helpers/shared';
+import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
+import { runCelldesk, tempDir } from '../helpers/cli';
+
+const GRAY_IMAGE = sharedPath('images', 'neurips22-cellseg', 'cell_00528.tif');
+const RGB_IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
+
+test('segment writes a uint16 label TIFF and reports masks, diameter, provider, image and timings as JSON', async () => {
+  const out = join(tempDir('seg'), 'labels.tif');
+  const run = await runCelldesk(['segment', RGB_IMAGE, '--model', DEMO_CHECKPOINT, '--size-model', DEMO_SIZE_MODEL, '--diameter', '0', '--channels', '2,3', '--ep', 'cpu', '--out', out, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as Record<string, unknown> & { timings: Record<string, number>; masks: number; diameter: number };
+  assert.deepEqual(report.image, { width: 240, height: 300, channels: 3 });
+  assert.equal(report.executionProvider, 'cpu');
+  assert.ok(Math.abs(report.diameter - 33.61) / 33.61 < 0.01, `diameter ${report.diameter}`);
+  assert.equal(typeof report.diameterFromStyle, 'number');
+  for (const stage of ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'masks', 'total']) assert.ok(report.timings[stage]! > 0, stage);
+  const labels = await decodeImage(new Uint8Array(readFileSync(out)));
+  assert.equal(labels.sampleType, 'uint16');
+  assert.equal(countMasks(labels.data as Uint16Array), report.masks);
+  assert.ok(report.masks > 0);
+});
+
+async function expectRefusal(args: string[], message: RegExp): Promise<void> {
+  const out = join(tempDir('bad'), 'labels.tif');
+  const run = await runCelldesk(['segment', ...args, '--out', out]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, message);
+  assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+  assert.equal(existsSync(out), false);
+}
+
+test('an image that does not exist is one clear line and no output', async () => {
+  await expectRefusal([join(tempDir('none'), 'missing.tif'), '--model', DEMO_CHECKPOINT], /Cannot read the image .*missing\.tif: no such file/);
+});
+
+test('a truncated image is one clear line and no output', async () => {
+  const cut = join(tempDir('cut'), 'cut.png');
+  const bytes = readShared('images', 'webgpu-cellseg', 'cellpose_img_075.png');
+  writeFileSync(cut, bytes.subarray(0, bytes.length / 2));
+  await expectRefusal([cut, '--model', DEMO_CHECKPOINT], /truncated|incomplete|ends early/i);
+});
+
+test('a channel the image does not have is refused', async () => {
+  await expectRefusal([RGB_IMAGE, '--model', DEMO_CHECKPOINT, '--channels', '4,0'], /only 3 channels/);
+});
+
+test('a missing model is refused with its name', async () => {
+  await expectRefusal([GRAY_IMAGE, '--model', 'no-such-model'], /no-such-model/);
+});
+
+test('NaN pixels are refused before any network work', async () => {
+  const path = join(tempDir('nan'), 'nan.tif');
+  const values = new Float32Array(64 * 64).fill(1);
+  values[100] = Number.NaN;
+  writeFileSync(path, writeTestTiff([{ width: 64, height: 64, channels: 1, kind: 'float', bits: 32, values }]));
+  await expectRefusal([path, '--model', DEMO_CHECKPOINT], /1 pixel values that are not numbers/);
+});
+
+test('estimating the diameter without a size model is refused', async () => {
+  await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--diameter', '0'], /needs the model's size model/);
+});
+
+test('nonsense settings are refused', async () => {
+  await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--flow-threshold', 'abc'], /--flow-threshold needs a number/);
+  await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--ep', 'tpu'], /--ep must be auto or one of/);
+});
+
+test('npx celldesk runs from the checkout (bin script through tsx)', () => {
+  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), '--version'], { encoding: 'utf8' });
+  assert.match(output.trim(), /^\d+\.\d+\.\d+$/);
+});
