@@ -16,15 +16,16 @@ export interface EndPoints {
 // Official 3.0.11 on the CPU, operation by operation, so that end points agree to the last bit:
 // - Positions are float32. A pixel moves when max(|dY|, |dX|) > 1e-3, the threshold itself rounded to float32
 //   (NumPy compares a float32 array with a Python float in float32).
-// - interp = true (steps2D_interp + the numba map_coordinates): all moving pixels step in lock-step. The step is
-//   the bilinear interpolation of the flow at (y, x): corner = trunc(position) clamped to [0, L - 1], the next
-//   corner clamped to L - 1, fraction = position - trunc(position). The weights and the four products are float64
-//   (numba promotes `1 - y` with y float64), summed left to right as
-//   ((f00 (1-fy)(1-fx) + f01 (1-fy) fx) + f10 fy (1-fx)) + f11 fy fx, and only the result is rounded to float32.
-//   Then y = clamp(float32(y + dy), 0, Ly - 1), x likewise.
+// - interp = true (steps2D_interp + the numba map_coordinates): the step is the bilinear interpolation of the flow
+//   at (y, x): corner = trunc(position) clamped to [0, L - 1], the next corner clamped to L - 1, fraction =
+//   position - trunc(position). The weights and the four products are float64 (numba promotes `1 - y` with y
+//   float64), summed left to right as ((f00 (1-fy)(1-fx) + f01 (1-fy) fx) + f10 fy (1-fx)) + f11 fy fx, and the
+//   step is stored as float32. Then y = clamp(float32(y + dy), 0, Ly - 1), x likewise.
 // - interp = false (steps2D, used by the size model): the step is the flow at (trunc(y), trunc(x)), same update.
-// Float32Array stores give the float32 rounding: adding two float32 values in float64 and rounding once is the
-// float32 sum exactly.
+// Adding two float32 values in float64 and rounding once (Math.fround) is the float32 sum exactly.
+// The official code moves all pixels in lock-step, one iteration at a time; as each walker reads only its own
+// position and the fixed flow field, running each pixel's iterations in turn gives the same end points and keeps
+// the walker in registers. A walker whose step leaves it where it is stays there for good, so it stops early.
 
 /** The float32 value NumPy compares the flows with. */
 const MOVE_THRESHOLD = Math.fround(1e-3);
@@ -107,9 +108,10 @@ function stepInterpolated(
       const fx = xk - xTrunc;
       const gy = 1 - fy;
       const gx = 1 - fx;
-      const row0 = Math.min(maxY, yTrunc) * width;
+      // Positions stay in [0, L - 1], so only the second corner needs clamping.
+      const row0 = yTrunc * width;
       const row1 = Math.min(maxY, yTrunc + 1) * width;
-      const x0 = Math.min(maxX, xTrunc);
+      const x0 = xTrunc;
       const x1 = Math.min(maxX, xTrunc + 1);
       const stepY = Math.fround(dY[row0 + x0]! * gy * gx + dY[row0 + x1]! * gy * fx + dY[row1 + x0]! * fy * gx + dY[row1 + x1]! * fy * fx);
       const stepX = Math.fround(dX[row0 + x0]! * gy * gx + dX[row0 + x1]! * gy * fx + dX[row1 + x0]! * fy * gx + dX[row1 + x1]! * fy * fx);
