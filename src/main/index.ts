@@ -7,6 +7,7 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { APP_NAME, appDataDir } from '../engine/io/appPaths';
 import { createHandlers, registerIpc } from './ipc';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
@@ -59,6 +60,10 @@ function start(): void {
   });
 }
 
+// [Note: data folder] (src/engine/io/appPaths.ts): the app and the CLI share one folder, CELLDESK_HOME included.
+// Electron would otherwise name it after package.json's lower-case "name". Set before `ready`, as Electron requires.
+app.setName(APP_NAME);
+app.setPath('userData', appDataDir());
 app.enableSandbox();
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
