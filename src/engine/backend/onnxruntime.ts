@@ -1,5 +1,7 @@
 // The engine's only importer of onnxruntime-node: sessions for the CPnet contract on a chosen execution provider.
 // Runs in Node (CLI, Electron utility process, browser-mode server), never in the renderer.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CellDeskError } from '../errors';
 import { NETWORK_FLOWS, NETWORK_INPUT, NETWORK_STYLE } from '../onnx/cpnetGraph';
@@ -52,7 +54,21 @@ function unavailableReason(provider: ExecutionProvider): string | undefined {
     return `not available on ${process.platform}`;
   }
   if (!ort.listSupportedBackends().some((b) => b.name === provider)) return 'not built into this ONNX Runtime';
+  if (provider === 'webgpu' && process.platform === 'linux' && !vulkanLoaderPresent()) {
+    return 'no Vulkan loader (libvulkan.so.1) found: install your GPU driver with its Vulkan support (Debian/Ubuntu: libvulkan1)';
+  }
   return undefined;
+}
+
+const LINUX_LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/lib', '/usr/local/lib'];
+
+/**
+ * WebGPU on Linux runs on Vulkan. Without the loader, Dawn prints its own warning to the terminal and fails; checking
+ * first gives the user the actual remedy instead.
+ */
+function vulkanLoaderPresent(): boolean {
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...LINUX_LIBRARY_DIRS];
+  return dirs.some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
 }
 
 /** The runtime's first error line, with a hint where the usual cause is a missing optional install. */
