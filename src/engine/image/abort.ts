@@ -1,21 +1,23 @@
 // Cancellation for decoding loops that would otherwise hold the thread: a checkpoint to await between units of work.
 // Pure, runs anywhere (Node, worker, browser).
 
-const YIELD_EVERY_MS = 20;
+/** Decoded bytes between two yields to the event loop: a few milliseconds of work, a millisecond of waiting. */
+const YIELD_EVERY_BYTES = 4 * 2 ** 20;
 
 /**
- * A function to await between units of work (strips, tiles). It throws the signal's reason once the signal is
- * aborted, and every ~20 ms of work it lets the event loop run, so that an abort sent from elsewhere (a message to
- * a worker, a click) can arrive. Without a signal it costs nothing.
+ * A function to await after each unit of work (a strip, a tile), given the bytes it decoded. It throws the
+ * signal's reason once the signal is aborted, and after every 4 MiB decoded it lets the event loop run, so that an
+ * abort sent from elsewhere (a message to a worker, a click) can arrive. Without a signal it costs nothing.
  */
-export function createCheckpoint(signal: AbortSignal | undefined): () => Promise<void> {
+export function createCheckpoint(signal: AbortSignal | undefined): (bytesDecoded: number) => Promise<void> {
   if (signal === undefined) return () => Promise.resolve();
-  let lastYield = performance.now();
-  return async () => {
+  let sinceYield = 0;
+  return async (bytesDecoded) => {
     signal.throwIfAborted();
-    if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+    sinceYield += bytesDecoded;
+    if (sinceYield < YIELD_EVERY_BYTES) return;
+    sinceYield = 0;
     await new Promise((resolve) => setTimeout(resolve, 0));
-    lastYield = performance.now();
     signal.throwIfAborted();
   };
 }

@@ -44,8 +44,10 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function gibibytes(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+function byteSize(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
 }
 
 /** Throws unless an image of the declared size may be decoded: a zero side is a damaged file, an oversize one is refused. */
@@ -83,8 +85,8 @@ export function checkDeclaredSize(declared: DeclaredSize, limits: ImageLimits): 
     throw new ImageTooLargeError(
       format,
       `This ${name} file declares an image of ${size} with ${channels} channel${channels === 1 ? '' : 's'} of ` +
-        `${bytesPerSample * 8}-bit samples, ${gibibytes(bytes)} once decoded; CellDesk decodes at most ` +
-        `${gibibytes(limits.maxBytes)}. Crop the image, or keep fewer channels, first.`,
+        `${bytesPerSample * 8}-bit samples, ${byteSize(bytes)} once decoded; CellDesk decodes at most ` +
+        `${byteSize(limits.maxBytes)}. Crop the image, or keep fewer channels, first.`,
       details,
     );
   }

@@ -80,10 +80,10 @@ export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageL
   for (let plane = 0; plane < layout.planes; plane++) {
     for (let row = 0; row < layout.chunksDown; row++) {
       for (let column = 0; column < layout.chunksAcross; column++) {
-        await checkpoint();
         const index = plane * chunksPerPlane + row * layout.chunksAcross + column;
         const samples = decodeChunk(file, layout, index, page);
         placeChunk(layout, samples, data, plane, row, column);
+        await checkpoint(samples.byteLength);
       }
     }
   }

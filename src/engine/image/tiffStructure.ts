@@ -116,10 +116,10 @@ export function openTiff(bytes: Uint8Array): TiffFile {
     }
     seen.add(offset);
     const page = file.pageOffsets.length;
-    if (offset + countSize > bytes.length) throw truncatedTiff(`directory of page ${page}`, offset + countSize, bytes.length);
+    if (offset + countSize > bytes.length) throw truncatedTiff(`header of page ${page}`, offset + countSize, bytes.length);
     const entries = bigTiff ? Number(view.getBigUint64(offset, littleEndian)) : view.getUint16(offset, littleEndian);
     const end = offset + countSize + entries * entrySize + (bigTiff ? 8 : 4);
-    if (end > bytes.length) throw truncatedTiff(`directory of page ${page}`, end, bytes.length);
+    if (end > bytes.length) throw truncatedTiff(`header of page ${page}`, end, bytes.length);
     file.pageOffsets.push(offset);
     offset = readOffset(file, end - (bigTiff ? 8 : 4));
   }
@@ -156,7 +156,7 @@ export function tagValues(file: TiffFile, tags: TagSet, tag: number): number[] |
   const size = FIELD_TYPE_SIZES[entry.type]!;
   const end = entry.valueOffset + size * entry.count;
   const name = TAG_NAMES[tag] ?? `tag ${tag}`;
-  if (end > file.bytes.length) throw truncatedTiff(`${name} table`, end, file.bytes.length);
+  if (end > file.bytes.length) throw truncatedTiff(`header's ${name} list`, end, file.bytes.length);
   const values = new Array<number>(entry.count);
   for (let i = 0, at = entry.valueOffset; i < entry.count; i++, at += size) {
     switch (entry.type) {

@@ -18,8 +18,10 @@ export interface TestPage {
   predictor?: 1 | 2 | 3;
   rowsPerStrip?: number;
   tile?: { width: number; height: number };
-  /** Extra tags as [tag, SHORT value]. */
-  extraShortTags?: [number, number][];
+  /** Tags written as one SHORT value, replacing the helper's own: [tag, value]. */
+  shortTags?: [number, number][];
+  /** Replaces each strip or tile after compression, e.g. to cut it short. */
+  damageChunk?: (stored: Uint8Array, index: number) => Uint8Array;
 }
 
 export interface TestFileOptions {
@@ -217,11 +219,13 @@ function pageChunks(page: TestPage, littleEndian: boolean): { chunks: Uint8Array
     for (let y0 = 0; y0 < height; y0 += chunkHeight) {
       for (let x0 = 0; x0 < width; x0 += chunkWidth) {
         const rows = tile ? chunkHeight : Math.min(chunkHeight, height - y0);
-        chunks.push(compress(chunkBytes(page, littleEndian, plane, x0, y0, chunkWidth, rows), page.compression ?? 1));
+        const stored = compress(chunkBytes(page, littleEndian, plane, x0, y0, chunkWidth, rows), page.compression ?? 1);
+        chunks.push(page.damageChunk ? page.damageChunk(stored, chunks.length) : stored);
       }
     }
   }
   const sampleFormat = page.kind === 'uint' ? 1 : page.kind === 'int' ? 2 : 3;
+  const overridden = new Set((page.shortTags ?? []).map(([tag]) => tag));
   const entries: Entry[] = [
     { tag: 256, type: LONG, values: [width] },
     { tag: 257, type: LONG, values: [height] },
@@ -238,8 +242,8 @@ function pageChunks(page: TestPage, littleEndian: boolean): { chunks: Uint8Array
           { tag: 323, type: LONG, values: [tile.height] },
         ]
       : [{ tag: 278, type: LONG, values: [chunkHeight] }]),
-    ...(page.extraShortTags ?? []).map(([tag, value]) => ({ tag, type: SHORT, values: [value] })),
-  ];
+  ].filter((entry) => !overridden.has(entry.tag));
+  entries.push(...(page.shortTags ?? []).map(([tag, value]) => ({ tag, type: SHORT, values: [value] })));
   return { chunks, entries };
 }
 
@@ -319,4 +323,35 @@ function writeValue(view: DataView, at: number, type: number, value: number, lit
   if (type === SHORT) view.setUint16(at, value, littleEndian);
   else if (type === LONG) view.setUint32(at, value, littleEndian);
   else view.setBigUint64(at, BigInt(value), littleEndian);
+}
+
+/**
+ * A classic TIFF of one page whose directory declares `width` x `height` 8-bit grey pixels in one strip at offset 0,
+ * and holds no pixel data at all: for checks that must happen before any pixel is read.
+ */
+export function writeHeaderOnlyTiff(width: number, height: number): Uint8Array {
+  const entries: [number, number, number][] = [
+    [256, LONG, width],
+    [257, LONG, height],
+    [258, SHORT, 8],
+    [259, SHORT, 1],
+    [262, SHORT, 1],
+    [273, LONG, 0],
+    [277, SHORT, 1],
+    [278, LONG, height],
+    [279, LONG, width * height > 0xffffffff ? 0xffffffff : width * height],
+  ];
+  const file = new Uint8Array(8 + 2 + entries.length * 12 + 4);
+  const view = new DataView(file.buffer);
+  file.set([0x49, 0x49, 42, 0]);
+  view.setUint32(4, 8, true);
+  view.setUint16(8, entries.length, true);
+  entries.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    view.setUint16(at, tag, true);
+    view.setUint16(at + 2, type, true);
+    view.setUint32(at + 4, 1, true);
+    writeValue(view, at + 8, type, value, true);
+  });
+  return file;
 }
