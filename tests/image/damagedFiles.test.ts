@@ -103,6 +103,11 @@ test('refuses a header declaring 100000 x 100000 pixels before allocating anythi
   }
   // 20000 x 20000 would fit in memory: refused by the limit, not by running out of file.
   await assert.rejects(decodeImage(writeHeaderOnlyTiff(20_000, 20_000)), ImageTooLargeError);
+  // A small image in one enormous tile would need the whole tile decoded.
+  const hugeTile = writeTestTiff([
+    { width: 4, height: 4, channels: 1, kind: 'uint', bits: 8, values: new Uint8Array(16), tile: { width: 16, height: 16 }, shortTags: [[322, 60_000], [323, 60_000]] },
+  ]);
+  await assert.rejects(decodeImage(hugeTile), /stores its 4 x 4 image in tiles of 60000 x 60000 pixels/);
 });
 
 test('applies the limits given: side, pixels and decoded bytes, each named in the refusal', async () => {

@@ -26,6 +26,9 @@ test('returns a grey PNG as one channel, 8- or 16-bit samples unchanged', async 
   const raster16 = await decodeImage(png({ width: 5, height: 3, channels: 1, depth: 16, data: grey16 }));
   assert.deepEqual([raster16.channels, raster16.sampleType], [1, 'uint16']);
   assert.deepEqual(Array.from(raster16.data), Array.from(grey16));
+
+  const interlaced = await decodeImage(encodePngWithFastPng({ width: 5, height: 3, channels: 1, depth: 16, data: grey16 }, { interlace: 'Adam7' }));
+  assert.deepEqual(Array.from(interlaced.data), Array.from(grey16));
 });
 
 test('drops alpha and returns RGB, as Cellpose reading through OpenCV does', async () => {

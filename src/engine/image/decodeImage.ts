@@ -49,7 +49,9 @@ function notAnImage(bytes: Uint8Array): UnsupportedImageError {
 
 /**
  * Decodes a TIFF, PNG or JPEG file. Sizes are checked against `limits` before anything is allocated; damaged files
- * raise FileFormatError, unreadable variants UnsupportedImageError, oversize ones ImageTooLargeError.
+ * raise FileFormatError, unreadable variants UnsupportedImageError, oversize ones ImageTooLargeError. A TIFF checks
+ * `signal` between strips and tiles; PNG and JPEG decode in one step (their libraries cannot pause), so for them it
+ * is checked before and after.
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {}): Promise<RasterImage> {
   const { page = 0, limits = DEFAULT_IMAGE_LIMITS, signal } = options;

@@ -2,6 +2,7 @@
 // Cellpose read back unchanged. Pure, runs anywhere.
 import { zlibSync } from 'fflate';
 import { InvalidSettingError } from '../errors';
+import { HOST_IS_LITTLE_ENDIAN } from './tiffStructure';
 
 export interface LabelTiffOptions {
   /**
@@ -17,8 +18,6 @@ const RATIONAL = 5;
 
 /** Rows per strip are chosen so that a strip holds about this many bytes, as tifffile and libtiff do. */
 const TARGET_STRIP_BYTES = 64 * 1024;
-
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface Entry {
   tag: number;

@@ -5,7 +5,7 @@
 // indices, a MinIsWhite image is not inverted, extra samples (alpha) are kept as channels.
 import { FileFormatError } from '../errors';
 import { createCheckpoint } from './abort';
-import { ImagePageOutOfRangeError, UnsupportedImageError } from './errors';
+import { ImagePageOutOfRangeError, ImageTooLargeError, UnsupportedImageError } from './errors';
 import { checkDeclaredSize, type ImageLimits } from './limits';
 import { BYTES_PER_SAMPLE, SAMPLE_ARRAY_CONSTRUCTORS, type RasterImage, type SampleArrays, type SampleType } from './raster';
 import {
@@ -15,7 +15,17 @@ import {
   undoFloatingPointPredictor,
   undoHorizontalPredictor,
 } from './tiffCodecs';
-import { openTiff, readTags, TAG, tagValue, tagValues, truncatedTiff, type TagSet, type TiffFile } from './tiffStructure';
+import {
+  HOST_IS_LITTLE_ENDIAN,
+  openTiff,
+  readTags,
+  TAG,
+  tagValue,
+  tagValues,
+  truncatedTiff,
+  type TagSet,
+  type TiffFile,
+} from './tiffStructure';
 
 type Samples = SampleArrays[SampleType];
 
@@ -65,8 +75,6 @@ const OTHER_COMPRESSION_NAMES: Readonly<Record<number, string>> = {
   50000: 'Zstandard',
   50001: 'WebP',
 };
-
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageLimits, signal?: AbortSignal): Promise<RasterImage> {
   const file = openTiff(bytes);
@@ -137,6 +145,16 @@ function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits): PageLa
   const chunkHeight = tiled ? tagValue(file, tags, TAG.tileLength, 0) : Math.min(tagValue(file, tags, TAG.rowsPerStrip, height), height);
   if (chunkWidth === 0 || chunkHeight === 0) {
     throw new FileFormatError('tiff', `This TIFF file is damaged: it declares ${tiled ? 'tiles' : 'strips'} of ${chunkWidth} x ${chunkHeight} pixels.`);
+  }
+  // A tile is decoded whole, even where it overhangs the image: its size must stay within the limits too.
+  const chunkBytes = chunkWidth * chunkHeight * (planarConfiguration === 2 ? 1 : samplesPerPixel) * BYTES_PER_SAMPLE[sampleType];
+  if (chunkWidth > limits.maxSide || chunkHeight > limits.maxSide || chunkWidth * chunkHeight > limits.maxPixels || chunkBytes > limits.maxBytes) {
+    throw new ImageTooLargeError(
+      'tiff',
+      `This TIFF file stores its ${width} x ${height} image in tiles of ${chunkWidth} x ${chunkHeight} pixels, ` +
+        'larger than CellDesk decodes. The file is probably damaged.',
+      { width, height, chunkWidth, chunkHeight, limits: { ...limits } },
+    );
   }
   const layout: PageLayout = {
     width,

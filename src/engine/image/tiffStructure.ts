@@ -27,6 +27,9 @@ interface TagEntry {
 
 export type TagSet = Map<number, TagEntry>;
 
+/** TIFF declares its byte order; samples in the computer's own order need no swapping. */
+export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Sizes in bytes of the TIFF field types; unknown types are skipped, as the specification asks. */
 const FIELD_TYPE_SIZES: Readonly<Record<number, number>> = {
   1: 1, // BYTE
