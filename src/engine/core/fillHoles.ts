@@ -8,7 +8,8 @@ import { checkLabels, type LabelArray } from './flowError';
 // (scipy find_objects): a label with fewer than minSize pixels (when minSize > 0) is erased; otherwise its holes
 // are filled (binary_fill_holes inside its box: background not 4-connected to the box edge) and its pixels, filled
 // ones included, get the next number j + 1. A filled hole may cover a label enclosed in it; what is left of that
-// label is then handled when its turn comes. 3.0.11 switches to float32 above 65535 labels; we return uint32.
+// label is then handled when its turn comes. Above 65535 labels 3.0.11 passes the masks through float32 (exact up
+// to 2^24 labels); we keep uint32 throughout.
 
 /** Box cell states: part of the mask, background not (yet) reached from the edge, background reached. */
 const MASK = 1;
