@@ -6,11 +6,12 @@
 // one is published; where none is, the sha256 of CellDesk's first download is recorded and later copies in the
 // cache must match it. Imported models are copied into the cache, as the Cellpose GUI copies added models into its
 // folder, so that moving the original does not break them.
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CellDeskError } from '../errors';
 import { appDataDir, appPaths, type AppPaths } from '../io/appPaths';
+import { copyFileAtomically } from '../io/atomicWrite';
 import { openDatabase, type Database } from '../storage/database';
 import {
   ModelRepository,
@@ -100,18 +101,6 @@ function toResolved(record: ModelRecord): ResolvedModel {
   return { name, source, format, path, sha256, diamMean, sizeModelPath, onnxPath };
 }
 
-/** Writes `to` only once the copy is complete (see [Note: trustworthy downloads]). */
-async function copyAtomically(from: string, to: string): Promise<void> {
-  const part = `${to}.part`;
-  try {
-    await copyFile(from, part);
-    await rename(part, to);
-  } catch (error) {
-    await rm(part, { force: true });
-    throw error;
-  }
-}
-
 export class ModelManager {
   readonly paths: AppPaths;
   readonly cellposeDir: string;
@@ -187,9 +176,9 @@ export class ModelManager {
     const sizeSource = await sizeModelBeside(source);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await copyAtomically(source, path);
+    await copyFileAtomically(source, path);
     const sizeModelPath = sizeSource === null ? null : `${path}_size.npy`;
-    if (sizeSource !== null && sizeModelPath !== null) await copyAtomically(sizeSource, sizeModelPath);
+    if (sizeSource !== null && sizeModelPath !== null) await copyFileAtomically(sizeSource, sizeModelPath);
     return this.registry.save({
       name,
       source: 'imported',
