@@ -19,7 +19,7 @@ test('segment writes a uint16 label TIFF and reports masks, diameter, provider, 
   const run = await runCelldesk(['segment', RGB_IMAGE, '--model', DEMO_CHECKPOINT, '--size-model', DEMO_SIZE_MODEL, '--diameter', '0', '--channels', '2,3', '--ep', 'cpu', '--out', out, '--json']);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout) as Record<string, unknown> & { timings: Record<string, number>; masks: number; diameter: number };
-  assert.deepEqual(report.image, { width: 240, height: 300, channels: 3 });
+  assert.deepEqual(report.image, { width: 240, height: 300, channels: 3, pagesAsChannels: false });
   assert.equal(report.executionProvider, 'cpu');
   assert.ok(Math.abs(report.diameter - 33.61) / 33.61 < 0.01, `diameter ${report.diameter}`);
   assert.equal(typeof report.diameterFromStyle, 'number');

@@ -1,12 +1,10 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image.
-import { readFile } from 'node:fs/promises';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
-import { CellDeskError, InvalidSettingError } from '../../engine/errors';
-import { decodeImage } from '../../engine/image/decodeImage';
+import { InvalidSettingError } from '../../engine/errors';
 import { encodeLabelTiff } from '../../engine/image/encodeTiff';
-import { rasterToPlanarFloat32 } from '../../engine/image/raster';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
+import { loadImageFile } from '../../engine/io/imageFiles';
 import { openModel } from '../../engine/io/openModel';
 import { ModelManager } from '../../engine/models/modelManager';
 import { segmentImage } from '../../engine/pipeline/segment';
@@ -17,12 +15,6 @@ const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> [--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json]';
-
-export class ImageFileError extends CellDeskError {
-  constructor(path: string, message: string, cause?: unknown) {
-    super('IMAGE_FILE', message, { path }, cause === undefined ? undefined : { cause });
-  }
-}
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -46,17 +38,6 @@ function providerOption(text: string | undefined): ExecutionProviderChoice {
     throw new InvalidSettingError(`--ep must be auto or one of ${EXECUTION_PROVIDERS.join(', ')}; got '${choice}'.`);
   }
   return choice as ExecutionProviderChoice;
-}
-
-async function readImageFile(path: string, page: number | undefined) {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ImageFileError(path, `Cannot read the image ${path}${code === 'ENOENT' ? ': no such file' : ` (${code})`}.`, error);
-  }
-  return decodeImage(bytes, page === undefined ? {} : { page });
 }
 
 export const segmentCommand: CommandHandler = async (argv, io) => {
@@ -101,12 +82,12 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   });
 
   const start = performance.now();
-  const raster = await readImageFile(imagePath, numberOption('page', values.page));
+  const { image, pagesAsChannels } = await loadImageFile(imagePath, { page: numberOption('page', values.page) });
   const manager = new ModelManager({ env: io.env });
   try {
     const model = await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
     try {
-      const result = await segmentImage(rasterToPlanarFloat32(raster), model, settings);
+      const result = await segmentImage(image, model, settings);
       await writeFileAtomically(values.out, encodeLabelTiff(result.labels, result.width, result.height));
       const timings = { ...result.timings, total: performance.now() - start };
       if (values.json === true) {
@@ -115,7 +96,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           diameter: result.diameter,
           diameterFromStyle: result.diameterFromStyle,
           executionProvider: result.executionProvider,
-          image: { width: raster.width, height: raster.height, channels: raster.channels },
+          image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
           model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
           out: values.out,
           timings,
