@@ -2,7 +2,14 @@
 // in one pass over the pixels. Pure, runs anywhere.
 import { InvalidSettingError } from '../errors';
 import { checkLabels, type LabelArray } from './flowError';
-import type { PlanarImage } from './image';
+
+/** Channel-major pixels (sample (c, y, x) at data[(c * height + y) * width + x]) of any numeric type. */
+export interface MeasuredImage {
+  width: number;
+  height: number;
+  channels: number;
+  data: ArrayLike<number>;
+}
 
 export interface MaskMeasurement {
   label: number;
@@ -16,7 +23,7 @@ export interface MaskMeasurement {
 }
 
 /** One row per label present in `labels`, in label order; `image` (if given) must have the labels' size. */
-export function measureMasks(labels: LabelArray, height: number, width: number, image?: PlanarImage): MaskMeasurement[] {
+export function measureMasks(labels: LabelArray, height: number, width: number, image?: MeasuredImage): MaskMeasurement[] {
   checkLabels(labels, height, width);
   if (image !== undefined && (image.width !== width || image.height !== height)) {
     throw new InvalidSettingError(`The label image is ${width} x ${height} pixels but the image is ${image.width} x ${image.height}.`, {
@@ -42,10 +49,11 @@ export function measureMasks(labels: LabelArray, height: number, width: number, 
   const sums = new Float64Array((maxLabel + 1) * channels);
   const plane = height * width;
   for (let c = 0; c < channels; c++) {
-    const data = image!.data.subarray(c * plane, (c + 1) * plane);
+    const data = image!.data;
+    const offset = c * plane;
     for (let i = 0; i < plane; i++) {
       const label = labels[i]!;
-      if (label !== 0) sums[label * channels + c]! += data[i]!;
+      if (label !== 0) sums[label * channels + c]! += data[offset + i]!;
     }
   }
   const rows: MaskMeasurement[] = [];

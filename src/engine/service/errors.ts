@@ -1,0 +1,58 @@
+// Errors of the engine service (see [Note: typed errors] in src/engine/errors.ts); raised in its worker or on the
+// thread that answers calls. Runs in Node.
+import { CellDeskError } from '../errors';
+
+/** A call named an image the service does not hold (never opened, closed, or lost when the engine restarted). */
+export class ImageNotOpenError extends CellDeskError {
+  constructor(imageId: string) {
+    super('IMAGE_NOT_OPEN', 'This image is no longer open in CellDesk. Open it again.', { imageId });
+  }
+}
+
+/** Re-thresholding needs a network output kept from an earlier run on the same image. */
+export class NoSegmentationError extends CellDeskError {
+  constructor(imageId: string) {
+    super('NO_SEGMENTATION', 'This image has not been segmented yet: run the segmentation first, then adjust the thresholds.', { imageId });
+  }
+}
+
+const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
+  segment: 'The segmentation was cancelled.',
+  openImage: 'Opening the image was cancelled.',
+  uploadImage: 'Opening the image was cancelled.',
+};
+
+/** The user (or a newer request for the same image) cancelled a running operation. */
+export class OperationCancelledError extends CellDeskError {
+  constructor(operation: string) {
+    super('CANCELLED', CANCELLED_MESSAGES[operation] ?? 'The operation was cancelled.', { operation });
+  }
+}
+
+/** The image file could not be read from disk. */
+export class ImageFileError extends CellDeskError {
+  constructor(path: string, reason: string, cause?: unknown) {
+    super('IMAGE_FILE', `Cannot read the image ${path}: ${reason}.`, { path }, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** An export could not be written as asked. */
+export class ExportError extends CellDeskError {
+  constructor(message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super('EXPORT_FAILED', message, details, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** The engine's worker stopped (crashed or ran out of memory); the images it held are gone. */
+export class EngineStoppedError extends CellDeskError {
+  constructor(reason: string) {
+    super('ENGINE_STOPPED', `CellDesk's engine stopped (${reason}). Open the image again; if this repeats, the image may be too large for this computer's memory.`, { reason });
+  }
+}
+
+/** A CellDeskError raised in the worker, rebuilt on the answering side with its code and details. */
+export class RemoteEngineError extends CellDeskError {
+  constructor(code: string, message: string, details: Record<string, unknown>) {
+    super(code, message, details);
+  }
+}

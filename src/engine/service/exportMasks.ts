@@ -1,0 +1,125 @@
+// Writes a segmentation's exports into a folder under Cellpose's file names: label TIFF and PNG
+// (<name>_cp_masks.tif/.png), the image with red outlines (<name>_outlines.png), ImageJ ROIs (<name>_rois.zip) and a
+// CSV of per-mask measurements. Node side (the engine worker).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { maskContours, outlinePixels } from '../core/outlines';
+import { measureMasks } from '../core/maskMeasurements';
+import { encodeImagejRoiZip } from '../formats/imagejRoi';
+import { encodePng } from '../image/encodePng';
+import { encodeLabelTiff } from '../image/encodeTiff';
+import type { RasterImage } from '../image/raster';
+import { writeFileAtomically } from '../io/atomicWrite';
+import { channelStatistics, renderRgb } from './display';
+import { ExportError } from './errors';
+import type { ExportFormat, ExportResult } from './types';
+
+const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
+  'labels-tiff': '_cp_masks.tif',
+  'labels-png': '_cp_masks.png',
+  'outlines-png': '_outlines.png',
+  'imagej-rois': '_rois.zip',
+  'measurements-csv': '_cp_measurements.csv',
+};
+
+export interface ExportJob {
+  /** The image's file name; exported names start with it, its extension removed. */
+  imageName: string;
+  raster: RasterImage;
+  labels: Uint32Array;
+  formats: readonly ExportFormat[];
+  folder: string;
+}
+
+/** The largest label, and the labels as 16-bit when they fit (as Cellpose saves them), else as given. */
+function compactLabels(labels: Uint32Array): { maxLabel: number; compact: Uint16Array | Uint32Array } {
+  let maxLabel = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > maxLabel) maxLabel = labels[i]!;
+  return { maxLabel, compact: maxLabel < 65536 ? Uint16Array.from(labels) : labels };
+}
+
+function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
+  const rgb = renderRgb(raster, channelStatistics(raster).ranges);
+  const outlines = outlinePixels(labels, raster.height, raster.width);
+  for (let i = 0; i < outlines.length; i++) {
+    if (outlines[i] === 0) continue;
+    rgb[3 * i] = 255;
+    rgb[3 * i + 1] = 0;
+    rgb[3 * i + 2] = 0;
+  }
+  return rgb;
+}
+
+function measurementsCsv(raster: RasterImage, labels: Uint32Array): string {
+  const rows = measureMasks(labels, raster.height, raster.width, raster);
+  const channelColumns = Array.from({ length: raster.channels }, (_, c) => `mean_intensity_ch${c + 1}`);
+  const lines = [['mask', 'area_px', 'centroid_x', 'centroid_y', ...channelColumns].join(',')];
+  for (const row of rows) {
+    const values = [row.label, row.area, row.centroidX.toFixed(3), row.centroidY.toFixed(3), ...row.meanIntensity.map((v) => v.toFixed(4))];
+    lines.push(values.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function encode(format: ExportFormat, job: ExportJob): Uint8Array | string {
+  const { raster, labels } = job;
+  const { width, height } = raster;
+  switch (format) {
+    case 'labels-tiff':
+      return encodeLabelTiff(compactLabels(labels).compact, width, height);
+    case 'labels-png': {
+      const { maxLabel, compact } = compactLabels(labels);
+      if (!(compact instanceof Uint16Array)) {
+        throw new ExportError(`A PNG holds labels up to 65535, but this image has ${maxLabel} masks. Export a label TIFF instead.`, { maxLabel });
+      }
+      return encodePng({ width, height, channels: 1, data: compact });
+    }
+    case 'outlines-png':
+      return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
+    case 'imagej-rois': {
+      const rois = maskContours(labels, height, width)
+        .filter((contour) => contour.points.length > 0)
+        .map((contour) => ({ name: String(contour.label).padStart(4, '0'), points: contour.points }));
+      return encodeImagejRoiZip(rois);
+    }
+    case 'measurements-csv':
+      return measurementsCsv(raster, labels);
+  }
+}
+
+/** The image's name without its extension, with characters no file system accepts replaced. */
+export function exportBaseName(imageName: string): string {
+  const stem = imageName.replace(/\.[^./\\]*$/, '');
+  // eslint-disable-next-line no-control-regex
+  const safe = stem.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').trim();
+  return safe === '' ? 'image' : safe;
+}
+
+export async function writeExports(job: ExportJob): Promise<ExportResult> {
+  const { raster, labels, folder } = job;
+  if (labels.length !== raster.width * raster.height) {
+    throw new ExportError(`The masks to export have ${labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, {
+      labels: labels.length,
+      width: raster.width,
+      height: raster.height,
+    });
+  }
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new ExportError(`Cannot create the export folder ${folder} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { folder }, error);
+  }
+  const base = exportBaseName(job.imageName);
+  const files: ExportResult['files'] = [];
+  for (const format of job.formats) {
+    const path = join(folder, `${base}${FILE_SUFFIXES[format]}`);
+    const data = encode(format, job);
+    try {
+      await writeFileAtomically(path, data);
+    } catch (error) {
+      throw new ExportError(`Cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { path }, error);
+    }
+    files.push({ format, path });
+  }
+  return { files };
+}
