@@ -59,18 +59,17 @@ export function computeMasks(options: ComputeMasksOptions): Uint16Array | Uint32
       cells++;
     }
   }
-  let masks: Uint16Array | Uint32Array;
+  const out = options.resize ?? { height, width };
   const endPoints = cells > 0 ? followFlows(scaled, height, width, niter, interp) : undefined;
-  if (endPoints === undefined || endPoints.moving < MIN_MOVING_PIXELS) {
-    masks = new Uint16Array(n);
-  } else {
-    const labels = masksFromFlows(endPoints);
-    if (options.flowThreshold > 0 && labels.some((label) => label > 0)) {
-      removeBadFlowMasks(labels, dP, height, width, options.flowThreshold);
-    }
-    masks = fillHolesAndRemoveSmallMasks(labels, height, width, options.minSize);
+  if (endPoints === undefined || endPoints.moving < MIN_MOVING_PIXELS) return new Uint16Array(out.height * out.width);
+  const labels = masksFromFlows(endPoints);
+  if (options.flowThreshold > 0 && labels.some((label) => label > 0)) {
+    removeBadFlowMasks(labels, dP, height, width, options.flowThreshold);
   }
-  return options.resize === undefined ? masks : resizeNearest(masks, height, width, options.resize.height, options.resize.width);
+  // Official compute_masks resizes before the clean-up, so min_size counts pixels at the output size. This changes
+  // which small masks survive the size model's pass, and so the estimated diameter.
+  const sized = options.resize === undefined ? labels : resizeNearest(labels, height, width, out.height, out.width);
+  return fillHolesAndRemoveSmallMasks(sized, out.height, out.width, options.minSize);
 }
 
 function checkSettings(options: ComputeMasksOptions): void {
