@@ -40,6 +40,102 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'benchmark history: devices, benchmark runs, provider probes, samples',
+    up(db) {
+      // [Note: run history] A device is the hardware part of a fingerprint, keyed by its hash (src/engine/bench/
+      // fingerprint.ts); each run keeps the whole fingerprint as it was (OS, drivers, versions). Runs are keyed by a
+      // uuid so that runs exported on other machines merge without clashes. Samples are inserted one by one in
+      // autocommit as they are measured, so a killed process loses at most the sample it was measuring. host and
+      // pid name the process measuring a 'running' run; when that process is gone, the run is 'interrupted'.
+      // JSON columns hold small objects read whole (fingerprint, protocol, per-stage milliseconds).
+      db.exec(`
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY NOT NULL,
+          hardware TEXT NOT NULL,
+          first_seen TEXT NOT NULL,
+          last_seen TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE benchmark_runs (
+          uuid TEXT PRIMARY KEY NOT NULL,
+          device_id TEXT NOT NULL REFERENCES devices (id),
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'interrupted')),
+          error TEXT,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          fingerprint TEXT NOT NULL,
+          app_version TEXT NOT NULL,
+          onnxruntime_version TEXT NOT NULL,
+          model_name TEXT NOT NULL,
+          model_sha256 TEXT NOT NULL,
+          image_name TEXT NOT NULL,
+          image_sha256 TEXT NOT NULL,
+          image_width INTEGER NOT NULL,
+          image_height INTEGER NOT NULL,
+          protocol TEXT NOT NULL,
+          host TEXT,
+          pid INTEGER,
+          imported_at TEXT
+        ) STRICT;
+        CREATE INDEX benchmark_runs_started ON benchmark_runs (started_at);
+        CREATE TABLE benchmark_providers (
+          run_uuid TEXT NOT NULL REFERENCES benchmark_runs (uuid) ON DELETE CASCADE,
+          provider TEXT NOT NULL,
+          available INTEGER NOT NULL CHECK (available IN (0, 1)),
+          reason TEXT,
+          session_ms REAL,
+          first_run_ms REAL,
+          PRIMARY KEY (run_uuid, provider)
+        ) STRICT;
+        CREATE TABLE benchmark_samples (
+          run_uuid TEXT NOT NULL REFERENCES benchmark_runs (uuid) ON DELETE CASCADE,
+          provider TEXT NOT NULL,
+          size TEXT NOT NULL,
+          width INTEGER NOT NULL,
+          height INTEGER NOT NULL,
+          iteration INTEGER NOT NULL,
+          total_ms REAL NOT NULL,
+          stages TEXT NOT NULL,
+          mask_count INTEGER NOT NULL,
+          diameter REAL NOT NULL,
+          measured_at TEXT NOT NULL,
+          PRIMARY KEY (run_uuid, provider, size, iteration)
+        ) STRICT;
+      `);
+    },
+  },
+  {
+    version: 3,
+    description: 'segmentation runs',
+    up(db) {
+      // One row per image segmented (see [Note: run history]); the image is named by its file name and sha256 only.
+      db.exec(`
+        CREATE TABLE segmentation_runs (
+          uuid TEXT PRIMARY KEY NOT NULL,
+          device_id TEXT NOT NULL REFERENCES devices (id),
+          recorded_at TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          app_version TEXT NOT NULL,
+          onnxruntime_version TEXT NOT NULL,
+          image_name TEXT NOT NULL,
+          image_sha256 TEXT NOT NULL,
+          image_width INTEGER NOT NULL,
+          image_height INTEGER NOT NULL,
+          image_channels INTEGER NOT NULL,
+          model_name TEXT NOT NULL,
+          model_sha256 TEXT NOT NULL,
+          settings TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          diameter REAL NOT NULL,
+          mask_count INTEGER NOT NULL,
+          timings TEXT NOT NULL,
+          imported_at TEXT
+        ) STRICT;
+        CREATE INDEX segmentation_runs_recorded ON segmentation_runs (recorded_at);
+      `);
+    },
+  },
 ];
 
 /** The database was written by a newer CellDesk, whose schema this version does not know. */
