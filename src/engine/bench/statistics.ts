@@ -1,0 +1,68 @@
+// Benchmark summaries: mean, sample SD and n per provider and crop size, with speed-up against the CPU; pure.
+import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../backend/types';
+
+/** What a summary needs of a sample. */
+export interface TimedSample {
+  provider: ExecutionProvider;
+  size: string;
+  width: number;
+  height: number;
+  totalMs: number;
+}
+
+export interface SummaryRow {
+  provider: ExecutionProvider;
+  size: string;
+  width: number;
+  height: number;
+  n: number;
+  meanMs: number;
+  /** Sample standard deviation (n - 1); null for a single sample. */
+  sdMs: number | null;
+  /** CPU mean / this mean, for other providers where the CPU measured the same size; else null. */
+  speedup: number | null;
+  /** (CPU - this) / CPU * 100, on the means; null where speedup is. */
+  improvementPct: number | null;
+}
+
+export function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/** Sample standard deviation (Bessel's n - 1, as NumPy's std(ddof=1)); null below two values. */
+export function sampleSd(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  const m = mean(values);
+  let squares = 0;
+  for (const v of values) squares += (v - m) * (v - m);
+  return Math.sqrt(squares / (values.length - 1));
+}
+
+/** Rows ordered by crop area (the full image after crops of equal area), then by provider in the usual order. */
+export function summarize(samples: readonly TimedSample[]): SummaryRow[] {
+  const groups = new Map<string, TimedSample[]>();
+  for (const s of samples) {
+    const key = `${s.size}\u0000${s.provider}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [s]);
+    else group.push(s);
+  }
+  const rows: SummaryRow[] = [...groups.values()].map((group) => {
+    const { provider, size, width, height } = group[0]!;
+    const totals = group.map((s) => s.totalMs);
+    return { provider, size, width, height, n: totals.length, meanMs: mean(totals), sdMs: sampleSd(totals), speedup: null, improvementPct: null };
+  });
+  for (const row of rows) {
+    const cpu = rows.find((r) => r.provider === 'cpu' && r.size === row.size);
+    if (row.provider === 'cpu' || cpu === undefined) continue;
+    row.speedup = cpu.meanMs / row.meanMs;
+    row.improvementPct = ((cpu.meanMs - row.meanMs) / cpu.meanMs) * 100;
+  }
+  const order = (row: SummaryRow) => [row.width * row.height, row.size === 'full' ? 1 : 0, EXECUTION_PROVIDERS.indexOf(row.provider)];
+  return rows.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
+}
