@@ -1,0 +1,246 @@
+// Moving runs between machines: export runs from the history as JSON (complete, re-importable) or CSV (one row per
+// measurement, for spreadsheets), and import JSON exported elsewhere; Node side (CLI, Electron main).
+// [Note: history import] An import file is checked whole against the schema (zod) before anything is written, then
+// written in one transaction: a damaged or foreign file is refused with the place of its first problem and the
+// history stays exactly as it was. Runs already present (same uuid) are skipped, so importing the same file twice,
+// or files that overlap, adds each run once.
+import { z } from 'zod';
+import { EXECUTION_PROVIDERS } from '../backend/types';
+import type { BenchmarkReport } from '../bench/types';
+import { CellDeskError } from '../errors';
+import { ENGINE_VERSION } from '../version';
+import type { HistoryStore } from './historyStore';
+import type { DeviceRecord, RunKind, SegmentationRunRecord } from './records';
+
+export const EXPORT_FORMAT = 'celldesk-history';
+export const EXPORT_VERSION = 1;
+
+/** An import file that is not a CellDesk history export, or is damaged. */
+export class HistoryImportError extends CellDeskError {
+  constructor(file: string, problem: string) {
+    super(
+      'HISTORY_IMPORT',
+      `${file} cannot be imported: ${problem}. Nothing was imported; the history is unchanged. Import the .json file made by 'celldesk history export' (not the CSV), copied whole.`,
+      { file, problem },
+    );
+  }
+}
+
+const finite = z.number().refine(Number.isFinite, 'expected a finite number');
+const count = z.number().int().nonnegative();
+const provider = z.enum(EXECUTION_PROVIDERS);
+const timestamp = z.iso.datetime();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
+const milliseconds = z.record(z.string(), finite);
+
+const hardwareSchema = z.object({
+  platform: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpuCores: count,
+  memoryBytes: count,
+  gpus: z.array(z.string()),
+});
+
+// Loose: fields a newer CellDesk adds to the fingerprint are kept as they are.
+const fingerprintSchema = z.looseObject({
+  hardware: hardwareSchema,
+  os: z.object({ name: z.string(), release: z.string() }),
+  gpuDrivers: z.array(z.object({ name: z.string(), driver: z.string().nullable() })),
+  appVersion: z.string(),
+  onnxRuntimeVersion: z.string(),
+  nodeVersion: z.string(),
+  modelSha256: z.string().nullable(),
+});
+
+const benchmarkRunSchema = z.object({
+  uuid: z.uuid(),
+  deviceId: z.string().min(1),
+  status: z.enum(['running', 'completed', 'cancelled', 'interrupted']),
+  error: z.string().nullable(),
+  startedAt: timestamp,
+  finishedAt: timestamp.nullable(),
+  fingerprint: fingerprintSchema,
+  model: z.object({ name: z.string(), sha256 }),
+  image: z.object({ name: z.string(), sha256, width: count, height: count }),
+  protocol: z.object({
+    sizes: z.array(z.string()).min(1),
+    iterations: count,
+    providers: z.array(provider).min(1),
+    estimateDiameter: z.boolean(),
+    channels: z.tuple([count, count]),
+  }),
+  providers: z.array(
+    z.object({ provider, available: z.boolean(), reason: z.string().nullable(), sessionMs: finite.nullable(), firstRunMs: finite.nullable() }),
+  ),
+  samples: z.array(
+    z.object({
+      provider,
+      size: z.string(),
+      width: count,
+      height: count,
+      iteration: count,
+      totalMs: finite,
+      stages: milliseconds,
+      maskCount: count,
+      diameter: finite,
+      measuredAt: timestamp,
+    }),
+  ),
+});
+
+const segmentationRunSchema = z.object({
+  uuid: z.uuid(),
+  deviceId: z.string().min(1),
+  recordedAt: timestamp,
+  fingerprint: fingerprintSchema,
+  image: z.object({ name: z.string(), sha256, width: count, height: count, channels: count }),
+  model: z.object({ name: z.string(), sha256 }),
+  settings: z.record(z.string(), z.unknown()),
+  provider,
+  diameter: finite,
+  maskCount: count,
+  timings: milliseconds,
+});
+
+const exportSchema = z
+  .object({
+    format: z.literal(EXPORT_FORMAT),
+    version: z.literal(EXPORT_VERSION),
+    exportedAt: timestamp,
+    appVersion: z.string(),
+    devices: z.array(z.object({ id: z.string().min(1), hardware: hardwareSchema })),
+    benchmarkRuns: z.array(benchmarkRunSchema),
+    segmentationRuns: z.array(segmentationRunSchema),
+  })
+  .superRefine((doc, context) => {
+    const devices = new Set(doc.devices.map((d) => d.id));
+    const runs = [...doc.benchmarkRuns.map((r, i) => ['benchmarkRuns', i, r.deviceId] as const), ...doc.segmentationRuns.map((r, i) => ['segmentationRuns', i, r.deviceId] as const)];
+    for (const [list, index, deviceId] of runs) {
+      if (!devices.has(deviceId)) context.addIssue({ code: 'custom', path: [list, index, 'deviceId'], message: `device ${deviceId} is not among the file's devices` });
+    }
+  });
+
+export type BenchmarkRunExport = Omit<BenchmarkReport, 'summary'>;
+
+export interface HistoryExport {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  exportedAt: string;
+  appVersion: string;
+  devices: DeviceRecord[];
+  benchmarkRuns: BenchmarkRunExport[];
+  segmentationRuns: SegmentationRunRecord[];
+}
+
+/** The runs (benchmark or segmentation, by uuid) as one export document, with the devices they ran on. */
+export function exportRuns(store: HistoryStore, runs: readonly { kind: RunKind; uuid: string }[]): HistoryExport {
+  const benchmarkRuns = runs.filter((r) => r.kind === 'benchmark').map((r) => {
+    const { summary: _summary, ...run } = store.benchmarkRun(r.uuid);
+    return run;
+  });
+  const segmentationRuns = runs.filter((r) => r.kind === 'segmentation').map((r) => store.segmentationRun(r.uuid));
+  const deviceIds = [...new Set([...benchmarkRuns, ...segmentationRuns].map((r) => r.deviceId))];
+  const devices = deviceIds.map((id) => {
+    const device = store.device(id);
+    if (device === undefined) throw new Error(`run of device ${id} without its device row`);
+    return device;
+  });
+  return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), appVersion: ENGINE_VERSION, devices, benchmarkRuns, segmentationRuns };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path === '' ? issue.message : `${path}: ${issue.message}`;
+}
+
+/** The file's text as an export document, or HistoryImportError naming the first problem. */
+export function parseExport(file: string, text: string): HistoryExport {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new HistoryImportError(file, `it is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== EXPORT_FORMAT) {
+    throw new HistoryImportError(file, 'it is not a CellDesk history export');
+  }
+  const parsed = exportSchema.safeParse(json);
+  if (!parsed.success) {
+    const [first] = parsed.error.issues;
+    const more = parsed.error.issues.length - 1;
+    throw new HistoryImportError(file, `${describeIssue(first!)}${more > 0 ? ` (and ${more} more problems)` : ''}`);
+  }
+  return parsed.data as HistoryExport;
+}
+
+export interface ImportResult {
+  benchmarkRuns: number;
+  segmentationRuns: number;
+  /** Runs already in the history (same uuid), left as they were. */
+  skipped: number;
+}
+
+const EXPORTED_RUNNING = 'exported while it was still running; it cannot continue here';
+
+/** Adds the document's runs that the history lacks, all in one transaction (see [Note: history import]). */
+export function importRuns(store: HistoryStore, doc: HistoryExport): ImportResult {
+  const importedAt = new Date().toISOString();
+  const result: ImportResult = { benchmarkRuns: 0, segmentationRuns: 0, skipped: 0 };
+  store.db.transaction(() => {
+    for (const device of doc.devices) store.saveDevice(device.id, device.hardware, importedAt);
+    for (const run of doc.benchmarkRuns) {
+      if (store.hasRun('benchmark', run.uuid)) {
+        result.skipped++;
+        continue;
+      }
+      const [status, error] = run.status === 'running' ? (['interrupted', EXPORTED_RUNNING] as const) : [run.status, run.error];
+      store.insertRun(run, status, error, run.finishedAt, { host: null, pid: null, importedAt });
+      for (const p of run.providers) store.recordProvider(run.uuid, p);
+      for (const s of run.samples) store.recordSample(run.uuid, s);
+      result.benchmarkRuns++;
+    }
+    for (const run of doc.segmentationRuns) {
+      if (store.hasRun('segmentation', run.uuid)) {
+        result.skipped++;
+        continue;
+      }
+      store.recordSegmentation(run, importedAt);
+      result.segmentationRuns++;
+    }
+  })();
+  return result;
+}
+
+const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'];
+
+function csvField(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One row per benchmark sample and per segmentation run, with a column per pipeline stage (ms). */
+export function exportCsv(doc: HistoryExport): string {
+  const stageNames = new Set<string>();
+  for (const run of doc.benchmarkRuns) for (const s of run.samples) Object.keys(s.stages).forEach((k) => stageNames.add(k));
+  for (const run of doc.segmentationRuns) Object.keys(run.timings).filter((k) => k !== 'total').forEach((k) => stageNames.add(k));
+  const stages = [...STAGE_ORDER.filter((s) => stageNames.has(s)), ...[...stageNames].filter((s) => !STAGE_ORDER.includes(s)).sort()];
+  const header = ['kind', 'run_uuid', 'device_id', 'cpu', 'gpus', 'status', 'model_name', 'model_sha256', 'image_name', 'image_sha256',
+    'provider', 'size', 'width', 'height', 'iteration', 'total_ms', 'mask_count', 'diameter', 'measured_at', ...stages.map((s) => `${s}_ms`)];
+  const rows: (string | number | null)[][] = [];
+  for (const run of doc.benchmarkRuns) {
+    const { hardware } = run.fingerprint;
+    for (const s of run.samples) {
+      rows.push(['benchmark', run.uuid, run.deviceId, hardware.cpuModel, hardware.gpus.join(' + '), run.status, run.model.name, run.model.sha256,
+        run.image.name, run.image.sha256, s.provider, s.size, s.width, s.height, s.iteration, s.totalMs, s.maskCount, s.diameter, s.measuredAt,
+        ...stages.map((k) => s.stages[k] ?? null)]);
+    }
+  }
+  for (const run of doc.segmentationRuns) {
+    const { hardware } = run.fingerprint;
+    rows.push(['segmentation', run.uuid, run.deviceId, hardware.cpuModel, hardware.gpus.join(' + '), 'completed', run.model.name, run.model.sha256,
+      run.image.name, run.image.sha256, run.provider, 'image', run.image.width, run.image.height, null, run.timings.total ?? null, run.maskCount,
+      run.diameter, run.recordedAt, ...stages.map((k) => run.timings[k] ?? null)]);
+  }
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}
