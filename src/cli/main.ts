@@ -6,6 +6,8 @@ import { print, type CliIO, type CommandHandler } from './io';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandHandler> }> = {
   segment: { summary: 'segment an image with a Cellpose model', load: async () => (await import('./commands/segment')).segmentCommand },
   models: { summary: 'list, download, import, remove and convert models', load: async () => (await import('./commands/models')).modelsCommand },
+  bench: { summary: 'benchmark this computer\'s execution providers on Cellpose segmentation', load: async () => (await import('./commands/bench')).benchCommand },
+  history: { summary: 'list, show, export and import benchmark and segmentation runs', load: async () => (await import('./commands/history')).historyCommand },
 };
 
 function usage(): string {

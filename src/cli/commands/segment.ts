@@ -6,6 +6,7 @@ import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { loadImageFile } from '../../engine/io/imageFiles';
 import { openModel } from '../../engine/io/openModel';
+import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
 import { segmentImage } from '../../engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
@@ -14,7 +15,7 @@ import { parseCommandLine, print, type CommandHandler } from '../io';
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> [--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -23,7 +24,7 @@ function numberOption(name: string, text: string | undefined): number | undefine
   return value;
 }
 
-function channelsOption(text: string | undefined): [number, number] | undefined {
+export function channelsOption(text: string | undefined): [number, number] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',').map((p) => Number(p.trim()));
   if (parts.length !== 2 || parts.some((p) => !Number.isInteger(p))) {
@@ -61,6 +62,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         ep: { type: 'string' },
         page: { type: 'string' },
         json: { type: 'boolean' },
+        'no-history': { type: 'boolean' },
       },
     },
     USAGE,
@@ -90,6 +92,9 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
       const result = await segmentImage(image, model, settings);
       await writeFileAtomically(values.out, encodeLabelTiff(result.labels, result.width, result.height));
       const timings = { ...result.timings, total: performance.now() - start };
+      if (values['no-history'] !== true) {
+        await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
+      }
       if (values.json === true) {
         print(io.stdout, JSON.stringify({
           masks: result.maskCount,
