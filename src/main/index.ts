@@ -3,12 +3,17 @@
 // every renderer is sandboxed with context isolation, its only door to the main process is the preload's
 // `window.celldesk` (contract calls, validated in main, from CellDesk's own page only), it cannot navigate away,
 // open windows or obtain permissions, and its HTML carries a strict Content-Security-Policy
-// (src/renderer/index.html). Heavy work never runs here: a busy main process freezes the window too.
+// (src/renderer/index.html). Heavy work never runs here: a busy main process freezes the window too, so the engine
+// works in a worker thread (see [Note: engine worker] in src/engine/service/engineService.ts).
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_NAME, appDataDir } from '../engine/io/appPaths';
+import { EngineService } from '../engine/service/engineService';
+import engineWorkerPath from '../engine/service/worker?modulePath';
+import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers, registerIpc } from './ipc';
+import { chooseImageFile } from './services/dialogs';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
 function rendererUrl(): URL {
@@ -50,10 +55,18 @@ function createWindow(renderer: URL): BrowserWindow {
 
 function start(): void {
   const renderer = rendererUrl();
+  const engine = new EngineService({ workerScript: engineWorkerPath });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
-  registerIpc(ipcMain, createHandlers({ version: app.getVersion() }), (event) =>
-    isRendererPage(event.senderFrame?.url, renderer),
-  );
+  const handlers = createHandlers({
+    version: app.getVersion(),
+    engine,
+    chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
+  });
+  registerIpc(ipcMain, handlers, (event) => isRendererPage(event.senderFrame?.url, renderer));
+  engine.onProgress((event) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, 'segment:progress', event);
+  });
+  app.on('will-quit', () => void engine.close());
   createWindow(renderer);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(renderer);

@@ -1,18 +1,34 @@
 // The main process's router: one line per contract call, each handing its validated argument to a service.
 // See [Note: one contract] in src/shared/contract.ts. Imports only Electron's types, so tests load it without Electron.
+// The browser mode (`celldesk serve`) answers the same handlers over HTTP (src/main/services/browserServer.ts).
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { callNames, dispatchCall, toCallFailure, type Handlers } from '../shared/contract';
 import { CellDeskError } from '../engine/errors';
+import type { EngineService } from '../engine/service/engineService';
 import { readAppInfo } from './services/appInfo';
 
 export interface AppContext {
   /** CellDesk's version (Electron's app.getVersion()). */
   version: string;
+  engine: EngineService;
+  /** Asks the user for an image file (the desktop app's dialog); resolves to null when they cancel. */
+  chooseImageFile: () => Promise<string | null>;
 }
 
 export function createHandlers(app: AppContext): Handlers {
+  const { engine } = app;
   return {
     'app:info': () => readAppInfo(app.version),
+    'image:choose': async () => ({ path: await app.chooseImageFile() }),
+    'image:open': ({ path, page }) => engine.openImage(path, page),
+    'image:upload': ({ name, bytes }) => engine.uploadImage(name, bytes),
+    'image:close': ({ imageId }) => engine.closeImage(imageId),
+    'image:pixels': ({ imageId }) => engine.displayPixels(imageId),
+    'models:list': () => engine.listModels(),
+    'segment:run': (request) => engine.segment(request),
+    'segment:rethreshold': (request) => engine.rethreshold(request),
+    'segment:cancel': ({ imageId }) => ({ cancelled: engine.cancelSegmentation(imageId) }),
+    'masks:export': (request) => engine.exportMasks(request),
   };
 }
 

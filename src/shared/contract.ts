@@ -4,12 +4,24 @@
 // [Note: one contract] Every call is declared once, below in `contract`. Main's router (src/main/ipc.ts), the
 // preload bridge (src/preload/bridge.ts) and the renderer's engine client (src/renderer/src/engineClient.ts) derive
 // their names and types from it, so adding a call is one line here plus one handler line in the router, and the
-// compiler refuses a call without a handler. Arguments are checked with zod where they are received (main, later the
+// compiler refuses a call without a handler. Arguments are checked with zod where they are received (main, the
 // browser-mode server), because the sender is a web page. Results are produced by our own main-process code, so they
 // are declared as types, not validated. Calls never reject with a bare Error: they resolve to a `CallOutcome`, which
 // keeps the typed error's `code` and `details` across the process boundary (Electron would reduce it to a message).
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
+import {
+  EXECUTION_PROVIDERS,
+  EXPORT_FORMATS,
+  type DisplayPixels,
+  type ExportResult,
+  type ModelChoice,
+  type OpenedImage,
+  type Segmentation,
+  type SegmentProgressEvent,
+} from './engineTypes';
+
+export * from './engineTypes';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
 export interface AppInfo {
@@ -37,9 +49,65 @@ function call<Result>() {
   return <Input extends z.ZodType>(input: Input): CallSpec<Input, Result> => ({ input });
 }
 
+const imageId = z.string().min(1).max(100);
+const imageRef = z.strictObject({ imageId });
+
+/** Segmentation settings a caller may set; the engine fills in Cellpose's defaults and checks the ranges. */
+const segmentSettings = z.strictObject({
+  channels: z.tuple([z.int(), z.int()]).optional(),
+  diameter: z.number().optional(),
+  flowThreshold: z.number().optional(),
+  cellprobThreshold: z.number().optional(),
+  minSize: z.int().optional(),
+  niter: z.int().optional(),
+  augment: z.boolean().optional(),
+  batchSize: z.int().optional(),
+});
+
+// Binary data (pixels, labels, uploaded files) travels as typed arrays: Electron's IPC clones them as they are and
+// the browser mode's HTTP API frames them (src/shared/wire.ts).
 export const contract = {
   'app:info': call<AppInfo>()(z.undefined()),
+  /** The desktop app's open-file dialog; null when the user cancels. Refused in the browser. */
+  'image:choose': call<{ path: string | null }>()(z.undefined()),
+  'image:open': call<OpenedImage>()(z.strictObject({ path: z.string().min(1).max(4096), page: z.int().min(0).optional() })),
+  /** An image sent as its file's bytes (drag and drop, browser upload). */
+  'image:upload': call<OpenedImage>()(z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) })),
+  'image:close': call<{ closed: boolean }>()(imageRef),
+  'image:pixels': call<DisplayPixels>()(imageRef),
+  'models:list': call<ModelChoice[]>()(z.undefined()),
+  'segment:run': call<Segmentation>()(
+    z.strictObject({ imageId, model: z.string().min(1).max(4096), provider: z.enum(['auto', ...EXECUTION_PROVIDERS]), settings: segmentSettings }),
+  ),
+  /** Masks from the kept network output with new thresholds: `networkRan` false, `networkRuns` unchanged. */
+  'segment:rethreshold': call<Segmentation>()(
+    z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
+  ),
+  'segment:cancel': call<{ cancelled: boolean }>()(imageRef),
+  'masks:export': call<ExportResult>()(
+    z.strictObject({
+      imageId,
+      labels: z.instanceof(Uint32Array),
+      formats: z.array(z.enum(EXPORT_FORMATS)).min(1),
+      folder: z.string().min(1).max(4096),
+    }),
+  ),
 } satisfies Record<string, CallSpec<z.ZodType, unknown>>;
+
+/** What the engine tells the UI unasked: each event's name and payload. */
+export interface EngineEvents {
+  'segment:progress': SegmentProgressEvent;
+}
+export type EventName = keyof EngineEvents;
+export const eventNames: readonly EventName[] = ['segment:progress'];
+/** The one IPC channel (main -> renderer) that carries events, as (name, payload). */
+export const EVENT_CHANNEL = 'celldesk:event';
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
+}
+
+export type EventListener<E extends EventName> = (payload: EngineEvents[E]) => void;
 
 export type Contract = typeof contract;
 export type CallName = keyof Contract;
@@ -66,9 +134,11 @@ export interface CallFailure {
 
 export type CallOutcome<Result> = { ok: true; value: Result } | { ok: false; error: CallFailure };
 
-/** The API the preload exposes as `window.celldesk` (and the browser mode will serve over HTTP). */
+/** The API the preload exposes as `window.celldesk` (and the browser mode serves over HTTP). */
 export interface CellDeskBridge {
   call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallOutcome<CallResult<K>>>;
+  /** Listens to an engine event; returns the function that stops listening. */
+  on<E extends EventName>(name: E, listener: EventListener<E>): () => void;
 }
 
 /** One function per call, given its validated argument: what main's router supplies. */

@@ -4,9 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { InvalidSettingError } from '../../src/engine/errors';
+import { EngineService } from '../../src/engine/service/engineService';
 import { createHandlers, registerIpc } from '../../src/main/ipc';
 import { callNames, dispatchCall, type AppInfo, type Handlers } from '../../src/shared/contract';
 import { REPO_ROOT } from '../helpers/shared';
+
+/** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
+function appContext() {
+  return { version: '1.2.3', engine: new EngineService(), chooseImageFile: async () => null };
+}
 
 const installedOnnxRuntime = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,20 +34,20 @@ function senderAt(url: string): IpcMainInvokeEvent {
 }
 
 test('every contract call has a handler, and every handler a contract call', () => {
-  const handled = Object.keys(createHandlers({ version: '1.2.3' })).sort();
+  const handled = Object.keys(createHandlers(appContext())).sort();
   assert.deepEqual(handled, [...callNames].sort());
   assert.ok(callNames.includes('app:info'));
 });
 
 test('registers every contract call on ipcMain', () => {
   const ipcMain = recordingIpcMain();
-  registerIpc(ipcMain, createHandlers({ version: '1.2.3' }), () => true);
+  registerIpc(ipcMain, createHandlers(appContext()), () => true);
   assert.deepEqual([...ipcMain.listeners.keys()].sort(), [...callNames].sort());
 });
 
 test('app:info reports the app version, the installed onnxruntime-node and the platform', async () => {
   const ipcMain = recordingIpcMain();
-  registerIpc(ipcMain, createHandlers({ version: '1.2.3' }), () => true);
+  registerIpc(ipcMain, createHandlers(appContext()), () => true);
   const outcome = await ipcMain.listeners.get('app:info')!(senderAt('file:///app/index.html'), undefined);
   const expected: AppInfo = {
     version: '1.2.3',
@@ -58,6 +64,7 @@ test('app:info reports the app version, the installed onnxruntime-node and the p
 test('refuses an argument that does not match the schema, with a clear error, before the handler runs', async () => {
   let runs = 0;
   const handlers: Handlers = {
+    ...createHandlers(appContext()),
     'app:info': () => {
       runs += 1;
       throw new Error('the handler must not run');
@@ -76,7 +83,7 @@ test('refuses an argument that does not match the schema, with a clear error, be
 });
 
 test('refuses names the contract does not declare, including inherited object keys', async () => {
-  const handlers = createHandlers({ version: '1.2.3' });
+  const handlers = createHandlers(appContext());
   for (const name of ['app:quit', 'toString', '__proto__', 'constructor', 42, undefined]) {
     const outcome = await dispatchCall(handlers, name, undefined);
     assert.equal(outcome.ok, false, String(name));
@@ -87,19 +94,20 @@ test('refuses names the contract does not declare, including inherited object ke
 });
 
 test("keeps a CellDeskError's code and details; other errors become INTERNAL and are reported", async () => {
-  const typed = await dispatchCall({ 'app:info': () => Promise.reject(new InvalidSettingError('Diameter must be positive.', { diameter: -3 })) }, 'app:info', undefined);
+  const handlers = createHandlers(appContext());
+  const typed = await dispatchCall({ ...handlers, 'app:info': () => Promise.reject(new InvalidSettingError('Diameter must be positive.', { diameter: -3 })) }, 'app:info', undefined);
   assert.deepEqual(typed, { ok: false, error: { code: 'INVALID_SETTING', message: 'Diameter must be positive.', details: { diameter: -3 } } });
 
   const reported: unknown[] = [];
   const bug = new TypeError('x is undefined');
-  const internal = await dispatchCall({ 'app:info': () => { throw bug; } }, 'app:info', undefined, (error) => reported.push(error));
+  const internal = await dispatchCall({ ...handlers, 'app:info': () => { throw bug; } }, 'app:info', undefined, (error) => reported.push(error));
   assert.deepEqual(internal, { ok: false, error: { code: 'INTERNAL', message: 'CellDesk hit an unexpected problem: x is undefined', details: {} } });
   assert.deepEqual(reported, [bug]);
 });
 
 test("refuses calls from a page that is not CellDesk's own", async () => {
   const ipcMain = recordingIpcMain();
-  registerIpc(ipcMain, createHandlers({ version: '1.2.3' }), (event) => event.senderFrame?.url === 'file:///app/index.html');
+  registerIpc(ipcMain, createHandlers(appContext()), (event) => event.senderFrame?.url === 'file:///app/index.html');
   const outcome = await ipcMain.listeners.get('app:info')!(senderAt('https://example.org/'), undefined);
   assert.deepEqual(outcome, {
     ok: false,

@@ -1,15 +1,24 @@
-// Renderer entry: mounts the CellDesk window on the Electron preload's bridge (`window.celldesk`).
+// Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API with the token
+// from the page's address) and mounts the CellDesk window on it.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { createBridgeClient } from './engineClient';
+import { createBridgeClient, createHttpClient, type EngineClient } from './engineClient';
 import './styles.css';
+
+function engineClient(): EngineClient {
+  // `window.celldesk` is absent outside Electron, whatever the type declaration says.
+  const bridge = (window as Partial<Window>).celldesk;
+  if (bridge !== undefined) return createBridgeClient(bridge);
+  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  return createHttpClient(window.location.origin, token);
+}
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element to mount CellDesk in');
 
 createRoot(container).render(
   <StrictMode>
-    <App client={createBridgeClient(window.celldesk)} />
+    <App client={engineClient()} />
   </StrictMode>,
 );

@@ -1,0 +1,111 @@
+// What the engine's calls exchange, as the renderer sees them: images, display pixels, models, segmentations,
+// exports and progress. Types and two lists; no side effects.
+//
+// [Note: contract data types] The renderer is built from src/renderer, src/shared and src/engine/errors.ts only, so
+// these shapes are declared here rather than imported from the engine. They are not a second source of truth: main's
+// router (src/main/ipc.ts) hands the engine service's results back as these types and the engine service the
+// validated arguments, so the compiler refuses any drift between the two, and tests/contract compares the lists.
+
+export const EXECUTION_PROVIDERS = ['cpu', 'webgpu', 'cuda', 'coreml', 'dml'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+export type ExecutionProviderChoice = ExecutionProvider | 'auto';
+
+export const EXPORT_FORMATS = ['labels-tiff', 'labels-png', 'outlines-png', 'imagej-rois', 'measurements-csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface OpenedImage {
+  imageId: string;
+  /** File name, for titles and exported file names. */
+  name: string;
+  /** Where it was read from; null for an image sent as bytes (a browser upload). */
+  path: string | null;
+  width: number;
+  height: number;
+  channels: number;
+  /** How the file stores samples: uint8, uint16, float32, ... */
+  sampleType: string;
+  page: number;
+  pageCount: number;
+  /** The folder exports go to unless the user picks another. */
+  exportFolder: string;
+}
+
+export interface DisplayPixels {
+  imageId: string;
+  width: number;
+  height: number;
+  channels: number;
+  /** Channel-major planes: sample (c, y, x) at data[(c * height + y) * width + x]. */
+  data: Uint8Array | Uint16Array | Float32Array;
+  /** Per channel, the default display range: 1st and 99th percentiles. */
+  ranges: [number, number][];
+  /** Per channel, the smallest and largest value. */
+  extents: [number, number][];
+}
+
+export interface ModelChoice {
+  name: string;
+  description: string;
+  /** Whether its files are on this computer (a catalogue model that is not is downloaded on first use). */
+  available: boolean;
+  supported: boolean;
+  unsupportedReason: string | null;
+}
+
+/** Segmentation settings as Cellpose names them. */
+export interface SegmentSettings {
+  /** [channel to segment, nuclear channel]: 0 = grayscale / none, 1 = red, 2 = green, 3 = blue. */
+  channels: readonly [number, number];
+  /** Cell diameter in pixels; 0 = estimate it. */
+  diameter: number;
+  flowThreshold: number;
+  cellprobThreshold: number;
+  minSize: number;
+  niter?: number;
+  augment: boolean;
+  batchSize: number;
+}
+
+export interface MaskMeasurement {
+  label: number;
+  area: number;
+  centroidX: number;
+  centroidY: number;
+  /** Mean of each image channel over the mask. */
+  meanIntensity: number[];
+}
+
+export interface Segmentation {
+  imageId: string;
+  width: number;
+  height: number;
+  /** 0 = background, 1..N = masks, row-major. */
+  labels: Uint32Array;
+  /** 1 on each mask's outer contour. */
+  outlines: Uint8Array;
+  maskCount: number;
+  masks: MaskMeasurement[];
+  diameter: number;
+  diameterFromStyle: number | null;
+  executionProvider: ExecutionProvider;
+  fallbackReasons: string[];
+  model: { name: string | null; path: string };
+  settings: SegmentSettings;
+  timings: Record<string, number>;
+  /** Network passes run for this image so far: a re-threshold leaves it unchanged. */
+  networkRuns: number;
+  /** Whether this result ran the network (false: masks recomputed from the kept network output). */
+  networkRan: boolean;
+}
+
+export interface ExportResult {
+  files: { format: ExportFormat; path: string }[];
+}
+
+export interface SegmentProgressEvent {
+  imageId: string;
+  /** normalize, sizeStyle, sizeMasks (diameter estimation), network, masks. */
+  stage: string;
+  done: number;
+  total: number;
+}

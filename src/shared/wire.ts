@@ -1,0 +1,102 @@
+// The browser mode's message framing: a JSON value whose typed arrays (pixels, labels, uploaded files) travel as
+// raw bytes beside it, for HTTP bodies both ways. Pure; used by the server (Node) and the renderer's HTTP client.
+//
+// [Note: binary over HTTP] Electron's IPC clones typed arrays as they are; JSON would turn a 2560 x 2160 label image
+// into tens of megabytes of text (base64 a third more than the bytes). So a message is
+//   [uint32 little-endian: length of the JSON in bytes] [JSON, UTF-8] [zero padding to 8] [array 0] [pad] [array 1] ...
+// where each typed array inside the value is replaced in the JSON by {"$binary": kind, "offset": o, "length": n}
+// (byte offset from the end of the JSON's padding, byte length). Arrays start on 8-byte boundaries, so the receiver
+// can view them without copying whatever their element size.
+import { CellDeskError } from '../engine/errors';
+
+const KINDS = {
+  Uint8Array,
+  Uint16Array,
+  Uint32Array,
+  Int32Array,
+  Float32Array,
+  Float64Array,
+} as const;
+type BinaryKind = keyof typeof KINDS;
+type BinaryArray = InstanceType<(typeof KINDS)[BinaryKind]>;
+
+interface BinaryReference {
+  $binary: BinaryKind;
+  offset: number;
+  length: number;
+}
+
+/** A message body that does not follow the framing above. */
+export class MalformedMessageError extends CellDeskError {
+  constructor(reason: string) {
+    super('MALFORMED_MESSAGE', `CellDesk received a damaged message (${reason}).`, { reason });
+  }
+}
+
+function kindOf(value: ArrayBufferView): BinaryKind {
+  for (const [kind, type] of Object.entries(KINDS)) {
+    if (value instanceof type) return kind as BinaryKind;
+  }
+  throw new TypeError(`${value.constructor.name} cannot be sent; use one of ${Object.keys(KINDS).join(', ')}`);
+}
+
+const align = (n: number) => Math.ceil(n / 8) * 8;
+
+export function encodeMessage(value: unknown): Uint8Array {
+  const arrays: { bytes: Uint8Array; offset: number }[] = [];
+  let binaryLength = 0;
+  const json = JSON.stringify(value ?? null, (_key, item: unknown) => {
+    if (!ArrayBuffer.isView(item)) return item;
+    const reference: BinaryReference = { $binary: kindOf(item), offset: binaryLength, length: item.byteLength };
+    arrays.push({ bytes: new Uint8Array(item.buffer, item.byteOffset, item.byteLength), offset: binaryLength });
+    binaryLength = align(binaryLength + item.byteLength);
+    return reference;
+  });
+  const text = new TextEncoder().encode(json);
+  const binaryStart = align(4 + text.length);
+  const message = new Uint8Array(arrays.length === 0 ? 4 + text.length : binaryStart + binaryLength);
+  new DataView(message.buffer).setUint32(0, text.length, true);
+  message.set(text, 4);
+  for (const { bytes, offset } of arrays) message.set(bytes, binaryStart + offset);
+  return message;
+}
+
+function isReference(value: unknown): value is BinaryReference {
+  return typeof value === 'object' && value !== null && '$binary' in value && 'offset' in value && 'length' in value;
+}
+
+/** The value of a message; its typed arrays are views into `bytes` where aligned, else copies. */
+export function decodeMessage(bytes: Uint8Array): unknown {
+  if (bytes.length < 4) throw new MalformedMessageError('shorter than its header');
+  const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + jsonLength > bytes.length) throw new MalformedMessageError('its JSON part is cut short');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + jsonLength));
+  } catch {
+    throw new MalformedMessageError('its JSON part is not UTF-8');
+  }
+  const binaryStart = align(4 + jsonLength);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, (_key, item: unknown) => (isReference(item) ? view(bytes, binaryStart, item) : item));
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error;
+    throw new MalformedMessageError('its JSON part does not parse');
+  }
+  return parsed;
+}
+
+function view(bytes: Uint8Array, binaryStart: number, reference: BinaryReference): BinaryArray {
+  const type = Object.hasOwn(KINDS, reference.$binary) ? KINDS[reference.$binary] : undefined;
+  const { length } = reference;
+  const offset = binaryStart + reference.offset;
+  if (type === undefined) throw new MalformedMessageError(`unknown array kind ${String(reference.$binary)}`);
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || reference.offset < 0 || length < 0 || offset + length > bytes.length) {
+    throw new MalformedMessageError('an array lies outside the message');
+  }
+  if (length % type.BYTES_PER_ELEMENT !== 0) throw new MalformedMessageError(`a ${reference.$binary} has a partial element`);
+  const start = bytes.byteOffset + offset;
+  if (start % type.BYTES_PER_ELEMENT === 0) return new type(bytes.buffer as ArrayBuffer, start, length / type.BYTES_PER_ELEMENT) as BinaryArray;
+  return new type(bytes.slice(offset, offset + length).buffer) as BinaryArray;
+}
