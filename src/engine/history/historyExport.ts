@@ -119,6 +119,21 @@ const exportSchema = z
     for (const [list, index, deviceId] of runs) {
       if (!devices.has(deviceId)) context.addIssue({ code: 'custom', path: [list, index, 'deviceId'], message: `device ${deviceId} is not among the file's devices` });
     }
+    const uuids = new Set<string>();
+    for (const [list, index, uuid] of [...doc.benchmarkRuns.map((r, i) => ['benchmarkRuns', i, r.uuid] as const), ...doc.segmentationRuns.map((r, i) => ['segmentationRuns', i, r.uuid] as const)]) {
+      if (uuids.has(uuid)) context.addIssue({ code: 'custom', path: [list, index, 'uuid'], message: `run ${uuid} is listed twice` });
+      uuids.add(uuid);
+    }
+    doc.benchmarkRuns.forEach((run, r) => {
+      const keys = new Set<string>();
+      run.samples.forEach((s, i) => {
+        const key = `${s.provider} ${s.size} #${s.iteration}`;
+        if (keys.has(key)) context.addIssue({ code: 'custom', path: ['benchmarkRuns', r, 'samples', i], message: `sample ${key} is listed twice` });
+        keys.add(key);
+      });
+      const providers = new Set(run.providers.map((p) => p.provider));
+      if (providers.size !== run.providers.length) context.addIssue({ code: 'custom', path: ['benchmarkRuns', r, 'providers'], message: 'a provider is listed twice' });
+    });
   });
 
 export type BenchmarkRunExport = Omit<BenchmarkReport, 'summary'>;
