@@ -2,8 +2,8 @@
 // [Note: benchmark protocol] As the published Cellpose 3.0.11 benchmark: square centre crops of 224, 448, 672, ...
 // px up to the largest that fits the image, then the full image; N iterations of each (5 by default), with diameter
 // estimation on, on each execution provider. CellDesk adds two things the published protocol does not separate:
-// session creation is timed on its own (cold), and one untimed-as-sample warm-up run on the smallest crop follows
-// it, so that the samples measure warm runs only.
+// session creation is timed on its own (cold), and a warm-up run on the smallest crop follows it, timed but not
+// counted as a sample, so that the samples measure warm runs only.
 import { channelPlane, type PlanarImage } from '../core/image';
 import { InvalidSettingError } from '../errors';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EXECUTION_PROVIDERS, type ExecutionProvider, type InferenceBackend } from '../backend/types';
 import type { ChannelChoice } from '../core/channels';
 import type { PlanarImage } from '../core/image';
-import { CellDeskError, InvalidSettingError } from '../errors';
+import { InvalidSettingError } from '../errors';
 import type { ModelManager } from '../models/modelManager';
 import { segmentImage, type SegmentationModel } from '../pipeline/segment';
 import type { SegmentSettings } from '../pipeline/settings';
@@ -111,7 +111,7 @@ async function measureSamples(run: ProviderRun): Promise<void> {
 }
 
 function errorText(error: unknown): string {
-  return error instanceof CellDeskError || error instanceof Error ? error.message : String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
