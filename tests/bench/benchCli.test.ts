@@ -4,6 +4,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli } from '../../src/cli/main';
 import type { BenchmarkReport } from '../../src/engine/bench/types';
 import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
 import { runCelldesk, tempDir, type CliRun } from '../helpers/cli';
@@ -89,4 +91,20 @@ test('bad benchmark options are refused with one clear line before anything runs
     assert.match(run.stderr, message);
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
+});
+
+test('on a terminal the progress is a bar redrawn in place, cleared before the table', async () => {
+  const chunks: string[] = [];
+  const stderr = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk.toString()), done()) }), { isTTY: true });
+  const stdout = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const args = ['bench', '--model', DEMO_CHECKPOINT, '--sizes', '224', '--iterations', '1', '--ep', 'cpu', '--no-diameter', '--no-history'];
+  const code = await runCli(args, { stdout, stderr, env: { CELLDESK_HOME: tempDir('tty') } });
+  const text = chunks.join('');
+  assert.equal(code, 0, text);
+  const clear = '\r\x1b[2K';
+  const frames = text.split(clear);
+  assert.ok(frames.some((f) => /^\[-{24}\] 0\/1 cpu 224 warm-up network \d+\/\d+$/.test(f)), JSON.stringify(frames));
+  assert.ok(frames.some((f) => /^\[#{24}\] 1\/1 cpu 224x224 #1: \d+\.\d\d s, \d+ masks, diameter 30\.0$/.test(f)), JSON.stringify(frames));
+  assert.ok(text.endsWith(clear), JSON.stringify(text.slice(-40)));
+  assert.ok(!/\[\d+\/\d+\] cpu/.test(text), 'no per-sample lines on a terminal');
 });

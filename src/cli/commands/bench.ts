@@ -76,9 +76,11 @@ class ProgressDisplay {
   onEvent(event: BenchmarkEvent): void {
     switch (event.type) {
       case 'started':
+        this.planned = event.plannedSamples;
         this.line(`Benchmark ${event.run.uuid}: ${event.plannedSamples} samples on ${event.run.protocol.providers.join(', ')}`);
         break;
       case 'provider': {
+        this.planned = event.plannedSamples;
         const r = event.result;
         this.line(r.available ? `${r.provider}: session ${seconds(r.sessionMs!)} s, first run ${seconds(r.firstRunMs!)} s` : `${r.provider}: not available (${r.reason})`);
         break;
