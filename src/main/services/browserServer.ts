@@ -167,6 +167,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return send(response, 404, 'Not found', 'text/plain; charset=utf-8');
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed', 'text/plain; charset=utf-8');
+      // Browsers ask for an icon on their own; the page has none, and a 404 would read as an error in their console.
+      if (url.pathname === '/favicon.ico') return send(response, 204, '', 'text/plain; charset=utf-8');
       return serveFile(rendererDir, url.pathname, response);
     };
     route().catch((error: unknown) => {

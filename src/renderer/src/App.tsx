@@ -1,56 +1,62 @@
-// Root component of the CellDesk window (renderer): the app's name and the versions `app:info` reports.
-import { useEffect, useState } from 'react';
+// Root component of the CellDesk window (renderer): Mantine's theme, the header with the versions `app:info`
+// reports, and the Segment view.
+//
+// [Note: Mantine under the CSP] The page's Content-Security-Policy allows only CellDesk's own style sheets, so the
+// provider must not inject <style> elements: the default theme's CSS variables come from @mantine/core's style
+// sheet instead (withCssVariables off), and no component here uses responsive style props or global classes
+// (withGlobalClasses off), the two other sources of injected styles. Inline `style` props are set through the DOM,
+// which the policy allows.
+import { Badge, Group, MantineProvider, Text, Title } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { EngineClient } from './engineClient';
+import { Workbench } from './model/workbench';
+import { SegmentView } from './views/SegmentView';
 
-type InfoState = { status: 'loading' } | { status: 'ready'; info: AppInfo } | { status: 'failed'; message: string };
-
-function VersionList({ info }: { info: AppInfo }) {
-  const rows: [string, string][] = [
-    ['CellDesk', info.version],
-    ['ONNX Runtime', info.onnxruntime],
-    ['Electron', info.electron ?? 'not running in Electron'],
-    ['Chromium', info.chrome ?? 'not running in Electron'],
-    ['Node.js', info.node],
-    ['Platform', `${info.platform} (${info.arch})`],
-  ];
-  return (
-    <dl className="versions">
-      {rows.map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-export function App({ client }: { client: EngineClient }) {
-  const [state, setState] = useState<InfoState>({ status: 'loading' });
-
+function Header({ client }: { client: EngineClient }) {
+  const [info, setInfo] = useState<AppInfo | null>(null);
   useEffect(() => {
     let current = true;
     client.call('app:info').then(
-      (info) => {
-        if (current) setState({ status: 'ready', info });
+      (value) => {
+        if (current) setInfo(value);
       },
-      (error: unknown) => {
-        if (current) setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
-      },
+      () => undefined,
     );
     return () => {
       current = false;
     };
   }, [client]);
-
   return (
-    <main>
-      <h1>CellDesk</h1>
-      <p className="tagline">Cellpose 3 cell segmentation on your own computer.</p>
-      {state.status === 'loading' && <p>Reading versions…</p>}
-      {state.status === 'ready' && <VersionList info={state.info} />}
-      {state.status === 'failed' && <p role="alert">{state.message}</p>}
-    </main>
+    <Group className="header" justify="space-between" px="md">
+      <Group gap="sm">
+        <Title order={4}>CellDesk</Title>
+        <Text size="sm" c="dimmed">
+          Cellpose 3 segmentation on your own computer
+        </Text>
+      </Group>
+      <Group gap="xs">
+        <Badge variant="outline" color="gray">
+          {client.kind === 'desktop' ? 'desktop app' : 'browser mode'}
+        </Badge>
+        {info !== null && (
+          <Text size="xs" c="dimmed" title={`ONNX Runtime ${info.onnxruntime}, Node.js ${info.node}, ${info.platform} (${info.arch})`}>
+            CellDesk {info.version} · ONNX Runtime {info.onnxruntime}
+          </Text>
+        )}
+      </Group>
+    </Group>
+  );
+}
+
+export function App({ client }: { client: EngineClient }) {
+  const workbench = useMemo(() => new Workbench(client), [client]);
+  return (
+    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
+      <div className="app">
+        <Header client={client} />
+        <SegmentView workbench={workbench} />
+      </div>
+    </MantineProvider>
   );
 }

@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBridgeClient, createHttpClient, type EngineClient } from './engineClient';
+import '@mantine/core/styles.css';
 import './styles.css';
 
 function engineClient(): EngineClient {

@@ -1,0 +1,257 @@
+// The Segment view's left panel: open an image, choose model, provider, channels, diameter and thresholds, run with
+// progress and cancel, and set how the image and masks are shown. Renderer.
+import {
+  Autocomplete,
+  Button,
+  Checkbox,
+  Divider,
+  Group,
+  NumberInput,
+  Progress,
+  RangeSlider,
+  Select,
+  Slider,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shared/contract';
+import type { SegmentParameters, Workbench } from '../model/workbench';
+import { useStore } from '../useStore';
+
+const SEGMENT_CHANNELS = [
+  { value: '0', label: '0: grayscale (all channels)' },
+  { value: '1', label: '1: red' },
+  { value: '2', label: '2: green' },
+  { value: '3', label: '3: blue' },
+];
+const NUCLEAR_CHANNELS = [{ value: '0', label: '0: none' }, ...SEGMENT_CHANNELS.slice(1)];
+const PROVIDERS = ['auto', ...EXECUTION_PROVIDERS].map((p) => ({ value: p, label: p === 'auto' ? 'auto (fastest available)' : p }));
+const STAGE_NAMES: Readonly<Record<string, string>> = {
+  normalize: 'Normalizing',
+  sizeStyle: 'Estimating the diameter',
+  sizeMasks: 'Estimating the diameter',
+  network: 'Running the network',
+  masks: 'Computing masks',
+};
+const CHANNEL_NAMES = ['red', 'green', 'blue'];
+
+/** A NumberInput's value when it holds a number (it reports '' or partial text while being typed). */
+function numeric(value: number | string, apply: (value: number) => void): void {
+  if (typeof value === 'number' && Number.isFinite(value)) apply(value);
+}
+
+function OpenImage({ workbench }: { workbench: Workbench }) {
+  const [path, setPath] = useState('');
+  const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
+  const open = () => {
+    if (path.trim() !== '') void workbench.openPath(path);
+  };
+  return (
+    <Stack gap="xs">
+      {workbench.environment === 'desktop' && (
+        <Button variant="light" onClick={() => void workbench.chooseAndOpen()} disabled={busy}>
+          Open image…
+        </Button>
+      )}
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
+          style={{ flex: 1 }}
+          label="Image path"
+          description={workbench.environment === 'browser' ? "On the computer running 'celldesk serve'" : undefined}
+          placeholder="/data/experiment/image.tif"
+          value={path}
+          onChange={(event) => setPath(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') open();
+          }}
+        />
+        <Button onClick={open} disabled={busy || path.trim() === ''}>
+          Open
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function SegmentSettings({ workbench }: { workbench: Workbench }) {
+  const parameters = useStore(workbench.store, (s) => s.parameters);
+  const models = useStore(workbench.store, (s) => s.models);
+  const set = (change: Partial<SegmentParameters>) => workbench.setParameters(change);
+  const modelNames = models.filter((m) => m.supported).map((m) => m.name);
+  return (
+    <Stack gap="xs">
+      <Autocomplete
+        label="Model"
+        description="A model name, or the path of a model file"
+        placeholder="cyto3"
+        data={modelNames}
+        value={parameters.model}
+        onChange={(model) => set({ model })}
+      />
+      <Select
+        label="Execution provider"
+        data={PROVIDERS}
+        value={parameters.provider}
+        allowDeselect={false}
+        onChange={(value) => value !== null && set({ provider: value as ExecutionProviderChoice })}
+      />
+      <Group grow gap="xs">
+        <Select
+          label="Channel to segment"
+          data={SEGMENT_CHANNELS}
+          value={String(parameters.channels[0])}
+          allowDeselect={false}
+          onChange={(value) => value !== null && set({ channels: [Number(value), parameters.channels[1]] })}
+        />
+        <Select
+          label="Nuclear channel"
+          data={NUCLEAR_CHANNELS}
+          value={String(parameters.channels[1])}
+          allowDeselect={false}
+          onChange={(value) => value !== null && set({ channels: [parameters.channels[0], Number(value)] })}
+        />
+      </Group>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <NumberInput
+          style={{ flex: 1 }}
+          label="Cell diameter (px)"
+          min={1}
+          max={5000}
+          decimalScale={2}
+          value={parameters.diameter}
+          disabled={parameters.estimateDiameter}
+          onChange={(value) => numeric(value, (diameter) => set({ diameter }))}
+        />
+        <Checkbox
+          mb={8}
+          label="Estimate"
+          checked={parameters.estimateDiameter}
+          onChange={(event) => set({ estimateDiameter: event.currentTarget.checked })}
+        />
+      </Group>
+      <Group grow gap="xs">
+        <NumberInput
+          label="Flow threshold"
+          min={0}
+          step={0.05}
+          decimalScale={3}
+          value={parameters.flowThreshold}
+          onChange={(value) => numeric(value, (flowThreshold) => set({ flowThreshold }))}
+        />
+        <NumberInput
+          label="Cell probability threshold"
+          min={-20}
+          max={20}
+          step={0.5}
+          decimalScale={3}
+          value={parameters.cellprobThreshold}
+          onChange={(value) => numeric(value, (cellprobThreshold) => set({ cellprobThreshold }))}
+        />
+      </Group>
+      <NumberInput
+        label="Minimum mask size (px)"
+        min={-1}
+        step={1}
+        allowDecimal={false}
+        value={parameters.minSize}
+        onChange={(value) => numeric(value, (minSize) => set({ minSize }))}
+      />
+      <Text size="xs" c="dimmed">
+        Changing a threshold recomputes the masks from the kept network output, without running the network again.
+      </Text>
+    </Stack>
+  );
+}
+
+function RunControls({ workbench }: { workbench: Workbench }) {
+  const activity = useStore(workbench.store, (s) => s.activity);
+  const hasImage = useStore(workbench.store, (s) => s.image !== null);
+  const model = useStore(workbench.store, (s) => s.parameters.model);
+  const progress = activity.kind === 'segmenting' ? activity.progress : null;
+  const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
+  return (
+    <Stack gap="xs">
+      <Group grow gap="xs">
+        <Button onClick={() => void workbench.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
+          Run
+        </Button>
+        <Button variant="default" onClick={() => void workbench.cancel()} disabled={activity.kind !== 'segmenting'}>
+          Cancel
+        </Button>
+      </Group>
+      {activity.kind === 'segmenting' && (
+        <Stack gap={4} aria-label="Segmentation progress">
+          <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
+          <Text size="xs" c="dimmed">
+            {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
+          </Text>
+        </Stack>
+      )}
+      {activity.kind === 'rethresholding' && (
+        <Text size="xs" c="dimmed">
+          Recomputing masks…
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function DisplaySettings({ workbench }: { workbench: Workbench }) {
+  const pixels = useStore(workbench.store, (s) => s.pixels);
+  const ranges = useStore(workbench.store, (s) => s.displayRanges);
+  const visible = useStore(workbench.store, (s) => s.channelVisible);
+  const overlay = useStore(workbench.store, (s) => s.overlay);
+  if (pixels === null) return null;
+  const shown = Math.min(3, pixels.channels);
+  return (
+    <Stack gap="xs">
+      {Array.from({ length: shown }, (_, c) => {
+        const [low, high] = pixels.extents[c]!;
+        const step = pixels.data instanceof Float32Array ? Math.max((high - low) / 1000, Number.EPSILON) : 1;
+        const name = pixels.channels === 1 ? 'gray' : CHANNEL_NAMES[c];
+        return (
+          <Stack key={c} gap={2}>
+            <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => workbench.setChannelVisible(c, event.currentTarget.checked)} />
+            <RangeSlider
+              size="xs"
+              min={low}
+              max={high > low ? high : low + 1}
+              step={step}
+              minRange={0}
+              value={ranges[c] ?? [low, high]}
+              onChange={(range) => workbench.setDisplayRange(c, range)}
+              label={(value) => value.toFixed(pixels.data instanceof Float32Array ? 2 : 0)}
+              aria-label={`Display range of channel ${c + 1}`}
+            />
+          </Stack>
+        );
+      })}
+      <Group gap="md">
+        <Switch label="Masks (X)" checked={overlay.showMasks} onChange={(event) => workbench.setOverlay({ showMasks: event.currentTarget.checked })} />
+        <Switch label="Outlines (Z)" checked={overlay.showOutlines} onChange={(event) => workbench.setOverlay({ showOutlines: event.currentTarget.checked })} />
+      </Group>
+      <Text size="xs">Mask opacity</Text>
+      <Slider size="xs" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(opacity) => workbench.setOverlay({ opacity })} aria-label="Mask opacity" />
+    </Stack>
+  );
+}
+
+export function ControlPanel({ workbench }: { workbench: Workbench }) {
+  return (
+    <Stack gap="sm" p="sm">
+      <Title order={5}>Image</Title>
+      <OpenImage workbench={workbench} />
+      <Divider />
+      <Title order={5}>Segmentation</Title>
+      <SegmentSettings workbench={workbench} />
+      <RunControls workbench={workbench} />
+      <Divider />
+      <Title order={5}>Display</Title>
+      <DisplaySettings workbench={workbench} />
+    </Stack>
+  );
+}

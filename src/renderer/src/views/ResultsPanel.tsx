@@ -1,0 +1,189 @@
+// The Segment view's right panel: mask count, diameter and how the masks were made, editing buttons, the table of
+// masks (linked to the viewer both ways) and the export dialog. Renderer.
+import { Badge, Button, Checkbox, Group, Modal, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/contract';
+import type { Workbench } from '../model/workbench';
+import { useStore } from '../useStore';
+
+/** Rows drawn at most; the rest are reachable by selecting masks in the viewer. */
+const TABLE_ROWS = 2000;
+
+const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
+  'labels-tiff': 'Label image, TIFF (_cp_masks.tif)',
+  'labels-png': 'Label image, PNG (_cp_masks.png)',
+  'outlines-png': 'Image with outlines, PNG (_outlines.png)',
+  'imagej-rois': 'ImageJ ROIs (_rois.zip)',
+  'measurements-csv': 'Measurements, CSV (_cp_measurements.csv)',
+};
+
+function Summary({ workbench }: { workbench: Workbench }) {
+  const segmentation = useStore(workbench.store, (s) => s.segmentation);
+  const maskCount = useStore(workbench.store, (s) => s.maskCount);
+  if (segmentation === null) return <Text c="dimmed">No masks yet: open an image and press Run.</Text>;
+  const estimated = segmentation.diameterFromStyle !== null;
+  return (
+    <Stack gap={4}>
+      <Text size="xl" fw={700} data-testid="mask-count">
+        {maskCount} {maskCount === 1 ? 'mask' : 'masks'}
+      </Text>
+      <Text size="sm" data-testid="diameter">
+        Diameter {segmentation.diameter.toFixed(2)} px{estimated ? ' (estimated)' : ''}
+      </Text>
+      <Group gap={6}>
+        <Badge variant="light">{segmentation.executionProvider}</Badge>
+        <Badge variant="light" color={segmentation.networkRan ? 'blue' : 'teal'} data-testid="network-runs">
+          network runs: {segmentation.networkRuns}
+        </Badge>
+      </Group>
+      {!segmentation.networkRan && (
+        <Text size="xs" c="dimmed" data-testid="rethreshold-note">
+          Masks recomputed from the kept network output (no network run).
+        </Text>
+      )}
+      {segmentation.fallbackReasons.length > 0 && (
+        <Text size="xs" c="dimmed">
+          Not used: {segmentation.fallbackReasons.join('; ')}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function EditButtons({ workbench, onExport }: { workbench: Workbench; onExport: () => void }) {
+  const selectedCount = useStore(workbench.store, (s) => s.selected.size);
+  const canUndo = useStore(workbench.store, (s) => s.canUndo);
+  const canRedo = useStore(workbench.store, (s) => s.canRedo);
+  const hasMasks = useStore(workbench.store, (s) => s.segmentation !== null);
+  return (
+    <Group gap="xs">
+      <Button size="xs" color="red" variant="light" disabled={selectedCount === 0} onClick={() => workbench.deleteSelected()}>
+        Delete {selectedCount > 1 ? `${selectedCount} masks` : 'mask'}
+      </Button>
+      <Button size="xs" variant="default" disabled={!canUndo} onClick={() => workbench.undo()}>
+        Undo
+      </Button>
+      <Button size="xs" variant="default" disabled={!canRedo} onClick={() => workbench.redo()}>
+        Redo
+      </Button>
+      <Button size="xs" disabled={!hasMasks} onClick={onExport}>
+        Export…
+      </Button>
+    </Group>
+  );
+}
+
+function MaskTable({ workbench }: { workbench: Workbench }) {
+  const segmentation = useStore(workbench.store, (s) => s.segmentation);
+  const present = useStore(workbench.store, (s) => s.present);
+  const selected = useStore(workbench.store, (s) => s.selected);
+  const channels = useStore(workbench.store, (s) => s.pixels?.channels ?? 0);
+  const body = useRef<HTMLTableSectionElement>(null);
+
+  // A mask selected in the viewer scrolls into view in the table.
+  useEffect(() => {
+    const last = [...selected].pop();
+    if (last !== undefined) body.current?.querySelector(`[data-label="${last}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
+  if (segmentation === null) return null;
+  const rows = segmentation.masks.filter((row) => present[row.label] === 1);
+  return (
+    <ScrollArea className="mask-table" type="auto">
+      <Table striped highlightOnHover stickyHeader withTableBorder fz="xs" aria-label="Masks">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Mask</Table.Th>
+            <Table.Th>Area (px)</Table.Th>
+            <Table.Th>Centroid x, y</Table.Th>
+            {Array.from({ length: channels }, (_, c) => (
+              <Table.Th key={c}>Mean ch{c + 1}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody ref={body}>
+          {rows.slice(0, TABLE_ROWS).map((row) => (
+            <Table.Tr
+              key={row.label}
+              data-label={row.label}
+              className={selected.has(row.label) ? 'mask-row-selected' : undefined}
+              onClick={(event) => workbench.selectFromTable(row.label, event.shiftKey)}
+            >
+              <Table.Td>{row.label}</Table.Td>
+              <Table.Td>{row.area}</Table.Td>
+              <Table.Td>
+                {row.centroidX.toFixed(1)}, {row.centroidY.toFixed(1)}
+              </Table.Td>
+              {row.meanIntensity.map((value, c) => (
+                <Table.Td key={c}>{value.toFixed(1)}</Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {rows.length > TABLE_ROWS && (
+        <Text size="xs" c="dimmed" p="xs">
+          {rows.length - TABLE_ROWS} more masks are not listed; select them in the viewer.
+        </Text>
+      )}
+    </ScrollArea>
+  );
+}
+
+function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; opened: boolean; onClose: () => void }) {
+  const exportFolder = useStore(workbench.store, (s) => s.image?.exportFolder ?? '');
+  const lastExport = useStore(workbench.store, (s) => s.lastExport);
+  const exporting = useStore(workbench.store, (s) => s.activity.kind === 'exporting');
+  const [formats, setFormats] = useState<ExportFormat[]>([...EXPORT_FORMATS]);
+  const [folder, setFolder] = useState('');
+  useEffect(() => {
+    if (opened) setFolder(exportFolder);
+  }, [opened, exportFolder]);
+  return (
+    <Modal opened={opened} onClose={onClose} title="Export masks" size="lg">
+      <Stack gap="sm">
+        <Checkbox.Group label="Files to write" value={formats} onChange={(value) => setFormats(value as ExportFormat[])}>
+          <Stack gap={6} mt={6}>
+            {EXPORT_FORMATS.map((format) => (
+              <Checkbox key={format} value={format} label={FORMAT_LABELS[format]} />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+        <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} />
+        <Group justify="flex-end">
+          <Button loading={exporting} disabled={formats.length === 0 || folder.trim() === ''} onClick={() => void workbench.exportMasks(formats, folder)}>
+            Export
+          </Button>
+        </Group>
+        {lastExport !== null && (
+          <Stack gap={2} aria-label="Written files">
+            <Text size="sm" fw={600}>
+              Written:
+            </Text>
+            {lastExport.files.map((file) => (
+              <Text key={file.path} size="xs" ff="monospace">
+                {file.path}
+              </Text>
+            ))}
+          </Stack>
+        )}
+      </Stack>
+    </Modal>
+  );
+}
+
+export function ResultsPanel({ workbench }: { workbench: Workbench }) {
+  const [exporting, setExporting] = useState(false);
+  return (
+    <Stack gap="sm" p="sm" className="results-panel">
+      <Title order={5}>Results</Title>
+      <Summary workbench={workbench} />
+      <EditButtons workbench={workbench} onExport={() => setExporting(true)} />
+      <Text size="xs" c="dimmed">
+        Click a mask to select it (shift-click for several), Delete to remove, Ctrl+Z / Ctrl+Shift+Z to undo / redo.
+      </Text>
+      <MaskTable workbench={workbench} />
+      <ExportDialog workbench={workbench} opened={exporting} onClose={() => setExporting(false)} />
+    </Stack>
+  );
+}
