@@ -50,6 +50,8 @@ function call<Result>() {
 }
 
 const imageId = z.string().min(1).max(100);
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes (a Uint8Array)');
+const labels = z.custom<Uint32Array>((value) => value instanceof Uint32Array, 'expected a label image (a Uint32Array)');
 const imageRef = z.strictObject({ imageId });
 
 /** Segmentation settings a caller may set; the engine fills in Cellpose's defaults and checks the ranges. */
@@ -72,7 +74,7 @@ export const contract = {
   'image:choose': call<{ path: string | null }>()(z.undefined()),
   'image:open': call<OpenedImage>()(z.strictObject({ path: z.string().min(1).max(4096), page: z.int().min(0).optional() })),
   /** An image sent as its file's bytes (drag and drop, browser upload). */
-  'image:upload': call<OpenedImage>()(z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) })),
+  'image:upload': call<OpenedImage>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
   'image:close': call<{ closed: boolean }>()(imageRef),
   'image:pixels': call<DisplayPixels>()(imageRef),
   'models:list': call<ModelChoice[]>()(z.undefined()),
@@ -87,7 +89,7 @@ export const contract = {
   'masks:export': call<ExportResult>()(
     z.strictObject({
       imageId,
-      labels: z.instanceof(Uint32Array),
+      labels,
       formats: z.array(z.enum(EXPORT_FORMATS)).min(1),
       folder: z.string().min(1).max(4096),
     }),
