@@ -292,7 +292,7 @@ export class Workbench {
   async exportMasks(formats: ExportFormat[], folder: string): Promise<void> {
     const { image, segmentation } = this.store.get();
     if (image === null || segmentation === null) return;
-    this.store.set({ activity: { kind: 'exporting' }, error: null });
+    this.store.set({ activity: { kind: 'exporting' }, error: null, lastExport: null });
     try {
       const result = await this.client.call('masks:export', { imageId: image.imageId, labels: segmentation.labels, formats, folder: folder.trim() });
       this.store.set({ lastExport: result, notice: `Exported ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${folder.trim()}.` });

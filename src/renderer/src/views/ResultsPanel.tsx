@@ -140,7 +140,8 @@ function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; op
     if (opened) setFolder(exportFolder);
   }, [opened, exportFolder]);
   return (
-    <Modal opened={opened} onClose={onClose} title="Export masks" size="lg">
+    // lockScroll off: its scroll lock injects a <style> element, which the page's Content-Security-Policy forbids.
+    <Modal opened={opened} onClose={onClose} title="Export masks" size="lg" lockScroll={false}>
       <Stack gap="sm">
         <Checkbox.Group label="Files to write" value={formats} onChange={(value) => setFormats(value as ExportFormat[])}>
           <Stack gap={6} mt={6}>

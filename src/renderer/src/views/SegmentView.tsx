@@ -1,6 +1,6 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
 // shortcuts Cellpose users know (X masks, Z outlines) plus Delete, Escape and undo/redo. Renderer.
-import { Alert, ScrollArea } from '@mantine/core';
+import { Alert, ScrollArea, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Workbench } from '../model/workbench';
 import { useStore } from '../useStore';
@@ -44,24 +44,28 @@ function useShortcuts(workbench: Workbench): void {
   }, [workbench]);
 }
 
-function Messages({ workbench }: { workbench: Workbench }) {
+/** Errors float over the viewer until dismissed; they are rare and must be read. */
+function ErrorMessage({ workbench }: { workbench: Workbench }) {
   const error = useStore(workbench.store, (s) => s.error);
+  if (error === null) return null;
+  return (
+    <Alert className="error-message" color="red" title="Something went wrong" withCloseButton onClose={() => workbench.dismissError()} role="alert">
+      {error}
+    </Alert>
+  );
+}
+
+/**
+ * What the last action did, on one line under the viewer. Its height is fixed so that the viewer's canvas sits on
+ * whole pixels (a fractional offset would shift its drawing by part of a pixel).
+ */
+function StatusBar({ workbench }: { workbench: Workbench }) {
   const notice = useStore(workbench.store, (s) => s.notice);
-  if (error !== null) {
-    return (
-      <Alert className="message" color="red" title="Something went wrong" withCloseButton onClose={() => workbench.dismissError()} role="alert">
-        {error}
-      </Alert>
-    );
-  }
-  if (notice !== null) {
-    return (
-      <Alert className="message" color="blue" variant="light" role="status">
-        {notice}
-      </Alert>
-    );
-  }
-  return null;
+  return (
+    <Text className="status-bar" size="sm" role="status" title={notice ?? undefined}>
+      {notice ?? ''}
+    </Text>
+  );
 }
 
 export function SegmentView({ workbench }: { workbench: Workbench }) {
@@ -75,8 +79,9 @@ export function SegmentView({ workbench }: { workbench: Workbench }) {
         <ControlPanel workbench={workbench} />
       </ScrollArea>
       <div className="centre">
-        <Messages workbench={workbench} />
+        <ErrorMessage workbench={workbench} />
         <Viewer workbench={workbench} />
+        <StatusBar workbench={workbench} />
       </div>
       <div className="side-panel">
         <ResultsPanel workbench={workbench} />

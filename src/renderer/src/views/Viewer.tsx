@@ -37,6 +37,8 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   const overlayLayer = useRef<HTMLCanvasElement>(layerCanvas());
   const view = useRef<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
   const hasOverlay = useRef(false);
+  /** Whether the view is fitted and should stay so as the viewer changes size; any pan or zoom ends it. */
+  const fitted = useRef(false);
   const frame = useRef<number | null>(null);
   const press = useRef<{ x: number; y: number; dragged: boolean } | null>(null);
   const [zoom, setZoom] = useState(1);
@@ -79,8 +81,9 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   }, [draw]);
 
   const setView = useCallback(
-    (next: Viewport) => {
+    (next: Viewport, keepsFit = false) => {
       view.current = next;
+      fitted.current = keepsFit;
       requestDraw();
     },
     [requestDraw],
@@ -90,7 +93,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     const container = containerRef.current;
     const current = store.get().pixels;
     if (container === null || current === null) return;
-    setView(fitViewport(current.width, current.height, container.clientWidth, container.clientHeight));
+    setView(fitViewport(current.width, current.height, container.clientWidth, container.clientHeight), true);
   }, [setView, store]);
 
   const actualSize = useCallback(() => {
@@ -143,7 +146,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     const container = containerRef.current;
     const canvas = canvasRef.current;
     if (container === null || canvas === null) return;
-    const resize = new ResizeObserver(() => requestDraw());
+    const resize = new ResizeObserver(() => (fitted.current ? fit() : requestDraw()));
     resize.observe(container);
     const wheel = (event: WheelEvent) => {
       event.preventDefault();
@@ -158,7 +161,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
       if (frame.current !== null) cancelAnimationFrame(frame.current);
       frame.current = null;
     };
-  }, [requestDraw, setView]);
+  }, [requestDraw, setView, fit]);
 
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
     if (event.button !== 0) return;

@@ -1,0 +1,280 @@
+// The Segment view in headless Chromium against `celldesk serve`, with the demo checkpoint: open, segment, see the
+// overlay, delete and undo, re-threshold without the network, export; and the API's token check.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { unzipSync } from 'fflate';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { decodeImage } from '../../src/engine/image/decodeImage';
+import { EXPORT_FORMATS } from '../../src/shared/contract';
+import { maskColour } from '../../src/shared/viewer/colours';
+import { tempDir } from '../helpers/cli';
+import { DEMO_CHECKPOINT } from '../helpers/demoModel';
+import { REPO_ROOT, sharedPath } from '../helpers/shared';
+
+const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
+/** Masks official-equivalent CellDesk finds in this image with the demo model at diameter 30 (tests/service). */
+const EXPECTED_MASKS = 44;
+
+let server: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+/** The first line `celldesk serve` prints: the URL with its token (it may build the page first). */
+function startServer(): Promise<string> {
+  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
+    env: { ...process.env, CELLDESK_HOME: tempDir('browser-home') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
+    createInterface({ input: server.stdout! }).once('line', resolve);
+  });
+}
+
+before(async () => {
+  url = await startServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+});
+
+after(async () => {
+  await browser?.close();
+  if (server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+});
+
+/** Lets the viewer draw: it paints in animation frames. */
+async function settle(): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Moves keyboard focus off the form fields, where the view's shortcuts do not apply. */
+async function pressOnView(key: string): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press(key);
+  await settle();
+}
+
+async function maskCount(): Promise<number> {
+  const text = (await page.getByTestId('mask-count').textContent()) ?? '';
+  return Number(/^(\d+) masks?$/.exec(text)?.[1] ?? NaN);
+}
+
+async function waitForMaskCount(predicate: (count: number) => boolean): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const count = await maskCount();
+    if (predicate(count)) return count;
+    if (Date.now() > deadline) assert.fail(`the mask count stayed at ${count}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function viewport(): Promise<{ scale: number; offsetX: number; offsetY: number }> {
+  const canvas = page.locator('canvas.viewer-canvas');
+  const [scale, offsetX, offsetY] = await Promise.all(['data-scale', 'data-offset-x', 'data-offset-y'].map((name) => canvas.getAttribute(name)));
+  return { scale: Number(scale), offsetX: Number(offsetX), offsetY: Number(offsetY) };
+}
+
+/** The viewer canvas as RGB planes. */
+async function canvasPixels() {
+  const raster = await decodeImage(new Uint8Array(await page.locator('canvas.viewer-canvas').screenshot()));
+  const plane = raster.width * raster.height;
+  return { width: raster.width, at: (x: number, y: number) => [0, 1, 2].map((c) => raster.data[c * plane + y * raster.width + x]!) };
+}
+
+async function exportFiles(folder: string, formats: readonly string[]): Promise<string[]> {
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export masks' });
+  for (const box of await dialog.getByRole('checkbox').all()) {
+    const format = (await box.getAttribute('value')) ?? '';
+    if ((await box.isChecked()) !== formats.includes(format)) await box.click();
+  }
+  await dialog.getByLabel('Folder').fill(folder);
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const written = dialog.getByLabel('Written files');
+  await written.getByText(folder, { exact: false }).first().waitFor();
+  const paths = (await written.locator('.mantine-Text-root').allTextContents()).slice(1);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  return paths;
+}
+
+async function readLabels(path: string): Promise<Uint32Array> {
+  return Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(path)))).data);
+}
+
+/** A pixel deep inside mask `label` (all 8 neighbours in it), nearest the mask's mean position. */
+function innerPixel(labels: Uint32Array, width: number, label: number): [number, number] {
+  let sx = 0;
+  let sy = 0;
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== label) continue;
+    sx += i % width;
+    sy += Math.floor(i / width);
+    n++;
+  }
+  let best: [number, number] = [-1, -1];
+  let bestDistance = Infinity;
+  for (let i = 0; i < labels.length; i++) {
+    const x = i % width;
+    const y = Math.floor(i / width);
+    const inner = [-1, 0, 1].every((dy) => [-1, 0, 1].every((dx) => labels[(y + dy) * width + x + dx] === label));
+    const distance = Math.hypot(x - sx / n, y - sy / n);
+    if (labels[i] === label && inner && distance < bestDistance) {
+      best = [x, y];
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** The label covering the most pixels. */
+function largestMask(labels: Uint32Array): number {
+  const areas = new Map<number, number>();
+  for (const label of labels) if (label !== 0) areas.set(label, (areas.get(label) ?? 0) + 1);
+  return [...areas].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+async function clickImagePixel(x: number, y: number, modifiers: ('Shift')[] = []): Promise<void> {
+  const view = await viewport();
+  await page.locator('canvas.viewer-canvas').click({ position: { x: view.offsetX + (x + 0.5) * view.scale, y: view.offsetY + (y + 0.5) * view.scale }, modifiers });
+  await settle();
+}
+
+test('the API refuses every call without the right token (401)', async () => {
+  const origin = new URL(url).origin;
+  assert.equal((await fetch(`${origin}/api/call/app:info`, { method: 'POST' })).status, 401);
+  assert.equal((await fetch(`${origin}/api/call/app:info`, { method: 'POST', headers: { authorization: 'Bearer not-the-token' } })).status, 401);
+  assert.equal((await fetch(`${origin}/api/events`)).status, 401);
+  assert.equal((await fetch(`${origin}/`)).status, 200);
+});
+
+test('opens an image typed as a path and shows it fitted in the viewer', { timeout: 60_000 }, async () => {
+  await page.goto(url);
+  await page.getByLabel('Image path').fill(IMAGE);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByText('Opened cellpose_img_075.png (240 x 300, 3 channels, uint8).').waitFor();
+  await settle();
+  const view = await viewport();
+  const box = (await page.locator('canvas.viewer-canvas').boundingBox())!;
+  assert.ok(Math.abs(view.scale - Math.min(box.width / 240, box.height / 300)) < 1e-9, `fit scale ${view.scale}`);
+});
+
+let labels: Uint32Array;
+
+test('segments with the demo checkpoint and draws each mask in its colour over the image', { timeout: 180_000 }, async () => {
+  await page.getByRole('combobox', { name: 'Model' }).fill(DEMO_CHECKPOINT);
+  await page.getByRole('combobox', { name: 'Execution provider' }).click();
+  await page.getByRole('option', { name: 'cpu', exact: true }).click();
+  await page.getByRole('button', { name: 'Run' }).click();
+  assert.equal(await waitForMaskCount((n) => n > 0), EXPECTED_MASKS);
+  assert.equal(await page.getByTestId('network-runs').textContent(), 'network runs: 1');
+  assert.equal(await page.getByTestId('diameter').textContent(), 'Diameter 30.00 px');
+
+  [labels] = await Promise.all((await exportFiles(tempDir('first-export'), ['labels-tiff'])).map(readLabels));
+  assert.equal(new Set(labels).size - 1, EXPECTED_MASKS);
+
+  // Outlines off (Z); a screenshot with masks (default opacity 0.5) and one without (X).
+  await pressOnView('z');
+  const withMasks = await canvasPixels();
+  await pressOnView('x');
+  const withoutMasks = await canvasPixels();
+  await pressOnView('x');
+  await pressOnView('z');
+
+  const view = await viewport();
+  // The zoom read-out and buttons float over the canvas's bottom-right corner.
+  const canvasBox = (await page.locator('canvas.viewer-canvas').boundingBox())!;
+  const tools = (await page.getByLabel('Zoom').locator('..').boundingBox())!;
+  const underTools = (sx: number, sy: number) =>
+    sx >= tools.x - canvasBox.x - 2 && sx <= tools.x - canvasBox.x + tools.width + 2 && sy >= tools.y - canvasBox.y - 2 && sy <= tools.y - canvasBox.y + tools.height + 2;
+  let maskPixels = 0;
+  let mismatches = 0;
+  for (let y = 0; y < 300; y++) {
+    for (let x = 0; x < 240; x++) {
+      const sx = Math.floor(view.offsetX + (x + 0.5) * view.scale);
+      const sy = Math.floor(view.offsetY + (y + 0.5) * view.scale);
+      if (underTools(sx, sy)) continue;
+      const shown = withMasks.at(sx, sy);
+      const image = withoutMasks.at(sx, sy);
+      const label = labels[y * 240 + x]!;
+      const expected = label === 0 ? image : image.map((v, c) => v * 0.5 + maskColour(label)[c]! * 0.5);
+      if (label !== 0) maskPixels++;
+      if (expected.some((v, c) => Math.abs(v - shown[c]!) > 3)) mismatches++;
+    }
+  }
+  assert.ok(maskPixels > 20_000, `${maskPixels} mask pixels`);
+  assert.equal(mismatches, 0, `${mismatches} of 72000 pixels differ from image blended with their mask's colour`);
+});
+
+test('deletes a clicked mask (count drops by one) and undo brings it back; shift-click deletes several', { timeout: 60_000 }, async () => {
+  const [x, y] = innerPixel(labels, 240, largestMask(labels));
+  await clickImagePixel(x, y);
+  await pressOnView('Delete');
+  assert.equal(await maskCount(), EXPECTED_MASKS - 1);
+  await pressOnView('Control+z');
+  assert.equal(await maskCount(), EXPECTED_MASKS);
+  await pressOnView('Control+Shift+z');
+  assert.equal(await maskCount(), EXPECTED_MASKS - 1);
+  await pressOnView('Control+z');
+  assert.equal(await maskCount(), EXPECTED_MASKS);
+
+  const others = [...new Set(labels)].filter((label) => label !== 0).slice(0, 3);
+  await page.keyboard.press('Escape');
+  for (const label of others) await clickImagePixel(...innerPixel(labels, 240, label), ['Shift']);
+  await page.getByRole('button', { name: 'Delete 3 masks' }).click();
+  assert.equal(await maskCount(), EXPECTED_MASKS - 3);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await maskCount(), EXPECTED_MASKS);
+});
+
+let rethresholdCount: number;
+
+test('changing the cell probability threshold recomputes the masks without running the network', { timeout: 60_000 }, async () => {
+  await page.getByLabel('Cell probability threshold').fill('3');
+  rethresholdCount = await waitForMaskCount((n) => n !== EXPECTED_MASKS);
+  assert.ok(rethresholdCount < EXPECTED_MASKS, `${rethresholdCount} masks at threshold 3`);
+  await page.getByTestId('rethreshold-note').waitFor();
+  assert.equal(await page.getByTestId('network-runs').textContent(), 'network runs: 1');
+});
+
+test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CSV hold what the view shows', { timeout: 60_000 }, async () => {
+  const current = await readLabels((await exportFiles(tempDir('probe'), ['labels-tiff']))[0]!);
+  const doomed = [...new Set(current)].find((label) => label !== 0)!;
+  await clickImagePixel(...innerPixel(current, 240, doomed));
+  await pressOnView('Delete');
+  const shown = await maskCount();
+  assert.equal(shown, rethresholdCount - 1);
+
+  const folder = tempDir('export');
+  const files = await exportFiles(folder, EXPORT_FORMATS);
+  const names = ['_cp_masks.tif', '_cp_masks.png', '_outlines.png', '_rois.zip', '_cp_measurements.csv'].map((suffix) => join(folder, `cellpose_img_075${suffix}`));
+  assert.deepEqual(files, names);
+  const tiff = await readLabels(names[0]!);
+  assert.equal(new Set(tiff).size - 1, shown);
+  assert.ok(!tiff.includes(doomed));
+  assert.deepEqual(await readLabels(names[1]!), tiff);
+  const outlines = await decodeImage(new Uint8Array(readFileSync(names[2]!)));
+  assert.deepEqual([outlines.width, outlines.height, outlines.channels], [240, 300, 3]);
+  assert.equal(Object.keys(unzipSync(new Uint8Array(readFileSync(names[3]!)))).length, shown);
+  assert.equal(readFileSync(names[4]!, 'utf8').trim().split('\n').length, shown + 1);
+});
+
+test('the page ran without errors (none from its Content-Security-Policy either)', () => {
+  assert.deepEqual(consoleErrors, []);
+});
