@@ -58,12 +58,13 @@ after(async () => {
 
 /** Lets the viewer draw: it paints in animation frames. */
 async function settle(): Promise<void> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  // Page code as text: this file is compiled for Node, without the DOM's types.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
 }
 
 /** Moves keyboard focus off the form fields, where the view's shortcuts do not apply. */
 async function pressOnView(key: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.evaluate('document.activeElement?.blur()');
   await page.keyboard.press(key);
   await settle();
 }
@@ -186,7 +187,7 @@ test('segments with the demo checkpoint and draws each mask in its colour over t
   assert.equal(await page.getByTestId('network-runs').textContent(), 'network runs: 1');
   assert.equal(await page.getByTestId('diameter').textContent(), 'Diameter 30.00 px');
 
-  [labels] = await Promise.all((await exportFiles(tempDir('first-export'), ['labels-tiff'])).map(readLabels));
+  labels = await readLabels((await exportFiles(tempDir('first-export'), ['labels-tiff']))[0]!);
   assert.equal(new Set(labels).size - 1, EXPECTED_MASKS);
 
   // Outlines off (Z); a screenshot with masks (default opacity 0.5) and one without (X).
