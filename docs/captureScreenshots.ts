@@ -1,0 +1,49 @@
+// Regenerates the screenshots in docs/ from the real app: starts `celldesk serve`, drives the Segment view in
+// headless Chromium with the demo checkpoint, and saves PNGs. Run: node --import tsx docs/captureScreenshots.ts
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = join(root, '..', 'shared');
+const image = join(shared, 'images', 'webgpu-cellseg', 'cellpose_img_075.png');
+const model = join(shared, 'models', 'celldesk-demo', 'celldesk-demo.zip.pth');
+
+const server = spawn(process.execPath, [join(root, 'bin', 'celldesk.js'), 'serve'], {
+  env: { ...process.env, CELLDESK_HOME: mkdtempSync(join(tmpdir(), 'celldesk-screenshots-')) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(url);
+  await page.getByLabel('Image path').fill(image);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Model' }).fill(model);
+  await page.getByRole('combobox', { name: 'Execution provider' }).click();
+  await page.getByRole('option', { name: 'cpu', exact: true }).click();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByTestId('mask-count').waitFor({ timeout: 120_000 });
+  await page.getByRole('row').nth(12).click();
+  await page.getByRole('row').nth(14).click({ modifiers: ['Shift'] });
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(root, 'docs', 'segment-view.png') });
+
+  const canvas = page.locator('canvas.viewer-canvas');
+  const box = (await canvas.boundingBox())!;
+  for (let k = 0; k < 4; k++) await canvas.dispatchEvent('wheel', { deltaY: -100, deltaMode: 0, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 });
+  await page.getByLabel('Cell probability threshold').fill('2');
+  await page.getByTestId('rethreshold-note').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(root, 'docs', 'segment-view-rethreshold.png') });
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
