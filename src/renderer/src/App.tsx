@@ -7,10 +7,10 @@
 // (withGlobalClasses off), the two other sources of injected styles. Inline `style` props are set through the DOM,
 // which the policy allows.
 import { Badge, Group, MantineProvider, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { EngineClient } from './engineClient';
-import { Workbench } from './model/workbench';
+import type { Workbench } from './model/workbench';
 import { SegmentView } from './views/SegmentView';
 
 function Header({ client }: { client: EngineClient }) {
@@ -49,8 +49,7 @@ function Header({ client }: { client: EngineClient }) {
   );
 }
 
-export function App({ client }: { client: EngineClient }) {
-  const workbench = useMemo(() => new Workbench(client), [client]);
+export function App({ client, workbench }: { client: EngineClient; workbench: Workbench }) {
   return (
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
       <div className="app">

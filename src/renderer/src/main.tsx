@@ -1,9 +1,10 @@
 // Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API with the token
-// from the page's address) and mounts the CellDesk window on it.
+// from the page's address), creates the Segment view's state on it (outside React) and mounts the CellDesk window.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBridgeClient, createHttpClient, type EngineClient } from './engineClient';
+import { Workbench } from './model/workbench';
 import '@mantine/core/styles.css';
 import './styles.css';
 
@@ -18,8 +19,9 @@ function engineClient(): EngineClient {
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element to mount CellDesk in');
 
+const client = engineClient();
 createRoot(container).render(
   <StrictMode>
-    <App client={engineClient()} />
+    <App client={client} workbench={new Workbench(client)} />
   </StrictMode>,
 );
