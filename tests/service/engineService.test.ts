@@ -19,6 +19,7 @@ let image: OpenedImage;
 let first: Segmentation;
 const progress: SegmentProgressEvent[] = [];
 let longestStall = 0;
+let networkMs = 0;
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CellDeskError> {
   const error = await promise.then(
@@ -43,6 +44,7 @@ before(async () => {
   }, 20);
   try {
     first = await service.segment({ imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', settings: SETTINGS });
+    networkMs = first.timings['network']!;
   } finally {
     clearInterval(timer);
   }
@@ -81,7 +83,10 @@ test('segments in the worker while the answering thread stays responsive, report
   assert.equal(first.executionProvider, 'cpu');
   assert.ok(progress.some((p) => p.stage === 'network' && p.imageId === image.imageId));
   assert.ok(progress.some((p) => p.stage === 'masks' && p.done === 1));
-  assert.ok(longestStall < 250, `the answering thread stalled for ${longestStall.toFixed(0)} ms`);
+  // Run on this thread, the network pass alone would stall it for its whole duration (seconds); a busy machine
+  // (2 cores shared with other tests) delays timers by a few hundred milliseconds at most.
+  assert.ok(networkMs > 1500, `the network pass took ${networkMs.toFixed(0)} ms`);
+  assert.ok(longestStall < Math.min(1000, networkMs / 3), `the answering thread stalled for ${longestStall.toFixed(0)} ms (network ${networkMs.toFixed(0)} ms)`);
   // Outline pixels lie on masks; the table's areas add up to the mask pixels.
   for (let i = 0; i < first.outlines.length; i++) if (first.outlines[i] === 1) assert.notEqual(first.labels[i], 0);
   const maskPixels = first.labels.reduce((n, label) => n + (label > 0 ? 1 : 0), 0);
