@@ -25,28 +25,8 @@ export interface OpenedImage {
   exportFolder: string;
 }
 
-/** Pixels to draw: channel-major planes of the file's samples (8-bit and 16-bit kept, other types as float32). */
-export interface DisplayPixels {
-  imageId: string;
-  width: number;
-  height: number;
-  channels: number;
-  data: Uint8Array | Uint16Array | Float32Array;
-  /** Per channel, the 1st and 99th percentiles: the display range Cellpose's GUI starts from (normalize99). */
-  ranges: [number, number][];
-  /** Per channel, the smallest and largest value. */
-  extents: [number, number][];
-}
-
-/** A model a user can pick. */
-export interface ModelChoice {
-  name: string;
-  description: string;
-  /** Whether its files are on this computer (a catalogue model that is not is downloaded on first use). */
-  available: boolean;
-  supported: boolean;
-  unsupportedReason: string | null;
-}
+// Declared once in the contract's engine types (the renderer can read only src/shared), used here as they are.
+export type { DisplayPixels, ModelChoice } from '../../shared/engineTypes';
 
 export interface SegmentRequest {
   imageId: string;
