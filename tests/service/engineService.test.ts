@@ -83,9 +83,8 @@ test('segments in the worker while the answering thread stays responsive, report
   assert.equal(first.executionProvider, 'cpu');
   assert.ok(progress.some((p) => p.stage === 'network' && p.imageId === image.imageId));
   assert.ok(progress.some((p) => p.stage === 'masks' && p.done === 1));
-  // Run on this thread, the network pass alone would stall it for its whole duration (seconds); a busy machine
-  // (2 cores shared with other tests) delays timers by a few hundred milliseconds at most.
-  assert.ok(networkMs > 1500, `the network pass took ${networkMs.toFixed(0)} ms`);
+  // Run on this thread, the network pass would stall it for its whole duration; in the worker the longest stall is a
+  // small fraction of it, however fast or busy the machine is.
   assert.ok(longestStall < Math.min(1000, networkMs / 3), `the answering thread stalled for ${longestStall.toFixed(0)} ms (network ${networkMs.toFixed(0)} ms)`);
   // Outline pixels lie on masks; the table's areas add up to the mask pixels.
   for (let i = 0; i < first.outlines.length; i++) if (first.outlines[i] === 1) assert.notEqual(first.labels[i], 0);
