@@ -20,8 +20,17 @@ import {
   type Segmentation,
   type SegmentProgressEvent,
 } from './engineTypes';
+import {
+  HISTORY_EXPORT_FORMATS,
+  type BenchmarkEvent,
+  type BenchmarkReport,
+  type HistoryListing,
+  type ImportResult,
+  type ThisDevice,
+} from './benchTypes';
 
 export * from './engineTypes';
+export * from './benchTypes';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
 export interface AppInfo {
@@ -53,6 +62,7 @@ const imageId = z.string().min(1).max(100);
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes (a Uint8Array)');
 const labels = z.custom<Uint32Array>((value) => value instanceof Uint32Array, 'expected a label image (a Uint32Array)');
 const imageRef = z.strictObject({ imageId });
+const runUuids = z.array(z.string().min(1).max(100)).min(1).max(10_000);
 
 /** Segmentation settings a caller may set; the engine fills in Cellpose's defaults and checks the ranges. */
 const segmentSettings = z.strictObject({
@@ -94,14 +104,44 @@ export const contract = {
       folder: z.string().min(1).max(4096),
     }),
   ),
+  /** This computer's device id and fingerprint, as a benchmark run here would record them. */
+  'device:describe': call<ThisDevice>()(z.undefined()),
+  /**
+   * Runs the benchmark (one at a time) and records it in the history; resolves with the report when it completes or
+   * is cancelled. Each sample arrives before that as a 'bench:event'.
+   */
+  'bench:start': call<BenchmarkReport>()(
+    z.strictObject({
+      model: z.string().min(1).max(4096),
+      /** An image file to crop; absent: the synthetic 2560 x 2160 cell image. */
+      imagePath: z.string().min(1).max(4096).optional(),
+      channels: z.tuple([z.int(), z.int()]).optional(),
+      /** Crop sides in pixels and 'full'; absent: 224, 448, ... and the full image. */
+      sizes: z.array(z.union([z.int().min(16).max(100_000), z.literal('full')])).min(1).max(100).optional(),
+      iterations: z.int().min(1).max(1000).optional(),
+      /** Absent: every provider, CPU first (speed-ups are against it); unavailable ones are recorded with the reason. */
+      providers: z.array(z.enum(EXECUTION_PROVIDERS)).min(1).optional(),
+      estimateDiameter: z.boolean().optional(),
+    }),
+  ),
+  'bench:cancel': call<{ cancelled: boolean }>()(z.undefined()),
+  'history:list': call<HistoryListing>()(z.undefined()),
+  /** Benchmark runs in full (samples and summary), to show or overlay. */
+  'history:runs': call<BenchmarkReport[]>()(z.strictObject({ uuids: runUuids })),
+  /** Runs (benchmark or segmentation) as a file's bytes: JSON to import elsewhere, or CSV for spreadsheets. */
+  'history:export': call<{ fileName: string; bytes: Uint8Array }>()(z.strictObject({ uuids: runUuids, format: z.enum(HISTORY_EXPORT_FORMATS) })),
+  /** A JSON history export, all or nothing (see [Note: history import]). */
+  'history:import': call<ImportResult>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
+  'history:delete': call<{ deleted: number }>()(z.strictObject({ uuids: runUuids })),
 } satisfies Record<string, CallSpec<z.ZodType, unknown>>;
 
 /** What the engine tells the UI unasked: each event's name and payload. */
 export interface EngineEvents {
   'segment:progress': SegmentProgressEvent;
+  'bench:event': BenchmarkEvent;
 }
 export type EventName = keyof EngineEvents;
-export const eventNames: readonly EventName[] = ['segment:progress'];
+export const eventNames: readonly EventName[] = ['segment:progress', 'bench:event'];
 /** The one IPC channel (main -> renderer) that carries events, as (name, payload). */
 export const EVENT_CHANNEL = 'celldesk:event';
 

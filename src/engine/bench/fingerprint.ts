@@ -11,32 +11,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { ENGINE_VERSION } from '../version';
 
-export interface GpuAdapter {
-  name: string;
-  /** Driver version where a tool tells it. */
-  driver: string | null;
-}
+import type { DeviceHardware, DeviceFingerprint, GpuAdapter } from '../../shared/benchTypes';
 
-export interface DeviceHardware {
-  platform: string;
-  arch: string;
-  cpuModel: string;
-  /** Logical cores. */
-  cpuCores: number;
-  memoryBytes: number;
-  gpus: string[];
-}
-
-export interface DeviceFingerprint {
-  hardware: DeviceHardware;
-  os: { name: string; release: string };
-  gpuDrivers: GpuAdapter[];
-  appVersion: string;
-  onnxRuntimeVersion: string;
-  nodeVersion: string;
-  /** The model measured (benchmark) or used (segmentation). */
-  modelSha256: string | null;
-}
+export type { DeviceFingerprint, DeviceHardware, GpuAdapter } from '../../shared/benchTypes';
 
 const TOOL_TIMEOUT_MS = 4000;
 

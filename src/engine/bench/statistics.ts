@@ -1,4 +1,5 @@
 // Benchmark summaries: mean, sample SD and n per provider and crop size, with speed-up against the CPU; pure.
+import type { SummaryRow } from '../../shared/benchTypes';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../backend/types';
 
 /** What a summary needs of a sample. */
@@ -10,20 +11,7 @@ export interface TimedSample {
   totalMs: number;
 }
 
-export interface SummaryRow {
-  provider: ExecutionProvider;
-  size: string;
-  width: number;
-  height: number;
-  n: number;
-  meanMs: number;
-  /** Sample standard deviation (n - 1); null for a single sample. */
-  sdMs: number | null;
-  /** CPU mean / this mean, for other providers where the CPU measured the same size; else null. */
-  speedup: number | null;
-  /** (CPU - this) / CPU * 100, on the means; null where speedup is. */
-  improvementPct: number | null;
-}
+export type { SummaryRow } from '../../shared/benchTypes';
 
 export function mean(values: readonly number[]): number {
   let sum = 0;

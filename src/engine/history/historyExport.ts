@@ -5,6 +5,7 @@
 // history stays exactly as it was. Runs already present (same uuid) are skipped, so importing the same file twice,
 // or files that overlap, adds each run once.
 import { z } from 'zod';
+import type { ImportResult } from '../../shared/benchTypes';
 import { EXECUTION_PROVIDERS } from '../backend/types';
 import type { BenchmarkReport } from '../bench/types';
 import { CellDeskError } from '../errors';
@@ -189,12 +190,7 @@ export function parseExport(file: string, text: string): HistoryExport {
   return parsed.data as HistoryExport;
 }
 
-export interface ImportResult {
-  benchmarkRuns: number;
-  segmentationRuns: number;
-  /** Runs already in the history (same uuid), left as they were. */
-  skipped: number;
-}
+export type { ImportResult } from '../../shared/benchTypes';
 
 const EXPORTED_RUNNING = 'exported while it was still running; it cannot continue here';
 
