@@ -3,7 +3,6 @@
 // (the engine worker; see [Note: engine worker] in engineService.ts).
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { ExecutionProvider } from '../backend/types';
@@ -12,7 +11,7 @@ import { measureMasks } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
-import { appDataDir } from '../io/appPaths';
+import { appPathsFor } from '../io/appPaths';
 import { openModel, type OpenedModel } from '../io/openModel';
 import { ModelManager } from '../models/modelManager';
 import type { RunHooks } from '../pipeline/progress';
@@ -64,7 +63,7 @@ export class EngineWorkspace {
 
   async uploadImage({ name, bytes }: OperationInput<'uploadImage'>, hooks: RunHooks): Promise<OperationResult<'uploadImage'>> {
     const raster = await decodeImage(bytes, { signal: hooks.signal });
-    const exportFolder = join(appDataDir({ env: this.env, platform: process.platform, home: homedir() }), 'exports');
+    const exportFolder = join(appPathsFor(this.env).dataDir, 'exports');
     return this.hold(raster, basename(name.replaceAll('\\', '/')), null, exportFolder);
   }
 
