@@ -14,8 +14,8 @@
 // pipeline checks there. A message is sent too, for work that does yield (decoding a large TIFF). If the worker
 // dies, pending calls fail with EngineStoppedError and the next call starts a new worker.
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { SegmentProgress } from '../pipeline/progress';
 import { EngineStoppedError, OperationCancelledError } from './errors';
 import {
@@ -27,6 +27,7 @@ import {
   type ToWorker,
   type WorkerStart,
 } from './protocol';
+import { startWorker } from './startWorker';
 import type {
   DisplayPixels,
   ExportRequest,
@@ -61,17 +62,6 @@ interface RequestOptions {
 }
 
 const SOURCE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
-
-/** A worker running `script`; a TypeScript script is loaded through tsx's loader, registered inside the worker. */
-function startWorker(script: string, start: WorkerStart): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: start });
-  const bootstrap = [
-    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
-    'register();',
-    `await import(${JSON.stringify(pathToFileURL(script).href)});`,
-  ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: start });
-}
 
 export class EngineService {
   private readonly script: string;
@@ -181,7 +171,7 @@ export class EngineService {
 
   private ensureWorker(): Worker {
     if (this.worker !== null) return this.worker;
-    const worker = startWorker(this.script, { env: { ...this.env } });
+    const worker = startWorker(this.script, { env: { ...this.env } } satisfies WorkerStart);
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (error) => this.workerStopped(worker, `it failed: ${error.message}`));
     worker.on('exit', (code) => this.workerStopped(worker, `it exited with code ${code}`));
