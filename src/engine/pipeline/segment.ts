@@ -4,12 +4,12 @@ import type { ExecutionProvider, NetworkSession } from '../backend/types';
 import type { SizeModel } from '../checkpoint/sizeModel';
 import type { CpnetArchitecture } from '../checkpoint/types';
 import { selectChannels } from '../core/channels';
-import { computeMasks } from '../core/computeMasks';
 import type { PlanarImage } from '../core/image';
 import { normalizePercentile } from '../core/normalize';
 import { resizeBilinear } from '../core/resize';
 import { CellDeskError, InvalidSettingError } from '../errors';
 import { defaultIterations, estimateDiameter } from './estimateDiameter';
+import { KeptNetworkOutput } from './keptNetworkOutput';
 import { StageTimer, type RunHooks } from './progress';
 import { runNetworkPass } from './runNetwork';
 import { resolveSettings, type SegmentSettings } from './settings';
@@ -40,10 +40,9 @@ export interface SegmentResult {
   /** The size model's style guess, when the diameter was estimated. */
   diameterFromStyle: number | null;
   style: Float32Array;
-  /** The network's dY, dX and cell probability at the input size, kept so masks can be recomputed cheaply. */
-  flows: PlanarImage;
-  /** Dynamics iterations used, needed to recompute masks the same way. */
-  niter: number;
+  /** The network's dY, dX and cell probability at the input size and the dynamics iterations, kept so masks can be
+   * recomputed for other thresholds without the network (and without the dynamics while cellprobThreshold stays). */
+  kept: KeptNetworkOutput;
   executionProvider: ExecutionProvider;
   settings: SegmentSettings;
   /** Milliseconds per stage, and `total`. */
@@ -60,24 +59,6 @@ function maxLabel(labels: Uint16Array | Uint32Array): number {
   let max = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
   return max;
-}
-
-export type MaskSettings = Pick<SegmentSettings, 'cellprobThreshold' | 'flowThreshold' | 'minSize'>;
-
-/** Masks from kept network output with new thresholds, without running the network again. */
-export function masksFromNetworkOutput(flows: PlanarImage, niter: number, settings: MaskSettings): Uint16Array | Uint32Array {
-  const plane = flows.height * flows.width;
-  return computeMasks({
-    dP: flows.data.subarray(0, 2 * plane),
-    cellprob: flows.data.subarray(2 * plane, 3 * plane),
-    height: flows.height,
-    width: flows.width,
-    niter,
-    cellprobThreshold: settings.cellprobThreshold,
-    flowThreshold: settings.flowThreshold,
-    interp: true,
-    minSize: settings.minSize,
-  });
 }
 
 export async function segmentImage(
@@ -127,7 +108,8 @@ export async function segmentImage(
   hooks.signal?.throwIfAborted();
   hooks.onProgress?.({ stage: 'masks', done: 0, total: 1 });
   const niter = settings.niter ?? defaultIterations(rescale);
-  const labels = await timer.time('masks', () => masksFromNetworkOutput(flows, niter, settings));
+  const kept = new KeptNetworkOutput(flows, niter);
+  const labels = await timer.time('masks', () => kept.masks(settings));
   hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
 
   timer.timings.total = performance.now() - start;
@@ -139,8 +121,7 @@ export async function segmentImage(
     diameter,
     diameterFromStyle,
     style: pass.style,
-    flows,
-    niter,
+    kept,
     executionProvider: model.session.executionProvider,
     settings,
     timings: timer.timings,

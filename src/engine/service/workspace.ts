@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { ExecutionProvider } from '../backend/types';
-import type { PlanarImage } from '../core/image';
 import { measureMasks } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
@@ -15,7 +14,8 @@ import { appPathsFor } from '../io/appPaths';
 import { openModel, type OpenedModel } from '../io/openModel';
 import { ModelManager } from '../models/modelManager';
 import type { RunHooks } from '../pipeline/progress';
-import { masksFromNetworkOutput, segmentImage } from '../pipeline/segment';
+import { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
+import { segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
 import { ImageFileError, ImageNotOpenError, NoSegmentationError } from './errors';
@@ -24,8 +24,7 @@ import type { OperationInput, OperationResult } from './protocol';
 
 /** What a run leaves behind so masks can be recomputed without the network. */
 interface KeptRun {
-  flows: PlanarImage;
-  niter: number;
+  output: KeptNetworkOutput;
   settings: SegmentSettings;
   networkRuns: number;
   diameter: number;
@@ -93,8 +92,7 @@ export class EngineWorkspace {
     const model = await this.model(request.model, request.provider);
     const result = await segmentImage(rasterToPlanarFloat32(held.raster), model, settings, hooks);
     held.run = {
-      flows: result.flows,
-      niter: result.niter,
+      output: result.kept,
       settings: result.settings,
       networkRuns: (held.run?.networkRuns ?? 0) + 1,
       diameter: result.diameter,
@@ -112,10 +110,12 @@ export class EngineWorkspace {
     if (run === null) throw new NoSegmentationError(request.imageId);
     const settings = resolveSettings({ ...run.settings, flowThreshold: request.flowThreshold, cellprobThreshold: request.cellprobThreshold, minSize: request.minSize });
     const start = performance.now();
-    const labels = masksFromNetworkOutput(run.flows, run.niter, settings);
+    const timings: Record<string, number> = {};
+    const labels = run.output.masks(settings, timings);
     run.settings = settings;
-    const elapsed = performance.now() - start;
-    return this.segmentation(held, run, labels, { masks: elapsed, total: elapsed }, false);
+    const reply = this.segmentation(held, run, labels, timings, false);
+    timings.total = performance.now() - start;
+    return reply;
   }
 
   async exportMasks(request: OperationInput<'exportMasks'>): Promise<OperationResult<'exportMasks'>> {
@@ -162,16 +162,20 @@ export class EngineWorkspace {
     return opened;
   }
 
+  /** The reply to a run or a re-threshold; `timings` gains 'measure', the time taken by the table and the outlines. */
   private segmentation(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array, timings: Record<string, number>, networkRan: boolean) {
     const { width, height } = held.raster;
-    const labels32 = labels instanceof Uint32Array ? labels : Uint32Array.from(labels);
+    const measureStart = performance.now();
+    const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
     const masks = measureMasks(labels32, height, width, held.raster);
+    const outlines = outlinePixels(labels32, height, width);
+    timings.measure = performance.now() - measureStart;
     return {
       imageId: held.info.imageId,
       width,
       height,
       labels: labels32,
-      outlines: outlinePixels(labels32, height, width),
+      outlines,
       maskCount: masks.length,
       masks,
       diameter: run.diameter,
