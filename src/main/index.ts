@@ -13,7 +13,8 @@ import { EngineService } from '../engine/service/engineService';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers, registerIpc } from './ipc';
-import { chooseImageFile } from './services/dialogs';
+import { installAppMenu } from './services/appMenu';
+import { chooseImageFile, chooseModelFile } from './services/dialogs';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
 function rendererUrl(): URL {
@@ -61,8 +62,9 @@ function start(): void {
     version: app.getVersion(),
     engine,
     chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
+    chooseModelFile: () => chooseModelFile(BrowserWindow.getFocusedWindow()),
   });
-  registerIpc(ipcMain, handlers, (event) => isRendererPage(event.senderFrame?.url, renderer));
+  registerIpc(ipcMain, installAppMenu(engine, handlers), (event) => isRendererPage(event.senderFrame?.url, renderer));
   engine.onProgress((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, 'segment:progress', event);
   });

@@ -13,6 +13,8 @@ export interface AppContext {
   engine: EngineService;
   /** Asks the user for an image file (the desktop app's dialog); resolves to null when they cancel. */
   chooseImageFile: () => Promise<string | null>;
+  /** Asks the user for a model file (the desktop app's dialog); resolves to null when they cancel. */
+  chooseModelFile: () => Promise<string | null>;
 }
 
 export function createHandlers(app: AppContext): Handlers {
@@ -29,6 +31,12 @@ export function createHandlers(app: AppContext): Handlers {
     'segment:rethreshold': (request) => engine.rethreshold(request),
     'segment:cancel': ({ imageId }) => ({ cancelled: engine.cancelSegmentation(imageId) }),
     'masks:export': (request) => engine.exportMasks(request),
+    'image:recent': () => engine.recentFiles(),
+    'segment:networkOutput': ({ imageId }) => engine.networkOutput(imageId),
+    'segment:calibrate': (request) => engine.calibrate(request),
+    'models:choose': async () => ({ path: await app.chooseModelFile() }),
+    'models:import': ({ path }) => engine.importModel(path),
+    'models:upload': ({ name, bytes }) => engine.uploadModel(name, bytes),
   };
 }
 
