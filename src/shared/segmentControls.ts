@@ -45,3 +45,10 @@ export interface RecentFile {
 export const APP_COMMANDS = ['open', 'open-recent', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
 export type AppCommandName = (typeof APP_COMMANDS)[number];
 export type AppCommand = { command: Exclude<AppCommandName, 'open-recent'> } | { command: 'open-recent'; path: string };
+
+/**
+ * Cellpose 3.0.11's defaults for the settings the Segment view offers, for its "reset" button. The engine's
+ * resolveSettings fills in the same (src/engine/pipeline/settings.ts, which the renderer cannot import);
+ * tests/contract checks that the two agree. niter 0 means "automatic" (200 / rescale).
+ */
+export const SEGMENT_DEFAULTS = Object.freeze({ flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15, niter: 0, augment: false, batchSize: 8 });
