@@ -13,7 +13,8 @@ import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers, registerIpc } from './ipc';
-import { chooseImageFile } from './services/dialogs';
+import { installAppMenu } from './services/appMenu';
+import { chooseImageFile, chooseModelFile } from './services/dialogs';
 import { closeEngineServices, createEngineServices, relayEvents } from './services/engineServices';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
@@ -62,8 +63,9 @@ function start(): void {
     version: app.getVersion(),
     ...services,
     chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
+    chooseModelFile: () => chooseModelFile(BrowserWindow.getFocusedWindow()),
   });
-  registerIpc(ipcMain, handlers, (event) => isRendererPage(event.senderFrame?.url, renderer));
+  registerIpc(ipcMain, installAppMenu(services.engine, handlers), (event) => isRendererPage(event.senderFrame?.url, renderer));
   relayEvents(services, (name, payload) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
   });

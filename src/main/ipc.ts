@@ -12,6 +12,8 @@ export interface AppContext extends EngineServices {
   version: string;
   /** Asks the user for an image file (the desktop app's dialog); resolves to null when they cancel. */
   chooseImageFile: () => Promise<string | null>;
+  /** Asks the user for a model file (the desktop app's dialog); resolves to null when they cancel. */
+  chooseModelFile: () => Promise<string | null>;
 }
 
 export function createHandlers(app: AppContext): Handlers {
@@ -36,6 +38,12 @@ export function createHandlers(app: AppContext): Handlers {
     'history:export': ({ uuids, format }) => history.exportRuns(uuids, format),
     'history:import': ({ name, bytes }) => history.importFile(name, bytes),
     'history:delete': ({ uuids }) => history.deleteRuns(uuids),
+    'image:recent': () => engine.recentFiles(),
+    'segment:networkOutput': ({ imageId }) => engine.networkOutput(imageId),
+    'segment:calibrate': (request) => engine.calibrate(request),
+    'models:choose': async () => ({ path: await app.chooseModelFile() }),
+    'models:import': ({ path }) => engine.importModel(path),
+    'models:upload': ({ name, bytes }) => engine.uploadModel(name, bytes),
   };
 }
 

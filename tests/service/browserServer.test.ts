@@ -24,7 +24,12 @@ before(async () => {
   outsideFile = join(tempDir('outside'), 'secret.txt');
   writeFileSync(outsideFile, 'secret');
   services = createEngineServices({ env: { ...process.env, CELLDESK_HOME: tempDir('server-home') } });
-  const handlers = createHandlers({ version: '9.9.9', ...services, chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')) });
+  const handlers = createHandlers({
+    version: '9.9.9',
+    ...services,
+    chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
+    chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog')),
+  });
   server = await startBrowserServer({
     handlers,
     subscribe: (emit) => {

@@ -95,6 +95,7 @@ export const serveCommand: CommandHandler = async (argv, io) => {
     version: ENGINE_VERSION,
     ...services,
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
+    chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog', "type the model file's path or upload it")),
   });
   const server = await startBrowserServer({
     handlers,

@@ -8,7 +8,7 @@ import type { PlanarImage } from '../core/image';
 import { normalizePercentile } from '../core/normalize';
 import { resizeBilinear } from '../core/resize';
 import { CellDeskError, InvalidSettingError } from '../errors';
-import { defaultIterations, estimateDiameter } from './estimateDiameter';
+import { defaultIterations, estimateDiameter, type DiameterEstimate } from './estimateDiameter';
 import { KeptNetworkOutput } from './keptNetworkOutput';
 import { StageTimer, type RunHooks } from './progress';
 import { runNetworkPass } from './runNetwork';
@@ -61,6 +61,40 @@ function maxLabel(labels: Uint16Array | Uint32Array): number {
   return max;
 }
 
+/** The channels to segment, checked for non-numbers and normalized: what every network pass of an image takes. */
+async function prepareInput(image: PlanarImage, settings: SegmentSettings, timer: StageTimer, hooks: RunHooks): Promise<PlanarImage> {
+  const selected = selectChannels(image, settings.channels);
+  const nonFinite = countNonFinite(selected);
+  if (nonFinite > 0) {
+    throw new InvalidImageError(
+      `The image has ${nonFinite} pixel values that are not numbers (NaN or infinity) in the channels to segment. Replace them (for example with 0) and try again.`,
+      { nonFinite },
+    );
+  }
+  hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
+  return timer.time('normalize', () => normalizePercentile(selected));
+}
+
+/**
+ * The diameter the size model estimates for an image (models.Cellpose.eval with diameter 0, stopped before the
+ * final pass): what the Segment view's Calibrate button shows without segmenting.
+ */
+export async function estimateImageDiameter(
+  image: PlanarImage,
+  model: SegmentationModel & { sizeModel: SizeModel },
+  requested: Partial<SegmentSettings> = {},
+  hooks: RunHooks = {},
+): Promise<DiameterEstimate & { timings: Record<string, number> }> {
+  const settings = resolveSettings(requested);
+  const timer = new StageTimer();
+  const start = performance.now();
+  const normalized = await prepareInput(image, settings, timer, hooks);
+  const { session, styleSession, architecture, sizeModel } = model;
+  const estimate = await estimateDiameter({ image: normalized, session, styleSession, architecture, sizeModel, batchSize: settings.batchSize, augment: settings.augment }, timer, hooks);
+  timer.timings.total = performance.now() - start;
+  return { ...estimate, timings: timer.timings };
+}
+
 export async function segmentImage(
   image: PlanarImage,
   model: SegmentationModel,
@@ -74,17 +108,7 @@ export async function segmentImage(
   const timer = new StageTimer();
   const start = performance.now();
   const { batchSize, augment } = settings;
-
-  const selected = selectChannels(image, settings.channels);
-  const nonFinite = countNonFinite(selected);
-  if (nonFinite > 0) {
-    throw new InvalidImageError(
-      `The image has ${nonFinite} pixel values that are not numbers (NaN or infinity) in the channels to segment. Replace them (for example with 0) and try again.`,
-      { nonFinite },
-    );
-  }
-  hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
-  const normalized = await timer.time('normalize', () => normalizePercentile(selected));
+  const normalized = await prepareInput(image, settings, timer, hooks);
 
   let diameter = settings.diameter;
   let diameterFromStyle: number | null = null;

@@ -29,11 +29,15 @@ import {
 } from './protocol';
 import { startWorker } from './startWorker';
 import type {
+  CalibrateRequest,
+  Calibration,
   DisplayPixels,
   ExportRequest,
   ExportResult,
   ModelChoice,
+  NetworkOutputImages,
   OpenedImage,
+  RecentFile,
   RethresholdRequest,
   Segmentation,
   SegmentProgressEvent,
@@ -100,19 +104,36 @@ export class EngineService {
   }
 
   /** Segments an image; a run already going on for the same image is cancelled first. */
-  async segment(request: SegmentRequest): Promise<Segmentation> {
-    const { imageId } = request;
-    this.segmentRuns.get(imageId)?.abort();
-    const controller = new AbortController();
-    this.segmentRuns.set(imageId, controller);
-    try {
-      return await this.request('segment', request, {
-        signal: controller.signal,
-        onProgress: (progress) => this.progressListeners.forEach((listener) => listener({ imageId, ...progress })),
-      });
-    } finally {
-      if (this.segmentRuns.get(imageId) === controller) this.segmentRuns.delete(imageId);
-    }
+  segment(request: SegmentRequest): Promise<Segmentation> {
+    return this.runOnImage('segment', request);
+  }
+
+  /**
+   * Estimates the image's diameter with the model's size model, without segmenting. It runs networks as a
+   * segmentation does, so it reports the same progress and is cancelled the same way (cancelSegmentation).
+   */
+  calibrate(request: CalibrateRequest): Promise<Calibration> {
+    return this.runOnImage('calibrate', request);
+  }
+
+  /** The image's kept network output, ready to draw: flows coloured as in Cellpose's GUI, cell probability grey. */
+  networkOutput(imageId: string): Promise<NetworkOutputImages> {
+    return this.request('networkOutput', { imageId });
+  }
+
+  /** Registers a model file (a CPnet checkpoint or .onnx) under its file name; a file that is not one is refused. */
+  importModel(path: string): Promise<ModelChoice> {
+    return this.request('importModel', { path });
+  }
+
+  /** `importModel` for a file sent as its bytes (a browser upload); `name` is the file's name. */
+  uploadModel(name: string, bytes: Uint8Array): Promise<ModelChoice> {
+    return this.request('uploadModel', { name, bytes });
+  }
+
+  /** The images opened lately that are still on disk, most recent first. */
+  recentFiles(): Promise<RecentFile[]> {
+    return this.request('recentFiles', {});
   }
 
   /** Cancels the image's running segmentation; false when none was running. */
@@ -144,6 +165,22 @@ export class EngineService {
     if (worker !== null) {
       this.failPending(new EngineStoppedError('CellDesk is closing'));
       await worker.terminate();
+    }
+  }
+
+  /** Runs a network operation on an image, cancelling the one going on for it, with progress to the listeners. */
+  private async runOnImage<K extends 'segment' | 'calibrate'>(operation: K, request: OperationInput<K>): Promise<OperationResult<K>> {
+    const { imageId } = request;
+    this.segmentRuns.get(imageId)?.abort();
+    const controller = new AbortController();
+    this.segmentRuns.set(imageId, controller);
+    try {
+      return await this.request(operation, request, {
+        signal: controller.signal,
+        onProgress: (progress) => this.progressListeners.forEach((listener) => listener({ imageId, ...progress })),
+      });
+    } finally {
+      if (this.segmentRuns.get(imageId) === controller) this.segmentRuns.delete(imageId);
     }
   }
 

@@ -2,23 +2,26 @@
 // per model and provider), and per image the network output of its last run, kept for re-thresholding. Node side
 // (the engine worker; see [Note: engine worker] in engineService.ts).
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { ExecutionProvider } from '../backend/types';
+import { displayNetworkOutput } from '../core/flowDisplay';
 import { measureMasks } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
 import { appPathsFor } from '../io/appPaths';
 import { openModel, type OpenedModel } from '../io/openModel';
+import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
 import type { RunHooks } from '../pipeline/progress';
 import { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
-import { segmentImage } from '../pipeline/segment';
+import { estimateImageDiameter, segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
-import { ImageFileError, ImageNotOpenError, NoSegmentationError } from './errors';
+import { ImageFileError, ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
 
@@ -44,6 +47,7 @@ export class EngineWorkspace {
   private readonly images = new Map<string, HeldImage>();
   private readonly models = new Map<string, Promise<OpenedModel>>();
   private manager: ModelManager | null = null;
+  private recent: RecentFiles | null = null;
 
   /** `env` is read for the data folder and the model sources (CELLDESK_HOME, CELLPOSE_LOCAL_MODELS_PATH, ...). */
   constructor(private readonly env: NodeJS.ProcessEnv) {}
@@ -57,6 +61,8 @@ export class EngineWorkspace {
       throw new ImageFileError(path, code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : `the system said ${code}`, error);
     }
     const raster = await decodeImage(bytes, page === undefined ? { signal: hooks.signal } : { page, signal: hooks.signal });
+    // A list that cannot be written must not stop the image from opening (see [Note: recent files]).
+    await this.recentList().record(resolve(path)).catch(() => undefined);
     return this.hold(raster, basename(path), path, dirname(path));
   }
 
@@ -123,6 +129,54 @@ export class EngineWorkspace {
     return writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
   }
 
+  /** The image's kept network output as the viewer draws it (see [Note: network output display]). */
+  networkOutput({ imageId }: OperationInput<'networkOutput'>): OperationResult<'networkOutput'> {
+    const run = this.held(imageId).run;
+    if (run === null) throw new NoNetworkOutputError(imageId);
+    return { imageId, ...displayNetworkOutput(run.output.flows) };
+  }
+
+  /** The diameter the model's size model estimates for the image, without segmenting it. */
+  async calibrate(request: OperationInput<'calibrate'>, hooks: RunHooks): Promise<OperationResult<'calibrate'>> {
+    const held = this.held(request.imageId);
+    const { channels, batchSize, augment } = request;
+    const settings = resolveSettings({ channels, ...(batchSize === undefined ? {} : { batchSize }), ...(augment === undefined ? {} : { augment }) });
+    const model = await this.model(request.model, request.provider);
+    const { sizeModel } = model;
+    if (sizeModel === undefined) throw new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
+    const estimate = await estimateImageDiameter(rasterToPlanarFloat32(held.raster), { ...model, sizeModel }, settings, hooks);
+    return {
+      imageId: request.imageId,
+      diameter: estimate.diameter,
+      diameterFromStyle: estimate.fromStyle,
+      model: { name: model.resolved.name, path: model.resolved.path },
+      timings: estimate.timings,
+    };
+  }
+
+  /** Registers a model file under its file name (copied into the cache, with its `_size.npy` when beside it). */
+  async importModel({ path }: OperationInput<'importModel'>): Promise<OperationResult<'importModel'>> {
+    const record = await this.modelManager().importModel(path);
+    return { name: record.name, description: 'your model, imported', available: true, supported: true, unsupportedReason: null };
+  }
+
+  /** A model file sent as its bytes (a browser upload): written to a private temporary folder, imported, removed. */
+  async uploadModel({ name, bytes }: OperationInput<'uploadModel'>): Promise<OperationResult<'uploadModel'>> {
+    const fileName = basename(name.replaceAll('\\', '/'));
+    const folder = await mkdtemp(join(tmpdir(), 'celldesk-upload-'));
+    try {
+      const path = join(folder, extname(fileName) === '' ? `${fileName}.pth` : fileName);
+      await writeFile(path, bytes);
+      return await this.importModel({ path });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  recentFiles(): Promise<OperationResult<'recentFiles'>> {
+    return this.recentList().list();
+  }
+
   async close(): Promise<void> {
     this.images.clear();
     const models = [...this.models.values()];
@@ -143,6 +197,11 @@ export class EngineWorkspace {
     const held = this.images.get(imageId);
     if (held === undefined) throw new ImageNotOpenError(imageId);
     return held;
+  }
+
+  private recentList(): RecentFiles {
+    this.recent ??= new RecentFiles(appPathsFor(this.env).dataDir);
+    return this.recent;
   }
 
   private modelManager(): ModelManager {

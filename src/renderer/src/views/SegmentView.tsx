@@ -1,5 +1,6 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
-// shortcuts Cellpose users know (X masks, Z outlines) plus Delete, Escape and undo/redo. Renderer.
+// shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, Escape and
+// undo/redo. Renderer.
 import { Alert, ScrollArea, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Workbench } from '../model/workbench';
@@ -32,6 +33,10 @@ function useShortcuts(workbench: Workbench): void {
         workbench.toggleMasks();
       } else if (key === 'z') {
         workbench.toggleOutlines();
+      } else if (key === 'f') {
+        workbench.toggleNetworkLayer('flows');
+      } else if (key === 'p') {
+        workbench.toggleNetworkLayer('cellprob');
       } else if (key === 'delete' || key === 'backspace') {
         event.preventDefault();
         workbench.deleteSelected();
@@ -72,6 +77,7 @@ export function SegmentView({ workbench }: { workbench: Workbench }) {
   useShortcuts(workbench);
   useEffect(() => {
     void workbench.loadModels();
+    void workbench.loadRecent();
   }, [workbench]);
   return (
     <div className="segment-view">
