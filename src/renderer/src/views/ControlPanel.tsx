@@ -309,7 +309,7 @@ function RunControls({ workbench }: { workbench: Workbench }) {
   const activity = useStore(workbench.store, (s) => s.activity);
   const hasImage = useStore(workbench.store, (s) => s.image !== null);
   const model = useStore(workbench.store, (s) => s.parameters.model);
-  const progress = activity.kind === 'segmenting' ? activity.progress : null;
+  const progress = activity.kind === 'segmenting' || activity.kind === 'calibrating' ? activity.progress : null;
   const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
   return (
     <Stack gap="xs">
@@ -321,18 +321,13 @@ function RunControls({ workbench }: { workbench: Workbench }) {
           Cancel
         </Button>
       </Group>
-      {activity.kind === 'segmenting' && (
-        <Stack gap={4} aria-label="Segmentation progress">
+      {(activity.kind === 'segmenting' || activity.kind === 'calibrating') && (
+        <Stack gap={4} aria-label={activity.kind === 'segmenting' ? 'Segmentation progress' : 'Calibration progress'}>
           <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
           <Text size="xs" c="dimmed">
             {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
           </Text>
         </Stack>
-      )}
-      {activity.kind === 'calibrating' && (
-        <Text size="xs" c="dimmed">
-          Estimating the diameter with the size model…
-        </Text>
       )}
       {activity.kind === 'rethresholding' && (
         <Text size="xs" c="dimmed">
