@@ -43,6 +43,15 @@ try {
   await page.getByTestId('rethreshold-note').waitFor();
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(root, 'docs', 'segment-view-rethreshold.png') });
+
+  // The flow field (F) in place of the image, outlines over it, masks off (X), fitted.
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('x');
+  await page.keyboard.press('f');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(root, 'docs', 'segment-view-flows.png') });
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -143,3 +143,18 @@ test('opened images are listed as recent, most recent first; uploads are not', a
   assert.deepEqual(recent.map((f) => f.path), [other]);
   assert.equal(recent[0]!.name, 'cellpose_img_075.png');
 });
+
+test('calibrating reports its progress and is cancelled like a segmentation', async () => {
+  const stages = new Set<string>();
+  const stop = service.onProgress((event) => {
+    stages.add(event.stage);
+    service.cancelSegmentation(event.imageId);
+  });
+  try {
+    const error = await rejectsWithCode(service.calibrate({ imageId: image.imageId, model: trainedModel, provider: 'cpu', channels: [0, 0] }), 'CANCELLED');
+    assert.equal(error.message, 'Calibrating the diameter was cancelled.');
+  } finally {
+    stop();
+  }
+  assert.ok(stages.has('normalize'), [...stages].join(', '));
+});

@@ -43,7 +43,7 @@ export type Activity =
   | { kind: 'opening' }
   | { kind: 'segmenting'; progress: SegmentProgressEvent | null }
   | { kind: 'rethresholding' }
-  | { kind: 'calibrating' }
+  | { kind: 'calibrating'; progress: SegmentProgressEvent | null }
   | { kind: 'importing' }
   | { kind: 'exporting' };
 
@@ -157,7 +157,8 @@ export class Workbench {
     this.store = createStore(initialState());
     client.on('segment:progress', (event) => {
       const { activity, image } = this.store.get();
-      if (activity.kind === 'segmenting' && image?.imageId === event.imageId) this.store.set({ activity: { kind: 'segmenting', progress: event } });
+      const running = activity.kind === 'segmenting' || activity.kind === 'calibrating';
+      if (running && image?.imageId === event.imageId) this.store.set({ activity: { kind: activity.kind, progress: event } });
     });
     // Only the desktop app has a native menu; the browser mode would open an event stream for nothing.
     if (client.kind === 'desktop') client.on('app:command', (command) => this.perform(command));
@@ -250,7 +251,7 @@ export class Workbench {
   async calibrate(): Promise<void> {
     const { image, parameters, activity } = this.store.get();
     if (image === null || activity.kind !== 'idle') return;
-    this.store.set({ activity: { kind: 'calibrating' }, error: null, notice: null });
+    this.store.set({ activity: { kind: 'calibrating', progress: null }, error: null, notice: null });
     try {
       const result = await this.client.call('segment:calibrate', {
         imageId: image.imageId,
@@ -270,6 +271,9 @@ export class Workbench {
       else this.fail(error);
     } finally {
       this.store.set({ activity: { kind: 'idle' } });
+      // Thresholds changed while calibrating were left for now (see rethreshold).
+      const { segmentation } = this.store.get();
+      if (segmentation !== null && !this.thresholdsMatch(segmentation)) this.scheduleRethreshold();
     }
   }
 
@@ -552,7 +556,7 @@ export class Workbench {
       do {
         this.rethresholdPending = false;
         const { image, segmentation, activity, parameters } = this.store.get();
-        if (image === null || segmentation === null || activity.kind === 'segmenting' || this.thresholdsMatch(segmentation)) return;
+        if (image === null || segmentation === null || activity.kind === 'segmenting' || activity.kind === 'calibrating' || this.thresholdsMatch(segmentation)) return;
         this.store.set({ activity: { kind: 'rethresholding' }, error: null });
         try {
           const result = await this.client.call('segment:rethreshold', {
