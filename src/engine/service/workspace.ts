@@ -154,9 +154,12 @@ export class EngineWorkspace {
     };
   }
 
-  /** Registers a model file under its file name (copied into the cache, with its `_size.npy` when beside it). */
+  /**
+   * Registers a model file under its file name, numbered when another file has that name (copied into the cache,
+   * with its size model when beside it); importing the same file again gives the model it already is.
+   */
   async importModel({ path }: OperationInput<'importModel'>): Promise<OperationResult<'importModel'>> {
-    const record = await this.modelManager().importModel(path);
+    const record = await this.modelManager().importModel(path, { numberIfTaken: true });
     return { name: record.name, description: 'your model, imported', available: true, supported: true, unsupportedReason: null };
   }
 
