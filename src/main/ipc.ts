@@ -29,6 +29,9 @@ export function createHandlers(app: AppContext): Handlers {
     'segment:rethreshold': (request) => engine.rethreshold(request),
     'segment:cancel': ({ imageId }) => ({ cancelled: engine.cancelSegmentation(imageId) }),
     'masks:export': (request) => engine.exportMasks(request),
+    'masks:saveDraft': (request) => engine.saveDraft(request),
+    'masks:loadDraft': ({ imageId }) => engine.loadDraft(imageId),
+    'masks:discardDraft': ({ imageId }) => engine.discardDraft(imageId),
   };
 }
 

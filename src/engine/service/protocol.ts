@@ -9,7 +9,9 @@ import type {
   ExportResult,
   ModelChoice,
   OpenedImage,
+  RestoredDraft,
   RethresholdRequest,
+  SaveDraftRequest,
   Segmentation,
   SegmentRequest,
 } from './types';
@@ -24,6 +26,9 @@ export interface WorkerOperations {
   segment: { input: SegmentRequest; result: Segmentation };
   rethreshold: { input: RethresholdRequest; result: Segmentation };
   exportMasks: { input: ExportRequest; result: ExportResult };
+  saveDraft: { input: SaveDraftRequest; result: { savedAt: string } };
+  loadDraft: { input: { imageId: string }; result: RestoredDraft | null };
+  discardDraft: { input: { imageId: string }; result: { discarded: boolean } };
 }
 
 export type OperationName = keyof WorkerOperations;

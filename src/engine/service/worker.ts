@@ -36,6 +36,9 @@ const operations: Operations = {
   segment: (input, hooks) => workspace.segment(input, hooks),
   rethreshold: (input) => workspace.rethreshold(input),
   exportMasks: (input) => workspace.exportMasks(input),
+  saveDraft: (input) => workspace.saveDraft(input),
+  loadDraft: (input) => workspace.loadDraft(input),
+  discardDraft: (input) => workspace.discardDraft(input),
 };
 
 port.on('message', (message: ToWorker) => {

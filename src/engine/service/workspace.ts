@@ -1,7 +1,7 @@
 // The engine's state and operations as its worker holds them: opened images (by id), opened models (sessions cached
 // per model and provider), and per image the network output of its last run, kept for re-thresholding. Node side
 // (the engine worker; see [Note: engine worker] in engineService.ts).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -13,15 +13,18 @@ import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
 import { appDataDir } from '../io/appPaths';
+import { DraftStore, DraftUnreadableError, type DraftKey } from '../io/drafts';
 import { openModel, type OpenedModel } from '../io/openModel';
 import { ModelManager } from '../models/modelManager';
 import type { RunHooks } from '../pipeline/progress';
 import { masksFromNetworkOutput, segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
+import { InvalidSettingError } from '../errors';
 import { ImageFileError, ImageNotOpenError, NoSegmentationError } from './errors';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
+import { draftSummary } from '../../shared/contract';
 
 /** What a run leaves behind so masks can be recomputed without the network. */
 interface KeptRun {
@@ -40,12 +43,18 @@ interface HeldImage {
   info: OperationResult<'openImage'>;
   raster: RasterImage;
   run: KeptRun | null;
+  /** The file's content and page: what its draft is kept under. */
+  draftKey: DraftKey;
 }
+
+/** Exports that hold the labels themselves: writing one keeps the edits, so the draft is no longer needed. */
+const LABEL_FORMATS: ReadonlySet<string> = new Set(['labels-tiff', 'labels-png']);
 
 export class EngineWorkspace {
   private readonly images = new Map<string, HeldImage>();
   private readonly models = new Map<string, Promise<OpenedModel>>();
   private manager: ModelManager | null = null;
+  private draftStore: DraftStore | null = null;
 
   /** `env` is read for the data folder and the model sources (CELLDESK_HOME, CELLPOSE_LOCAL_MODELS_PATH, ...). */
   constructor(private readonly env: NodeJS.ProcessEnv) {}
@@ -59,13 +68,13 @@ export class EngineWorkspace {
       throw new ImageFileError(path, code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : `the system said ${code}`, error);
     }
     const raster = await decodeImage(bytes, page === undefined ? { signal: hooks.signal } : { page, signal: hooks.signal });
-    return this.hold(raster, basename(path), path, dirname(path));
+    return this.hold(raster, bytes, basename(path), path, dirname(path));
   }
 
   async uploadImage({ name, bytes }: OperationInput<'uploadImage'>, hooks: RunHooks): Promise<OperationResult<'uploadImage'>> {
     const raster = await decodeImage(bytes, { signal: hooks.signal });
-    const exportFolder = join(appDataDir({ env: this.env, platform: process.platform, home: homedir() }), 'exports');
-    return this.hold(raster, basename(name.replaceAll('\\', '/')), null, exportFolder);
+    const exportFolder = join(this.dataDir(), 'exports');
+    return this.hold(raster, bytes, basename(name.replaceAll('\\', '/')), null, exportFolder);
   }
 
   closeImage({ imageId }: OperationInput<'closeImage'>): OperationResult<'closeImage'> {
@@ -120,8 +129,50 @@ export class EngineWorkspace {
   }
 
   async exportMasks(request: OperationInput<'exportMasks'>): Promise<OperationResult<'exportMasks'>> {
-    const { info, raster } = this.held(request.imageId);
-    return writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+    const { info, raster, draftKey } = this.held(request.imageId);
+    const result = await writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+    if (request.formats.some((format) => LABEL_FORMATS.has(format))) await this.drafts().delete(draftKey);
+    return result;
+  }
+
+  saveDraft({ imageId, labels, summary }: OperationInput<'saveDraft'>): Promise<OperationResult<'saveDraft'>> {
+    const { info, raster, draftKey } = this.held(imageId);
+    if (labels.length !== raster.width * raster.height) {
+      throw new InvalidSettingError(`The masks to keep have ${labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, { labels: labels.length });
+    }
+    return this.drafts().save({ key: draftKey, width: raster.width, height: raster.height, imageName: info.name, summary, labels });
+  }
+
+  /** The image's draft as a segmentation, measured on the image; see [Note: mask drafts] in src/engine/io/drafts.ts. */
+  async loadDraft({ imageId }: OperationInput<'loadDraft'>): Promise<OperationResult<'loadDraft'>> {
+    const { info, raster, draftKey } = this.held(imageId);
+    const store = this.drafts();
+    const draft = await store.load(draftKey);
+    if (draft === null) return null;
+    const path = store.pathOf(draftKey);
+    if (draft.width !== raster.width || draft.height !== raster.height) throw new DraftUnreadableError(path, 'its size is not the image\'s');
+    const summary = draftSummary.safeParse(draft.summary);
+    if (!summary.success) throw new DraftUnreadableError(path, 'its description of the masks is damaged');
+    const { labels, width, height } = draft;
+    const masks = measureMasks(labels, height, width, raster);
+    const segmentation = {
+      ...summary.data,
+      imageId: info.imageId,
+      width,
+      height,
+      labels,
+      outlines: outlinePixels(labels, height, width),
+      maskCount: masks.length,
+      masks,
+      timings: {},
+      networkRuns: 0,
+      networkRan: false,
+    };
+    return { segmentation, savedAt: draft.savedAt };
+  }
+
+  async discardDraft({ imageId }: OperationInput<'discardDraft'>): Promise<OperationResult<'discardDraft'>> {
+    return { discarded: await this.drafts().delete(this.held(imageId).draftKey) };
   }
 
   async close(): Promise<void> {
@@ -133,11 +184,21 @@ export class EngineWorkspace {
     this.manager = null;
   }
 
-  private hold(raster: RasterImage, name: string, path: string | null, exportFolder: string): OperationResult<'openImage'> {
+  private hold(raster: RasterImage, bytes: Uint8Array, name: string, path: string | null, exportFolder: string): OperationResult<'openImage'> {
     const { width, height, channels, sampleType, page, pageCount } = raster;
     const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
-    this.images.set(info.imageId, { info, raster, run: null });
+    const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
+    this.images.set(info.imageId, { info, raster, run: null, draftKey });
     return info;
+  }
+
+  private dataDir(): string {
+    return appDataDir({ env: this.env, platform: process.platform, home: homedir() });
+  }
+
+  private drafts(): DraftStore {
+    this.draftStore ??= new DraftStore(join(this.dataDir(), 'drafts'));
+    return this.draftStore;
   }
 
   private held(imageId: string): HeldImage {
