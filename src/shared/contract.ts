@@ -74,8 +74,9 @@ export const draftSummary = z.strictObject({
   executionProvider: z.enum(EXECUTION_PROVIDERS),
   fallbackReasons: z.array(z.string().max(10_000)).max(100),
   model: z.strictObject({ name: z.string().max(4096).nullable(), path: z.string().max(4096) }),
-  settings: z.strictObject({
-    channels: z.tuple([z.int(), z.int()]),
+  // Not strict: a setting added later is dropped from a draft rather than refusing to keep the edits.
+  settings: z.object({
+    channels: z.tuple([z.int(), z.int()]).readonly(),
     diameter: z.number(),
     flowThreshold: z.number(),
     cellprobThreshold: z.number(),
