@@ -8,7 +8,8 @@
 // lies inside its box before it joined with the edit's pixels, so per-label boxes are kept (MaskBoxes) and updated
 // here. The region is scanned in raster order, the order measureMasks adds pixels in, so the sums, and hence the
 // means, come out identical to a from-scratch computation, not merely close. Outlines are traced by the engine's
-// own outlinePixels (Cellpose's masks_to_outlines) on the mask cut out of the image.
+// own outlinePixels (Cellpose's masks_to_outlines) on the mask cut out of the image, so edited outlines are the ones
+// an export writes; tsconfig.web.json includes outlines.ts and the two pure modules it imports for that.
 import { outlinePixels } from '../../engine/core/outlines';
 import type { MaskMeasurement } from '../engineTypes';
 import { touchedLabels, type LabelEdit } from './labelEdits';
