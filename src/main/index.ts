@@ -13,7 +13,7 @@ import { EngineService } from '../engine/service/engineService';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers, registerIpc } from './ipc';
-import { chooseImageFile } from './services/dialogs';
+import { chooseImageFile, confirmLeavingUnsavedEdits } from './services/dialogs';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
 function rendererUrl(): URL {
@@ -46,6 +46,10 @@ function createWindow(renderer: URL): BrowserWindow {
   });
   window.once('ready-to-show', () => window.show());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // The renderer's beforeunload refuses while edits are unsaved; Electron then asks nobody, so ask here.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (confirmLeavingUnsavedEdits(window)) event.preventDefault();
+  });
   window.webContents.on('will-navigate', (event) => {
     if (!isRendererPage(event.url, renderer)) event.preventDefault();
   });

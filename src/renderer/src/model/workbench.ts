@@ -90,6 +90,8 @@ export interface WorkbenchState {
   unsaved: boolean;
   /** When the shown masks come from a restored draft: when it was saved (ISO 8601). */
   restoredDraftAt: string | null;
+  /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
+  draftSavedAt: string | null;
 }
 
 /** A whole new set of masks (a run or a re-threshold) replacing the shown one. */
@@ -154,6 +156,7 @@ function initialState(): WorkbenchState {
     brushSize: BRUSH_SIZES.initial,
     unsaved: false,
     restoredDraftAt: null,
+    draftSavedAt: null,
   };
 }
 
@@ -277,10 +280,6 @@ export class Workbench {
     if (row !== undefined) this.store.set(({ focus }) => ({ focus: { x: row.centroidX + 0.5, y: row.centroidY + 0.5, serial: (focus?.serial ?? 0) + 1 } }));
   }
 
-  clearSelection(): void {
-    this.store.set({ selected: new Set() });
-  }
-
   deleteSelected(): void {
     const { segmentation, selected } = this.store.get();
     if (segmentation === null) return;
@@ -382,7 +381,7 @@ export class Workbench {
     try {
       await this.client.call('masks:discardDraft', { imageId: image.imageId });
       this.history.clear();
-      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, notice: 'Discarded the unsaved edits.' });
+      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, draftSavedAt: null, notice: 'Discarded the unsaved edits.' });
     } catch (error) {
       this.fail(error);
     }
@@ -424,11 +423,12 @@ export class Workbench {
       // A draft save still waiting would write the draft again after the export deleted it.
       if (labelsWritten) this.cancelDraftSave();
       const result = await this.client.call('masks:export', { imageId: image.imageId, labels: segmentation.labels, formats, folder: folder.trim() });
-      this.store.set(({ unsaved, restoredDraftAt }) => ({
+      this.store.set(({ unsaved, restoredDraftAt, draftSavedAt }) => ({
         lastExport: result,
         notice: `Exported ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${folder.trim()}.`,
         unsaved: labelsWritten ? false : unsaved,
         restoredDraftAt: labelsWritten ? null : restoredDraftAt,
+        draftSavedAt: labelsWritten ? null : draftSavedAt,
       }));
     } catch (error) {
       this.fail(error);
@@ -459,7 +459,7 @@ export class Workbench {
         lastExport: null,
         notice: `Opened ${image.name} (${image.width} x ${image.height}, ${image.channels} channel${image.channels === 1 ? '' : 's'}, ${image.sampleType}).`,
       }));
-      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, tool: 'select' });
+      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, draftSavedAt: null, tool: 'select' });
       await this.restoreDraft(image);
     } catch (error) {
       this.fail(error);
@@ -530,8 +530,10 @@ export class Workbench {
     const { image, segmentation, unsaved } = this.store.get();
     if (image === null || !unsaved) return;
     try {
+      let savedAt: string | null = null;
       if (segmentation === null) await this.client.call('masks:discardDraft', { imageId: image.imageId });
-      else await this.client.call('masks:saveDraft', { imageId: image.imageId, labels: segmentation.labels, summary: summaryOf(segmentation) });
+      else ({ savedAt } = await this.client.call('masks:saveDraft', { imageId: image.imageId, labels: segmentation.labels, summary: summaryOf(segmentation) }));
+      if (this.store.get().image?.imageId === image.imageId && this.store.get().unsaved) this.store.set({ draftSavedAt: savedAt });
     } catch (error) {
       this.fail(error);
     }
@@ -547,6 +549,7 @@ export class Workbench {
         selected: new Set(),
         unsaved: true,
         restoredDraftAt: draft.savedAt,
+        draftSavedAt: draft.savedAt,
         notice: `Restored your unsaved edits of ${image.name} (${draft.segmentation.maskCount} masks, saved ${when}). Export the masks to keep them, or discard them.`,
       });
     } catch (error) {
