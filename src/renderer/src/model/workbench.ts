@@ -514,6 +514,8 @@ export class Workbench {
 
   private scheduleDraftSave(): void {
     this.cancelDraftSave();
+    // The kept draft no longer holds the shown masks: the view says so until the next save lands.
+    this.store.set({ draftSavedAt: null });
     this.draftTimer = setTimeout(() => {
       this.draftTimer = null;
       void this.saveDraft();
