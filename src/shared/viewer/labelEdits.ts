@@ -55,9 +55,18 @@ export function deleteMasks(labels: Uint32Array, doomed: ReadonlySet<number>): L
 export function mergeMasks(labels: Uint32Array, chosen: ReadonlySet<number>): LabelEdit | null {
   const merged = ascending(chosen);
   if (merged.length < 2) return null;
+  // Which of them are present: a lookup table, not a Set, because this runs once per pixel.
+  const largest = merged[merged.length - 1]!;
+  const state = new Uint8Array(largest + 1);
+  for (const label of merged) state[label] = 1;
   const present = new Set<number>();
-  const wanted = new Set(merged);
-  for (let i = 0; i < labels.length && present.size < wanted.size; i++) if (wanted.has(labels[i]!)) present.add(labels[i]!);
+  for (let i = 0; i < labels.length && present.size < merged.length; i++) {
+    const label = labels[i]!;
+    if (label <= largest && state[label] === 1) {
+      state[label] = 2;
+      present.add(label);
+    }
+  }
   if (present.size < 2) return null;
   const kept = ascending(present);
   const changed = relabel(labels, present, kept[0]!)!;
