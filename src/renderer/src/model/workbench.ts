@@ -304,7 +304,7 @@ export class Workbench {
   drawOutline(points: readonly number[]): void {
     const { segmentation } = this.store.get();
     if (segmentation === null) {
-      this.store.set({ notice: 'Run a segmentation first; drawn masks are added to its masks.' });
+      this.store.set({ notice: 'Run a segmentation first: the draw and erase tools edit its masks.' });
       return;
     }
     const label = largestLabel(segmentation.labels) + 1;
@@ -327,6 +327,10 @@ export class Workbench {
   }
 
   setTool(tool: Tool): void {
+    if (tool !== 'select' && this.store.get().segmentation === null) {
+      this.store.set({ notice: 'Run a segmentation first: the draw and erase tools edit its masks.' });
+      return;
+    }
     this.store.set({ tool });
   }
 
@@ -459,7 +463,7 @@ export class Workbench {
         lastExport: null,
         notice: `Opened ${image.name} (${image.width} x ${image.height}, ${image.channels} channel${image.channels === 1 ? '' : 's'}, ${image.sampleType}).`,
       }));
-      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, draftSavedAt: null, tool: 'select' });
+      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, draftSavedAt: null });
       await this.restoreDraft(image);
     } catch (error) {
       this.fail(error);
@@ -569,6 +573,8 @@ export class Workbench {
       masksVersion: masksVersion + 1,
       canUndo: this.history.canUndo,
       canRedo: this.history.canRedo,
+      // With no masks left to edit, no tool stays armed.
+      ...(segmentation === null ? { tool: 'select' as const } : {}),
       ...extra,
     }));
   }
