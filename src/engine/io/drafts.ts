@@ -6,7 +6,7 @@
 // changed file does not. One file per key, `<sha256>-p<page>.draft` under the data folder's `drafts`, written
 // atomically (a crash leaves the old draft or the new one): the bytes `CDDRAFT1`, the header's length (uint32 LE),
 // the header as JSON (key, size, image name, time, and a summary the caller keeps with the masks), then the labels
-// as little-endian uint32, deflated (masks compress well; a 2560 x 2160 image's 22 MB become a few hundred kB).
+// as little-endian uint32, deflated (label images are long runs of equal values, so they shrink many times over).
 // Everything read back is checked; a file that fails is reported as DraftUnreadableError, never trusted. Operations
 // on one key run in the order they were asked for, so a save followed by a delete (an export) never resurrects the
 // draft.

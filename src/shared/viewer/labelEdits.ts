@@ -49,8 +49,8 @@ export function deleteMasks(labels: Uint32Array, doomed: ReadonlySet<number>): L
 }
 
 /**
- * Merges the masks in `chosen` into one (in place), keeping the smallest label as Cellpose keeps the first; null when
- * fewer than two of them are present.
+ * Merges the masks in `chosen` into one (in place), which keeps the smallest of their labels, so the other labels
+ * stay as they are; null when fewer than two of them are present.
  */
 export function mergeMasks(labels: Uint32Array, chosen: ReadonlySet<number>): LabelEdit | null {
   const merged = ascending(chosen);

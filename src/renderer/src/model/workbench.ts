@@ -288,7 +288,7 @@ export class Workbench {
     this.applyEdit(segmentation, edit, { selected: new Set(), notice: `Deleted ${listed(edit.labels)}.` });
   }
 
-  /** Merges the selected masks into one (the smallest label), as Cellpose's merge does. */
+  /** Merges the selected masks into one, which keeps the smallest of their labels. */
   mergeSelected(): void {
     const { segmentation, selected } = this.store.get();
     if (segmentation === null) return;
