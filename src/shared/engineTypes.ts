@@ -98,6 +98,17 @@ export interface Segmentation {
   networkRan: boolean;
 }
 
+/** How a segmentation was made: what a draft keeps beside its masks, so that restored masks say the same. */
+export type DraftSummary = Pick<Segmentation, 'diameter' | 'diameterFromStyle' | 'executionProvider' | 'fallbackReasons' | 'model' | 'settings'>;
+
+/** Edited masks kept from an earlier session with the same image (same file content and page). */
+export interface RestoredDraft {
+  /** The masks, with outlines and measurements; `networkRuns` 0, as no network output is kept with them. */
+  segmentation: Segmentation;
+  /** When the draft was written, ISO 8601. */
+  savedAt: string;
+}
+
 export interface ExportResult {
   files: { format: ExportFormat; path: string }[];
 }

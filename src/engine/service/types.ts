@@ -5,6 +5,7 @@ import type { MaskMeasurement } from '../core/maskMeasurements';
 import type { SampleType } from '../image/raster';
 import type { SegmentProgress } from '../pipeline/progress';
 import type { SegmentSettings } from '../pipeline/settings';
+import type { DraftSummary } from '../../shared/engineTypes';
 
 export type { MaskMeasurement } from '../core/maskMeasurements';
 
@@ -26,8 +27,8 @@ export interface OpenedImage {
 }
 
 // Declared once in the contract's engine types (the renderer can read only src/shared), used here as they are.
-export type { DisplayPixels, ModelChoice } from '../../shared/engineTypes';
 export type { CalibrateRequest, Calibration, NetworkOutputImages, RecentFile } from '../../shared/segmentControls';
+export type { DisplayPixels, DraftSummary, ModelChoice, RestoredDraft } from '../../shared/engineTypes';
 
 export interface SegmentRequest {
   imageId: string;
@@ -80,6 +81,13 @@ export interface ExportRequest {
   labels: Uint32Array;
   formats: ExportFormat[];
   folder: string;
+}
+
+/** Edited masks to keep as the image's draft, with how they were made. */
+export interface SaveDraftRequest {
+  imageId: string;
+  labels: Uint32Array;
+  summary: DraftSummary;
 }
 
 export interface ExportResult {
