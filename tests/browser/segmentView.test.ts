@@ -13,6 +13,7 @@ import { EXPORT_FORMATS } from '../../src/shared/contract';
 import { maskColour } from '../../src/shared/viewer/colours';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
+import { floatingControlsTest } from '../helpers/viewerControls';
 import { REPO_ROOT, sharedPath } from '../helpers/shared';
 
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
@@ -199,14 +200,7 @@ test('segments with the demo checkpoint and draws each mask in its colour over t
   await pressOnView('z');
 
   const view = await viewport();
-  // The zoom read-out and buttons float over the canvas's bottom-right corner, the editing tool bar over its top left.
-  const canvasBox = (await page.locator('canvas.viewer-canvas').boundingBox())!;
-  const floating = [(await page.getByLabel('Zoom').locator('..').boundingBox())!, (await page.getByRole('toolbar', { name: 'Editing tool' }).boundingBox())!];
-  const underTools = (sx: number, sy: number) =>
-    floating.some(
-      (tools) =>
-        sx >= tools.x - canvasBox.x - 2 && sx <= tools.x - canvasBox.x + tools.width + 2 && sy >= tools.y - canvasBox.y - 2 && sy <= tools.y - canvasBox.y + tools.height + 2,
-    );
+  const underTools = await floatingControlsTest(page);
   let maskPixels = 0;
   let mismatches = 0;
   for (let y = 0; y < 300; y++) {
