@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { ExecutionProvider } from '../backend/types';
-import { measureMasks } from '../core/maskMeasurements';
+import { measureMasks, type MaskMeasurement } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
@@ -35,10 +35,19 @@ interface KeptRun {
   model: { name: string | null; path: string };
 }
 
+/** The table and outlines of the last masks sent, kept while the masks stay the same array. */
+interface Measured {
+  labels: Uint16Array | Uint32Array;
+  labels32: Uint32Array;
+  masks: MaskMeasurement[];
+  outlines: Uint8Array;
+}
+
 interface HeldImage {
   info: OperationResult<'openImage'>;
   raster: RasterImage;
   run: KeptRun | null;
+  measured: Measured | null;
 }
 
 export class EngineWorkspace {
@@ -136,7 +145,7 @@ export class EngineWorkspace {
   private hold(raster: RasterImage, name: string, path: string | null, exportFolder: string): OperationResult<'openImage'> {
     const { width, height, channels, sampleType, page, pageCount } = raster;
     const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
-    this.images.set(info.imageId, { info, raster, run: null });
+    this.images.set(info.imageId, { info, raster, run: null, measured: null });
     return info;
   }
 
@@ -167,9 +176,11 @@ export class EngineWorkspace {
   private segmentation(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array, timings: Record<string, number>, networkRan: boolean) {
     const { width, height } = held.raster;
     const measureStart = performance.now();
-    const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
-    const masks = measureMasks(labels32, height, width, held.raster);
-    const outlines = outlinePixels(labels32, height, width);
+    if (held.measured?.labels !== labels) {
+      const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
+      held.measured = { labels, labels32, masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+    }
+    const { labels32, masks, outlines } = held.measured;
     timings.measure = performance.now() - measureStart;
     return {
       imageId: held.info.imageId,
