@@ -132,7 +132,8 @@ function hasMask(labels: Uint32Array): boolean {
   return false;
 }
 
-function checkSettings(options: Pick<ComputeMasksOptions, 'niter' | 'cellprobThreshold' | 'flowThreshold' | 'minSize'>): void {
+/** Throws InvalidSettingError for settings compute_masks cannot use (not whole, not numbers, negative). */
+export function checkSettings(options: Pick<ComputeMasksOptions, 'niter' | 'cellprobThreshold' | 'flowThreshold' | 'minSize'>): void {
   const { niter, cellprobThreshold, flowThreshold, minSize } = options;
   if (!Number.isInteger(niter) || niter < 0) {
     throw new InvalidSettingError(`The number of dynamics iterations must be a whole number of at least 0; got ${niter}.`, { niter });

@@ -1,6 +1,6 @@
 // A run's network output kept for re-thresholding: masks for new thresholds without running the network again,
 // repeating only the work the changed thresholds decide. Runs anywhere (the engine worker keeps one per image).
-import { candidateMasks, droppedMasks, ensureFlowErrors, finishMasks, type CandidateMasks } from '../core/computeMasks';
+import { candidateMasks, checkSettings, droppedMasks, ensureFlowErrors, finishMasks, type CandidateMasks } from '../core/computeMasks';
 import type { PlanarImage } from '../core/image';
 import type { SegmentSettings } from './settings';
 
@@ -46,6 +46,7 @@ export class KeptNetworkOutput {
    * The same array as last time when the masks are unchanged, so callers can keep what they derived from it.
    */
   masks(settings: MaskSettings, timings: MaskTimings = {}): Uint16Array | Uint32Array {
+    checkSettings({ ...settings, niter: this.niter });
     const { height, width, data } = this.flows;
     const plane = height * width;
     const dP = data.subarray(0, 2 * plane);
