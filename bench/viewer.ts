@@ -11,7 +11,7 @@
 // and canvas drawing are done) and the viewer's own draw callback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ const CELLS = 1000;
 const TARGET_FRAME_MS = 1000 / 60;
 const TARGET_RETHRESHOLD_MS = 300;
 /** Flow thresholds tried with the cell probability threshold left at 0, then cell probability thresholds. */
-const FLOW_THRESHOLDS = [0.2, 0.3, 0.5, 0.6, 0.8, 1.0, 0.4];
+const FLOW_THRESHOLDS = [0.3, 0.2, 0.1, 0.05, 0.6, 1.0, 0.4];
 const CELLPROB_THRESHOLDS = [-1, -0.5, 0.5, 1, 2, 0];
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -252,6 +252,7 @@ async function main(): Promise<void> {
     const rethreshold = await measureRethreshold(started.url, run.imageId);
 
     out();
+    out(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min)`);
     out(`Viewer: ${Math.round(canvas.width)} x ${Math.round(canvas.height)} CSS px canvas, ${frames} frames each, Chromium ${browser.version()} headless`);
     out(`${''.padEnd(22)}${'frame interval ms'.padStart(16)}${'fps'.padStart(16)}${'late'.padStart(9)}${'main thread ms'.padStart(16)}${'draw ms'.padStart(16)}   60 fps`);
     out(`${''.padEnd(22)}${'median'.padStart(8)}${'p95'.padStart(8)}${'median'.padStart(8)}${'p95'.padStart(8)}${'>25 ms'.padStart(9)}${'median'.padStart(8)}${'p95'.padStart(8)}${'median'.padStart(8)}${'p95'.padStart(8)}   ratio`);
