@@ -224,6 +224,11 @@ function rethresholdRows(title: string, samples: RethresholdSample[]): void {
   for (const [name, q] of [['median', 50], ['max', 100]] as const) {
     out(`  ${name.padEnd(8)}${stages.map((s) => percentile(column(s), q).toFixed(1).padStart(10)).join('')}${percentile(roundTrips, q).toFixed(1).padStart(10)}`);
   }
+  const stagesOf = (sample: RethresholdSample) =>
+    stages.filter((stage) => stage !== 'total' && stage in sample.timings).map((stage) => `${stage} ${sample.timings[stage]!.toFixed(1)}`).join(', ');
+  for (const sample of samples) {
+    out(`    flow ${sample.flowThreshold}, cellprob ${sample.cellprobThreshold}: ${sample.maskCount} masks; engine ${sample.timings['total']!.toFixed(1)} ms (${stagesOf(sample)}); call ${sample.roundTrip.toFixed(0)} ms`);
+  }
   const worst = percentile(column('total'), 100);
   out(`  engine total vs the ${TARGET_RETHRESHOLD_MS} ms target: median ${(percentile(column('total'), 50) / TARGET_RETHRESHOLD_MS).toFixed(2)}x, max ${(worst / TARGET_RETHRESHOLD_MS).toFixed(2)}x of the budget`);
 }
