@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { candidateMasks, computeMasks } from '../../src/engine/core/computeMasks';
 import { flowErrors, masksToFlows } from '../../src/engine/core/flowError';
+import { InvalidSettingError } from '../../src/engine/errors';
 import { KeptNetworkOutput, type MaskSettings } from '../../src/engine/pipeline/keptNetworkOutput';
 import { loadSharedNpy } from '../helpers/shared';
 
@@ -46,6 +47,14 @@ for (const name of ['dsb_512', 'omni_img02']) {
     }
   });
 }
+
+test('thresholds a computation from scratch refuses are refused by a kept output too, even with masks kept', () => {
+  const kept = new KeptNetworkOutput(officialOutputs('np_00528').flows, 200);
+  kept.masks({ cellprobThreshold: 0, flowThreshold: 0, minSize: 15 });
+  assert.throws(() => kept.masks({ cellprobThreshold: 0, flowThreshold: -1, minSize: 15 }), InvalidSettingError);
+  assert.throws(() => kept.masks({ cellprobThreshold: 0, flowThreshold: 0, minSize: NaN }), InvalidSettingError);
+  assert.throws(() => kept.masks({ cellprobThreshold: NaN, flowThreshold: 0, minSize: 15 }), InvalidSettingError);
+});
 
 test('flow errors computed per mask equal the mean squared difference of the whole-image mask flows, bit for bit', () => {
   const { dP, cellprob, height, width } = officialOutputs('sc_cytomembrane_290');

@@ -91,6 +91,21 @@ test('re-thresholding recomputes masks from the kept network output without runn
   assert.deepEqual(back.labels, first.labels);
 });
 
+test('a new flow threshold or minimum size alone skips the dynamics; coming back gives the first masks, table and outlines', async () => {
+  const looser = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.05, cellprobThreshold: 0, minSize: 15 });
+  assert.ok(!('dynamics' in looser.timings) && !('flowError' in looser.timings), `stages ${Object.keys(looser.timings).join(', ')}`);
+  assert.ok(['cleanup', 'measure', 'total'].every((stage) => stage in looser.timings), `stages ${Object.keys(looser.timings).join(', ')}`);
+  assert.ok(looser.maskCount < first.maskCount, `${looser.maskCount} masks at flow threshold 0.05`);
+  const medianArea = first.masks.map((row) => row.area).sort((a, b) => a - b)[first.masks.length >> 1]!;
+  const larger = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: medianArea });
+  assert.ok(!('dynamics' in larger.timings));
+  assert.ok(larger.masks.every((row) => row.area >= medianArea) && larger.maskCount < first.maskCount, `${larger.maskCount} masks of ${medianArea} px or more`);
+  const back = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
+  assert.deepEqual(back.labels, first.labels);
+  assert.deepEqual(back.masks, first.masks);
+  assert.deepEqual(back.outlines, first.outlines);
+});
+
 test('exports label TIFF and PNG, outlines, ImageJ ROIs and measurements under Cellpose file names', async () => {
   const folder = join(tempDir('export'), 'new folder');
   const { files } = await service.exportMasks({

@@ -2,7 +2,7 @@
 // dynamics, masks, flow-error check, clean-up, optional resize. Pure, runs anywhere (meant for a worker).
 import { InvalidSettingError } from '../errors';
 import { fillHolesAndRemoveSmallMasks } from './fillHoles';
-import { dropMasksAbove, flowErrors } from './flowError';
+import { flowErrors, masksAbove, zeroMasks } from './flowError';
 import { checkFlowField, followFlows } from './followFlows';
 import { masksFromFlows } from './masksFromFlows';
 import { resizeNearest } from './resize';
@@ -99,15 +99,25 @@ export function finishMasks(candidates: CandidateMasks, options: FinishMasksOpti
   checkFlowField(options.dP, height, width);
   const out = options.resize ?? { height, width };
   if (labels === null) return new Uint16Array(out.height * out.width);
+  const dropped = droppedMasks(candidates, options.dP, options.flowThreshold);
   let kept: Uint32Array = labels;
-  if (options.flowThreshold > 0 && hasMask(labels)) {
+  if (dropped !== null) {
     kept = new Uint32Array(labels.length);
-    dropMasksAbove(labels, ensureFlowErrors(candidates, options.dP), options.flowThreshold, kept);
+    zeroMasks(labels, dropped, kept);
   }
   // Official compute_masks resizes before the clean-up, so min_size counts pixels at the output size. This changes
   // which small masks survive the size model's pass, and so the estimated diameter.
   const sized = options.resize === undefined ? kept : resizeNearest(kept, height, width, out.height, out.width);
   return fillHolesAndRemoveSmallMasks(sized, out.height, out.width, options.minSize);
+}
+
+/**
+ * The candidate masks the flow check drops at flowThreshold (flags indexed by label), or null when it drops none
+ * (also when flowThreshold is 0, which turns the check off).
+ */
+export function droppedMasks(candidates: CandidateMasks, dP: Float32Array, flowThreshold: number): Uint8Array | null {
+  if (!(flowThreshold > 0) || candidates.labels === null || !hasMask(candidates.labels)) return null;
+  return masksAbove(ensureFlowErrors(candidates, dP), flowThreshold);
 }
 
 /** The candidates' flow errors (computed once, then kept in them); empty when there are no candidates. */
@@ -122,7 +132,8 @@ function hasMask(labels: Uint32Array): boolean {
   return false;
 }
 
-function checkSettings(options: Pick<ComputeMasksOptions, 'niter' | 'cellprobThreshold' | 'flowThreshold' | 'minSize'>): void {
+/** Throws InvalidSettingError for settings compute_masks cannot use (not whole, not numbers, negative). */
+export function checkSettings(options: Pick<ComputeMasksOptions, 'niter' | 'cellprobThreshold' | 'flowThreshold' | 'minSize'>): void {
   const { niter, cellprobThreshold, flowThreshold, minSize } = options;
   if (!Number.isInteger(niter) || niter < 0) {
     throw new InvalidSettingError(`The number of dynamics iterations must be a whole number of at least 0; got ${niter}.`, { niter });

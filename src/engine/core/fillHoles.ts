@@ -22,7 +22,7 @@ export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number,
   if (!Number.isFinite(minSize)) {
     throw new InvalidSettingError(`The minimum mask size must be a number of pixels; got ${minSize}.`, { minSize });
   }
-  const masks = Uint32Array.from(labels);
+  const masks = new Uint32Array(labels);
   const boxes = boundingBoxes(masks, width);
   let nextLabel = 0;
   let inBox = new Uint8Array(0);
@@ -56,9 +56,8 @@ export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number,
       paint(masks, inBox, top, bottom, left, right, width, UNREACHED, nextLabel);
     }
   }
-  let maxLabel = 0;
-  for (let i = 0; i < masks.length; i++) maxLabel = Math.max(maxLabel, masks[i]!);
-  return maxLabel < 65536 ? Uint16Array.from(masks) : masks;
+  // Every label was erased or renumbered to at most nextLabel, and a filled hole takes its mask's new number.
+  return nextLabel < 65536 ? new Uint16Array(masks) : masks;
 }
 
 /** Per label: top, bottom, left, right (bottom < top when absent). */
@@ -72,16 +71,17 @@ function boundingBoxes(masks: Uint32Array, width: number): Int32Array {
     boxes[4 * label + 2] = 0x7fffffff;
     boxes[4 * label + 3] = -1;
   }
-  for (let i = 0; i < masks.length; i++) {
-    const label = masks[i]!;
-    if (label === 0) continue;
-    const row = Math.trunc(i / width);
-    const col = i - row * width;
-    const at = 4 * label;
-    boxes[at] = Math.min(boxes[at]!, row);
-    boxes[at + 1] = Math.max(boxes[at + 1]!, row);
-    boxes[at + 2] = Math.min(boxes[at + 2]!, col);
-    boxes[at + 3] = Math.max(boxes[at + 3]!, col);
+  const height = masks.length / width;
+  for (let row = 0, i = 0; row < height; row++) {
+    for (let col = 0; col < width; col++, i++) {
+      const label = masks[i]!;
+      if (label === 0) continue;
+      const at = 4 * label;
+      if (row < boxes[at]!) boxes[at] = row;
+      boxes[at + 1] = row;
+      if (col < boxes[at + 2]!) boxes[at + 2] = col;
+      if (col > boxes[at + 3]!) boxes[at + 3] = col;
+    }
   }
   return boxes;
 }

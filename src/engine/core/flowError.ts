@@ -104,18 +104,31 @@ export function flowErrors(labels: LabelArray, dP: Float32Array, height: number,
 /** remove_bad_flow_masks: zeroes, in place, every mask whose flow error exceeds threshold. */
 export function removeBadFlowMasks(labels: LabelArray, dP: Float32Array, height: number, width: number, threshold: number): void {
   checkFlowThreshold(threshold);
-  dropMasksAbove(labels, flowErrors(labels, dP, height, width), threshold, labels);
+  const bad = masksAbove(flowErrors(labels, dP, height, width), threshold);
+  if (bad !== null) zeroMasks(labels, bad, labels);
 }
 
 /**
- * The second half of remove_bad_flow_masks, for errors computed earlier (flowErrors of these labels): writes into
- * `out` (which may be `labels`) the labels with every mask whose error exceeds threshold zeroed.
+ * The masks remove_bad_flow_masks drops, from flow errors computed earlier (entry l - 1 for label l): flags indexed
+ * by label, 1 where the error exceeds threshold; null when none does.
  */
-export function dropMasksAbove(labels: LabelArray, errors: Float64Array, threshold: number, out: LabelArray): void {
+export function masksAbove(errors: Float64Array, threshold: number): Uint8Array | null {
   checkFlowThreshold(threshold);
+  let bad: Uint8Array | null = null;
+  for (let label = 1; label <= errors.length; label++) {
+    if (errors[label - 1]! > threshold) {
+      bad ??= new Uint8Array(errors.length + 1);
+      bad[label] = 1;
+    }
+  }
+  return bad;
+}
+
+/** Writes into `out` (which may be `labels`) the labels with every flagged mask (flags indexed by label) zeroed. */
+export function zeroMasks(labels: LabelArray, flags: Uint8Array, out: LabelArray): void {
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
-    out[i] = label > 0 && errors[label - 1]! > threshold ? 0 : label;
+    out[i] = flags[label] === 1 ? 0 : label;
   }
 }
 

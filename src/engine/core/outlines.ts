@@ -33,16 +33,17 @@ function boundingBoxes(labels: LabelArray, width: number): { boxes: Int32Array; 
     boxes[4 * label + 2] = 2 ** 31 - 1;
     boxes[4 * label + 3] = -1;
   }
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i]!;
-    if (label === 0) continue;
-    const y = (i / width) | 0;
-    const x = i - y * width;
-    const at = 4 * label;
-    if (y < boxes[at]!) boxes[at] = y;
-    if (y > boxes[at + 1]!) boxes[at + 1] = y;
-    if (x < boxes[at + 2]!) boxes[at + 2] = x;
-    if (x > boxes[at + 3]!) boxes[at + 3] = x;
+  const height = labels.length / width;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const label = labels[i]!;
+      if (label === 0) continue;
+      const at = 4 * label;
+      if (y < boxes[at]!) boxes[at] = y;
+      boxes[at + 1] = y;
+      if (x < boxes[at + 2]!) boxes[at + 2] = x;
+      if (x > boxes[at + 3]!) boxes[at + 3] = x;
+    }
   }
   return { boxes, maxLabel };
 }

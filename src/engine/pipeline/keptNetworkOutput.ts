@@ -1,6 +1,6 @@
 // A run's network output kept for re-thresholding: masks for new thresholds without running the network again,
 // repeating only the work the changed thresholds decide. Runs anywhere (the engine worker keeps one per image).
-import { candidateMasks, ensureFlowErrors, finishMasks, type CandidateMasks } from '../core/computeMasks';
+import { candidateMasks, checkSettings, droppedMasks, ensureFlowErrors, finishMasks, type CandidateMasks } from '../core/computeMasks';
 import type { PlanarImage } from '../core/image';
 import type { SegmentSettings } from './settings';
 
@@ -18,22 +18,35 @@ function timed<T>(timings: MaskTimings, stage: string, work: () => T): T {
   }
 }
 
+function sameFlags(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * The network's dY, dX and cell probability (three planes at the image size) and the dynamics iterations of a run.
  * Holds the candidate masks of the last cell probability threshold (see [Note: masks before the flow check]), so a
- * change of the flow threshold or the minimum size skips the dynamics and the flow errors; the masks are those
- * computeMasks gives from scratch.
+ * change of the flow threshold or the minimum size skips the dynamics and the flow errors; and the last masks with
+ * what decided them (candidates, masks dropped by the flow check, minimum size), so a flow threshold that drops the
+ * same masks returns the very same array. The masks are those computeMasks gives from scratch.
  */
 export class KeptNetworkOutput {
   private last: { cellprobThreshold: number; candidates: CandidateMasks } | null = null;
+  private result: { candidates: CandidateMasks; dropped: Uint8Array | null; minSize: number; labels: Uint16Array | Uint32Array } | null = null;
 
   constructor(
     readonly flows: PlanarImage,
     readonly niter: number,
   ) {}
 
-  /** Labels 1..N, 0 = background, at the image size; `timings` gets the stages' milliseconds and 'masks' in all. */
+  /**
+   * Labels 1..N, 0 = background, at the image size; `timings` gets the stages' milliseconds and 'masks' in all.
+   * The same array as last time when the masks are unchanged, so callers can keep what they derived from it.
+   */
   masks(settings: MaskSettings, timings: MaskTimings = {}): Uint16Array | Uint32Array {
+    checkSettings({ ...settings, niter: this.niter });
     const { height, width, data } = this.flows;
     const plane = height * width;
     const dP = data.subarray(0, 2 * plane);
@@ -48,7 +61,15 @@ export class KeptNetworkOutput {
     }
     const { candidates } = this.last;
     if (settings.flowThreshold > 0 && candidates.flowErrors === null) timed(timings, 'flowError', () => ensureFlowErrors(candidates, dP));
-    const labels = timed(timings, 'cleanup', () => finishMasks(candidates, { dP, flowThreshold: settings.flowThreshold, minSize: settings.minSize }));
+    const { flowThreshold, minSize } = settings;
+    const labels = timed(timings, 'cleanup', () => {
+      const dropped = droppedMasks(candidates, dP, flowThreshold);
+      const last = this.result;
+      if (last !== null && last.candidates === candidates && last.minSize === minSize && sameFlags(last.dropped, dropped)) return last.labels;
+      const finished = finishMasks(candidates, { dP, flowThreshold, minSize });
+      this.result = { candidates, dropped, minSize, labels: finished };
+      return finished;
+    });
     timings.masks = performance.now() - start;
     return labels;
   }

@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { ExecutionProvider } from '../backend/types';
 import { displayNetworkOutput } from '../core/flowDisplay';
-import { measureMasks } from '../core/maskMeasurements';
+import { measureMasks, type MaskMeasurement } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
@@ -40,12 +40,21 @@ interface KeptRun {
   model: { name: string | null; path: string };
 }
 
+/** The table and outlines of the last masks sent, kept while the masks stay the same array. */
+interface Measured {
+  labels: Uint16Array | Uint32Array;
+  labels32: Uint32Array;
+  masks: MaskMeasurement[];
+  outlines: Uint8Array;
+}
+
 interface HeldImage {
   info: OperationResult<'openImage'>;
   raster: RasterImage;
   run: KeptRun | null;
   /** The file's content and page: what its draft is kept under. */
   draftKey: DraftKey;
+  measured: Measured | null;
 }
 
 /** Exports that hold the labels themselves: writing one keeps the edits, so the draft is no longer needed. */
@@ -244,7 +253,7 @@ export class EngineWorkspace {
     const { width, height, channels, sampleType, page, pageCount } = raster;
     const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
     const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
-    this.images.set(info.imageId, { info, raster, run: null, draftKey });
+    this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey });
     return info;
   }
 
@@ -285,9 +294,11 @@ export class EngineWorkspace {
   private segmentation(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array, timings: Record<string, number>, networkRan: boolean) {
     const { width, height } = held.raster;
     const measureStart = performance.now();
-    const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
-    const masks = measureMasks(labels32, height, width, held.raster);
-    const outlines = outlinePixels(labels32, height, width);
+    if (held.measured?.labels !== labels) {
+      const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
+      held.measured = { labels, labels32, masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+    }
+    const { labels32, masks, outlines } = held.measured;
     timings.measure = performance.now() - measureStart;
     return {
       imageId: held.info.imageId,
