@@ -42,11 +42,12 @@ test('an imported checkpoint is copied into the cache with its size model and fo
   await assert.rejects(manager.resolve('lab model'), UnknownModelError);
 });
 
-test('without --name the file name is the model name', async (t) => {
+test('without --name the file name is the model name; the size model beside it comes along', async (t) => {
   const manager = testManager(t);
   const record = await manager.importModel(sharedPath('models', 'celldesk-demo', 'celldesk-demo.legacy.pth'));
   assert.equal(record.name, 'celldesk-demo.legacy');
-  assert.equal(record.sizeModelPath, null);
+  assert.equal(record.sizeModelPath, `${record.path}_size.npy`, 'celldesk-demo_size.npy, copied beside the imported file');
+  assert.deepEqual(readFileSync(record.sizeModelPath), readFileSync(DEMO_SIZE_MODEL));
   assert.equal(record.diamMean, 30);
 });
 
