@@ -13,8 +13,9 @@ function typingInto(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], [role="dialog"]') !== null;
 }
 
-function useShortcuts(workbench: Workbench): void {
+function useShortcuts(workbench: Workbench, active: boolean): void {
   useEffect(() => {
+    if (!active) return;
     const onKey = (event: KeyboardEvent) => {
       if (typingInto(event.target)) return;
       const key = event.key.toLowerCase();
@@ -41,7 +42,7 @@ function useShortcuts(workbench: Workbench): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [workbench]);
+  }, [workbench, active]);
 }
 
 /** Errors float over the viewer until dismissed; they are rare and must be read. */
@@ -68,8 +69,9 @@ function StatusBar({ workbench }: { workbench: Workbench }) {
   );
 }
 
-export function SegmentView({ workbench }: { workbench: Workbench }) {
-  useShortcuts(workbench);
+/** `active`: shown; the shortcuts apply only then (the view stays mounted, hidden, behind the other views). */
+export function SegmentView({ workbench, active = true }: { workbench: Workbench; active?: boolean }) {
+  useShortcuts(workbench, active);
   useEffect(() => {
     void workbench.loadModels();
   }, [workbench]);
