@@ -9,11 +9,13 @@ import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_NAME, appDataDir } from '../engine/io/appPaths';
-import { EngineService } from '../engine/service/engineService';
+import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers, registerIpc } from './ipc';
-import { chooseImageFile } from './services/dialogs';
+import { installAppMenu } from './services/appMenu';
+import { chooseImageFile, chooseModelFile } from './services/dialogs';
+import { closeEngineServices, createEngineServices, relayEvents } from './services/engineServices';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
 function rendererUrl(): URL {
@@ -55,18 +57,19 @@ function createWindow(renderer: URL): BrowserWindow {
 
 function start(): void {
   const renderer = rendererUrl();
-  const engine = new EngineService({ workerScript: engineWorkerPath });
+  const services = createEngineServices({ engineWorker: engineWorkerPath, benchmarkWorker: benchmarkWorkerPath });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
   const handlers = createHandlers({
     version: app.getVersion(),
-    engine,
+    ...services,
     chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
+    chooseModelFile: () => chooseModelFile(BrowserWindow.getFocusedWindow()),
   });
-  registerIpc(ipcMain, handlers, (event) => isRendererPage(event.senderFrame?.url, renderer));
-  engine.onProgress((event) => {
-    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, 'segment:progress', event);
+  registerIpc(ipcMain, installAppMenu(services.engine, handlers), (event) => isRendererPage(event.senderFrame?.url, renderer));
+  relayEvents(services, (name, payload) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
   });
-  app.on('will-quit', () => void engine.close());
+  app.on('will-quit', () => void closeEngineServices(services));
   createWindow(renderer);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(renderer);

@@ -4,19 +4,20 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { callNames, dispatchCall, toCallFailure, type Handlers } from '../shared/contract';
 import { CellDeskError } from '../engine/errors';
-import type { EngineService } from '../engine/service/engineService';
 import { readAppInfo } from './services/appInfo';
+import type { EngineServices } from './services/engineServices';
 
-export interface AppContext {
+export interface AppContext extends EngineServices {
   /** CellDesk's version (Electron's app.getVersion()). */
   version: string;
-  engine: EngineService;
   /** Asks the user for an image file (the desktop app's dialog); resolves to null when they cancel. */
   chooseImageFile: () => Promise<string | null>;
+  /** Asks the user for a model file (the desktop app's dialog); resolves to null when they cancel. */
+  chooseModelFile: () => Promise<string | null>;
 }
 
 export function createHandlers(app: AppContext): Handlers {
-  const { engine } = app;
+  const { engine, benchmark, history } = app;
   return {
     'app:info': () => readAppInfo(app.version),
     'image:choose': async () => ({ path: await app.chooseImageFile() }),
@@ -29,6 +30,20 @@ export function createHandlers(app: AppContext): Handlers {
     'segment:rethreshold': (request) => engine.rethreshold(request),
     'segment:cancel': ({ imageId }) => ({ cancelled: engine.cancelSegmentation(imageId) }),
     'masks:export': (request) => engine.exportMasks(request),
+    'device:describe': () => history.describeThisDevice(),
+    'bench:start': (request) => benchmark.start(request),
+    'bench:cancel': () => ({ cancelled: benchmark.cancel() }),
+    'history:list': () => history.list(),
+    'history:runs': ({ uuids }) => history.benchmarkRuns(uuids),
+    'history:export': ({ uuids, format }) => history.exportRuns(uuids, format),
+    'history:import': ({ name, bytes }) => history.importFile(name, bytes),
+    'history:delete': ({ uuids }) => history.deleteRuns(uuids),
+    'image:recent': () => engine.recentFiles(),
+    'segment:networkOutput': ({ imageId }) => engine.networkOutput(imageId),
+    'segment:calibrate': (request) => engine.calibrate(request),
+    'models:choose': async () => ({ path: await app.chooseModelFile() }),
+    'models:import': ({ path }) => engine.importModel(path),
+    'models:upload': ({ name, bytes }) => engine.uploadModel(name, bytes),
   };
 }
 

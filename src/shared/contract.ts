@@ -28,9 +28,11 @@ import {
   type ImportResult,
   type ThisDevice,
 } from './benchTypes';
+import type { AppCommand, Calibration, NetworkOutputImages, RecentFile } from './segmentControls';
 
 export * from './engineTypes';
 export * from './benchTypes';
+export * from './segmentControls';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
 export interface AppInfo {
@@ -133,15 +135,38 @@ export const contract = {
   /** A JSON history export, all or nothing (see [Note: history import]). */
   'history:import': call<ImportResult>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
   'history:delete': call<{ deleted: number }>()(z.strictObject({ uuids: runUuids })),
+  /** The images opened lately that are still on disk, most recent first (at most 10). */
+  'image:recent': call<RecentFile[]>()(z.undefined()),
+  /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
+  'segment:networkOutput': call<NetworkOutputImages>()(imageRef),
+  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel'. */
+  'segment:calibrate': call<Calibration>()(
+    z.strictObject({
+      imageId,
+      model: z.string().min(1).max(4096),
+      provider: z.enum(['auto', ...EXECUTION_PROVIDERS]),
+      channels: z.tuple([z.int(), z.int()]),
+      batchSize: z.int().optional(),
+      augment: z.boolean().optional(),
+    }),
+  ),
+  /** The desktop app's dialog for a model file; null when the user cancels. Refused in the browser. */
+  'models:choose': call<{ path: string | null }>()(z.undefined()),
+  /** Registers a model file (CPnet checkpoint or .onnx) by its path, under its file name. */
+  'models:import': call<ModelChoice>()(z.strictObject({ path: z.string().min(1).max(4096) })),
+  /** A model file sent as its bytes (browser upload). */
+  'models:upload': call<ModelChoice>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
 } satisfies Record<string, CallSpec<z.ZodType, unknown>>;
 
 /** What the engine tells the UI unasked: each event's name and payload. */
 export interface EngineEvents {
   'segment:progress': SegmentProgressEvent;
   'bench:event': BenchmarkEvent;
+  /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
+  'app:command': AppCommand;
 }
 export type EventName = keyof EngineEvents;
-export const eventNames: readonly EventName[] = ['segment:progress', 'bench:event'];
+export const eventNames: readonly EventName[] = ['segment:progress', 'bench:event', 'app:command'];
 /** The one IPC channel (main -> renderer) that carries events, as (name, payload). */
 export const EVENT_CHANNEL = 'celldesk:event';
 

@@ -52,3 +52,10 @@ test('the demo model finds about as many cells as were drawn in a crop, at about
     await model.release();
   }
 });
+
+test('cellCount places that many cells, spread over the whole field', () => {
+  const { image, cells } = syntheticCellImage({ width: 640, height: 540, cellCount: 60 });
+  assert.equal(cells.length, 60);
+  const quadrants = new Set(cells.map((c) => `${c.x < image.width / 2}${c.y < image.height / 2}`));
+  assert.equal(quadrants.size, 4);
+});

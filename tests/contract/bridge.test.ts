@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CellDeskError } from '../../src/engine/errors';
-import { EngineService } from '../../src/engine/service/engineService';
+import { createEngineServices } from '../../src/main/services/engineServices';
 import { createHandlers } from '../../src/main/ipc';
 import { createBridge } from '../../src/preload/bridge';
 import { CallFailedError, dispatchCall, unwrapOutcome, type CallName } from '../../src/shared/contract';
 
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
 function appContext() {
-  return { version: '1.2.3', engine: new EngineService(), chooseImageFile: async () => null };
+  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null };
 }
 
 test('the preload bridge carries a contract call to the router and its answer back', async () => {

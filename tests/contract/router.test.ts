@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { InvalidSettingError } from '../../src/engine/errors';
-import { EngineService } from '../../src/engine/service/engineService';
+import { createEngineServices } from '../../src/main/services/engineServices';
 import { createHandlers, registerIpc } from '../../src/main/ipc';
 import { callNames, dispatchCall, type AppInfo, type Handlers } from '../../src/shared/contract';
 import { REPO_ROOT } from '../helpers/shared';
 
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
 function appContext() {
-  return { version: '1.2.3', engine: new EngineService(), chooseImageFile: async () => null };
+  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null };
 }
 
 const installedOnnxRuntime = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;

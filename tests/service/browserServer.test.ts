@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { basename, join } from 'node:path';
-import { EngineService } from '../../src/engine/service/engineService';
 import { createHandlers } from '../../src/main/ipc';
 import { DesktopOnlyError, startBrowserServer, type BrowserServer } from '../../src/main/services/browserServer';
+import { closeEngineServices, createEngineServices, type EngineServices } from '../../src/main/services/engineServices';
 import type { EventName } from '../../src/shared/contract';
 import { decodeMessage, encodeMessage } from '../../src/shared/wire';
 import { tempDir } from '../helpers/cli';
 
 let server: BrowserServer;
-let engine: EngineService;
+let services: EngineServices;
 let base: string;
 let outsideFile: string;
 const emitters = new Set<(name: EventName, payload: unknown) => void>();
@@ -23,8 +23,13 @@ before(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
   outsideFile = join(tempDir('outside'), 'secret.txt');
   writeFileSync(outsideFile, 'secret');
-  engine = new EngineService({ env: { ...process.env, CELLDESK_HOME: tempDir('server-home') } });
-  const handlers = createHandlers({ version: '9.9.9', engine, chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')) });
+  services = createEngineServices({ env: { ...process.env, CELLDESK_HOME: tempDir('server-home') } });
+  const handlers = createHandlers({
+    version: '9.9.9',
+    ...services,
+    chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
+    chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog')),
+  });
   server = await startBrowserServer({
     handlers,
     subscribe: (emit) => {
@@ -39,7 +44,7 @@ before(async () => {
 
 after(async () => {
   await server.close();
-  await engine.close();
+  await closeEngineServices(services);
 });
 
 /** The status of a GET sent with `path` exactly as written (fetch would resolve dot segments first). */

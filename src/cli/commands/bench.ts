@@ -1,18 +1,14 @@
 // `celldesk bench`: the one-click hardware benchmark (see [Note: benchmark protocol]) with a progress bar on stderr
 // and the published-style table (size x provider, mean +- SD, speed-up) at the end.
-import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../../engine/backend/types';
 import { describeDevice } from '../../engine/bench/fingerprint';
 import type { CropSize } from '../../engine/bench/protocol';
-import { runBenchmark, type BenchmarkImage } from '../../engine/bench/runBenchmark';
-import { SYNTHETIC_CHANNELS, SYNTHETIC_IMAGE_NAME, syntheticCellImage } from '../../engine/bench/syntheticImage';
+import { defaultBenchmarkChannels, loadBenchmarkImage } from '../../engine/bench/benchmarkImage';
+import { runBenchmark } from '../../engine/bench/runBenchmark';
 import type { BenchmarkEvent, BenchmarkReport } from '../../engine/bench/types';
 import { InvalidSettingError } from '../../engine/errors';
-import { loadImageFile } from '../../engine/io/imageFiles';
 import { HistoryStore } from '../../engine/history/historyStore';
-import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 import { channelsOption } from './segment';
@@ -48,16 +44,6 @@ function iterationsOption(text: string | undefined): number | undefined {
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value)) throw new InvalidSettingError(`--iterations needs a whole number; got '${text}'.`);
   return value;
-}
-
-async function benchmarkImage(path: string | undefined): Promise<BenchmarkImage> {
-  if (path === undefined) {
-    const { image } = syntheticCellImage();
-    const sha256 = createHash('sha256').update(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength)).digest('hex');
-    return { name: SYNTHETIC_IMAGE_NAME, sha256, image };
-  }
-  const { image } = await loadImageFile(path);
-  return { name: basename(path), sha256: await sha256OfFile(path), image };
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -193,8 +179,8 @@ export const benchCommand: CommandHandler = async (argv, io) => {
   const sizes = sizesOption(values.sizes);
   const providers = providersOption(values.ep);
   const iterations = iterationsOption(values.iterations);
-  const channels = channelsOption(values.channels) ?? (values.image === undefined ? SYNTHETIC_CHANNELS : ([0, 0] as const));
-  const image = await benchmarkImage(values.image);
+  const channels = channelsOption(values.channels) ?? defaultBenchmarkChannels(values.image);
+  const image = await loadBenchmarkImage(values.image);
 
   const manager = new ModelManager({ env: io.env });
   const history = values['no-history'] === true ? undefined : HistoryStore.open(manager.paths.databaseFile);

@@ -1,12 +1,11 @@
 // `celldesk history list | show <run> | export <run...> --out FILE [--csv] | import FILE`: the run history.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { describeDevice } from '../../engine/bench/fingerprint';
 import { InvalidSettingError } from '../../engine/errors';
-import { exportCsv, exportRuns, HistoryImportError, importRuns, parseExport } from '../../engine/history/historyExport';
+import { exportCsv, exportJson, exportRuns, HistoryImportError, importRuns, parseExport } from '../../engine/history/historyExport';
 import { HistoryStore } from '../../engine/history/historyStore';
 import type { RunKind, SegmentationRunRecord } from '../../engine/history/records';
-import { appDataDir, appPaths } from '../../engine/io/appPaths';
+import { appPathsFor } from '../../engine/io/appPaths';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 import { formatBenchmarkReport } from './bench';
@@ -20,7 +19,7 @@ const USAGES = {
 
 /** Runs the subcommand on the history of the data folder that io.env selects (see [Note: data folder]). */
 async function withHistory<T>(io: CliIO, work: (store: HistoryStore) => Promise<T> | T): Promise<T> {
-  const { databaseFile } = appPaths(appDataDir({ env: io.env, platform: process.platform, home: homedir() }));
+  const { databaseFile } = appPathsFor(io.env);
   const store = HistoryStore.open(databaseFile);
   try {
     return await work(store);
@@ -128,7 +127,7 @@ async function exportCommand(argv: string[], io: CliIO): Promise<number> {
         ]
       : [...new Map(positionals.map((id) => store.findRun(id)).map((r) => [r.uuid, r])).values()];
     const doc = exportRuns(store, runs);
-    await writeFileAtomically(out, values.csv === true ? exportCsv(doc) : `${JSON.stringify(doc, null, 1)}\n`);
+    await writeFileAtomically(out, values.csv === true ? exportCsv(doc) : exportJson(doc));
     print(io.stdout, `Exported ${doc.benchmarkRuns.length} benchmark and ${doc.segmentationRuns.length} segmentation runs to ${out}`);
     return 0;
   });

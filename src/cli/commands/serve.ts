@@ -5,10 +5,10 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidSettingError } from '../../engine/errors';
-import { EngineService } from '../../engine/service/engineService';
 import { ENGINE_VERSION } from '../../engine/version';
 import { createHandlers } from '../../main/ipc';
 import { DesktopOnlyError, startBrowserServer } from '../../main/services/browserServer';
+import { closeEngineServices, createEngineServices, relayEvents } from '../../main/services/engineServices';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 
 const USAGE = 'celldesk serve [--port <number>, default: a free port]';
@@ -90,15 +90,16 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   const port = portOption(values.port);
   if (await rendererNeedsBuild()) await buildRenderer(io);
 
-  const engine = new EngineService({ env: io.env });
+  const services = createEngineServices({ env: io.env });
   const handlers = createHandlers({
     version: ENGINE_VERSION,
-    engine,
+    ...services,
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
+    chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog', "type the model file's path or upload it")),
   });
   const server = await startBrowserServer({
     handlers,
-    subscribe: (emit) => engine.onProgress((event) => emit('segment:progress', event)),
+    subscribe: (emit) => relayEvents(services, emit),
     rendererDir: RENDERER_DIR,
     port,
   });
@@ -106,6 +107,6 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   print(io.stderr, 'CellDesk is serving on this computer only (127.0.0.1). Open the address above; press Ctrl+C to stop.');
   await untilStopped();
   await server.close();
-  await engine.close();
+  await closeEngineServices(services);
   return 0;
 };

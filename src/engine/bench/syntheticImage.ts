@@ -32,6 +32,8 @@ export interface SyntheticImageOptions {
   width?: number;
   height?: number;
   seed?: number;
+  /** How many cells to place; default: as many as the densest culture holds (about 4,300 on the full image). */
+  cellCount?: number;
 }
 
 /** mulberry32: a small, fast 32-bit PRNG, more than random enough for pictures. */
@@ -82,9 +84,9 @@ function densityField(width: number, height: number, random: () => number): (x: 
  * Dart throwing: candidate cells land uniformly, are kept with the local density as probability, and are refused
  * when they would overlap an earlier cell by more than a thin rim (cells in culture touch, they rarely stack).
  */
-function placeCells(width: number, height: number, random: () => number): CellShape[] {
+function placeCells(width: number, height: number, random: () => number, cellCount?: number): CellShape[] {
   const density = densityField(width, height, random);
-  const target = Math.round(PEAK_DENSITY * width * height);
+  const target = cellCount ?? Math.round(PEAK_DENSITY * width * height);
   const gridStep = MAX_DIAMETER;
   const gridWidth = Math.ceil(width / gridStep) + 1;
   const grid = new Map<number, CellShape[]>();
@@ -223,7 +225,7 @@ export function syntheticCellImage(options: SyntheticImageOptions = {}): Synthet
   const data = new Float32Array(2 * plane);
   const cyto = data.subarray(0, plane);
   const nuclei = data.subarray(plane);
-  const shapes = placeCells(width, height, random);
+  const shapes = placeCells(width, height, random, options.cellCount);
   for (const shape of shapes) drawCell(shape, random, cyto, nuclei, width, height);
   addBackground(cyto, width, height, 110);
   addBackground(nuclei, width, height, 90);

@@ -2,7 +2,7 @@
 // dynamics, masks, flow-error check, clean-up, optional resize. Pure, runs anywhere (meant for a worker).
 import { InvalidSettingError } from '../errors';
 import { fillHolesAndRemoveSmallMasks } from './fillHoles';
-import { removeBadFlowMasks } from './flowError';
+import { dropMasksAbove, flowErrors } from './flowError';
 import { checkFlowField, followFlows } from './followFlows';
 import { masksFromFlows } from './masksFromFlows';
 import { resizeNearest } from './resize';
@@ -31,14 +31,39 @@ export interface ComputeMasksOptions {
 /** Fewer moving pixels than this and Cellpose reports no masks. */
 const MIN_MOVING_PIXELS = 5;
 
+// [Note: masks before the flow check] Everything compute_masks does up to the flow-error check (masking the flows
+// by the cell probability, the dynamics, get_masks) depends on the cell probability threshold alone, and so do the
+// flow errors of the masks it finds. CandidateMasks holds that work, so that a new flow threshold or minimum size
+// only repeats the cheap end (dropping masks above the threshold, clean-up): the same steps on the same values as
+// computeMasks from scratch, hence the same masks.
+
+/** compute_masks up to the flow-error check; see [Note: masks before the flow check]. */
+export interface CandidateMasks {
+  height: number;
+  width: number;
+  /** get_masks' labels, or null when too few pixels moved and Cellpose reports no masks. */
+  labels: Uint32Array | null;
+  /** flowErrors of `labels` (entry l - 1 for label l), computed the first time a flow threshold needs them. */
+  flowErrors: Float64Array | null;
+}
+
+export type CandidateMasksOptions = Omit<ComputeMasksOptions, 'flowThreshold' | 'minSize' | 'resize'>;
+export type FinishMasksOptions = Pick<ComputeMasksOptions, 'dP' | 'flowThreshold' | 'minSize' | 'resize'>;
+
 /**
  * compute_masks then the resize of resize_and_compute_masks: labels 1..N (0 = background) of size height x width,
  * or resize when given. Uint16Array unless there are 65536 masks or more.
  */
 export function computeMasks(options: ComputeMasksOptions): Uint16Array | Uint32Array {
+  checkSettings(options);
+  return finishMasks(candidateMasks(options), options);
+}
+
+/** Masked flows, dynamics and get_masks for one cell probability threshold. */
+export function candidateMasks(options: CandidateMasksOptions): CandidateMasks {
   const { dP, cellprob, height, width, niter, interp } = options;
   checkFlowField(dP, height, width);
-  checkSettings(options);
+  checkSettings({ ...options, flowThreshold: 0, minSize: 0 });
   const n = height * width;
   if (cellprob.length !== n) {
     throw new InvalidSettingError(`The cell probability of a ${height} x ${width} image has ${n} values; got ${cellprob.length}.`, {
@@ -59,20 +84,45 @@ export function computeMasks(options: ComputeMasksOptions): Uint16Array | Uint32
       cells++;
     }
   }
-  const out = options.resize ?? { height, width };
   const endPoints = cells > 0 ? followFlows(scaled, height, width, niter, interp) : undefined;
-  if (endPoints === undefined || endPoints.moving < MIN_MOVING_PIXELS) return new Uint16Array(out.height * out.width);
-  const labels = masksFromFlows(endPoints);
-  if (options.flowThreshold > 0 && labels.some((label) => label > 0)) {
-    removeBadFlowMasks(labels, dP, height, width, options.flowThreshold);
+  const labels = endPoints === undefined || endPoints.moving < MIN_MOVING_PIXELS ? null : masksFromFlows(endPoints);
+  return { height, width, labels, flowErrors: null };
+}
+
+/**
+ * The rest of compute_masks for candidates of this dP: masks whose flow error exceeds flowThreshold dropped, resize,
+ * clean-up. Leaves the candidates' labels as they are (it fills in their flow errors when first needed).
+ */
+export function finishMasks(candidates: CandidateMasks, options: FinishMasksOptions): Uint16Array | Uint32Array {
+  checkSettings({ ...options, niter: 0, cellprobThreshold: 0 });
+  const { height, width, labels } = candidates;
+  checkFlowField(options.dP, height, width);
+  const out = options.resize ?? { height, width };
+  if (labels === null) return new Uint16Array(out.height * out.width);
+  let kept: Uint32Array = labels;
+  if (options.flowThreshold > 0 && hasMask(labels)) {
+    kept = new Uint32Array(labels.length);
+    dropMasksAbove(labels, ensureFlowErrors(candidates, options.dP), options.flowThreshold, kept);
   }
   // Official compute_masks resizes before the clean-up, so min_size counts pixels at the output size. This changes
   // which small masks survive the size model's pass, and so the estimated diameter.
-  const sized = options.resize === undefined ? labels : resizeNearest(labels, height, width, out.height, out.width);
+  const sized = options.resize === undefined ? kept : resizeNearest(kept, height, width, out.height, out.width);
   return fillHolesAndRemoveSmallMasks(sized, out.height, out.width, options.minSize);
 }
 
-function checkSettings(options: ComputeMasksOptions): void {
+/** The candidates' flow errors (computed once, then kept in them); empty when there are no candidates. */
+export function ensureFlowErrors(candidates: CandidateMasks, dP: Float32Array): Float64Array {
+  const { labels, height, width } = candidates;
+  candidates.flowErrors ??= labels === null ? new Float64Array(0) : flowErrors(labels, dP, height, width);
+  return candidates.flowErrors;
+}
+
+function hasMask(labels: Uint32Array): boolean {
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== 0) return true;
+  return false;
+}
+
+function checkSettings(options: Pick<ComputeMasksOptions, 'niter' | 'cellprobThreshold' | 'flowThreshold' | 'minSize'>): void {
   const { niter, cellprobThreshold, flowThreshold, minSize } = options;
   if (!Number.isInteger(niter) || niter < 0) {
     throw new InvalidSettingError(`The number of dynamics iterations must be a whole number of at least 0; got ${niter}.`, { niter });

@@ -40,8 +40,17 @@ export function masksToFlows(labels: LabelArray, height: number, width: number):
   const dY = new Float64Array(labels.length);
   const dX = new Float64Array(labels.length);
   const groups = groupPixels(labels, width);
+  const diffusion = new Diffusion();
   for (let label = 1; label <= groups.maxLabel; label++) {
-    if (groups.start[label + 1]! > groups.start[label]!) diffuseMask(groups, label, width, dY, dX);
+    if (groups.start[label + 1]! === groups.start[label]!) continue;
+    diffusion.run(groups, label, width);
+    const { T, local, boxWidth: w } = diffusion;
+    for (let j = 0, first = groups.start[label]!; j < diffusion.count; j++) {
+      const c = local[j]!;
+      const i = groups.pixels[first + j]!;
+      dY[i] = T[c + w]! - T[c - w]!;
+      dX[i] = T[c + 1]! - T[c - 1]!;
+    }
   }
   for (let i = 0; i < dY.length; i++) {
     const norm = 1e-60 + Math.sqrt(dY[i]! * dY[i]! + dX[i]! * dX[i]!);
@@ -51,44 +60,68 @@ export function masksToFlows(labels: LabelArray, height: number, width: number):
   return { dY, dX };
 }
 
+// [Note: flow error per mask] metrics.flow_error builds the mask flows of the whole image and averages the squared
+// differences per label with scipy.ndimage.mean (np.bincount: per label, in raster order, float64). A label's mean
+// only reads its own pixels, and groupPixels keeps them in raster order, so each mask's error is computed in its box
+// right after its diffusion, with the same operations in the same order: the same bits, without two image-sized
+// float64 planes.
+
 /**
  * metrics.flow_error: per label 1..max, the mean over its pixels of (dY_mask - dY_net / 5)^2 plus that of dX, with
  * dP_net the network's flows (not masked, not divided). Entry l - 1 is label l; NaN for a label with no pixel.
+ * See [Note: flow error per mask].
  */
 export function flowErrors(labels: LabelArray, dP: Float32Array, height: number, width: number): Float64Array {
   checkFlowField(dP, height, width);
-  const flows = masksToFlows(labels, height, width);
+  checkLabels(labels, height, width);
   const n = height * width;
-  let maxLabel = 0;
-  for (let i = 0; i < n; i++) maxLabel = Math.max(maxLabel, labels[i]!);
-  // scipy.ndimage.mean sums with np.bincount: per label, in raster order, in float64.
-  const sumY = new Float64Array(maxLabel + 1);
-  const sumX = new Float64Array(maxLabel + 1);
-  const count = new Float64Array(maxLabel + 1);
-  for (let i = 0; i < n; i++) {
-    const label = labels[i]!;
-    const ey = flows.dY[i]! - Math.fround(dP[i]! / 5);
-    const ex = flows.dX[i]! - Math.fround(dP[n + i]! / 5);
-    sumY[label] = sumY[label]! + ey * ey;
-    sumX[label] = sumX[label]! + ex * ex;
-    count[label]!++;
-  }
-  const errors = new Float64Array(maxLabel);
-  for (let label = 1; label <= maxLabel; label++) {
-    errors[label - 1] = sumY[label]! / count[label]! + sumX[label]! / count[label]!;
+  const groups = groupPixels(labels, width);
+  const errors = new Float64Array(groups.maxLabel).fill(NaN);
+  const diffusion = new Diffusion();
+  for (let label = 1; label <= groups.maxLabel; label++) {
+    const first = groups.start[label]!;
+    if (groups.start[label + 1]! === first) continue;
+    diffusion.run(groups, label, width);
+    const { T, local, boxWidth: w, count } = diffusion;
+    let sumY = 0;
+    let sumX = 0;
+    for (let j = 0; j < count; j++) {
+      const c = local[j]!;
+      const i = groups.pixels[first + j]!;
+      const gy = T[c + w]! - T[c - w]!;
+      const gx = T[c + 1]! - T[c - 1]!;
+      const norm = 1e-60 + Math.sqrt(gy * gy + gx * gx);
+      const ey = gy / norm - Math.fround(dP[i]! / 5);
+      const ex = gx / norm - Math.fround(dP[n + i]! / 5);
+      sumY += ey * ey;
+      sumX += ex * ex;
+    }
+    errors[label - 1] = sumY / count + sumX / count;
   }
   return errors;
 }
 
 /** remove_bad_flow_masks: zeroes, in place, every mask whose flow error exceeds threshold. */
 export function removeBadFlowMasks(labels: LabelArray, dP: Float32Array, height: number, width: number, threshold: number): void {
-  if (!(threshold >= 0)) {
-    throw new InvalidSettingError(`The flow threshold must be a number of at least 0; got ${threshold}.`, { threshold });
-  }
-  const errors = flowErrors(labels, dP, height, width);
+  checkFlowThreshold(threshold);
+  dropMasksAbove(labels, flowErrors(labels, dP, height, width), threshold, labels);
+}
+
+/**
+ * The second half of remove_bad_flow_masks, for errors computed earlier (flowErrors of these labels): writes into
+ * `out` (which may be `labels`) the labels with every mask whose error exceeds threshold zeroed.
+ */
+export function dropMasksAbove(labels: LabelArray, errors: Float64Array, threshold: number, out: LabelArray): void {
+  checkFlowThreshold(threshold);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
-    if (label > 0 && errors[label - 1]! > threshold) labels[i] = 0;
+    out[i] = label > 0 && errors[label - 1]! > threshold ? 0 : label;
+  }
+}
+
+function checkFlowThreshold(threshold: number): void {
+  if (!(threshold >= 0)) {
+    throw new InvalidSettingError(`The flow threshold must be a number of at least 0; got ${threshold}.`, { threshold });
   }
 }
 
@@ -117,74 +150,95 @@ function groupPixels(labels: LabelArray, width: number): LabelPixels {
   const left = new Int32Array(maxLabel + 1).fill(0x7fffffff);
   const bottom = new Int32Array(maxLabel + 1).fill(-1);
   const right = new Int32Array(maxLabel + 1).fill(-1);
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i]!;
-    if (label === 0) continue;
-    pixels[next[label]!++] = i;
-    const row = Math.trunc(i / width);
-    const col = i - row * width;
-    top[label] = Math.min(top[label]!, row);
-    bottom[label] = Math.max(bottom[label]!, row);
-    left[label] = Math.min(left[label]!, col);
-    right[label] = Math.max(right[label]!, col);
+  const height = labels.length / width;
+  for (let row = 0, i = 0; row < height; row++) {
+    for (let col = 0; col < width; col++, i++) {
+      const label = labels[i]!;
+      if (label === 0) continue;
+      pixels[next[label]!++] = i;
+      if (row < top[label]!) top[label] = row;
+      bottom[label] = row;
+      if (col < left[label]!) left[label] = col;
+      if (col > right[label]!) right[label] = col;
+    }
   }
   return { maxLabel, start, pixels, top, left, bottom, right };
 }
 
-/** Heat diffusion from the mask's centre in its padded box; writes the unnormalised gradient into dY, dX. */
-function diffuseMask(groups: LabelPixels, label: number, width: number, dY: Float64Array, dX: Float64Array): void {
-  const first = groups.start[label]!;
-  const count = groups.start[label + 1]! - first;
-  const top = groups.top[label]!;
-  const left = groups.left[label]!;
-  const boxHeight = groups.bottom[label]! - top + 3;
-  const boxWidth = groups.right[label]! - left + 3;
-  // Box coordinates (1-based inside the padding) of each pixel; their mean, in float64.
-  const local = new Int32Array(count);
-  let sumY = 0;
-  let sumX = 0;
-  for (let j = 0; j < count; j++) {
-    const i = groups.pixels[first + j]!;
-    const row = Math.trunc(i / width);
-    const y = row - top + 1;
-    const x = i - row * width - left + 1;
-    local[j] = y * boxWidth + x;
-    sumY += y;
-    sumX += x;
-  }
-  const meanY = sumY / count;
-  const meanX = sumX / count;
-  let centre = local[0]!;
-  let best = Infinity;
-  for (let j = 0; j < count; j++) {
-    const y = Math.trunc(local[j]! / boxWidth);
-    const x = local[j]! - y * boxWidth;
-    const d = (x - meanX) * (x - meanX) + (y - meanY) * (y - meanY);
-    if (d < best) {
-      best = d;
-      centre = local[j]!;
-    }
-  }
+/**
+ * Heat diffusion from a mask's centre in its padded box (see [Note: mask flows]), with buffers reused from mask to
+ * mask. After run(): T holds the box's final heat, local[j] the box index of the mask's j-th pixel (raster order).
+ */
+class Diffusion {
+  T = new Float64Array(0);
+  private next = new Float64Array(0);
+  local = new Int32Array(0);
+  count = 0;
+  boxWidth = 0;
 
-  // Jacobi with two buffers: box pixels outside the mask are never written, so they stay 0 in both.
-  let T = new Float64Array(boxHeight * boxWidth);
-  let next = new Float64Array(boxHeight * boxWidth);
-  const w = boxWidth;
-  const niter = 2 * (boxHeight + boxWidth);
-  for (let t = 0; t < niter; t++) {
-    T[centre]! += 1;
-    for (let j = 0; j < count; j++) {
-      const c = local[j]!;
-      next[c] =
-        ONE_NINTH *
-        (T[c]! + T[c - w]! + T[c + w]! + T[c - 1]! + T[c + 1]! + T[c - w - 1]! + T[c - w + 1]! + T[c + w - 1]! + T[c + w + 1]!);
+  run(groups: LabelPixels, label: number, width: number): void {
+    const first = groups.start[label]!;
+    const count = groups.start[label + 1]! - first;
+    const top = groups.top[label]!;
+    const left = groups.left[label]!;
+    const boxHeight = groups.bottom[label]! - top + 3;
+    const boxWidth = groups.right[label]! - left + 3;
+    const size = boxHeight * boxWidth;
+    if (this.local.length < count) this.local = new Int32Array(Math.max(count, 2 * this.local.length));
+    if (this.T.length < size) {
+      const capacity = Math.max(size, 2 * this.T.length);
+      this.T = new Float64Array(capacity);
+      this.next = new Float64Array(capacity);
+    } else {
+      // Box pixels outside the mask must read 0 in both buffers.
+      this.T.fill(0, 0, size);
+      this.next.fill(0, 0, size);
     }
-    [T, next] = [next, T];
-  }
-  for (let j = 0; j < count; j++) {
-    const c = local[j]!;
-    const i = groups.pixels[first + j]!;
-    dY[i] = T[c + w]! - T[c - w]!;
-    dX[i] = T[c + 1]! - T[c - 1]!;
+    this.count = count;
+    this.boxWidth = boxWidth;
+    // Box coordinates (1-based inside the padding) of each pixel; their mean, in float64.
+    const local = this.local;
+    let sumY = 0;
+    let sumX = 0;
+    for (let j = 0; j < count; j++) {
+      const i = groups.pixels[first + j]!;
+      const row = Math.trunc(i / width);
+      const y = row - top + 1;
+      const x = i - row * width - left + 1;
+      local[j] = y * boxWidth + x;
+      sumY += y;
+      sumX += x;
+    }
+    const meanY = sumY / count;
+    const meanX = sumX / count;
+    let centre = local[0]!;
+    let best = Infinity;
+    for (let j = 0; j < count; j++) {
+      const y = Math.trunc(local[j]! / boxWidth);
+      const x = local[j]! - y * boxWidth;
+      const d = (x - meanX) * (x - meanX) + (y - meanY) * (y - meanY);
+      if (d < best) {
+        best = d;
+        centre = local[j]!;
+      }
+    }
+
+    // Jacobi with two buffers: box pixels outside the mask are never written, so they stay 0 in both.
+    let T = this.T;
+    let next = this.next;
+    const w = boxWidth;
+    const niter = 2 * (boxHeight + boxWidth);
+    for (let t = 0; t < niter; t++) {
+      T[centre]! += 1;
+      for (let j = 0; j < count; j++) {
+        const c = local[j]!;
+        next[c] =
+          ONE_NINTH *
+          (T[c]! + T[c - w]! + T[c + w]! + T[c - 1]! + T[c + 1]! + T[c - w - 1]! + T[c - w + 1]! + T[c + w - 1]! + T[c + w + 1]!);
+      }
+      [T, next] = [next, T];
+    }
+    this.T = T;
+    this.next = next;
   }
 }

@@ -165,6 +165,11 @@ export function exportRuns(store: HistoryStore, runs: readonly { kind: RunKind; 
   return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), appVersion: ENGINE_VERSION, devices, benchmarkRuns, segmentationRuns };
 }
 
+/** The export document as the JSON file `import` reads. */
+export function exportJson(doc: HistoryExport): string {
+  return `${JSON.stringify(doc, null, 1)}\n`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
   return path === '' ? issue.message : `${path}: ${issue.message}`;

@@ -24,6 +24,13 @@ export class AmbiguousRunError extends CellDeskError {
   }
 }
 
+/** Deleting a benchmark while it is being measured would pull the rows from under its recorder. */
+export class RunInProgressError extends CellDeskError {
+  constructor(uuid: string) {
+    super('RUN_IN_PROGRESS', `The benchmark ${uuid} is still running; cancel it or let it finish before deleting it.`, { uuid });
+  }
+}
+
 export const INTERRUPTED_REASON = 'CellDesk stopped before the run finished (the program was closed, crashed or was killed).';
 /** Shortest id prefix accepted, so that a typo does not silently pick a run. */
 const MIN_PREFIX = 4;
@@ -356,5 +363,20 @@ export class HistoryStore implements BenchmarkRecorder {
   hasRun(kind: RunKind, uuid: string): boolean {
     const table = kind === 'benchmark' ? 'benchmark_runs' : 'segmentation_runs';
     return this.db.prepare(`SELECT 1 FROM ${table} WHERE uuid = ?`).get(uuid) !== undefined;
+  }
+
+  /** Deletes runs (benchmark or segmentation, by exact id) with their samples, all or none; returns how many. */
+  deleteRuns(uuids: readonly string[]): number {
+    const running = this.db.prepare<[string], { status: BenchmarkStatus }>('SELECT status FROM benchmark_runs WHERE uuid = ?');
+    const deleteBenchmark = this.db.prepare('DELETE FROM benchmark_runs WHERE uuid = ?');
+    const deleteSegmentation = this.db.prepare('DELETE FROM segmentation_runs WHERE uuid = ?');
+    return this.db.transaction(() => {
+      let deleted = 0;
+      for (const uuid of new Set(uuids)) {
+        if (running.get(uuid)?.status === 'running') throw new RunInProgressError(uuid);
+        deleted += deleteBenchmark.run(uuid).changes + deleteSegmentation.run(uuid).changes;
+      }
+      return deleted;
+    })();
   }
 }

@@ -24,8 +24,9 @@ export interface PlatformContext {
   home: string;
 }
 
-function currentPlatform(): PlatformContext {
-  return { env: process.env, platform: process.platform, home: homedir() };
+/** This process's platform and home, with `env` (default: its own environment). */
+function currentPlatform(env: NodeJS.ProcessEnv = process.env): PlatformContext {
+  return { env, platform: process.platform, home: homedir() };
 }
 
 /** The data folder: CELLDESK_HOME, else the platform's application-data folder for CellDesk. */
@@ -49,4 +50,9 @@ export function appDataDir(context: PlatformContext = currentPlatform()): string
 export function appPaths(dataDir: string = appDataDir()): AppPaths {
   const modelsDir = join(dataDir, 'models');
   return { dataDir, modelsDir, onnxDir: join(modelsDir, 'onnx'), databaseFile: join(dataDir, 'celldesk.db') };
+}
+
+/** The data folder's locations for a process environment (CELLDESK_HOME, XDG_CONFIG_HOME, APPDATA), on this computer. */
+export function appPathsFor(env: NodeJS.ProcessEnv): AppPaths {
+  return appPaths(appDataDir(currentPlatform(env)));
 }

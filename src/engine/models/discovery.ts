@@ -5,7 +5,7 @@
 // beside it as `<file>_size.npy` (`models.size_model_path`). CellDesk reads that folder and never writes to it.
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CatalogueEntry, SupportedModel } from './catalogue';
 
 export function cellposeModelsDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
@@ -21,10 +21,19 @@ export async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** The size model official Cellpose pairs with a user model file: `<file>_size.npy`, when it exists. */
+/**
+ * The size model beside a model file, when there is one: `<file>_size.npy` as official Cellpose names it, else
+ * `<name>_size.npy` with the file's extensions dropped (`cyto-v2.pth` -> `cyto-v2_size.npy`, `demo.zip.pth` ->
+ * `demo_size.npy`), the name people give it when they copy the two files by hand.
+ */
 export async function sizeModelBeside(modelPath: string): Promise<string | null> {
-  const candidate = `${modelPath}_size.npy`;
-  return (await isFile(candidate)) ? candidate : null;
+  const folder = dirname(modelPath);
+  const name = basename(modelPath);
+  const withoutExtension = name.replace(/\.[^.]*$/, '');
+  const stem = name.replace(/\..*$/, '');
+  const candidates = [`${modelPath}_size.npy`, ...new Set([withoutExtension, stem].filter((n) => n !== '' && n !== name).map((n) => join(folder, `${n}_size.npy`)))];
+  for (const candidate of candidates) if (await isFile(candidate)) return candidate;
+  return null;
 }
 
 export interface BuiltinInFolder {

@@ -7,10 +7,9 @@
 // cache must match it. Imported models are copied into the cache, as the Cellpose GUI copies added models into its
 // folder, so that moving the original does not break them.
 import { mkdir, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CellDeskError } from '../errors';
-import { appDataDir, appPaths, type AppPaths } from '../io/appPaths';
+import { appPaths, appPathsFor, type AppPaths } from '../io/appPaths';
 import { copyFileAtomically } from '../io/atomicWrite';
 import { openDatabase, type Database } from '../storage/database';
 import {
@@ -112,7 +111,7 @@ export class ModelManager {
 
   constructor(options: ModelManagerOptions = {}) {
     const env = options.env ?? process.env;
-    this.paths = appPaths(options.dataDir ?? appDataDir({ env, platform: process.platform, home: homedir() }));
+    this.paths = options.dataDir === undefined ? appPathsFor(env) : appPaths(options.dataDir);
     this.cellposeDir = options.cellposeModelsDir ?? cellposeModelsDir(env);
     this.catalogue = options.catalogue ?? CATALOGUE;
     this.baseUrl = modelBaseUrl(options.baseUrl, env);

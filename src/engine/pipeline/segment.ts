@@ -4,12 +4,12 @@ import type { ExecutionProvider, NetworkSession } from '../backend/types';
 import type { SizeModel } from '../checkpoint/sizeModel';
 import type { CpnetArchitecture } from '../checkpoint/types';
 import { selectChannels } from '../core/channels';
-import { computeMasks } from '../core/computeMasks';
 import type { PlanarImage } from '../core/image';
 import { normalizePercentile } from '../core/normalize';
 import { resizeBilinear } from '../core/resize';
 import { CellDeskError, InvalidSettingError } from '../errors';
-import { defaultIterations, estimateDiameter } from './estimateDiameter';
+import { defaultIterations, estimateDiameter, type DiameterEstimate } from './estimateDiameter';
+import { KeptNetworkOutput } from './keptNetworkOutput';
 import { StageTimer, type RunHooks } from './progress';
 import { runNetworkPass } from './runNetwork';
 import { resolveSettings, type SegmentSettings } from './settings';
@@ -40,10 +40,9 @@ export interface SegmentResult {
   /** The size model's style guess, when the diameter was estimated. */
   diameterFromStyle: number | null;
   style: Float32Array;
-  /** The network's dY, dX and cell probability at the input size, kept so masks can be recomputed cheaply. */
-  flows: PlanarImage;
-  /** Dynamics iterations used, needed to recompute masks the same way. */
-  niter: number;
+  /** The network's dY, dX and cell probability at the input size and the dynamics iterations, kept so masks can be
+   * recomputed for other thresholds without the network (and without the dynamics while cellprobThreshold stays). */
+  kept: KeptNetworkOutput;
   executionProvider: ExecutionProvider;
   settings: SegmentSettings;
   /** Milliseconds per stage, and `total`. */
@@ -62,22 +61,38 @@ function maxLabel(labels: Uint16Array | Uint32Array): number {
   return max;
 }
 
-export type MaskSettings = Pick<SegmentSettings, 'cellprobThreshold' | 'flowThreshold' | 'minSize'>;
+/** The channels to segment, checked for non-numbers and normalized: what every network pass of an image takes. */
+async function prepareInput(image: PlanarImage, settings: SegmentSettings, timer: StageTimer, hooks: RunHooks): Promise<PlanarImage> {
+  const selected = selectChannels(image, settings.channels);
+  const nonFinite = countNonFinite(selected);
+  if (nonFinite > 0) {
+    throw new InvalidImageError(
+      `The image has ${nonFinite} pixel values that are not numbers (NaN or infinity) in the channels to segment. Replace them (for example with 0) and try again.`,
+      { nonFinite },
+    );
+  }
+  hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
+  return timer.time('normalize', () => normalizePercentile(selected));
+}
 
-/** Masks from kept network output with new thresholds, without running the network again. */
-export function masksFromNetworkOutput(flows: PlanarImage, niter: number, settings: MaskSettings): Uint16Array | Uint32Array {
-  const plane = flows.height * flows.width;
-  return computeMasks({
-    dP: flows.data.subarray(0, 2 * plane),
-    cellprob: flows.data.subarray(2 * plane, 3 * plane),
-    height: flows.height,
-    width: flows.width,
-    niter,
-    cellprobThreshold: settings.cellprobThreshold,
-    flowThreshold: settings.flowThreshold,
-    interp: true,
-    minSize: settings.minSize,
-  });
+/**
+ * The diameter the size model estimates for an image (models.Cellpose.eval with diameter 0, stopped before the
+ * final pass): what the Segment view's Calibrate button shows without segmenting.
+ */
+export async function estimateImageDiameter(
+  image: PlanarImage,
+  model: SegmentationModel & { sizeModel: SizeModel },
+  requested: Partial<SegmentSettings> = {},
+  hooks: RunHooks = {},
+): Promise<DiameterEstimate & { timings: Record<string, number> }> {
+  const settings = resolveSettings(requested);
+  const timer = new StageTimer();
+  const start = performance.now();
+  const normalized = await prepareInput(image, settings, timer, hooks);
+  const { session, styleSession, architecture, sizeModel } = model;
+  const estimate = await estimateDiameter({ image: normalized, session, styleSession, architecture, sizeModel, batchSize: settings.batchSize, augment: settings.augment }, timer, hooks);
+  timer.timings.total = performance.now() - start;
+  return { ...estimate, timings: timer.timings };
 }
 
 export async function segmentImage(
@@ -93,17 +108,7 @@ export async function segmentImage(
   const timer = new StageTimer();
   const start = performance.now();
   const { batchSize, augment } = settings;
-
-  const selected = selectChannels(image, settings.channels);
-  const nonFinite = countNonFinite(selected);
-  if (nonFinite > 0) {
-    throw new InvalidImageError(
-      `The image has ${nonFinite} pixel values that are not numbers (NaN or infinity) in the channels to segment. Replace them (for example with 0) and try again.`,
-      { nonFinite },
-    );
-  }
-  hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
-  const normalized = await timer.time('normalize', () => normalizePercentile(selected));
+  const normalized = await prepareInput(image, settings, timer, hooks);
 
   let diameter = settings.diameter;
   let diameterFromStyle: number | null = null;
@@ -127,7 +132,8 @@ export async function segmentImage(
   hooks.signal?.throwIfAborted();
   hooks.onProgress?.({ stage: 'masks', done: 0, total: 1 });
   const niter = settings.niter ?? defaultIterations(rescale);
-  const labels = await timer.time('masks', () => masksFromNetworkOutput(flows, niter, settings));
+  const kept = new KeptNetworkOutput(flows, niter);
+  const labels = await timer.time('masks', () => kept.masks(settings));
   hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
 
   timer.timings.total = performance.now() - start;
@@ -139,8 +145,7 @@ export async function segmentImage(
     diameter,
     diameterFromStyle,
     style: pass.style,
-    flows,
-    niter,
+    kept,
     executionProvider: model.session.executionProvider,
     settings,
     timings: timer.timings,

@@ -14,8 +14,8 @@
 // pipeline checks there. A message is sent too, for work that does yield (decoding a large TIFF). If the worker
 // dies, pending calls fail with EngineStoppedError and the next call starts a new worker.
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { SegmentProgress } from '../pipeline/progress';
 import { EngineStoppedError, OperationCancelledError } from './errors';
 import {
@@ -27,12 +27,17 @@ import {
   type ToWorker,
   type WorkerStart,
 } from './protocol';
+import { startWorker } from './startWorker';
 import type {
+  CalibrateRequest,
+  Calibration,
   DisplayPixels,
   ExportRequest,
   ExportResult,
   ModelChoice,
+  NetworkOutputImages,
   OpenedImage,
+  RecentFile,
   RethresholdRequest,
   Segmentation,
   SegmentProgressEvent,
@@ -61,17 +66,6 @@ interface RequestOptions {
 }
 
 const SOURCE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
-
-/** A worker running `script`; a TypeScript script is loaded through tsx's loader, registered inside the worker. */
-function startWorker(script: string, start: WorkerStart): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: start });
-  const bootstrap = [
-    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
-    'register();',
-    `await import(${JSON.stringify(pathToFileURL(script).href)});`,
-  ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: start });
-}
 
 export class EngineService {
   private readonly script: string;
@@ -110,19 +104,36 @@ export class EngineService {
   }
 
   /** Segments an image; a run already going on for the same image is cancelled first. */
-  async segment(request: SegmentRequest): Promise<Segmentation> {
-    const { imageId } = request;
-    this.segmentRuns.get(imageId)?.abort();
-    const controller = new AbortController();
-    this.segmentRuns.set(imageId, controller);
-    try {
-      return await this.request('segment', request, {
-        signal: controller.signal,
-        onProgress: (progress) => this.progressListeners.forEach((listener) => listener({ imageId, ...progress })),
-      });
-    } finally {
-      if (this.segmentRuns.get(imageId) === controller) this.segmentRuns.delete(imageId);
-    }
+  segment(request: SegmentRequest): Promise<Segmentation> {
+    return this.runOnImage('segment', request);
+  }
+
+  /**
+   * Estimates the image's diameter with the model's size model, without segmenting. It runs networks as a
+   * segmentation does, so it reports the same progress and is cancelled the same way (cancelSegmentation).
+   */
+  calibrate(request: CalibrateRequest): Promise<Calibration> {
+    return this.runOnImage('calibrate', request);
+  }
+
+  /** The image's kept network output, ready to draw: flows coloured as in Cellpose's GUI, cell probability grey. */
+  networkOutput(imageId: string): Promise<NetworkOutputImages> {
+    return this.request('networkOutput', { imageId });
+  }
+
+  /** Registers a model file (a CPnet checkpoint or .onnx) under its file name; a file that is not one is refused. */
+  importModel(path: string): Promise<ModelChoice> {
+    return this.request('importModel', { path });
+  }
+
+  /** `importModel` for a file sent as its bytes (a browser upload); `name` is the file's name. */
+  uploadModel(name: string, bytes: Uint8Array): Promise<ModelChoice> {
+    return this.request('uploadModel', { name, bytes });
+  }
+
+  /** The images opened lately that are still on disk, most recent first. */
+  recentFiles(): Promise<RecentFile[]> {
+    return this.request('recentFiles', {});
   }
 
   /** Cancels the image's running segmentation; false when none was running. */
@@ -157,6 +168,22 @@ export class EngineService {
     }
   }
 
+  /** Runs a network operation on an image, cancelling the one going on for it, with progress to the listeners. */
+  private async runOnImage<K extends 'segment' | 'calibrate'>(operation: K, request: OperationInput<K>): Promise<OperationResult<K>> {
+    const { imageId } = request;
+    this.segmentRuns.get(imageId)?.abort();
+    const controller = new AbortController();
+    this.segmentRuns.set(imageId, controller);
+    try {
+      return await this.request(operation, request, {
+        signal: controller.signal,
+        onProgress: (progress) => this.progressListeners.forEach((listener) => listener({ imageId, ...progress })),
+      });
+    } finally {
+      if (this.segmentRuns.get(imageId) === controller) this.segmentRuns.delete(imageId);
+    }
+  }
+
   private request<K extends OperationName>(operation: K, input: OperationInput<K>, options: RequestOptions = {}): Promise<OperationResult<K>> {
     const { signal, onProgress } = options;
     if (signal?.aborted === true) return Promise.reject(new OperationCancelledError(operation));
@@ -181,7 +208,7 @@ export class EngineService {
 
   private ensureWorker(): Worker {
     if (this.worker !== null) return this.worker;
-    const worker = startWorker(this.script, { env: { ...this.env } });
+    const worker = startWorker(this.script, { env: { ...this.env } } satisfies WorkerStart);
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (error) => this.workerStopped(worker, `it failed: ${error.message}`));
     worker.on('exit', (code) => this.workerStopped(worker, `it exited with code ${code}`));

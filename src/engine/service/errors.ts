@@ -20,6 +20,7 @@ const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
   segment: 'The segmentation was cancelled.',
   openImage: 'Opening the image was cancelled.',
   uploadImage: 'Opening the image was cancelled.',
+  calibrate: 'Calibrating the diameter was cancelled.',
 };
 
 /** The user (or a newer request for the same image) cancelled a running operation. */
@@ -54,5 +55,23 @@ export class EngineStoppedError extends CellDeskError {
 export class RemoteEngineError extends CellDeskError {
   constructor(code: string, message: string, details: Record<string, unknown>) {
     super(code, message, details);
+  }
+}
+
+/** The flows and cell probability are shown from the network output of a run, and this image has had none. */
+export class NoNetworkOutputError extends CellDeskError {
+  constructor(imageId: string) {
+    super('NO_NETWORK_OUTPUT', 'The flows and cell probability appear once the image has been segmented: run the segmentation first.', { imageId });
+  }
+}
+
+/** Calibrating needs the model's size model (its `_size.npy` file), which this model does not have. */
+export class NoSizeModelError extends CellDeskError {
+  constructor(model: string) {
+    super(
+      'NO_SIZE_MODEL',
+      `The model ${model} has no size model, so CellDesk cannot estimate the diameter with it. Type the cell diameter in pixels instead (or import the model together with its _size.npy file).`,
+      { model },
+    );
   }
 }

@@ -4,11 +4,15 @@ import { CellDeskError } from '../errors';
 import type { SegmentProgress } from '../pipeline/progress';
 import { RemoteEngineError } from './errors';
 import type {
+  CalibrateRequest,
+  Calibration,
   DisplayPixels,
   ExportRequest,
   ExportResult,
   ModelChoice,
+  NetworkOutputImages,
   OpenedImage,
+  RecentFile,
   RethresholdRequest,
   Segmentation,
   SegmentRequest,
@@ -24,6 +28,11 @@ export interface WorkerOperations {
   segment: { input: SegmentRequest; result: Segmentation };
   rethreshold: { input: RethresholdRequest; result: Segmentation };
   exportMasks: { input: ExportRequest; result: ExportResult };
+  networkOutput: { input: { imageId: string }; result: NetworkOutputImages };
+  calibrate: { input: CalibrateRequest; result: Calibration };
+  importModel: { input: { path: string }; result: ModelChoice };
+  uploadModel: { input: { name: string; bytes: Uint8Array }; result: ModelChoice };
+  recentFiles: { input: Record<string, never>; result: RecentFile[] };
 }
 
 export type OperationName = keyof WorkerOperations;

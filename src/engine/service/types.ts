@@ -27,6 +27,7 @@ export interface OpenedImage {
 
 // Declared once in the contract's engine types (the renderer can read only src/shared), used here as they are.
 export type { DisplayPixels, ModelChoice } from '../../shared/engineTypes';
+export type { CalibrateRequest, Calibration, NetworkOutputImages, RecentFile } from '../../shared/segmentControls';
 
 export interface SegmentRequest {
   imageId: string;

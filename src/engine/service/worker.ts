@@ -36,6 +36,11 @@ const operations: Operations = {
   segment: (input, hooks) => workspace.segment(input, hooks),
   rethreshold: (input) => workspace.rethreshold(input),
   exportMasks: (input) => workspace.exportMasks(input),
+  networkOutput: (input) => workspace.networkOutput(input),
+  calibrate: (input, hooks) => workspace.calibrate(input, hooks),
+  importModel: (input) => workspace.importModel(input),
+  uploadModel: (input) => workspace.uploadModel(input),
+  recentFiles: () => workspace.recentFiles(),
 };
 
 port.on('message', (message: ToWorker) => {

@@ -2,31 +2,32 @@
 // per model and provider), and per image the network output of its last run, kept for re-thresholding. Node side
 // (the engine worker; see [Note: engine worker] in engineService.ts).
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { ExecutionProvider } from '../backend/types';
-import type { PlanarImage } from '../core/image';
+import { displayNetworkOutput } from '../core/flowDisplay';
 import { measureMasks } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
-import { appDataDir } from '../io/appPaths';
+import { appPathsFor } from '../io/appPaths';
 import { openModel, type OpenedModel } from '../io/openModel';
+import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
 import type { RunHooks } from '../pipeline/progress';
-import { masksFromNetworkOutput, segmentImage } from '../pipeline/segment';
+import { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
+import { estimateImageDiameter, segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
-import { ImageFileError, ImageNotOpenError, NoSegmentationError } from './errors';
+import { ImageFileError, ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
 
 /** What a run leaves behind so masks can be recomputed without the network. */
 interface KeptRun {
-  flows: PlanarImage;
-  niter: number;
+  output: KeptNetworkOutput;
   settings: SegmentSettings;
   networkRuns: number;
   diameter: number;
@@ -46,6 +47,7 @@ export class EngineWorkspace {
   private readonly images = new Map<string, HeldImage>();
   private readonly models = new Map<string, Promise<OpenedModel>>();
   private manager: ModelManager | null = null;
+  private recent: RecentFiles | null = null;
 
   /** `env` is read for the data folder and the model sources (CELLDESK_HOME, CELLPOSE_LOCAL_MODELS_PATH, ...). */
   constructor(private readonly env: NodeJS.ProcessEnv) {}
@@ -59,12 +61,14 @@ export class EngineWorkspace {
       throw new ImageFileError(path, code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : `the system said ${code}`, error);
     }
     const raster = await decodeImage(bytes, page === undefined ? { signal: hooks.signal } : { page, signal: hooks.signal });
+    // A list that cannot be written must not stop the image from opening (see [Note: recent files]).
+    await this.recentList().record(resolve(path)).catch(() => undefined);
     return this.hold(raster, basename(path), path, dirname(path));
   }
 
   async uploadImage({ name, bytes }: OperationInput<'uploadImage'>, hooks: RunHooks): Promise<OperationResult<'uploadImage'>> {
     const raster = await decodeImage(bytes, { signal: hooks.signal });
-    const exportFolder = join(appDataDir({ env: this.env, platform: process.platform, home: homedir() }), 'exports');
+    const exportFolder = join(appPathsFor(this.env).dataDir, 'exports');
     return this.hold(raster, basename(name.replaceAll('\\', '/')), null, exportFolder);
   }
 
@@ -94,8 +98,7 @@ export class EngineWorkspace {
     const model = await this.model(request.model, request.provider);
     const result = await segmentImage(rasterToPlanarFloat32(held.raster), model, settings, hooks);
     held.run = {
-      flows: result.flows,
-      niter: result.niter,
+      output: result.kept,
       settings: result.settings,
       networkRuns: (held.run?.networkRuns ?? 0) + 1,
       diameter: result.diameter,
@@ -113,15 +116,65 @@ export class EngineWorkspace {
     if (run === null) throw new NoSegmentationError(request.imageId);
     const settings = resolveSettings({ ...run.settings, flowThreshold: request.flowThreshold, cellprobThreshold: request.cellprobThreshold, minSize: request.minSize });
     const start = performance.now();
-    const labels = masksFromNetworkOutput(run.flows, run.niter, settings);
+    const timings: Record<string, number> = {};
+    const labels = run.output.masks(settings, timings);
     run.settings = settings;
-    const elapsed = performance.now() - start;
-    return this.segmentation(held, run, labels, { masks: elapsed, total: elapsed }, false);
+    const reply = this.segmentation(held, run, labels, timings, false);
+    timings.total = performance.now() - start;
+    return reply;
   }
 
   async exportMasks(request: OperationInput<'exportMasks'>): Promise<OperationResult<'exportMasks'>> {
     const { info, raster } = this.held(request.imageId);
     return writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+  }
+
+  /** The image's kept network output as the viewer draws it (see [Note: network output display]). */
+  networkOutput({ imageId }: OperationInput<'networkOutput'>): OperationResult<'networkOutput'> {
+    const run = this.held(imageId).run;
+    if (run === null) throw new NoNetworkOutputError(imageId);
+    return { imageId, ...displayNetworkOutput(run.output.flows) };
+  }
+
+  /** The diameter the model's size model estimates for the image, without segmenting it. */
+  async calibrate(request: OperationInput<'calibrate'>, hooks: RunHooks): Promise<OperationResult<'calibrate'>> {
+    const held = this.held(request.imageId);
+    const { channels, batchSize, augment } = request;
+    const settings = resolveSettings({ channels, ...(batchSize === undefined ? {} : { batchSize }), ...(augment === undefined ? {} : { augment }) });
+    const model = await this.model(request.model, request.provider);
+    const { sizeModel } = model;
+    if (sizeModel === undefined) throw new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
+    const estimate = await estimateImageDiameter(rasterToPlanarFloat32(held.raster), { ...model, sizeModel }, settings, hooks);
+    return {
+      imageId: request.imageId,
+      diameter: estimate.diameter,
+      diameterFromStyle: estimate.fromStyle,
+      model: { name: model.resolved.name, path: model.resolved.path },
+      timings: estimate.timings,
+    };
+  }
+
+  /** Registers a model file under its file name (copied into the cache, with its `_size.npy` when beside it). */
+  async importModel({ path }: OperationInput<'importModel'>): Promise<OperationResult<'importModel'>> {
+    const record = await this.modelManager().importModel(path);
+    return { name: record.name, description: 'your model, imported', available: true, supported: true, unsupportedReason: null };
+  }
+
+  /** A model file sent as its bytes (a browser upload): written to a private temporary folder, imported, removed. */
+  async uploadModel({ name, bytes }: OperationInput<'uploadModel'>): Promise<OperationResult<'uploadModel'>> {
+    const fileName = basename(name.replaceAll('\\', '/'));
+    const folder = await mkdtemp(join(tmpdir(), 'celldesk-upload-'));
+    try {
+      const path = join(folder, extname(fileName) === '' ? `${fileName}.pth` : fileName);
+      await writeFile(path, bytes);
+      return await this.importModel({ path });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  recentFiles(): Promise<OperationResult<'recentFiles'>> {
+    return this.recentList().list();
   }
 
   async close(): Promise<void> {
@@ -146,6 +199,11 @@ export class EngineWorkspace {
     return held;
   }
 
+  private recentList(): RecentFiles {
+    this.recent ??= new RecentFiles(appPathsFor(this.env).dataDir);
+    return this.recent;
+  }
+
   private modelManager(): ModelManager {
     this.manager ??= new ModelManager({ env: this.env });
     return this.manager;
@@ -163,16 +221,20 @@ export class EngineWorkspace {
     return opened;
   }
 
+  /** The reply to a run or a re-threshold; `timings` gains 'measure', the time taken by the table and the outlines. */
   private segmentation(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array, timings: Record<string, number>, networkRan: boolean) {
     const { width, height } = held.raster;
-    const labels32 = labels instanceof Uint32Array ? labels : Uint32Array.from(labels);
+    const measureStart = performance.now();
+    const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
     const masks = measureMasks(labels32, height, width, held.raster);
+    const outlines = outlinePixels(labels32, height, width);
+    timings.measure = performance.now() - measureStart;
     return {
       imageId: held.info.imageId,
       width,
       height,
       labels: labels32,
-      outlines: outlinePixels(labels32, height, width),
+      outlines,
       maskCount: masks.length,
       masks,
       diameter: run.diameter,

@@ -65,8 +65,9 @@ class RequestTooLargeError extends CellDeskError {
 
 /** What the desktop app's dialogs answer in the browser, which has none the server could open. */
 export class DesktopOnlyError extends CellDeskError {
-  constructor(feature: string) {
-    super('DESKTOP_ONLY', `${feature} works in the desktop app. In the browser, type the image's path or drop the file on the viewer.`, { feature });
+  /** `instead`: what to do in the browser, as the end of a sentence. */
+  constructor(feature: string, instead = "type the image's path or drop the file on the viewer") {
+    super('DESKTOP_ONLY', `${feature} works in the desktop app. In the browser, ${instead}.`, { feature });
   }
 }
 

@@ -1,18 +1,23 @@
 // The Segment view's state and actions, outside React (views subscribe to `store`): the open image, segmentation
 // parameters, the current masks with their undoable edits, selection, overlay options and exports. Talks to the
 // engine only through an EngineClient, so it runs the same over Electron or the browser mode. Renderer (DOM-free).
+import { SEGMENT_DEFAULTS } from '../../../shared/contract';
 import type {
+  AppCommand,
   DisplayPixels,
   ExecutionProviderChoice,
   ExportFormat,
   ExportResult,
   ModelChoice,
+  NetworkOutputImages,
   OpenedImage,
+  RecentFile,
   Segmentation,
   SegmentProgressEvent,
 } from '../../../shared/contract';
 import type { EngineClient } from '../engineClient';
 import { deleteMasks, labelPresence, reapplyDelete, revertDelete, type DeleteEdit } from '../../../shared/viewer/labelEdits';
+import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
 import { createStore, type Store } from '../../../shared/viewer/store';
 import { UndoStack } from '../../../shared/viewer/undoStack';
 
@@ -27,6 +32,10 @@ export interface SegmentParameters {
   flowThreshold: number;
   cellprobThreshold: number;
   minSize: number;
+  /** Dynamics iterations; 0 lets the engine choose (200 at the model's scale). */
+  niter: number;
+  augment: boolean;
+  batchSize: number;
 }
 
 export type Activity =
@@ -34,12 +43,22 @@ export type Activity =
   | { kind: 'opening' }
   | { kind: 'segmenting'; progress: SegmentProgressEvent | null }
   | { kind: 'rethresholding' }
+  | { kind: 'calibrating' }
+  | { kind: 'importing' }
   | { kind: 'exporting' };
 
 export interface OverlayState {
   showMasks: boolean;
   showOutlines: boolean;
   opacity: number;
+  /** The network output shown in place of the image, under the masks. */
+  network: NetworkLayer;
+}
+
+/** Something the viewer or a panel should do once (menu commands for them); `serial` tells repeats apart. */
+export interface ViewRequest {
+  kind: 'fit' | 'actual-size' | 'export';
+  serial: number;
 }
 
 export interface WorkbenchState {
@@ -68,6 +87,11 @@ export interface WorkbenchState {
   /** A request for the viewer to centre on an image point; `serial` tells repeated requests apart. */
   focus: { x: number; y: number; serial: number } | null;
   lastExport: ExportResult | null;
+  /** The network output of the open image's last run, fetched when first shown. */
+  networkOutput: NetworkOutputImages | null;
+  /** Images opened lately, most recent first. */
+  recent: RecentFile[];
+  viewRequest: ViewRequest | null;
 }
 
 /** A whole new set of masks (a run or a re-threshold) replacing the shown one. */
@@ -95,9 +119,7 @@ function initialState(): WorkbenchState {
       channels: [0, 0],
       diameter: 30,
       estimateDiameter: false,
-      flowThreshold: 0.4,
-      cellprobThreshold: 0,
-      minSize: 15,
+      ...SEGMENT_DEFAULTS,
     },
     activity: { kind: 'idle' },
     error: null,
@@ -107,11 +129,14 @@ function initialState(): WorkbenchState {
     maskCount: 0,
     masksVersion: 0,
     selected: new Set(),
-    overlay: { showMasks: true, showOutlines: true, opacity: 0.5 },
+    overlay: { showMasks: true, showOutlines: true, opacity: 0.5, network: 'none' },
     canUndo: false,
     canRedo: false,
     focus: null,
     lastExport: null,
+    networkOutput: null,
+    recent: [],
+    viewRequest: null,
   };
 }
 
@@ -125,6 +150,8 @@ export class Workbench {
   private rethresholdTimer: ReturnType<typeof setTimeout> | null = null;
   private rethresholdRunning = false;
   private rethresholdPending = false;
+  /** Counts network runs, so a network output fetched for an earlier run is not shown after a newer one. */
+  private runSerial = 0;
 
   constructor(private readonly client: EngineClient) {
     this.store = createStore(initialState());
@@ -132,6 +159,8 @@ export class Workbench {
       const { activity, image } = this.store.get();
       if (activity.kind === 'segmenting' && image?.imageId === event.imageId) this.store.set({ activity: { kind: 'segmenting', progress: event } });
     });
+    // Only the desktop app has a native menu; the browser mode would open an event stream for nothing.
+    if (client.kind === 'desktop') client.on('app:command', (command) => this.perform(command));
   }
 
   get environment(): EngineClient['kind'] {
@@ -150,8 +179,9 @@ export class Workbench {
     }
   }
 
-  openPath(path: string): Promise<void> {
-    return this.open(() => this.client.call('image:open', { path: path.trim() }));
+  async openPath(path: string): Promise<void> {
+    await this.open(() => this.client.call('image:open', { path: path.trim() }));
+    await this.loadRecent();
   }
 
   /** The desktop app's open dialog; nothing happens when the user cancels. */
@@ -192,9 +222,15 @@ export class Workbench {
           flowThreshold: parameters.flowThreshold,
           cellprobThreshold: parameters.cellprobThreshold,
           minSize: parameters.minSize,
+          ...(parameters.niter === 0 ? {} : { niter: parameters.niter }),
+          augment: parameters.augment,
+          batchSize: parameters.batchSize,
         },
       });
+      this.runSerial++;
+      this.store.set({ networkOutput: null });
       this.record({ kind: 'replace', before: segmentation, after: result });
+      if (this.store.get().overlay.network !== 'none') void this.loadNetworkOutput();
       const seconds = ((result.timings['total'] ?? 0) / 1000).toFixed(1);
       const model = result.model.name ?? fileName(result.model.path);
       this.store.set(({ parameters: current }) => ({
@@ -207,6 +243,114 @@ export class Workbench {
       else this.fail(error);
     } finally {
       this.store.set({ activity: { kind: 'idle' } });
+    }
+  }
+
+  /** Estimates the diameter with the model's size model, without segmenting, and puts it in the diameter field. */
+  async calibrate(): Promise<void> {
+    const { image, parameters, activity } = this.store.get();
+    if (image === null || activity.kind !== 'idle') return;
+    this.store.set({ activity: { kind: 'calibrating' }, error: null, notice: null });
+    try {
+      const result = await this.client.call('segment:calibrate', {
+        imageId: image.imageId,
+        model: parameters.model.trim(),
+        provider: parameters.provider,
+        channels: parameters.channels,
+        augment: parameters.augment,
+        batchSize: parameters.batchSize,
+      });
+      const diameter = Math.round(result.diameter * 100) / 100;
+      this.store.set(({ parameters: current }) => ({
+        parameters: { ...current, diameter, estimateDiameter: false },
+        notice: `Calibrated: the size model estimates a cell diameter of ${diameter.toFixed(2)} px.`,
+      }));
+    } catch (error) {
+      if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Calibration cancelled.' });
+      else this.fail(error);
+    } finally {
+      this.store.set({ activity: { kind: 'idle' } });
+    }
+  }
+
+  /** Puts the settings the view offers back to Cellpose's defaults (channels, diameter and model are kept). */
+  resetToDefaults(): void {
+    this.setParameters({ ...SEGMENT_DEFAULTS });
+  }
+
+  /** Registers a model file, by its path or as uploaded bytes, and selects it; a refused file shows why. */
+  async importModel(source: { path: string } | { name: string; bytes: Uint8Array }): Promise<void> {
+    if (this.store.get().activity.kind !== 'idle') return;
+    this.store.set({ activity: { kind: 'importing' }, error: null, notice: null });
+    try {
+      const model = 'path' in source ? await this.client.call('models:import', { path: source.path.trim() }) : await this.client.call('models:upload', source);
+      await this.loadModels();
+      this.store.set(({ parameters }) => ({ parameters: { ...parameters, model: model.name }, notice: `Imported the model ${model.name}; it is now in the model list.` }));
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.store.set({ activity: { kind: 'idle' } });
+    }
+  }
+
+  /** The desktop app's dialog for a model file; nothing happens when the user cancels. */
+  async chooseAndImportModel(): Promise<void> {
+    try {
+      const { path } = await this.client.call('models:choose');
+      if (path !== null) await this.importModel({ path });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async loadRecent(): Promise<void> {
+    try {
+      this.store.set({ recent: await this.client.call('image:recent') });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Shows a network output in place of the image (or the image again: 'none'), fetching it the first time. */
+  setNetworkLayer(network: NetworkLayer): void {
+    this.setOverlay({ network });
+    if (network !== 'none') void this.loadNetworkOutput();
+  }
+
+  /** The F and P keys: shows that output, or the image again if it is already shown; only once there is one. */
+  toggleNetworkLayer(layer: Exclude<NetworkLayer, 'none'>): void {
+    const { segmentation, overlay } = this.store.get();
+    if (segmentation !== null) this.setNetworkLayer(overlay.network === layer ? 'none' : layer);
+  }
+
+  /** Runs a command of the desktop app's menu as its button or key does. */
+  perform(command: AppCommand): void {
+    switch (command.command) {
+      case 'open':
+        void this.chooseAndOpen();
+        break;
+      case 'open-recent':
+        void this.openPath(command.path);
+        break;
+      case 'toggle-masks':
+        this.toggleMasks();
+        break;
+      case 'toggle-outlines':
+        this.toggleOutlines();
+        break;
+      case 'toggle-flows':
+        this.toggleNetworkLayer('flows');
+        break;
+      case 'toggle-cellprob':
+        this.toggleNetworkLayer('cellprob');
+        break;
+      case 'export':
+        if (this.store.get().segmentation !== null) this.request('export');
+        break;
+      case 'fit':
+      case 'actual-size':
+        this.request(command.command);
+        break;
     }
   }
 
@@ -307,6 +451,22 @@ export class Workbench {
     this.store.set({ error: null });
   }
 
+  private request(kind: ViewRequest['kind']): void {
+    this.store.set(({ viewRequest }) => ({ viewRequest: { kind, serial: (viewRequest?.serial ?? 0) + 1 } }));
+  }
+
+  private async loadNetworkOutput(): Promise<void> {
+    const { image, segmentation, networkOutput } = this.store.get();
+    if (image === null || segmentation === null || networkOutput?.imageId === image.imageId) return;
+    const serial = this.runSerial;
+    try {
+      const output = await this.client.call('segment:networkOutput', { imageId: image.imageId });
+      if (serial === this.runSerial && this.store.get().image?.imageId === output.imageId) this.store.set({ networkOutput: output });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
   private async open(request: () => Promise<OpenedImage>): Promise<void> {
     const previous = this.store.get().image;
     this.store.set({ activity: { kind: 'opening' }, error: null, notice: null });
@@ -315,7 +475,9 @@ export class Workbench {
       const pixels = await this.client.call('image:pixels', { imageId: image.imageId });
       if (previous !== null) void this.client.call('image:close', { imageId: previous.imageId }).catch(() => undefined);
       this.history.clear();
+      this.runSerial++;
       this.store.set(({ parameters }) => ({
+        networkOutput: null,
         image,
         pixels,
         displayRanges: pixels.ranges.map(([low, high]) => [low, high] as [number, number]),

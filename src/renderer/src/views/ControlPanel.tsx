@@ -1,13 +1,18 @@
-// The Segment view's left panel: open an image, choose model, provider, channels, diameter and thresholds, run with
-// progress and cancel, and set how the image and masks are shown. Renderer.
+// The Segment view's left panel: open an image (or a recent one), choose or import the model, provider, channels,
+// diameter (typed, estimated or calibrated), thresholds and advanced settings, run with progress and cancel, and set
+// how the image, the network output and the masks are shown. Renderer.
 import {
   Autocomplete,
   Button,
   Checkbox,
+  Collapse,
   Divider,
+  FileButton,
   Group,
+  Menu,
   NumberInput,
   Progress,
+  Radio,
   RangeSlider,
   Select,
   Slider,
@@ -19,6 +24,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shared/contract';
+import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
 import type { SegmentParameters, Workbench } from '../model/workbench';
 import { useStore } from '../useStore';
 
@@ -72,8 +78,76 @@ function OpenImage({ workbench }: { workbench: Workbench }) {
         <Button onClick={open} disabled={busy || path.trim() === ''}>
           Open
         </Button>
+        <RecentMenu workbench={workbench} />
       </Group>
     </Stack>
+  );
+}
+
+/** The images opened lately (kept by the engine in the data folder), most recent first. */
+function RecentMenu({ workbench }: { workbench: Workbench }) {
+  const recent = useStore(workbench.store, (s) => s.recent);
+  const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
+  return (
+    <Menu position="bottom-end" withinPortal={false}>
+      <Menu.Target>
+        <Button variant="default" disabled={busy}>
+          Recent
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown aria-label="Recent images">
+        {recent.length === 0 ? (
+          <Menu.Item disabled>No recent images</Menu.Item>
+        ) : (
+          recent.map((file) => (
+            <Menu.Item key={file.path} title={file.path} onClick={() => void workbench.openPath(file.path)}>
+              {file.name}
+            </Menu.Item>
+          ))
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/**
+ * Registers a model file: the native dialog in the desktop app; in the browser, a path on the computer running
+ * `celldesk serve`, or an upload from this one.
+ */
+function ImportModel({ workbench }: { workbench: Workbench }) {
+  const [path, setPath] = useState('');
+  const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
+  const upload = (file: File | null) => {
+    if (file !== null) void file.arrayBuffer().then((buffer) => workbench.importModel({ name: file.name, bytes: new Uint8Array(buffer) }));
+  };
+  if (workbench.environment === 'desktop') {
+    return (
+      <Button size="xs" variant="light" onClick={() => void workbench.chooseAndImportModel()} disabled={busy}>
+        Import model…
+      </Button>
+    );
+  }
+  return (
+    <Group gap="xs" align="flex-end" wrap="nowrap">
+      <TextInput
+        style={{ flex: 1 }}
+        size="xs"
+        label="Import a model file"
+        placeholder="/models/CP_lab.pth"
+        value={path}
+        onChange={(event) => setPath(event.currentTarget.value)}
+      />
+      <Button size="xs" onClick={() => void workbench.importModel({ path })} disabled={busy || path.trim() === ''}>
+        Import
+      </Button>
+      <FileButton onChange={upload}>
+        {(props) => (
+          <Button size="xs" variant="default" disabled={busy} {...props}>
+            Upload…
+          </Button>
+        )}
+      </FileButton>
+    </Group>
   );
 }
 
@@ -92,6 +166,7 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
         value={parameters.model}
         onChange={(model) => set({ model })}
       />
+      <ImportModel workbench={workbench} />
       <Select
         label="Execution provider"
         data={PROVIDERS}
@@ -132,6 +207,7 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
           checked={parameters.estimateDiameter}
           onChange={(event) => set({ estimateDiameter: event.currentTarget.checked })}
         />
+        <CalibrateButton workbench={workbench} />
       </Group>
       <Group grow gap="xs">
         <NumberInput
@@ -163,6 +239,67 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
       <Text size="xs" c="dimmed">
         Changing a threshold recomputes the masks from the kept network output, without running the network again.
       </Text>
+      <AdvancedSettings workbench={workbench} />
+    </Stack>
+  );
+}
+
+/** Estimates the diameter with the model's size model now, without segmenting, and fills the field. */
+function CalibrateButton({ workbench }: { workbench: Workbench }) {
+  const activity = useStore(workbench.store, (s) => s.activity.kind);
+  const ready = useStore(workbench.store, (s) => s.image !== null && s.parameters.model.trim() !== '');
+  return (
+    <Button variant="default" onClick={() => void workbench.calibrate()} disabled={!ready || activity !== 'idle'} loading={activity === 'calibrating'}>
+      Calibrate
+    </Button>
+  );
+}
+
+/**
+ * Settings most users leave alone, folded away. Only what the engine honours; the engine checks the ranges
+ * (resolveSettings) and a refused value is shown as an error when the run starts.
+ */
+function AdvancedSettings({ workbench }: { workbench: Workbench }) {
+  const [open, setOpen] = useState(false);
+  const parameters = useStore(workbench.store, (s) => s.parameters);
+  const set = (change: Partial<SegmentParameters>) => workbench.setParameters(change);
+  return (
+    <Stack gap="xs">
+      <Button variant="subtle" size="xs" onClick={() => setOpen(!open)} aria-expanded={open}>
+        {open ? '▾' : '▸'} Advanced settings
+      </Button>
+      <Collapse expanded={open}>
+        <Stack gap="xs">
+          <Group grow gap="xs">
+            <NumberInput
+              label="Iterations (niter)"
+              description="0 = automatic"
+              min={0}
+              step={50}
+              allowDecimal={false}
+              value={parameters.niter}
+              onChange={(value) => numeric(value, (niter) => set({ niter }))}
+            />
+            <NumberInput
+              label="Batch size"
+              description="Tiles per network pass"
+              min={1}
+              max={256}
+              allowDecimal={false}
+              value={parameters.batchSize}
+              onChange={(value) => numeric(value, (batchSize) => set({ batchSize }))}
+            />
+          </Group>
+          <Checkbox
+            label="Augment (average flipped tiles; slower)"
+            checked={parameters.augment}
+            onChange={(event) => set({ augment: event.currentTarget.checked })}
+          />
+          <Button size="xs" variant="default" onClick={() => workbench.resetToDefaults()}>
+            Reset to Cellpose defaults
+          </Button>
+        </Stack>
+      </Collapse>
     </Stack>
   );
 }
@@ -179,7 +316,7 @@ function RunControls({ workbench }: { workbench: Workbench }) {
         <Button onClick={() => void workbench.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
           Run
         </Button>
-        <Button variant="default" onClick={() => void workbench.cancel()} disabled={activity.kind !== 'segmenting'}>
+        <Button variant="default" onClick={() => void workbench.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
           Cancel
         </Button>
       </Group>
@@ -190,6 +327,11 @@ function RunControls({ workbench }: { workbench: Workbench }) {
             {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
           </Text>
         </Stack>
+      )}
+      {activity.kind === 'calibrating' && (
+        <Text size="xs" c="dimmed">
+          Estimating the diameter with the size model…
+        </Text>
       )}
       {activity.kind === 'rethresholding' && (
         <Text size="xs" c="dimmed">
@@ -205,6 +347,7 @@ function DisplaySettings({ workbench }: { workbench: Workbench }) {
   const ranges = useStore(workbench.store, (s) => s.displayRanges);
   const visible = useStore(workbench.store, (s) => s.channelVisible);
   const overlay = useStore(workbench.store, (s) => s.overlay);
+  const segmented = useStore(workbench.store, (s) => s.segmentation !== null);
   if (pixels === null) return null;
   const shown = Math.min(3, pixels.channels);
   return (
@@ -234,6 +377,13 @@ function DisplaySettings({ workbench }: { workbench: Workbench }) {
         <Switch label="Masks (X)" checked={overlay.showMasks} onChange={(event) => workbench.setOverlay({ showMasks: event.currentTarget.checked })} />
         <Switch label="Outlines (Z)" checked={overlay.showOutlines} onChange={(event) => workbench.setOverlay({ showOutlines: event.currentTarget.checked })} />
       </Group>
+      <Radio.Group label="Network output" value={overlay.network} onChange={(value) => workbench.setNetworkLayer(value as NetworkLayer)}>
+        <Group gap="sm" mt={4}>
+          <Radio size="xs" value="none" label="None" disabled={!segmented} />
+          <Radio size="xs" value="flows" label="Flows (F)" disabled={!segmented} />
+          <Radio size="xs" value="cellprob" label="Cell probability (P)" disabled={!segmented} />
+        </Group>
+      </Radio.Group>
       <Text size="xs">Mask opacity</Text>
       <Slider size="xs" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(opacity) => workbench.setOverlay({ opacity })} aria-label="Mask opacity" />
     </Stack>

@@ -175,6 +175,11 @@ function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; op
 
 export function ResultsPanel({ workbench }: { workbench: Workbench }) {
   const [exporting, setExporting] = useState(false);
+  // File > Export… in the desktop app's menu.
+  const viewRequest = useStore(workbench.store, (s) => s.viewRequest);
+  useEffect(() => {
+    if (viewRequest?.kind === 'export') setExporting(true);
+  }, [viewRequest]);
   return (
     <Stack gap="sm" p="sm" className="results-panel">
       <Title order={5}>Results</Title>

@@ -1,5 +1,6 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
-// shortcuts Cellpose users know (X masks, Z outlines) plus Delete, Escape and undo/redo. Renderer.
+// shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, Escape and
+// undo/redo. Renderer.
 import { Alert, ScrollArea, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Workbench } from '../model/workbench';
@@ -33,6 +34,10 @@ function useShortcuts(workbench: Workbench, active: boolean): void {
         workbench.toggleMasks();
       } else if (key === 'z') {
         workbench.toggleOutlines();
+      } else if (key === 'f') {
+        workbench.toggleNetworkLayer('flows');
+      } else if (key === 'p') {
+        workbench.toggleNetworkLayer('cellprob');
       } else if (key === 'delete' || key === 'backspace') {
         event.preventDefault();
         workbench.deleteSelected();
@@ -74,6 +79,7 @@ export function SegmentView({ workbench, active = true }: { workbench: Workbench
   useShortcuts(workbench, active);
   useEffect(() => {
     void workbench.loadModels();
+    void workbench.loadRecent();
   }, [workbench]);
   return (
     <div className="segment-view">

@@ -5,8 +5,11 @@
 // screen, only when their inputs change (display ranges; masks, selection, overlay options). A pan or zoom then
 // redraws the visible canvas from those two with one transformed drawImage each, in a requestAnimationFrame, so
 // moving around costs the same whatever the number of masks. Pixels are drawn unsmoothed, one block per pixel.
+// A third layer, the network output (flows or cell probability), is drawn opaque over the image and under the masks
+// when shown, as Cellpose's GUI shows it in place of the image.
 import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
+import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
 import type { Workbench } from '../model/workbench';
@@ -30,11 +33,15 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   const overlay = useStore(store, (s) => s.overlay);
   const selected = useStore(store, (s) => s.selected);
   const focus = useStore(store, (s) => s.focus);
+  const networkOutput = useStore(store, (s) => s.networkOutput);
+  const viewRequest = useStore(store, (s) => s.viewRequest);
 
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const imageLayer = useRef<HTMLCanvasElement>(layerCanvas());
   const overlayLayer = useRef<HTMLCanvasElement>(layerCanvas());
+  const networkLayer = useRef<HTMLCanvasElement>(layerCanvas());
+  const hasNetworkLayer = useRef(false);
   const view = useRef<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
   const hasOverlay = useRef(false);
   /** Whether the view is fitted and should stay so as the viewer changes size; any pan or zoom ends it. */
@@ -65,6 +72,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     context.setTransform(scale * ratio, 0, 0, scale * ratio, offsetX * ratio, offsetY * ratio);
     context.imageSmoothingEnabled = false;
     context.drawImage(imageLayer.current, 0, 0);
+    if (hasNetworkLayer.current) context.drawImage(networkLayer.current, 0, 0);
     if (hasOverlay.current) context.drawImage(overlayLayer.current, 0, 0);
     canvas.dataset['scale'] = String(scale);
     canvas.dataset['offsetX'] = String(offsetX);
@@ -106,7 +114,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   // A new image: its own layer size, fitted to the view.
   useEffect(() => {
     if (pixels === null) return;
-    for (const layer of [imageLayer.current, overlayLayer.current]) {
+    for (const layer of [imageLayer.current, overlayLayer.current, networkLayer.current]) {
       layer.width = pixels.width;
       layer.height = pixels.height;
     }
@@ -135,6 +143,28 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     }
     requestDraw();
   }, [segmentation, masksVersion, overlay, selected, requestDraw]);
+
+  useEffect(() => {
+    const shown = overlay.network;
+    const layer = networkLayer.current;
+    hasNetworkLayer.current = false;
+    if (shown !== 'none' && networkOutput !== null && layer.width === networkOutput.width && layer.height === networkOutput.height) {
+      const context = layer.getContext('2d');
+      if (context !== null) {
+        const data = context.createImageData(networkOutput.width, networkOutput.height);
+        renderNetworkLayer(networkOutput, shown, data.data);
+        context.putImageData(data, 0, 0);
+        hasNetworkLayer.current = true;
+      }
+    }
+    requestDraw();
+  }, [networkOutput, overlay.network, requestDraw]);
+
+  // Menu commands for the view (View > Fit, Actual Size).
+  useEffect(() => {
+    if (viewRequest?.kind === 'fit') fit();
+    else if (viewRequest?.kind === 'actual-size') actualSize();
+  }, [viewRequest, fit, actualSize]);
 
   useEffect(() => {
     const container = containerRef.current;

@@ -1,0 +1,41 @@
+// The services behind the app's calls (engine, benchmark, history), created and wired to the UI's event stream the
+// same way by the desktop app's main process and by the browser mode's server. Node side.
+import { BenchmarkService } from '../../engine/service/benchmarkService';
+import { EngineService } from '../../engine/service/engineService';
+import { HistoryService } from '../../engine/service/historyService';
+import type { EngineEvents, EventName } from '../../shared/contract';
+
+export interface EngineServices {
+  engine: EngineService;
+  benchmark: BenchmarkService;
+  history: HistoryService;
+}
+
+export interface EngineServicesOptions {
+  /** Environment read for the data folder and model sources (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The desktop app's bundled worker scripts; default: the sources, through tsx. */
+  engineWorker?: string;
+  benchmarkWorker?: string;
+}
+
+export function createEngineServices(options: EngineServicesOptions = {}): EngineServices {
+  const env = options.env ?? process.env;
+  return {
+    engine: new EngineService({ env, workerScript: options.engineWorker }),
+    benchmark: new BenchmarkService({ env, workerScript: options.benchmarkWorker }),
+    history: new HistoryService(env),
+  };
+}
+
+export type EventSink = <E extends EventName>(name: E, payload: EngineEvents[E]) => void;
+
+/** Sends every engine event to `emit`; returns the function that stops it. */
+export function relayEvents(services: EngineServices, emit: EventSink): () => void {
+  const stops = [services.engine.onProgress((event) => emit('segment:progress', event)), services.benchmark.onEvent((event) => emit('bench:event', event))];
+  return () => stops.forEach((stop) => stop());
+}
+
+export async function closeEngineServices(services: EngineServices): Promise<void> {
+  await Promise.all([services.benchmark.close(), services.engine.close()]);
+}

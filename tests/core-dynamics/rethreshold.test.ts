@@ -1,0 +1,74 @@
+// Re-thresholding from kept network output: masks recomputed with the dynamics and flow errors of an earlier
+// threshold (KeptNetworkOutput) are those computeMasks gives from scratch, on official network outputs; and the
+// flow errors computed mask by mask equal metrics.flow_error's whole-image definition to the bit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { candidateMasks, computeMasks } from '../../src/engine/core/computeMasks';
+import { flowErrors, masksToFlows } from '../../src/engine/core/flowError';
+import { KeptNetworkOutput, type MaskSettings } from '../../src/engine/pipeline/keptNetworkOutput';
+import { loadSharedNpy } from '../helpers/shared';
+
+function officialOutputs(name: string) {
+  const dP = loadSharedNpy('reference', `${name}.d30.dP.npy`);
+  const cellprob = loadSharedNpy('reference', `${name}.d30.cellprob.npy`);
+  const [, height, width] = dP.shape as [number, number, number];
+  const data = new Float32Array(3 * height * width);
+  data.set(dP.data);
+  data.set(cellprob.data, 2 * height * width);
+  return { dP: dP.data, cellprob: cellprob.data, height, width, flows: { width, height, channels: 3, data } };
+}
+
+/** Thresholds as a user might try them: flow threshold and size first, then the cell probability, and back. */
+const SEQUENCE: (MaskSettings & { reusesDynamics: boolean })[] = [
+  { cellprobThreshold: 0, flowThreshold: 0.4, minSize: 15, reusesDynamics: false },
+  { cellprobThreshold: 0, flowThreshold: 0.8, minSize: 15, reusesDynamics: true },
+  { cellprobThreshold: 0, flowThreshold: 0.1, minSize: 15, reusesDynamics: true },
+  { cellprobThreshold: 0, flowThreshold: 0, minSize: 15, reusesDynamics: true },
+  { cellprobThreshold: 0, flowThreshold: 0.4, minSize: 200, reusesDynamics: true },
+  { cellprobThreshold: -2, flowThreshold: 0.4, minSize: 15, reusesDynamics: false },
+  { cellprobThreshold: -2, flowThreshold: 3, minSize: 0, reusesDynamics: true },
+  { cellprobThreshold: 2, flowThreshold: 0.4, minSize: 15, reusesDynamics: false },
+  { cellprobThreshold: 0, flowThreshold: 0.4, minSize: 15, reusesDynamics: false },
+];
+
+for (const name of ['dsb_512', 'omni_img02']) {
+  test(`${name}: every re-threshold from kept output equals computeMasks from scratch, and reuses the dynamics when only the flow threshold or minimum size changed`, () => {
+    const { dP, cellprob, height, width, flows } = officialOutputs(name);
+    const kept = new KeptNetworkOutput(flows, 200);
+    for (const { reusesDynamics, ...settings } of SEQUENCE) {
+      const timings: Record<string, number> = {};
+      const cached = kept.masks(settings, timings);
+      const fresh = computeMasks({ dP, cellprob, height, width, niter: 200, interp: true, ...settings });
+      const label = JSON.stringify(settings);
+      assert.equal(cached.constructor, fresh.constructor, label);
+      assert.ok(cached.every((value, i) => value === fresh[i]), `${label}: labels differ from a computation from scratch`);
+      assert.equal('dynamics' in timings, !reusesDynamics, `${label}: timed stages ${Object.keys(timings).join(', ')}`);
+    }
+  });
+}
+
+test('flow errors computed per mask equal the mean squared difference of the whole-image mask flows, bit for bit', () => {
+  const { dP, cellprob, height, width } = officialOutputs('sc_cytomembrane_290');
+  const labels = candidateMasks({ dP, cellprob, height, width, niter: 200, cellprobThreshold: 0, interp: true }).labels!;
+  const n = height * width;
+  // metrics.flow_error as written: flows of the whole label image, then per-label means in raster order.
+  const flows = masksToFlows(labels, height, width);
+  let maxLabel = 0;
+  for (const label of labels) maxLabel = Math.max(maxLabel, label);
+  const sumY = new Float64Array(maxLabel + 1);
+  const sumX = new Float64Array(maxLabel + 1);
+  const count = new Float64Array(maxLabel + 1);
+  for (let i = 0; i < n; i++) {
+    const ey = flows.dY[i]! - Math.fround(dP[i]! / 5);
+    const ex = flows.dX[i]! - Math.fround(dP[n + i]! / 5);
+    sumY[labels[i]!]! += ey * ey;
+    sumX[labels[i]!]! += ex * ex;
+    count[labels[i]!]!++;
+  }
+  const errors = flowErrors(labels, dP, height, width);
+  assert.ok(maxLabel > 50, `${maxLabel} candidate masks`);
+  assert.equal(errors.length, maxLabel);
+  for (let label = 1; label <= maxLabel; label++) {
+    assert.ok(Object.is(errors[label - 1], sumY[label]! / count[label]! + sumX[label]! / count[label]!), `label ${label}`);
+  }
+});

@@ -1,0 +1,108 @@
+// The native menu's template, built without Electron: its items, the recent images, and where each click goes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MenuItemConstructorOptions } from 'electron';
+import { buildMenuTemplate, type MenuActions } from '../../src/main/menu';
+import type { AppCommand, RecentFile } from '../../src/shared/contract';
+
+const RECENT: RecentFile[] = [
+  { path: '/data/plate1/well_a1.tif', name: 'well_a1.tif', openedAt: '2024-01-02T00:00:00.000Z' },
+  { path: '/data/plate1/well_a2.tif', name: 'well_a2.tif', openedAt: '2024-01-01T00:00:00.000Z' },
+];
+
+/** A sink that records what each click asked for. */
+function recordingActions() {
+  const calls: (AppCommand | string)[] = [];
+  const actions: MenuActions = {
+    command: (command) => calls.push(command),
+    about: () => calls.push('about'),
+    openDataFolder: () => calls.push('data folder'),
+    openDocumentation: () => calls.push('documentation'),
+  };
+  return { calls, actions };
+}
+
+function submenu(item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] {
+  assert.ok(item !== undefined && Array.isArray(item.submenu), `${item?.label} has a submenu`);
+  return item.submenu as MenuItemConstructorOptions[];
+}
+
+function find(items: MenuItemConstructorOptions[], path: string[]): MenuItemConstructorOptions {
+  const [first, ...rest] = path;
+  const item = items.find((i) => i.label === first);
+  assert.ok(item !== undefined, `no menu item "${first}" among ${items.map((i) => i.label ?? i.role).join(', ')}`);
+  return rest.length === 0 ? item : find(submenu(item), rest);
+}
+
+function click(item: MenuItemConstructorOptions): void {
+  (item.click as () => void)();
+}
+
+test('has File, Edit, View and Help menus, with Quit under File and About under Help on Linux and Windows', () => {
+  const { actions } = recordingActions();
+  for (const platform of ['linux', 'win32'] as const) {
+    const template = buildMenuTemplate(RECENT, actions, platform);
+    assert.deepEqual(template.map((m) => m.label), ['File', 'Edit', 'View', 'Help']);
+    assert.equal(find(template, ['File', 'Quit']).role, 'quit');
+    assert.ok(find(template, ['Help', 'About CellDesk']));
+  }
+});
+
+test('on macOS, About and Quit live in the CellDesk menu', () => {
+  const template = buildMenuTemplate(RECENT, recordingActions().actions, 'darwin');
+  assert.deepEqual(template.map((m) => m.label), ['CellDesk', 'File', 'Edit', 'View', 'Help']);
+  assert.ok(find(template, ['CellDesk', 'About CellDesk']));
+  assert.ok(submenu(template[0]).some((i) => i.role === 'quit'));
+  assert.ok(!submenu(template[1]).some((i) => i.role === 'quit'));
+});
+
+test('Open Recent lists the recent images, most recent first, and opens the one clicked', () => {
+  const { calls, actions } = recordingActions();
+  const template = buildMenuTemplate(RECENT, actions, 'linux');
+  const items = submenu(find(template, ['File', 'Open Recent']));
+  assert.deepEqual(items.map((i) => i.label), ['/data/plate1/well_a1.tif', '/data/plate1/well_a2.tif']);
+  click(items[1]!);
+  assert.deepEqual(calls, [{ command: 'open-recent', path: '/data/plate1/well_a2.tif' }]);
+});
+
+test('with no recent images, Open Recent says so and offers nothing to click', () => {
+  const items = submenu(find(buildMenuTemplate([], recordingActions().actions, 'linux'), ['File', 'Open Recent']));
+  assert.deepEqual(items.map((i) => [i.label, i.enabled]), [['No recent images', false]]);
+});
+
+test('each File and View item sends its command to the window', () => {
+  const { calls, actions } = recordingActions();
+  const template = buildMenuTemplate(RECENT, actions, 'linux');
+  const items: [string[], AppCommand][] = [
+    [['File', 'Open…'], { command: 'open' }],
+    [['File', 'Export…'], { command: 'export' }],
+    [['View', 'Masks'], { command: 'toggle-masks' }],
+    [['View', 'Outlines'], { command: 'toggle-outlines' }],
+    [['View', 'Flows'], { command: 'toggle-flows' }],
+    [['View', 'Cell Probability'], { command: 'toggle-cellprob' }],
+    [['View', 'Fit to Window'], { command: 'fit' }],
+    [['View', 'Actual Size (1:1)'], { command: 'actual-size' }],
+  ];
+  for (const [path] of items) click(find(template, path));
+  assert.deepEqual(calls, items.map(([, command]) => command));
+});
+
+test("the view's letter keys are shown but left to the page, so text fields still receive them", () => {
+  const template = buildMenuTemplate(RECENT, recordingActions().actions, 'linux');
+  for (const [label, key] of [['Masks', 'X'], ['Outlines', 'Z'], ['Flows', 'F'], ['Cell Probability', 'P']] as const) {
+    const item = find(template, ['View', label]);
+    assert.deepEqual([item.accelerator, item.registerAccelerator], [key, false], label);
+  }
+  assert.equal(find(template, ['File', 'Open…']).accelerator, 'CmdOrCtrl+O');
+  const edit = submenu(find(template, ['Edit']));
+  assert.ok(!edit.some((i) => i.role === 'undo' || i.role === 'redo'), 'Ctrl+Z stays with the page (mask undo)');
+});
+
+test('Help opens the data folder and the Cellpose documentation from the main process', () => {
+  const { calls, actions } = recordingActions();
+  const template = buildMenuTemplate(RECENT, actions, 'linux');
+  click(find(template, ['Help', 'About CellDesk']));
+  click(find(template, ['Help', 'Open Data Folder']));
+  click(find(template, ['Help', 'Cellpose Documentation']));
+  assert.deepEqual(calls, ['about', 'data folder', 'documentation']);
+});
