@@ -1,5 +1,6 @@
-// CellDesk's copy of plotly.js's global style rules (src/renderer/src/charts/plotly.css) must match the installed
-// plotly.js, or charts would lose styling silently after an upgrade: see [Note: Plotly under the CSP].
+// CellDesk's copy of plotly.js's global style rules (src/renderer/src/charts/plotly.css), and the id of the stand-in
+// for maplibre's, must match the installed plotly.js, or an upgrade would silently lose the charts' styling or bring
+// back CSP errors: see [Note: Plotly under the CSP].
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,9 +9,13 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { REPO_ROOT } from '../helpers/shared';
 
+function plotlyBundle(): string {
+  return readFileSync(createRequire(import.meta.url).resolve('plotly.js-dist-min'), 'utf8');
+}
+
 /** The rule table plotly.js feeds to addStyleRule at load ({"X,X div": "...", ...}), read from its bundle. */
 function plotlyRuleTable(): Record<string, string> {
-  const bundle = readFileSync(createRequire(import.meta.url).resolve('plotly.js-dist-min'), 'utf8');
+  const bundle = plotlyBundle();
   const start = bundle.indexOf('{"X,X div":');
   assert.ok(start > 0, "plotly.js's style rule table moved: regenerate plotly.css by hand from its source");
   const end = bundle.indexOf('};for(', start);
@@ -26,4 +31,11 @@ test('plotly.css holds every rule plotly.js would inject, in the order its inser
   const rules = sheet.replace(/\/\*[\s\S]*?\*\//g, '').trim().split('\n');
   assert.ok(expected.length > 50, `${expected.length} rules`);
   assert.deepEqual(rules, expected);
+});
+
+test("the stand-in for maplibre's style sheet carries the id plotly.js checks before injecting it", () => {
+  const ids = [...plotlyBundle().matchAll(/getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)/g)].map((match) => match[1]);
+  assert.equal(ids.length, 1);
+  const loader = readFileSync(join(REPO_ROOT, 'src', 'renderer', 'src', 'charts', 'plotly.ts'), 'utf8');
+  assert.ok(loader.includes(`const MAPLIBRE_STYLE_ID = '${ids[0]}';`), `charts/plotly.ts should use the id ${ids[0]}`);
 });

@@ -8,12 +8,17 @@
 // distributions no longer ship the matching plotly.css (plotly.js #7543). So CellDesk ships the rules as its own
 // style sheet (charts/plotly.css, kept in step with the installed plotly.js by tests/renderer/plotlyCss.test.ts) and
 // links it under that id before importing plotly.js: a <link> to our own origin is what the policy allows. The rest
-// of plotly.js styles elements through the DOM (allowed). Charts use no modebar: its "download as PNG" would load a
+// of plotly.js styles elements through the DOM (allowed), except maplibre's style sheet (for map traces, which
+// CellDesk does not draw): plotly.js injects it at load unless an element with its id exists, so an empty <meta>
+// under that id stands in for it (the same test checks the id against plotly.js). Charts use no modebar: its "download as PNG" would load a
 // data: URL image, which img-src 'self' refuses.
 import type { Config, Data, Layout } from 'plotly.js-dist-min';
 import type { ChartFigure } from '../../../shared/bench/figures';
 
 type Plotly = (typeof import('plotly.js-dist-min'))['default'];
+
+/** The id under which plotly.js looks for maplibre's style sheet before injecting it. */
+const MAPLIBRE_STYLE_ID = 'ce8d464691048653ffe3a57c6c18ab566e8366f186677868cf724621a857b4fe';
 
 let loading: Promise<Plotly> | null = null;
 
@@ -25,7 +30,9 @@ export function loadPlotly(): Promise<Plotly> {
     link.id = 'plotly.js-style-global';
     link.className = 'no-inline-styles';
     link.href = new URL('./plotly.css', import.meta.url).href;
-    document.head.append(link);
+    const maplibre = document.createElement('meta');
+    maplibre.id = MAPLIBRE_STYLE_ID;
+    document.head.append(link, maplibre);
     const plotly = await import('plotly.js-dist-min');
     return plotly.default;
   })();

@@ -13,6 +13,7 @@ import type {
   ThisDevice,
 } from '../../../shared/contract';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
+import { parseCropSizes } from '../../../shared/bench/cropSizes';
 import { deviceLabel, type ChartRun } from '../../../shared/bench/figures';
 import { createStore, type Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
@@ -20,13 +21,19 @@ import type { EngineClient } from '../engineClient';
 export type ProtocolName = 'quick' | 'full';
 
 /**
- * full: the published protocol (every crop side 224, 448, ... up to the full image, chosen by the engine; 5
- * iterations). quick: a first look in a minute or two.
+ * Presets of the crop sizes and iterations. full: the published protocol (every crop side 224, 448, ... up to the
+ * full image, left to the engine; 5 iterations; diameter estimated). quick: a first look.
  */
-export const PROTOCOLS: Record<ProtocolName, { sizes: number[] | null; iterations: number; description: string }> = {
-  quick: { sizes: [224, 448], iterations: 2, description: '224 and 448 px crops, 2 iterations' },
-  full: { sizes: null, iterations: 5, description: '224, 448, … px crops up to the full image, 5 iterations' },
+export const PROTOCOLS: Record<ProtocolName, { sizes: string; iterations: number }> = {
+  quick: { sizes: '224, 448', iterations: 2 },
+  full: { sizes: '', iterations: 5 },
 };
+
+/** The preset the options match, if any. */
+export function protocolOf(options: Pick<BenchmarkOptions, 'sizes' | 'iterations'>): ProtocolName | null {
+  const names = Object.keys(PROTOCOLS) as ProtocolName[];
+  return names.find((name) => PROTOCOLS[name].sizes === options.sizes.trim() && PROTOCOLS[name].iterations === options.iterations) ?? null;
+}
 
 export interface BenchmarkOptions {
   /** Catalogue or registered model name, or a model file's path. */
@@ -34,7 +41,9 @@ export interface BenchmarkOptions {
   /** An image file to crop; empty: the synthetic 2560 x 2160 cell image. */
   imagePath: string;
   providers: ExecutionProvider[];
-  protocol: ProtocolName;
+  /** Crop sides as typed (see parseCropSizes); empty: the published protocol's. */
+  sizes: string;
+  iterations: number;
   estimateDiameter: boolean;
 }
 
@@ -69,7 +78,7 @@ export class BenchmarkModel {
     this.store = createStore<BenchmarkState>({
       models: [],
       device: null,
-      options: { model: '', imagePath: '', providers: [...EXECUTION_PROVIDERS], protocol: 'quick', estimateDiameter: true },
+      options: { model: '', imagePath: '', providers: [...EXECUTION_PROVIDERS], ...PROTOCOLS.quick, estimateDiameter: true },
       running: false,
       cancelling: false,
       run: null,
@@ -104,12 +113,12 @@ export class BenchmarkModel {
   }
 
   setOptions(change: Partial<BenchmarkOptions>): void {
-    this.store.set(({ options }) => {
-      const next = { ...options, ...change };
-      // The published protocol estimates the diameter.
-      if (change.protocol === 'full') next.estimateDiameter = true;
-      return { options: next };
-    });
+    this.store.set(({ options }) => ({ options: { ...options, ...change } }));
+  }
+
+  useProtocol(name: ProtocolName): void {
+    // The published protocol estimates the diameter.
+    this.setOptions({ ...PROTOCOLS[name], ...(name === 'full' ? { estimateDiameter: true } : {}) });
   }
 
   toggleProvider(provider: ExecutionProvider): void {
@@ -122,14 +131,18 @@ export class BenchmarkModel {
   async start(): Promise<void> {
     const { options, running } = this.store.get();
     if (running || options.providers.length === 0) return;
+    const sizes = parseCropSizes(options.sizes);
+    if (!sizes.ok) {
+      this.store.set({ error: sizes.message });
+      return;
+    }
     this.store.set({ running: true, cancelling: false, run: null, providerResults: [], samples: [], plannedSamples: 0, stage: null, status: null, error: null });
-    const protocol = PROTOCOLS[options.protocol];
     try {
       const report = await this.client.call('bench:start', {
         model: options.model.trim(),
         ...(options.imagePath.trim() === '' ? {} : { imagePath: options.imagePath.trim() }),
-        ...(protocol.sizes === null ? {} : { sizes: protocol.sizes }),
-        iterations: protocol.iterations,
+        ...(sizes.sizes === null ? {} : { sizes: sizes.sizes }),
+        iterations: options.iterations,
         // All of them: left to the engine, which measures the CPU first (speed-ups are against it).
         ...(options.providers.length === EXECUTION_PROVIDERS.length ? {} : { providers: options.providers }),
         estimateDiameter: options.estimateDiameter,

@@ -1,11 +1,11 @@
 // The Benchmark view: what to measure on the left (model, image, providers, protocol), one Start button and Cancel;
 // on the right this computer's fingerprint, progress, the charts filling in live as samples arrive, and the results
 // table. Renderer.
-import { Alert, Autocomplete, Badge, Button, Checkbox, Group, Progress, ScrollArea, SegmentedControl, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Autocomplete, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
-import { chartRunOfState, PROTOCOLS, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
+import { chartRunOfState, protocolOf, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
 import { useStore } from '../useStore';
 
 function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
@@ -48,17 +48,33 @@ function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
           fullWidth
           aria-label="Protocol"
           disabled={running}
-          value={options.protocol}
-          onChange={(value) => benchmark.setOptions({ protocol: value as ProtocolName })}
+          value={protocolOf(options) ?? 'custom'}
+          onChange={(value) => value !== 'custom' && benchmark.useProtocol(value as ProtocolName)}
           data={[
             { value: 'quick', label: 'Quick' },
             { value: 'full', label: 'Full (published)' },
+            { value: 'custom', label: 'Custom', disabled: true },
           ]}
         />
-        <Text size="xs" c="dimmed" mt={4}>
-          {PROTOCOLS[options.protocol].description}
-        </Text>
       </div>
+      <TextInput
+        label="Crop sizes (px)"
+        description="Sides, and full for the whole image; empty: 224, 448, … up to the full image"
+        placeholder="224, 448, …, full"
+        value={options.sizes}
+        disabled={running}
+        onChange={(event) => benchmark.setOptions({ sizes: event.currentTarget.value })}
+      />
+      <NumberInput
+        label="Iterations"
+        description="Timed segmentations per crop size and provider"
+        min={1}
+        max={1000}
+        allowDecimal={false}
+        value={options.iterations}
+        disabled={running}
+        onChange={(value) => typeof value === 'number' && benchmark.setOptions({ iterations: value })}
+      />
       <Switch
         label="Estimate the diameter"
         description="Needs the model's size model"

@@ -121,7 +121,8 @@ function Toolbar({ history }: { history: HistoryModel }) {
       <Button size="xs" color="red" variant="light" disabled={picked === 0 || busy !== null} onClick={() => setConfirming(true)}>
         Delete…
       </Button>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={`Delete ${runs}?`}>
+      {/* lockScroll off: the scroll lock injects a <style> element, which the page's CSP refuses. */}
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={`Delete ${runs}?`} lockScroll={false}>
         <Text size="sm">The picked runs and their samples leave the history for good. Export them first to keep a copy.</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => setConfirming(false)}>
