@@ -186,8 +186,8 @@ test("another computer's imported run is listed under its device and overlays th
   await waitFor(async () => (await plotted('time')).length === 2);
   const names = (await plotted('time')).map((trace) => trace.name);
   assert.equal(names.length, 2);
-  assert.match(names[0]!, / · \d{4}-\d\d-\d\d \d\d:\d\d · cpu$/);
-  assert.match(names[1]!, /^Apple M2 · \d{4}-\d\d-\d\d \d\d:\d\d · cpu$/);
+  assert.match(names[0]!, / · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · cpu$/);
+  assert.match(names[1]!, /^Apple M2 · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · cpu$/);
   assert.notEqual(names[0], names[1]);
   assert.ok(runUuid !== run.uuid);
 });

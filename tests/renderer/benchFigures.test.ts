@@ -104,7 +104,7 @@ test('overlaid runs get one series each, named by device, date and provider', ()
   const figure = timeFigure([run, other]);
   assert.deepEqual(
     figure.traces.map((t) => t.name),
-    ['Xeon · 2026-11-24 01:02 · cpu', 'Xeon · 2026-11-24 01:02 · webgpu', 'Xeon · 2026-11-24 01:02 · cuda', 'M2 · 2026-11-20 09:30 · cpu', 'M2 · 2026-11-20 09:30 · coreml'],
+    ['Xeon · 2026-11-24 01:02:03 · cpu', 'Xeon · 2026-11-24 01:02:03 · webgpu', 'Xeon · 2026-11-24 01:02:03 · cuda', 'M2 · 2026-11-20 09:30:00 · cpu', 'M2 · 2026-11-20 09:30:00 · coreml'],
   );
   assert.equal(new Set(figure.traces.map((t) => t.colour)).size, 5);
   assert.deepEqual(speedupFigure([run, other]).traces.at(-1)!.y, [5]);

@@ -56,10 +56,15 @@ export interface ChartFigure {
   /** Every crop size on the x axis, smallest first. */
   categories: string[];
   traces: ChartTrace[];
+  /** What the chart says while it has no trace. */
+  emptyText: string;
 }
 
 /** The stages in pipeline order; any other stage a run reports follows them. */
 export const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'] as const;
+
+const NO_SAMPLES = 'no samples yet';
+const NOTHING_TO_COMPARE = 'needs the CPU and another provider on the same crop size';
 
 const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5c940d', '#6741d9', '#868e96'];
 
@@ -131,9 +136,9 @@ export function summarizeSamples(samples: readonly BenchmarkSample[]): SizeStats
   return rows.sort((a, b) => order.indexOf(a.size) - order.indexOf(b.size) || providerRank(a.provider) - providerRank(b.provider));
 }
 
-/** When a run started, to the minute, as recorded (UTC): enough to tell runs of one computer apart in a legend. */
+/** When a run started, to the second, as recorded (UTC): tells runs of one computer apart in a legend. */
 export function runDate(startedAt: string): string {
-  return startedAt.slice(0, 16).replace('T', ' ');
+  return startedAt.slice(0, 19).replace('T', ' ');
 }
 
 /** A series' legend entry: the provider alone for one run; device, date and provider when runs overlay. */
@@ -173,6 +178,7 @@ export function timeFigure(runs: readonly ChartRun[]): ChartFigure {
     logY: false,
     stacked: false,
     categories: allSizes(runs),
+    emptyText: NO_SAMPLES,
     traces: seriesOf(runs).map(({ name, colour, rows }) => ({
       name,
       kind: 'line',
@@ -196,12 +202,30 @@ function againstCpu(runs: readonly ChartRun[], value: (row: SizeStats) => number
 
 /** (b) Speed-up against the CPU (CPU mean / provider mean), on a log axis. */
 export function speedupFigure(runs: readonly ChartRun[]): ChartFigure {
-  return { id: 'speedup', title: 'Speed-up vs CPU', yTitle: '× faster than CPU (log)', logY: true, stacked: false, categories: allSizes(runs), traces: againstCpu(runs, (row) => row.speedup, 'line') };
+  return {
+    id: 'speedup',
+    title: 'Speed-up vs CPU',
+    yTitle: '× faster than CPU (log)',
+    logY: true,
+    stacked: false,
+    categories: allSizes(runs),
+    emptyText: NOTHING_TO_COMPARE,
+    traces: againstCpu(runs, (row) => row.speedup, 'line'),
+  };
 }
 
 /** (c) Improvement against the CPU in per cent of the CPU's time. */
 export function improvementFigure(runs: readonly ChartRun[]): ChartFigure {
-  return { id: 'improvement', title: 'Improvement vs CPU', yTitle: '% less time than CPU', logY: false, stacked: false, categories: allSizes(runs), traces: againstCpu(runs, (row) => row.improvementPct, 'bar') };
+  return {
+    id: 'improvement',
+    title: 'Improvement vs CPU',
+    yTitle: '% less time than CPU',
+    logY: false,
+    stacked: false,
+    categories: allSizes(runs),
+    emptyText: NOTHING_TO_COMPARE,
+    traces: againstCpu(runs, (row) => row.improvementPct, 'bar'),
+  };
 }
 
 /** (d) Mean milliseconds per stage, stacked, one bar per crop size and series (run and provider). */
@@ -219,6 +243,7 @@ export function stageFigure(runs: readonly ChartRun[]): ChartFigure {
     logY: false,
     stacked: true,
     categories: order,
+    emptyText: NO_SAMPLES,
     traces: stages.map((stage, k) => ({
       name: stage,
       kind: 'bar',

@@ -78,7 +78,7 @@ export function plotLayout(figure: ChartFigure): Partial<Layout> {
     yaxis: { type: figure.logY ? 'log' : 'linear', title: { text: figure.yTitle }, rangemode: figure.logY ? 'normal' : 'tozero' },
     annotations:
       figure.traces.length === 0
-        ? [{ text: 'no samples yet', showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, font: { color: '#868e96' } }]
+        ? [{ text: figure.emptyText, showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, font: { color: '#868e96' } }]
         : [],
   };
 }
