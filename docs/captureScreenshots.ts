@@ -43,6 +43,29 @@ try {
   await page.getByTestId('rethreshold-note').waitFor();
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(root, 'docs', 'segment-view-rethreshold.png') });
+
+  // Editing: a stroke of the eraser across the middle of the view, its brush outline, and the unsaved flag.
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('e');
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x - 120, y - 20);
+  await page.mouse.down();
+  await page.mouse.move(x + 120, y + 20, { steps: 24 });
+  await page.mouse.up();
+  await page.mouse.move(x + 40, y + 90);
+  await page.getByTestId('draft-status').getByText('draft kept').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(root, 'docs', 'segment-view-editing.png') });
+
+  await page.keyboard.press('Escape');
+  // The flow field (F) in place of the image, outlines over it, masks off (X), fitted.
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('x');
+  await page.keyboard.press('f');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(root, 'docs', 'segment-view-flows.png') });
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -14,7 +14,7 @@ import engineWorkerPath from '../engine/service/worker?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers, registerIpc } from './ipc';
 import { installAppMenu } from './services/appMenu';
-import { chooseImageFile, chooseModelFile } from './services/dialogs';
+import { chooseImageFile, chooseModelFile, confirmLeavingUnsavedEdits } from './services/dialogs';
 import { closeEngineServices, createEngineServices, relayEvents } from './services/engineServices';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
@@ -48,6 +48,10 @@ function createWindow(renderer: URL): BrowserWindow {
   });
   window.once('ready-to-show', () => window.show());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // The renderer's beforeunload refuses while edits are unsaved; Electron then asks nobody, so ask here.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (confirmLeavingUnsavedEdits(window)) event.preventDefault();
+  });
   window.webContents.on('will-navigate', (event) => {
     if (!isRendererPage(event.url, renderer)) event.preventDefault();
   });

@@ -44,6 +44,9 @@ export function createHandlers(app: AppContext): Handlers {
     'models:choose': async () => ({ path: await app.chooseModelFile() }),
     'models:import': ({ path }) => engine.importModel(path),
     'models:upload': ({ name, bytes }) => engine.uploadModel(name, bytes),
+    'masks:saveDraft': (request) => engine.saveDraft(request),
+    'masks:loadDraft': ({ imageId }) => engine.loadDraft(imageId),
+    'masks:discardDraft': ({ imageId }) => engine.discardDraft(imageId),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type ExportResult,
   type ModelChoice,
   type OpenedImage,
+  type RestoredDraft,
   type Segmentation,
   type SegmentProgressEvent,
 } from './engineTypes';
@@ -76,6 +77,26 @@ const segmentSettings = z.strictObject({
   niter: z.int().optional(),
   augment: z.boolean().optional(),
   batchSize: z.int().optional(),
+});
+
+/** How a segmentation was made (DraftSummary), as a draft keeps it; checked again when a draft is read back. */
+export const draftSummary = z.strictObject({
+  diameter: z.number(),
+  diameterFromStyle: z.number().nullable(),
+  executionProvider: z.enum(EXECUTION_PROVIDERS),
+  fallbackReasons: z.array(z.string().max(10_000)).max(100),
+  model: z.strictObject({ name: z.string().max(4096).nullable(), path: z.string().max(4096) }),
+  // Not strict: a setting added later is dropped from a draft rather than refusing to keep the edits.
+  settings: z.object({
+    channels: z.tuple([z.int(), z.int()]).readonly(),
+    diameter: z.number(),
+    flowThreshold: z.number(),
+    cellprobThreshold: z.number(),
+    minSize: z.int(),
+    niter: z.int().optional(),
+    augment: z.boolean(),
+    batchSize: z.int(),
+  }),
 });
 
 // Binary data (pixels, labels, uploaded files) travels as typed arrays: Electron's IPC clones them as they are and
@@ -156,6 +177,11 @@ export const contract = {
   'models:import': call<ModelChoice>()(z.strictObject({ path: z.string().min(1).max(4096) })),
   /** A model file sent as its bytes (browser upload). */
   'models:upload': call<ModelChoice>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
+  /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
+  'masks:saveDraft': call<{ savedAt: string }>()(z.strictObject({ imageId, labels, summary: draftSummary })),
+  /** The draft kept for this image's content and page, or null; an unreadable draft fails with DRAFT_UNREADABLE. */
+  'masks:loadDraft': call<RestoredDraft | null>()(imageRef),
+  'masks:discardDraft': call<{ discarded: boolean }>()(imageRef),
 } satisfies Record<string, CallSpec<z.ZodType, unknown>>;
 
 /** What the engine tells the UI unasked: each event's name and payload. */

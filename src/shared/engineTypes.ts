@@ -2,9 +2,9 @@
 // exports and progress. Types and two lists; no side effects.
 //
 // [Note: contract data types] The renderer is built from src/renderer, src/shared and src/engine/errors.ts only, so
-// these shapes are declared here rather than imported from the engine. They are not a second source of truth: main's
-// router (src/main/ipc.ts) hands the engine service's results back as these types and the engine service the
-// validated arguments, so the compiler refuses any drift between the two, and tests/contract compares the lists.
+// the shapes the UI reads are declared here, once, and the engine modules that produce them re-export them
+// (src/engine/service/types.ts, src/engine/pipeline/settings.ts, src/engine/bench/types.ts, ...). The one list the
+// engine keeps for its own lower layer (the execution providers of src/engine/backend) is compared by tests/contract.
 
 export const EXECUTION_PROVIDERS = ['cpu', 'webgpu', 'cuda', 'coreml', 'dml'] as const;
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
@@ -54,13 +54,14 @@ export interface ModelChoice {
 
 /** Segmentation settings as Cellpose names them. */
 export interface SegmentSettings {
-  /** [channel to segment, nuclear channel]: 0 = grayscale / none, 1 = red, 2 = green, 3 = blue. */
-  channels: readonly [number, number];
-  /** Cell diameter in pixels; 0 = estimate it. */
+  /** [channel to segment, nuclear channel], Cellpose's 1-based convention: 0 = grayscale / none, 1 = red, 2 = green, 3 = blue. */
+  channels: readonly [segment: number, nuclei: number];
+  /** Typical cell diameter in pixels; 0 estimates it with the size model. */
   diameter: number;
   flowThreshold: number;
   cellprobThreshold: number;
   minSize: number;
+  /** Dynamics iterations; undefined = 200 / rescale as Cellpose. */
   niter?: number;
   augment: boolean;
   batchSize: number;
@@ -96,6 +97,17 @@ export interface Segmentation {
   networkRuns: number;
   /** Whether this result ran the network (false: masks recomputed from the kept network output). */
   networkRan: boolean;
+}
+
+/** How a segmentation was made: what a draft keeps beside its masks, so that restored masks say the same. */
+export type DraftSummary = Pick<Segmentation, 'diameter' | 'diameterFromStyle' | 'executionProvider' | 'fallbackReasons' | 'model' | 'settings'>;
+
+/** Edited masks kept from an earlier session with the same image (same file content and page). */
+export interface RestoredDraft {
+  /** The masks, with outlines and measurements; `networkRuns` 0, as no network output is kept with them. */
+  segmentation: Segmentation;
+  /** When the draft was written, ISO 8601. */
+  savedAt: string;
 }
 
 export interface ExportResult {

@@ -199,11 +199,14 @@ test('segments with the demo checkpoint and draws each mask in its colour over t
   await pressOnView('z');
 
   const view = await viewport();
-  // The zoom read-out and buttons float over the canvas's bottom-right corner.
+  // The zoom read-out and buttons float over the canvas's bottom-right corner, the editing tool bar over its top left.
   const canvasBox = (await page.locator('canvas.viewer-canvas').boundingBox())!;
-  const tools = (await page.getByLabel('Zoom').locator('..').boundingBox())!;
+  const floating = [(await page.getByLabel('Zoom').locator('..').boundingBox())!, (await page.getByRole('toolbar', { name: 'Editing tool' }).boundingBox())!];
   const underTools = (sx: number, sy: number) =>
-    sx >= tools.x - canvasBox.x - 2 && sx <= tools.x - canvasBox.x + tools.width + 2 && sy >= tools.y - canvasBox.y - 2 && sy <= tools.y - canvasBox.y + tools.height + 2;
+    floating.some(
+      (tools) =>
+        sx >= tools.x - canvasBox.x - 2 && sx <= tools.x - canvasBox.x + tools.width + 2 && sy >= tools.y - canvasBox.y - 2 && sy <= tools.y - canvasBox.y + tools.height + 2,
+    );
   let maskPixels = 0;
   let mismatches = 0;
   for (let y = 0; y < 300; y++) {

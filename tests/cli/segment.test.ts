@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { countMasks } from '../../src/engine/core/metrics';
@@ -67,7 +67,9 @@ test('NaN pixels are refused before any network work', async () => {
 });
 
 test('estimating the diameter without a size model is refused', async () => {
-  await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--diameter', '0'], /needs the model's size model/);
+  const bareModel = join(tempDir('bare-model'), 'bare-demo.pth');
+  symlinkSync(DEMO_CHECKPOINT, bareModel);
+  await expectRefusal([GRAY_IMAGE, '--model', bareModel, '--diameter', '0'], /needs the model's size model/);
 });
 
 test('nonsense settings are refused', async () => {

@@ -77,3 +77,19 @@ test("a failed outcome is thrown on the caller's side as a CellDeskError with th
   );
   assert.equal(unwrapOutcome({ ok: true, value: 7 }), 7);
 });
+
+test("the desktop menu's commands reach the page as 'app:command' events", () => {
+  let relay: (name: unknown, payload: unknown) => void = () => {};
+  const bridge = createBridge(
+    async () => ({ ok: true, value: null }),
+    (listener) => {
+      relay = listener;
+      return () => {};
+    },
+  );
+  const received: unknown[] = [];
+  bridge.on('app:command', (command) => received.push(command));
+  relay('app:command', { command: 'open-recent', path: '/data/a.tif' });
+  relay('segment:progress', { imageId: 'a', stage: 'network', done: 1, total: 4 });
+  assert.deepEqual(received, [{ command: 'open-recent', path: '/data/a.tif' }]);
+});

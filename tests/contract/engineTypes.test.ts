@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXECUTION_PROVIDERS as engineProviders } from '../../src/engine/backend/types';
-import { EXPORT_FORMATS as engineFormats } from '../../src/engine/service/types';
 import { CELLPOSE_DEFAULTS } from '../../src/engine/pipeline/settings';
-import { EXECUTION_PROVIDERS, EXPORT_FORMATS, SEGMENT_DEFAULTS } from '../../src/shared/contract';
+import { EXECUTION_PROVIDERS, SEGMENT_DEFAULTS } from '../../src/shared/contract';
 
 // See [Note: contract data types] in src/shared/engineTypes.ts: the compiler checks the shapes, this the lists.
-test("the contract's execution providers and export formats are the engine's", () => {
+test("the contract's execution providers are the engine's", () => {
   assert.deepEqual(EXECUTION_PROVIDERS, engineProviders);
-  assert.deepEqual(EXPORT_FORMATS, engineFormats);
 });
 
 test("the Segment view's reset restores the engine's Cellpose defaults", () => {

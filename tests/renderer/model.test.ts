@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maskColour } from '../../src/shared/viewer/colours';
-import { deleteMasks, labelPresence, reapplyDelete, revertDelete } from '../../src/shared/viewer/labelEdits';
+import { deleteMasks, labelPresence, reapplyEdit, revertEdit } from '../../src/shared/viewer/labelEdits';
 import { createStore } from '../../src/shared/viewer/store';
 import { UndoStack } from '../../src/shared/viewer/undoStack';
 import { actualSizeViewport, centreOn, fitViewport, MAX_SCALE, toImagePoint, zoomAt } from '../../src/shared/viewer/viewport';
@@ -39,9 +39,9 @@ test('deleting masks erases exactly their pixels; undo puts them back; redo eras
   assert.deepEqual(labels, Uint32Array.of(1, 1, 0, 0, 3, 3, 0, 0, 0, 0));
   assert.deepEqual(edit.labels, [2, 4, 7]);
   assert.deepEqual(edit.pixels, Uint32Array.of(3, 6, 7, 9));
-  revertDelete(labels, edit);
+  revertEdit(labels, edit);
   assert.deepEqual(labels, original);
-  reapplyDelete(labels, edit);
+  reapplyEdit(labels, edit);
   assert.deepEqual(labels, Uint32Array.of(1, 1, 0, 0, 3, 3, 0, 0, 0, 0));
   assert.equal(deleteMasks(labels, new Set([2, 9])), null);
   assert.equal(deleteMasks(labels, new Set()), null);

@@ -21,6 +21,8 @@ let image: OpenedImage;
 let segmentation: Segmentation;
 /** The demo checkpoint as a user's training leaves it: with its `<file>_size.npy` beside it (links to ../shared). */
 let trainedModel: string;
+/** The demo checkpoint alone in a folder: no size model. */
+let bareModel: string;
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CellDeskError> {
   const error = await promise.then(
@@ -39,6 +41,8 @@ before(async () => {
   trainedModel = join(folder, 'lab-demo.pth');
   symlinkSync(DEMO_CHECKPOINT, trainedModel);
   symlinkSync(DEMO_SIZE_MODEL, `${trainedModel}_size.npy`);
+  bareModel = join(tempDir('controls-bare-model'), 'bare-demo.pth');
+  symlinkSync(DEMO_CHECKPOINT, bareModel);
   image = await service.openImage(IMAGE);
   segmentation = await service.segment({ imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', settings: SETTINGS });
 });
@@ -87,8 +91,8 @@ test('calibrating gives the diameter a diameter-0 segmentation uses, without seg
 });
 
 test('calibrating with a model that has no size model says so and names the model', async () => {
-  const error = await rejectsWithCode(service.calibrate({ imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', channels: [0, 0] }), 'NO_SIZE_MODEL');
-  assert.match(error.message, /celldesk-demo\.zip\.pth has no size model/);
+  const error = await rejectsWithCode(service.calibrate({ imageId: image.imageId, model: bareModel, provider: 'cpu', channels: [0, 0] }), 'NO_SIZE_MODEL');
+  assert.match(error.message, /bare-demo\.pth has no size model/);
   assert.match(error.message, /Type the cell diameter/);
 });
 
@@ -104,6 +108,14 @@ test('an imported checkpoint appears in the model list, with its size model', as
   assert.ok(existsSync(join(home, 'models', 'imported', 'lab-demo', 'lab-demo.pth_size.npy')));
   const calibration = await service.calibrate({ imageId: image.imageId, model: 'lab-demo', provider: 'cpu', channels: [0, 0] });
   assert.equal(calibration.model.name, 'lab-demo');
+});
+
+test('importing the same file again gives the same model; another file of the same name gets a numbered name', async () => {
+  assert.equal((await service.importModel(trainedModel)).name, 'lab-demo');
+  const retrained = join(tempDir('controls-retrained'), 'lab-demo.pth');
+  writeFileSync(retrained, readShared('models', 'celldesk-demo', 'celldesk-demo.legacy.pth'));
+  assert.equal((await service.importModel(retrained)).name, 'lab-demo-2');
+  assert.equal((await service.importModel(retrained)).name, 'lab-demo-2');
 });
 
 test('an uploaded checkpoint is imported under its file name', async () => {
@@ -142,4 +154,19 @@ test('opened images are listed as recent, most recent first; uploads are not', a
   const recent = await service.recentFiles();
   assert.deepEqual(recent.map((f) => f.path), [other]);
   assert.equal(recent[0]!.name, 'cellpose_img_075.png');
+});
+
+test('calibrating reports its progress and is cancelled like a segmentation', async () => {
+  const stages = new Set<string>();
+  const stop = service.onProgress((event) => {
+    stages.add(event.stage);
+    service.cancelSegmentation(event.imageId);
+  });
+  try {
+    const error = await rejectsWithCode(service.calibrate({ imageId: image.imageId, model: trainedModel, provider: 'cpu', channels: [0, 0] }), 'CANCELLED');
+    assert.equal(error.message, 'Calibrating the diameter was cancelled.');
+  } finally {
+    stop();
+  }
+  assert.ok(stages.has('normalize'), [...stages].join(', '));
 });

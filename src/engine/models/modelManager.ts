@@ -163,13 +163,24 @@ export class ModelManager {
     return record;
   }
 
-  /** Adds a model file under a name (default: its file name without extension), copying it into the cache. */
-  async importModel(file: string, options: { name?: string } = {}): Promise<ModelRecord> {
+  /**
+   * Adds a model file under a name (default: its file name without extension), copying it into the cache. With
+   * `numberIfTaken` (the app, which has no name field), a name already in use by another file becomes `name-2`,
+   * `name-3`, ..., and the very file already imported under it is that model again.
+   */
+  async importModel(file: string, options: { name?: string; numberIfTaken?: boolean } = {}): Promise<ModelRecord> {
     const source = resolve(file);
     const extension = extname(source).toLowerCase();
-    const name = options.name ?? basename(source, MODEL_EXTENSIONS.has(extension) ? extname(source) : '');
-    this.checkNewName(name);
+    const wanted = options.name ?? basename(source, MODEL_EXTENSIONS.has(extension) ? extname(source) : '');
     const facts = await inspectModelFile(source);
+    let name = wanted;
+    if (options.numberIfTaken === true) {
+      for (let n = 2; this.registry.get(name) !== undefined; n++) {
+        if (this.registry.get(name)!.sha256 === facts.sha256) return this.registry.get(name)!;
+        name = `${wanted}-${n}`;
+      }
+    }
+    this.checkNewName(name);
     const dir = join(this.paths.modelsDir, 'imported', name);
     const path = join(dir, basename(source));
     const sizeSource = await sizeModelBeside(source);

@@ -1,20 +1,9 @@
 // Segmentation settings, their Cellpose 3.0.11 defaults, and their validation; runs anywhere.
 import { InvalidSettingError } from '../errors';
-import type { ChannelChoice } from '../core/channels';
+import type { SegmentSettings } from '../../shared/engineTypes';
 
-export interface SegmentSettings {
-  /** [channel to segment, nuclear channel], Cellpose's 1-based convention (0 = grayscale / none). */
-  channels: ChannelChoice;
-  /** Typical cell diameter in pixels; 0 estimates it with the size model. */
-  diameter: number;
-  flowThreshold: number;
-  cellprobThreshold: number;
-  minSize: number;
-  /** Dynamics iterations; undefined = 200 / rescale as Cellpose. */
-  niter?: number;
-  augment: boolean;
-  batchSize: number;
-}
+// Declared with the contract's data types, which the UI reads too (see [Note: contract data types]).
+export type { SegmentSettings } from '../../shared/engineTypes';
 
 export const CELLPOSE_DEFAULTS: Readonly<SegmentSettings> = Object.freeze({
   channels: [0, 0] as const,

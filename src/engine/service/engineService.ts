@@ -38,7 +38,9 @@ import type {
   NetworkOutputImages,
   OpenedImage,
   RecentFile,
+  RestoredDraft,
   RethresholdRequest,
+  SaveDraftRequest,
   Segmentation,
   SegmentProgressEvent,
   SegmentRequest,
@@ -148,8 +150,22 @@ export class EngineService {
     return this.request('rethreshold', request);
   }
 
+  /** Writes the labels (and a label image export deletes the image's draft: see [Note: mask drafts]). */
   exportMasks(request: ExportRequest): Promise<ExportResult> {
     return this.request('exportMasks', request);
+  }
+
+  /** Keeps edited masks as the image's draft, found again when the same image is opened (src/engine/io/drafts.ts). */
+  saveDraft(request: SaveDraftRequest): Promise<{ savedAt: string }> {
+    return this.request('saveDraft', request);
+  }
+
+  loadDraft(imageId: string): Promise<RestoredDraft | null> {
+    return this.request('loadDraft', { imageId });
+  }
+
+  discardDraft(imageId: string): Promise<{ discarded: boolean }> {
+    return this.request('discardDraft', { imageId });
   }
 
   /** Calls `listener` with the progress of every segmentation; returns the function that stops it. */

@@ -13,7 +13,9 @@ import type {
   NetworkOutputImages,
   OpenedImage,
   RecentFile,
+  RestoredDraft,
   RethresholdRequest,
+  SaveDraftRequest,
   Segmentation,
   SegmentRequest,
 } from './types';
@@ -33,6 +35,9 @@ export interface WorkerOperations {
   importModel: { input: { path: string }; result: ModelChoice };
   uploadModel: { input: { name: string; bytes: Uint8Array }; result: ModelChoice };
   recentFiles: { input: Record<string, never>; result: RecentFile[] };
+  saveDraft: { input: SaveDraftRequest; result: { savedAt: string } };
+  loadDraft: { input: { imageId: string }; result: RestoredDraft | null };
+  discardDraft: { input: { imageId: string }; result: { discarded: boolean } };
 }
 
 export type OperationName = keyof WorkerOperations;

@@ -41,6 +41,9 @@ const operations: Operations = {
   importModel: (input) => workspace.importModel(input),
   uploadModel: (input) => workspace.uploadModel(input),
   recentFiles: () => workspace.recentFiles(),
+  saveDraft: (input) => workspace.saveDraft(input),
+  loadDraft: (input) => workspace.loadDraft(input),
+  discardDraft: (input) => workspace.discardDraft(input),
 };
 
 port.on('message', (message: ToWorker) => {

@@ -1,7 +1,7 @@
 // The engine's state and operations as its worker holds them: opened images (by id), opened models (sessions cached
 // per model and provider), and per image the network output of its last run, kept for re-thresholding. Node side
 // (the engine worker; see [Note: engine worker] in engineService.ts).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { outlinePixels } from '../core/outlines';
 import { decodeImage } from '../image/decodeImage';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
 import { appPathsFor } from '../io/appPaths';
+import { DraftStore, DraftUnreadableError, type DraftKey } from '../io/drafts';
 import { openModel, type OpenedModel } from '../io/openModel';
 import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
@@ -21,9 +22,11 @@ import { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
 import { estimateImageDiameter, segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
+import { InvalidSettingError } from '../errors';
 import { ImageFileError, ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
+import { draftSummary } from '../../shared/contract';
 
 /** What a run leaves behind so masks can be recomputed without the network. */
 interface KeptRun {
@@ -41,13 +44,19 @@ interface HeldImage {
   info: OperationResult<'openImage'>;
   raster: RasterImage;
   run: KeptRun | null;
+  /** The file's content and page: what its draft is kept under. */
+  draftKey: DraftKey;
 }
+
+/** Exports that hold the labels themselves: writing one keeps the edits, so the draft is no longer needed. */
+const LABEL_FORMATS: ReadonlySet<string> = new Set(['labels-tiff', 'labels-png']);
 
 export class EngineWorkspace {
   private readonly images = new Map<string, HeldImage>();
   private readonly models = new Map<string, Promise<OpenedModel>>();
   private manager: ModelManager | null = null;
   private recent: RecentFiles | null = null;
+  private draftStore: DraftStore | null = null;
 
   /** `env` is read for the data folder and the model sources (CELLDESK_HOME, CELLPOSE_LOCAL_MODELS_PATH, ...). */
   constructor(private readonly env: NodeJS.ProcessEnv) {}
@@ -63,13 +72,13 @@ export class EngineWorkspace {
     const raster = await decodeImage(bytes, page === undefined ? { signal: hooks.signal } : { page, signal: hooks.signal });
     // A list that cannot be written must not stop the image from opening (see [Note: recent files]).
     await this.recentList().record(resolve(path)).catch(() => undefined);
-    return this.hold(raster, basename(path), path, dirname(path));
+    return this.hold(raster, bytes, basename(path), path, dirname(path));
   }
 
   async uploadImage({ name, bytes }: OperationInput<'uploadImage'>, hooks: RunHooks): Promise<OperationResult<'uploadImage'>> {
     const raster = await decodeImage(bytes, { signal: hooks.signal });
     const exportFolder = join(appPathsFor(this.env).dataDir, 'exports');
-    return this.hold(raster, basename(name.replaceAll('\\', '/')), null, exportFolder);
+    return this.hold(raster, bytes, basename(name.replaceAll('\\', '/')), null, exportFolder);
   }
 
   closeImage({ imageId }: OperationInput<'closeImage'>): OperationResult<'closeImage'> {
@@ -125,8 +134,50 @@ export class EngineWorkspace {
   }
 
   async exportMasks(request: OperationInput<'exportMasks'>): Promise<OperationResult<'exportMasks'>> {
-    const { info, raster } = this.held(request.imageId);
-    return writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+    const { info, raster, draftKey } = this.held(request.imageId);
+    const result = await writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+    if (request.formats.some((format) => LABEL_FORMATS.has(format))) await this.drafts().delete(draftKey);
+    return result;
+  }
+
+  saveDraft({ imageId, labels, summary }: OperationInput<'saveDraft'>): Promise<OperationResult<'saveDraft'>> {
+    const { info, raster, draftKey } = this.held(imageId);
+    if (labels.length !== raster.width * raster.height) {
+      throw new InvalidSettingError(`The masks to keep have ${labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, { labels: labels.length });
+    }
+    return this.drafts().save({ key: draftKey, width: raster.width, height: raster.height, imageName: info.name, summary, labels });
+  }
+
+  /** The image's draft as a segmentation, measured on the image; see [Note: mask drafts] in src/engine/io/drafts.ts. */
+  async loadDraft({ imageId }: OperationInput<'loadDraft'>): Promise<OperationResult<'loadDraft'>> {
+    const { info, raster, draftKey } = this.held(imageId);
+    const store = this.drafts();
+    const draft = await store.load(draftKey);
+    if (draft === null) return null;
+    const path = store.pathOf(draftKey);
+    if (draft.width !== raster.width || draft.height !== raster.height) throw new DraftUnreadableError(path, 'its size is not the image\'s');
+    const summary = draftSummary.safeParse(draft.summary);
+    if (!summary.success) throw new DraftUnreadableError(path, 'its description of the masks is damaged');
+    const { labels, width, height } = draft;
+    const masks = measureMasks(labels, height, width, raster);
+    const segmentation = {
+      ...summary.data,
+      imageId: info.imageId,
+      width,
+      height,
+      labels,
+      outlines: outlinePixels(labels, height, width),
+      maskCount: masks.length,
+      masks,
+      timings: {},
+      networkRuns: 0,
+      networkRan: false,
+    };
+    return { segmentation, savedAt: draft.savedAt };
+  }
+
+  async discardDraft({ imageId }: OperationInput<'discardDraft'>): Promise<OperationResult<'discardDraft'>> {
+    return { discarded: await this.drafts().delete(this.held(imageId).draftKey) };
   }
 
   /** The image's kept network output as the viewer draws it (see [Note: network output display]). */
@@ -154,9 +205,12 @@ export class EngineWorkspace {
     };
   }
 
-  /** Registers a model file under its file name (copied into the cache, with its `_size.npy` when beside it). */
+  /**
+   * Registers a model file under its file name, numbered when another file has that name (copied into the cache,
+   * with its size model when beside it); importing the same file again gives the model it already is.
+   */
   async importModel({ path }: OperationInput<'importModel'>): Promise<OperationResult<'importModel'>> {
-    const record = await this.modelManager().importModel(path);
+    const record = await this.modelManager().importModel(path, { numberIfTaken: true });
     return { name: record.name, description: 'your model, imported', available: true, supported: true, unsupportedReason: null };
   }
 
@@ -186,11 +240,17 @@ export class EngineWorkspace {
     this.manager = null;
   }
 
-  private hold(raster: RasterImage, name: string, path: string | null, exportFolder: string): OperationResult<'openImage'> {
+  private hold(raster: RasterImage, bytes: Uint8Array, name: string, path: string | null, exportFolder: string): OperationResult<'openImage'> {
     const { width, height, channels, sampleType, page, pageCount } = raster;
     const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
-    this.images.set(info.imageId, { info, raster, run: null });
+    const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
+    this.images.set(info.imageId, { info, raster, run: null, draftKey });
     return info;
+  }
+
+  private drafts(): DraftStore {
+    this.draftStore ??= new DraftStore(join(appPathsFor(this.env).dataDir, 'drafts'));
+    return this.draftStore;
   }
 
   private held(imageId: string): HeldImage {

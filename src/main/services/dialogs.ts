@@ -34,3 +34,19 @@ export function chooseImageFile(parent: BrowserWindow | null): Promise<string | 
 export function chooseModelFile(parent: BrowserWindow | null): Promise<string | null> {
   return chooseFile(parent, MODEL_DIALOG);
 }
+
+/**
+ * Asked when the page refuses to unload because edits are unsaved (Electron shows no prompt of its own): true when
+ * the user chooses to leave anyway. The edits are not lost either way: they are kept as the image's draft.
+ */
+export function confirmLeavingUnsavedEdits(parent: BrowserWindow): boolean {
+  const choice = dialog.showMessageBoxSync(parent, {
+    type: 'question',
+    buttons: ['Leave', 'Stay'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Your mask edits are not exported yet.',
+    detail: 'They are kept as a draft and restored when you open this image again. Export the masks to save them as files.',
+  });
+  return choice === 0;
+}

@@ -1,10 +1,18 @@
 // The Segment view's state and actions, outside React (views subscribe to `store`): the open image, segmentation
-// parameters, the current masks with their undoable edits, selection, overlay options and exports. Talks to the
-// engine only through an EngineClient, so it runs the same over Electron or the browser mode. Renderer (DOM-free).
+// parameters, the current masks with their undoable edits (delete, merge, draw, erase), the editing tool, selection,
+// overlay options, exports and the draft that keeps unsaved edits. Talks to the engine only through an EngineClient,
+// so it runs the same over Electron or the browser mode. Renderer (DOM-free).
+//
+// [Note: unsaved edits] Any edit (and its undo or redo) sets `unsaved`; from then on every change of the shown masks
+// is sent to the engine as the image's draft, DRAFT_DELAY_MS after the last one, and at once before another image
+// opens. Exporting a label image clears the flag and the engine deletes the draft in the same call. Opening an image
+// asks for its draft; a draft found is shown with a notice and the flag set, so it is kept until exported or
+// discarded. An unreadable draft is a notice, not an error: the image opens without it.
 import { SEGMENT_DEFAULTS } from '../../../shared/contract';
 import type {
   AppCommand,
   DisplayPixels,
+  DraftSummary,
   ExecutionProviderChoice,
   ExportFormat,
   ExportResult,
@@ -16,7 +24,9 @@ import type {
   SegmentProgressEvent,
 } from '../../../shared/contract';
 import type { EngineClient } from '../engineClient';
-import { deleteMasks, labelPresence, reapplyDelete, revertDelete, type DeleteEdit } from '../../../shared/viewer/labelEdits';
+import { eraseStroke, fillOutline } from '../../../shared/viewer/drawing';
+import { deleteMasks, labelPresence, largestLabel, mergeMasks, reapplyEdit, revertEdit, type LabelEdit } from '../../../shared/viewer/labelEdits';
+import { MaskBoxes, updateAfterEdit } from '../../../shared/viewer/maskUpdates';
 import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
 import { createStore, type Store } from '../../../shared/viewer/store';
 import { UndoStack } from '../../../shared/viewer/undoStack';
@@ -43,9 +53,15 @@ export type Activity =
   | { kind: 'opening' }
   | { kind: 'segmenting'; progress: SegmentProgressEvent | null }
   | { kind: 'rethresholding' }
-  | { kind: 'calibrating' }
+  | { kind: 'calibrating'; progress: SegmentProgressEvent | null }
   | { kind: 'importing' }
   | { kind: 'exporting' };
+
+/** What a press on the viewer does: select masks, draw a new one, or erase mask pixels with a brush. */
+export type Tool = 'select' | 'draw' | 'erase';
+
+/** Brush sizes, in image pixels across. */
+export const BRUSH_SIZES = { min: 1, max: 100, initial: 10 } as const;
 
 export interface OverlayState {
   showMasks: boolean;
@@ -92,6 +108,14 @@ export interface WorkbenchState {
   /** Images opened lately, most recent first. */
   recent: RecentFile[];
   viewRequest: ViewRequest | null;
+  tool: Tool;
+  brushSize: number;
+  /** Edits not yet exported as a label image (see [Note: unsaved edits]). */
+  unsaved: boolean;
+  /** When the shown masks come from a restored draft: when it was saved (ISO 8601). */
+  restoredDraftAt: string | null;
+  /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
+  draftSavedAt: string | null;
 }
 
 /** A whole new set of masks (a run or a re-threshold) replacing the shown one. */
@@ -101,10 +125,26 @@ interface ReplaceEdit {
   after: Segmentation;
 }
 
-type Edit = DeleteEdit | ReplaceEdit;
+type Edit = LabelEdit | ReplaceEdit;
 
 /** How long threshold changes settle before masks are recomputed. */
 const RETHRESHOLD_DELAY_MS = 250;
+/** How long edits settle before the draft is written. */
+const DRAFT_DELAY_MS = 800;
+
+const UNDONE: Readonly<Record<LabelEdit['kind'], string>> = {
+  delete: 'Undone: the deleted masks are back.',
+  merge: 'Undone: the merged masks are separate again.',
+  draw: 'Undone: the drawn mask is gone.',
+  erase: 'Undone: the erased pixels are back.',
+};
+
+const listed = (labels: readonly number[]) => `${labels.length === 1 ? 'mask' : 'masks'} ${labels.join(', ')}`;
+
+function summaryOf(segmentation: Segmentation): DraftSummary {
+  const { diameter, diameterFromStyle, executionProvider, fallbackReasons, model, settings } = segmentation;
+  return { diameter, diameterFromStyle, executionProvider, fallbackReasons, model, settings };
+}
 
 function initialState(): WorkbenchState {
   return {
@@ -137,6 +177,11 @@ function initialState(): WorkbenchState {
     networkOutput: null,
     recent: [],
     viewRequest: null,
+    tool: 'select',
+    brushSize: BRUSH_SIZES.initial,
+    unsaved: false,
+    restoredDraftAt: null,
+    draftSavedAt: null,
   };
 }
 
@@ -152,12 +197,16 @@ export class Workbench {
   private rethresholdPending = false;
   /** Counts network runs, so a network output fetched for an earlier run is not shown after a newer one. */
   private runSerial = 0;
+  /** Per segmentation, its masks' bounding boxes, built at its first edit (see maskUpdates.ts). */
+  private readonly boxes = new WeakMap<Segmentation, MaskBoxes>();
+  private draftTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly client: EngineClient) {
     this.store = createStore(initialState());
     client.on('segment:progress', (event) => {
       const { activity, image } = this.store.get();
-      if (activity.kind === 'segmenting' && image?.imageId === event.imageId) this.store.set({ activity: { kind: 'segmenting', progress: event } });
+      const running = activity.kind === 'segmenting' || activity.kind === 'calibrating';
+      if (running && image?.imageId === event.imageId) this.store.set({ activity: { kind: activity.kind, progress: event } });
     });
     // Only the desktop app has a native menu; the browser mode would open an event stream for nothing.
     if (client.kind === 'desktop') client.on('app:command', (command) => this.perform(command));
@@ -250,7 +299,7 @@ export class Workbench {
   async calibrate(): Promise<void> {
     const { image, parameters, activity } = this.store.get();
     if (image === null || activity.kind !== 'idle') return;
-    this.store.set({ activity: { kind: 'calibrating' }, error: null, notice: null });
+    this.store.set({ activity: { kind: 'calibrating', progress: null }, error: null, notice: null });
     try {
       const result = await this.client.call('segment:calibrate', {
         imageId: image.imageId,
@@ -270,6 +319,9 @@ export class Workbench {
       else this.fail(error);
     } finally {
       this.store.set({ activity: { kind: 'idle' } });
+      // Thresholds changed while calibrating were left for now (see rethreshold).
+      const { segmentation } = this.store.get();
+      if (segmentation !== null && !this.thresholdsMatch(segmentation)) this.scheduleRethreshold();
     }
   }
 
@@ -376,41 +428,122 @@ export class Workbench {
     if (row !== undefined) this.store.set(({ focus }) => ({ focus: { x: row.centroidX + 0.5, y: row.centroidY + 0.5, serial: (focus?.serial ?? 0) + 1 } }));
   }
 
-  clearSelection(): void {
-    this.store.set({ selected: new Set() });
-  }
-
   deleteSelected(): void {
     const { segmentation, selected } = this.store.get();
     if (segmentation === null) return;
     const edit = deleteMasks(segmentation.labels, selected);
     if (edit === null) return;
-    this.history.push(edit);
-    this.showMasks(segmentation, { selected: new Set(), notice: `Deleted ${edit.labels.length === 1 ? 'mask' : 'masks'} ${edit.labels.join(', ')}.` });
+    this.applyEdit(segmentation, edit, { selected: new Set(), notice: `Deleted ${listed(edit.labels)}.` });
+  }
+
+  /** Merges the selected masks into one, which keeps the smallest of their labels. */
+  mergeSelected(): void {
+    const { segmentation, selected } = this.store.get();
+    if (segmentation === null) return;
+    const edit = mergeMasks(segmentation.labels, selected);
+    if (edit === null) {
+      this.store.set({ notice: 'Select two or more masks to merge (shift-click them), then press M.' });
+      return;
+    }
+    this.applyEdit(segmentation, edit, { selected: new Set([edit.value]), notice: `Merged ${listed(edit.labels)} into mask ${edit.value}.` });
+  }
+
+  /** Fills the closed outline `points` ([x0, y0, ...], image coordinates) into a new mask over background pixels. */
+  drawOutline(points: readonly number[]): void {
+    const { segmentation } = this.store.get();
+    if (segmentation === null) {
+      this.store.set({ notice: 'Run a segmentation first: the draw and erase tools edit its masks.' });
+      return;
+    }
+    const label = largestLabel(segmentation.labels) + 1;
+    const edit = fillOutline(segmentation.labels, segmentation.width, segmentation.height, points, label);
+    if (edit === null) {
+      this.store.set({ notice: 'Nothing drawn: the outline enclosed no free pixels (pixels already in masks stay theirs).' });
+      return;
+    }
+    this.applyEdit(segmentation, edit, { selected: new Set(), notice: `Drew mask ${label} (${edit.pixels.length} px).` });
+  }
+
+  /** Erases mask pixels under the brush along `points` ([x0, y0, ...], image coordinates): one undo step. */
+  eraseAlong(points: readonly number[]): void {
+    const { segmentation, brushSize, selected } = this.store.get();
+    if (segmentation === null) return;
+    const edit = eraseStroke(segmentation.labels, segmentation.width, segmentation.height, points, brushSize);
+    if (edit === null) return;
+    this.applyEdit(segmentation, edit, { selected, notice: `Erased ${edit.pixels.length} px from ${listed(edit.labels)}.` });
+    this.dropVanishedFromSelection();
+  }
+
+  setTool(tool: Tool): void {
+    if (tool !== 'select' && this.store.get().segmentation === null) {
+      this.store.set({ notice: 'Run a segmentation first: the draw and erase tools edit its masks.' });
+      return;
+    }
+    this.store.set({ tool });
+  }
+
+  /** Grows (steps > 0) or shrinks the brush by `steps` sizes: about 20% each, at least one pixel. */
+  changeBrushSize(steps: number): void {
+    this.store.set(({ brushSize }) => {
+      let size = brushSize;
+      for (let k = 0; k < Math.abs(steps); k++) size = steps > 0 ? Math.max(size + 1, Math.round(size * 1.2)) : Math.min(size - 1, Math.round(size / 1.2));
+      return { brushSize: Math.min(BRUSH_SIZES.max, Math.max(BRUSH_SIZES.min, size)) };
+    });
+  }
+
+  /** Escape: back to selecting, nothing selected. */
+  escape(): void {
+    this.store.set({ tool: 'select', selected: new Set() });
   }
 
   undo(): void {
     const edit = this.history.undo();
     if (edit === undefined) return;
-    if (edit.kind === 'delete') {
-      const { segmentation } = this.store.get();
-      revertDelete(segmentation!.labels, edit);
-      this.showMasks(segmentation, { selected: new Set(edit.labels), notice: 'Undone: the deleted masks are back.' });
-    } else {
+    if (edit.kind === 'replace') {
       this.showMasks(edit.before, { selected: new Set(), notice: 'Undone: the previous masks are back.', ...this.thresholdsOf(edit.before) });
+    } else {
+      const segmentation = this.store.get().segmentation!;
+      revertEdit(segmentation.labels, edit);
+      this.updateMeasurements(segmentation, edit);
+      const selected = edit.kind === 'draw' ? new Set<number>() : new Set(edit.labels);
+      this.showMasks(segmentation, { selected, notice: UNDONE[edit.kind] });
     }
+    this.markUnsaved();
   }
 
   redo(): void {
     const edit = this.history.redo();
     if (edit === undefined) return;
-    if (edit.kind === 'delete') {
-      const { segmentation } = this.store.get();
-      reapplyDelete(segmentation!.labels, edit);
-      this.showMasks(segmentation, { selected: new Set(), notice: 'Redone.' });
-    } else {
+    if (edit.kind === 'replace') {
       this.showMasks(edit.after, { selected: new Set(), notice: 'Redone.', ...this.thresholdsOf(edit.after) });
+    } else {
+      const segmentation = this.store.get().segmentation!;
+      reapplyEdit(segmentation.labels, edit);
+      this.updateMeasurements(segmentation, edit);
+      this.showMasks(segmentation, { selected: edit.kind === 'merge' ? new Set([edit.value]) : new Set(), notice: 'Redone.' });
     }
+    this.markUnsaved();
+  }
+
+  /** Drops the restored draft: the engine deletes it and the image is shown without masks. */
+  async discardDraft(): Promise<void> {
+    const { image } = this.store.get();
+    if (image === null) return;
+    this.cancelDraftSave();
+    try {
+      await this.client.call('masks:discardDraft', { imageId: image.imageId });
+      this.history.clear();
+      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, draftSavedAt: null, notice: 'Discarded the unsaved edits.' });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Writes the draft now if one is waiting (before the page unloads, before another image opens). */
+  async flushDraft(): Promise<void> {
+    if (this.draftTimer === null) return;
+    this.cancelDraftSave();
+    await this.saveDraft();
   }
 
   setOverlay(change: Partial<OverlayState>): void {
@@ -438,8 +571,17 @@ export class Workbench {
     if (image === null || segmentation === null) return;
     this.store.set({ activity: { kind: 'exporting' }, error: null, lastExport: null });
     try {
+      const labelsWritten = formats.includes('labels-tiff') || formats.includes('labels-png');
+      // A draft save still waiting would write the draft again after the export deleted it.
+      if (labelsWritten) this.cancelDraftSave();
       const result = await this.client.call('masks:export', { imageId: image.imageId, labels: segmentation.labels, formats, folder: folder.trim() });
-      this.store.set({ lastExport: result, notice: `Exported ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${folder.trim()}.` });
+      this.store.set(({ unsaved, restoredDraftAt, draftSavedAt }) => ({
+        lastExport: result,
+        notice: `Exported ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${folder.trim()}.`,
+        unsaved: labelsWritten ? false : unsaved,
+        restoredDraftAt: labelsWritten ? null : restoredDraftAt,
+        draftSavedAt: labelsWritten ? null : draftSavedAt,
+      }));
     } catch (error) {
       this.fail(error);
     } finally {
@@ -471,6 +613,7 @@ export class Workbench {
     const previous = this.store.get().image;
     this.store.set({ activity: { kind: 'opening' }, error: null, notice: null });
     try {
+      await this.flushDraft();
       const image = await request();
       const pixels = await this.client.call('image:pixels', { imageId: image.imageId });
       if (previous !== null) void this.client.call('image:close', { imageId: previous.imageId }).catch(() => undefined);
@@ -486,7 +629,8 @@ export class Workbench {
         lastExport: null,
         notice: `Opened ${image.name} (${image.width} x ${image.height}, ${image.channels} channel${image.channels === 1 ? '' : 's'}, ${image.sampleType}).`,
       }));
-      this.showMasks(null, { selected: new Set() });
+      this.showMasks(null, { selected: new Set(), unsaved: false, restoredDraftAt: null, draftSavedAt: null });
+      await this.restoreDraft(image);
     } catch (error) {
       this.fail(error);
     } finally {
@@ -505,7 +649,85 @@ export class Workbench {
 
   private record(edit: ReplaceEdit): void {
     this.history.push(edit);
-    this.showMasks(edit.after, { selected: new Set() });
+    this.showMasks(edit.after, { selected: new Set(), restoredDraftAt: null });
+    if (this.store.get().unsaved) this.scheduleDraftSave();
+  }
+
+  /** Records an edit already applied to `segmentation`'s labels and shows its result. */
+  private applyEdit(segmentation: Segmentation, edit: LabelEdit, extra: Partial<WorkbenchState>): void {
+    this.history.push(edit);
+    this.updateMeasurements(segmentation, edit);
+    this.showMasks(segmentation, extra);
+    this.markUnsaved();
+  }
+
+  /** Outlines, count and table rows of the masks `edit` touched; see [Note: incremental mask updates]. */
+  private updateMeasurements(segmentation: Segmentation, edit: LabelEdit): void {
+    let boxes = this.boxes.get(segmentation);
+    if (boxes === undefined) {
+      boxes = MaskBoxes.of(segmentation.labels, segmentation.width);
+      this.boxes.set(segmentation, boxes);
+    }
+    const { pixels } = this.store.get();
+    const image = pixels !== null && pixels.width === segmentation.width && pixels.height === segmentation.height ? pixels : null;
+    updateAfterEdit(segmentation, boxes, image, edit);
+  }
+
+  private dropVanishedFromSelection(): void {
+    this.store.set(({ selected, present }) => ({ selected: new Set([...selected].filter((label) => present[label] === 1)) }));
+  }
+
+  private markUnsaved(): void {
+    this.store.set({ unsaved: true });
+    this.scheduleDraftSave();
+  }
+
+  private scheduleDraftSave(): void {
+    this.cancelDraftSave();
+    // The kept draft no longer holds the shown masks: the view says so until the next save lands.
+    this.store.set({ draftSavedAt: null });
+    this.draftTimer = setTimeout(() => {
+      this.draftTimer = null;
+      void this.saveDraft();
+    }, DRAFT_DELAY_MS);
+  }
+
+  private cancelDraftSave(): void {
+    if (this.draftTimer !== null) clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+  }
+
+  /** Sends the shown masks as the image's draft; with no masks left, the draft is deleted instead. */
+  private async saveDraft(): Promise<void> {
+    const { image, segmentation, unsaved } = this.store.get();
+    if (image === null || !unsaved) return;
+    try {
+      let savedAt: string | null = null;
+      if (segmentation === null) await this.client.call('masks:discardDraft', { imageId: image.imageId });
+      else ({ savedAt } = await this.client.call('masks:saveDraft', { imageId: image.imageId, labels: segmentation.labels, summary: summaryOf(segmentation) }));
+      if (this.store.get().image?.imageId === image.imageId && this.store.get().unsaved) this.store.set({ draftSavedAt: savedAt });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Shows the draft kept for `image`, if any; an unreadable one is reported and left out. */
+  private async restoreDraft(image: OpenedImage): Promise<void> {
+    try {
+      const draft = await this.client.call('masks:loadDraft', { imageId: image.imageId });
+      if (draft === null || this.store.get().image?.imageId !== image.imageId) return;
+      const when = new Date(draft.savedAt).toLocaleString();
+      this.showMasks(draft.segmentation, {
+        selected: new Set(),
+        unsaved: true,
+        restoredDraftAt: draft.savedAt,
+        draftSavedAt: draft.savedAt,
+        notice: `Restored your unsaved edits of ${image.name} (${draft.segmentation.maskCount} masks, saved ${when}). Export the masks to keep them, or discard them.`,
+      });
+    } catch (error) {
+      if (codeOf(error) === 'DRAFT_UNREADABLE') this.store.set({ notice: messageOf(error) });
+      else this.fail(error);
+    }
   }
 
   private showMasks(segmentation: Segmentation | null, extra: Partial<WorkbenchState>): void {
@@ -517,6 +739,8 @@ export class Workbench {
       masksVersion: masksVersion + 1,
       canUndo: this.history.canUndo,
       canRedo: this.history.canRedo,
+      // With no masks left to edit, no tool stays armed.
+      ...(segmentation === null ? { tool: 'select' as const } : {}),
       ...extra,
     }));
   }
@@ -552,7 +776,7 @@ export class Workbench {
       do {
         this.rethresholdPending = false;
         const { image, segmentation, activity, parameters } = this.store.get();
-        if (image === null || segmentation === null || activity.kind === 'segmenting' || this.thresholdsMatch(segmentation)) return;
+        if (image === null || segmentation === null || activity.kind === 'segmenting' || activity.kind === 'calibrating' || this.thresholdsMatch(segmentation)) return;
         this.store.set({ activity: { kind: 'rethresholding' }, error: null });
         try {
           const result = await this.client.call('segment:rethreshold', {

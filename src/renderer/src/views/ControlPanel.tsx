@@ -78,8 +78,8 @@ function OpenImage({ workbench }: { workbench: Workbench }) {
         <Button onClick={open} disabled={busy || path.trim() === ''}>
           Open
         </Button>
-        <RecentMenu workbench={workbench} />
       </Group>
+      <RecentMenu workbench={workbench} />
     </Stack>
   );
 }
@@ -89,9 +89,9 @@ function RecentMenu({ workbench }: { workbench: Workbench }) {
   const recent = useStore(workbench.store, (s) => s.recent);
   const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
   return (
-    <Menu position="bottom-end" withinPortal={false}>
+    <Menu position="bottom-start" withinPortal={false}>
       <Menu.Target>
-        <Button variant="default" disabled={busy}>
+        <Button variant="default" size="xs" disabled={busy}>
           Recent
         </Button>
       </Menu.Target>
@@ -128,26 +128,28 @@ function ImportModel({ workbench }: { workbench: Workbench }) {
     );
   }
   return (
-    <Group gap="xs" align="flex-end" wrap="nowrap">
-      <TextInput
-        style={{ flex: 1 }}
-        size="xs"
-        label="Import a model file"
-        placeholder="/models/CP_lab.pth"
-        value={path}
-        onChange={(event) => setPath(event.currentTarget.value)}
-      />
-      <Button size="xs" onClick={() => void workbench.importModel({ path })} disabled={busy || path.trim() === ''}>
-        Import
-      </Button>
+    <Stack gap={4}>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
+          style={{ flex: 1 }}
+          size="xs"
+          label="Import a model file"
+          placeholder="/models/CP_lab.pth"
+          value={path}
+          onChange={(event) => setPath(event.currentTarget.value)}
+        />
+        <Button size="xs" onClick={() => void workbench.importModel({ path })} disabled={busy || path.trim() === ''}>
+          Import
+        </Button>
+      </Group>
       <FileButton onChange={upload}>
         {(props) => (
           <Button size="xs" variant="default" disabled={busy} {...props}>
-            Upload…
+            Upload a model file…
           </Button>
         )}
       </FileButton>
-    </Group>
+    </Stack>
   );
 }
 
@@ -201,14 +203,13 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
           disabled={parameters.estimateDiameter}
           onChange={(value) => numeric(value, (diameter) => set({ diameter }))}
         />
-        <Checkbox
-          mb={8}
-          label="Estimate"
-          checked={parameters.estimateDiameter}
-          onChange={(event) => set({ estimateDiameter: event.currentTarget.checked })}
-        />
         <CalibrateButton workbench={workbench} />
       </Group>
+      <Checkbox
+        label="Estimate the diameter at each run"
+        checked={parameters.estimateDiameter}
+        onChange={(event) => set({ estimateDiameter: event.currentTarget.checked })}
+      />
       <Group grow gap="xs">
         <NumberInput
           label="Flow threshold"
@@ -308,7 +309,7 @@ function RunControls({ workbench }: { workbench: Workbench }) {
   const activity = useStore(workbench.store, (s) => s.activity);
   const hasImage = useStore(workbench.store, (s) => s.image !== null);
   const model = useStore(workbench.store, (s) => s.parameters.model);
-  const progress = activity.kind === 'segmenting' ? activity.progress : null;
+  const progress = activity.kind === 'segmenting' || activity.kind === 'calibrating' ? activity.progress : null;
   const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
   return (
     <Stack gap="xs">
@@ -320,18 +321,13 @@ function RunControls({ workbench }: { workbench: Workbench }) {
           Cancel
         </Button>
       </Group>
-      {activity.kind === 'segmenting' && (
-        <Stack gap={4} aria-label="Segmentation progress">
+      {(activity.kind === 'segmenting' || activity.kind === 'calibrating') && (
+        <Stack gap={4} aria-label={activity.kind === 'segmenting' ? 'Segmentation progress' : 'Calibration progress'}>
           <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
           <Text size="xs" c="dimmed">
             {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
           </Text>
         </Stack>
-      )}
-      {activity.kind === 'calibrating' && (
-        <Text size="xs" c="dimmed">
-          Estimating the diameter with the size model…
-        </Text>
       )}
       {activity.kind === 'rethresholding' && (
         <Text size="xs" c="dimmed">

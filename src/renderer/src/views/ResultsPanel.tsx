@@ -36,7 +36,7 @@ function Summary({ workbench }: { workbench: Workbench }) {
           network runs: {segmentation.networkRuns}
         </Badge>
       </Group>
-      {!segmentation.networkRan && (
+      {!segmentation.networkRan && segmentation.networkRuns > 0 && (
         <Text size="xs" c="dimmed" data-testid="rethreshold-note">
           Masks recomputed from the kept network output (no network run).
         </Text>
@@ -50,6 +50,30 @@ function Summary({ workbench }: { workbench: Workbench }) {
   );
 }
 
+/** Whether the edits are exported yet, and whether a draft keeps them meanwhile (see [Note: unsaved edits]). */
+function UnsavedStatus({ workbench }: { workbench: Workbench }) {
+  const unsaved = useStore(workbench.store, (s) => s.unsaved);
+  const draftSavedAt = useStore(workbench.store, (s) => s.draftSavedAt);
+  const restoredDraftAt = useStore(workbench.store, (s) => s.restoredDraftAt);
+  if (!unsaved) return null;
+  const time = (iso: string) => new Date(iso).toLocaleTimeString();
+  return (
+    <Group gap={6}>
+      <Badge color="orange" variant="filled" data-testid="unsaved">
+        Unsaved changes
+      </Badge>
+      <Text size="xs" c="dimmed" data-testid="draft-status">
+        {draftSavedAt === null ? 'keeping a draft…' : `draft kept ${time(draftSavedAt)}`}
+      </Text>
+      {restoredDraftAt !== null && (
+        <Button size="compact-xs" variant="subtle" color="red" onClick={() => void workbench.discardDraft()}>
+          Discard draft
+        </Button>
+      )}
+    </Group>
+  );
+}
+
 function EditButtons({ workbench, onExport }: { workbench: Workbench; onExport: () => void }) {
   const selectedCount = useStore(workbench.store, (s) => s.selected.size);
   const canUndo = useStore(workbench.store, (s) => s.canUndo);
@@ -59,6 +83,9 @@ function EditButtons({ workbench, onExport }: { workbench: Workbench; onExport: 
     <Group gap="xs">
       <Button size="xs" color="red" variant="light" disabled={selectedCount === 0} onClick={() => workbench.deleteSelected()}>
         Delete {selectedCount > 1 ? `${selectedCount} masks` : 'mask'}
+      </Button>
+      <Button size="xs" variant="light" disabled={selectedCount < 2} onClick={() => workbench.mergeSelected()}>
+        Merge{selectedCount > 1 ? ` ${selectedCount} masks` : ''}
       </Button>
       <Button size="xs" variant="default" disabled={!canUndo} onClick={() => workbench.undo()}>
         Undo
@@ -184,9 +211,11 @@ export function ResultsPanel({ workbench }: { workbench: Workbench }) {
     <Stack gap="sm" p="sm" className="results-panel">
       <Title order={5}>Results</Title>
       <Summary workbench={workbench} />
+      <UnsavedStatus workbench={workbench} />
       <EditButtons workbench={workbench} onExport={() => setExporting(true)} />
       <Text size="xs" c="dimmed">
-        Click a mask to select it (shift-click for several), Delete to remove, Ctrl+Z / Ctrl+Shift+Z to undo / redo.
+        Click a mask to select it (shift-click for several), Delete to remove, M to merge. D draws a mask (or right-drag),
+        E erases ([ ] brush size), Esc selects again; middle-drag or space-drag pans. Ctrl+Z / Ctrl+Shift+Z undo / redo.
       </Text>
       <MaskTable workbench={workbench} />
       <ExportDialog workbench={workbench} opened={exporting} onClose={() => setExporting(false)} />

@@ -1,6 +1,6 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
-// shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, Escape and
-// undo/redo. Renderer.
+// shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, M merge, D draw,
+// E erase, [ ] brush size, Escape and undo/redo; and the warning before leaving the page with unsaved edits. Renderer.
 import { Alert, ScrollArea, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Workbench } from '../model/workbench';
@@ -41,13 +41,36 @@ function useShortcuts(workbench: Workbench, active: boolean): void {
       } else if (key === 'delete' || key === 'backspace') {
         event.preventDefault();
         workbench.deleteSelected();
+      } else if (key === 'm') {
+        workbench.mergeSelected();
+      } else if (key === 'd') {
+        workbench.setTool('draw');
+      } else if (key === 'e') {
+        workbench.setTool('erase');
+      } else if (key === '[' || key === ']') {
+        workbench.changeBrushSize(key === ']' ? 1 : -1);
       } else if (key === 'escape') {
-        workbench.clearSelection();
+        workbench.escape();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [workbench, active]);
+}
+
+/** While edits are unsaved, leaving or reloading the page asks first, and the waiting draft is sent at once. */
+function useUnsavedWarning(workbench: Workbench): void {
+  useEffect(() => {
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      if (!workbench.store.get().unsaved) return;
+      void workbench.flushDraft();
+      event.preventDefault();
+      // Older Chromium (and so Electron) shows the prompt only when returnValue is set.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => window.removeEventListener('beforeunload', beforeUnload);
+  }, [workbench]);
 }
 
 /** Errors float over the viewer until dismissed; they are rare and must be read. */
@@ -77,6 +100,7 @@ function StatusBar({ workbench }: { workbench: Workbench }) {
 /** `active`: shown; the shortcuts apply only then (the view stays mounted, hidden, behind the other views). */
 export function SegmentView({ workbench, active = true }: { workbench: Workbench; active?: boolean }) {
   useShortcuts(workbench, active);
+  useUnsavedWarning(workbench);
   useEffect(() => {
     void workbench.loadModels();
     void workbench.loadRecent();

@@ -1,5 +1,5 @@
 // The image viewer: the image and its mask overlay drawn on one canvas, with wheel zoom about the cursor, drag to
-// pan, click (shift-click) to select masks, Fit and 1:1, and drop-a-file to open. Renderer.
+// pan, click (shift-click) to select masks, the draw and erase tools, Fit and 1:1, and drop-a-file to open. Renderer.
 //
 // [Note: viewer layers] The image and the overlay are each rendered once, at image size, into canvases kept off
 // screen, only when their inputs change (display ranges; masks, selection, overlay options). A pan or zoom then
@@ -7,17 +7,44 @@
 // moving around costs the same whatever the number of masks. Pixels are drawn unsmoothed, one block per pixel.
 // A third layer, the network output (flows or cell probability), is drawn opaque over the image and under the masks
 // when shown, as Cellpose's GUI shows it in place of the image.
-import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
+//
+// [Note: editing tools] A stroke of the draw or erase tool is drawn as a path over the layers while the pointer
+// moves, and becomes one edit when the pointer is released or leaves the viewer, so a tool never stays half-way in
+// a stroke, and a stroke is one undo step. As in Cellpose, a right-button drag draws a mask whatever the tool. The
+// middle button, or the left with the space bar held, pans with any tool; Escape returns to selecting.
+import { ActionIcon, Button, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
-import type { Workbench } from '../model/workbench';
+import type { Tool, Workbench } from '../model/workbench';
 import { useStore } from '../useStore';
 
 /** Pointer travel (CSS pixels) below which a press is a click, not a drag. */
 const CLICK_SLOP = 4;
 const BACKGROUND = '#1b1d21';
+/** Screen pixels the pointer must move before a stroke records another point. */
+const STROKE_STEP = 2;
+const DRAW_COLOUR = '#ffe066';
+const ERASE_COLOUR = 'rgba(255, 90, 90, 0.45)';
+
+const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
+  { tool: 'select', label: 'Select', key: 'Esc', hint: 'Click a mask to select it, shift-click for several; drag to pan' },
+  { tool: 'draw', label: 'Draw', key: 'D', hint: 'Drag a closed outline to add a mask (right-drag draws with any tool)' },
+  { tool: 'erase', label: 'Erase', key: 'E', hint: 'Drag to erase mask pixels; [ and ] change the brush size' },
+];
+
+/** A stroke of the draw or erase tool in progress: its path in image coordinates. */
+interface Stroke {
+  kind: 'draw' | 'erase';
+  points: number[];
+  lastScreen: [number, number];
+}
+
+/** Whether a key press belongs to a text field rather than to the view. */
+function typingInto(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"]') !== null;
+}
 
 function layerCanvas(): HTMLCanvasElement {
   return document.createElement('canvas');
@@ -35,6 +62,8 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   const focus = useStore(store, (s) => s.focus);
   const networkOutput = useStore(store, (s) => s.networkOutput);
   const viewRequest = useStore(store, (s) => s.viewRequest);
+  const tool = useStore(store, (s) => s.tool);
+  const brushSize = useStore(store, (s) => s.brushSize);
 
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -48,8 +77,44 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   const fitted = useRef(false);
   const frame = useRef<number | null>(null);
   const press = useRef<{ x: number; y: number; dragged: boolean } | null>(null);
+  const stroke = useRef<Stroke | null>(null);
+  /** The image point under the pointer, for the brush outline. */
+  const hover = useRef<[number, number] | null>(null);
+  const [spaceHeld, setSpaceHeld] = useState(false);
   const [zoom, setZoom] = useState(1);
   const [dropping, setDropping] = useState(false);
+
+  /** The stroke in progress and the brush outline, over the layers, in image coordinates. */
+  const drawToolPaths = useCallback(
+    (context: CanvasRenderingContext2D, scale: number) => {
+      const current = stroke.current;
+      const { tool: activeTool, brushSize: size } = store.get();
+      context.lineCap = 'round';
+      context.lineJoin = 'round';
+      if (current !== null && current.points.length >= 2) {
+        context.beginPath();
+        context.moveTo(current.points[0]!, current.points[1]!);
+        for (let p = 2; p < current.points.length; p += 2) context.lineTo(current.points[p]!, current.points[p + 1]!);
+        if (current.kind === 'draw') {
+          context.closePath();
+          context.strokeStyle = DRAW_COLOUR;
+          context.lineWidth = 1.5 / scale;
+        } else {
+          context.strokeStyle = ERASE_COLOUR;
+          context.lineWidth = size;
+        }
+        context.stroke();
+      }
+      if (activeTool === 'erase' && hover.current !== null) {
+        context.beginPath();
+        context.arc(hover.current[0], hover.current[1], size / 2, 0, 2 * Math.PI);
+        context.strokeStyle = '#ffffff';
+        context.lineWidth = 1 / scale;
+        context.stroke();
+      }
+    },
+    [store],
+  );
 
   const draw = useCallback(() => {
     const canvas = canvasRef.current;
@@ -74,11 +139,12 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     context.drawImage(imageLayer.current, 0, 0);
     if (hasNetworkLayer.current) context.drawImage(networkLayer.current, 0, 0);
     if (hasOverlay.current) context.drawImage(overlayLayer.current, 0, 0);
+    drawToolPaths(context, scale);
     canvas.dataset['scale'] = String(scale);
     canvas.dataset['offsetX'] = String(offsetX);
     canvas.dataset['offsetY'] = String(offsetY);
     setZoom(scale);
-  }, [store]);
+  }, [store, drawToolPaths]);
 
   const requestDraw = useCallback(() => {
     if (frame.current !== null) return;
@@ -144,6 +210,29 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     requestDraw();
   }, [segmentation, masksVersion, overlay, selected, requestDraw]);
 
+  useEffect(requestDraw, [tool, brushSize, requestDraw]);
+
+  // Space held: the left button pans whatever the tool.
+  useEffect(() => {
+    const down = (event: KeyboardEvent) => {
+      if (event.key !== ' ' || typingInto(event.target)) return;
+      event.preventDefault();
+      setSpaceHeld(true);
+    };
+    const up = (event: KeyboardEvent) => {
+      if (event.key === ' ') setSpaceHeld(false);
+    };
+    const release = () => setSpaceHeld(false);
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    window.addEventListener('blur', release);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+      window.removeEventListener('blur', release);
+    };
+  }, []);
+
   useEffect(() => {
     const shown = overlay.network;
     const layer = networkLayer.current;
@@ -193,12 +282,50 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     };
   }, [requestDraw, setView, fit]);
 
+  const imagePoint = (event: PointerEvent<HTMLCanvasElement>): [number, number] => {
+    const box = event.currentTarget.getBoundingClientRect();
+    return toImagePoint(view.current, event.clientX - box.left, event.clientY - box.top);
+  };
+
+  /** Ends the stroke in progress as one edit (see [Note: editing tools]). */
+  const finishStroke = () => {
+    const current = stroke.current;
+    stroke.current = null;
+    if (current === null) return;
+    if (current.kind === 'draw') workbench.drawOutline(current.points);
+    else workbench.eraseAlong(current.points);
+    requestDraw();
+  };
+
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
-    if (event.button !== 0) return;
-    event.currentTarget.setPointerCapture(event.pointerId);
-    press.current = { x: event.clientX, y: event.clientY, dragged: false };
+    const pans = event.button === 1 || (event.button === 0 && (spaceHeld || tool === 'select'));
+    const strokeKind = event.button === 2 ? 'draw' : event.button === 0 && tool !== 'select' ? tool : null;
+    if (pans) {
+      event.preventDefault();
+      event.currentTarget.setPointerCapture(event.pointerId);
+      // A middle-button or space drag is a pan from the start, never a click.
+      press.current = { x: event.clientX, y: event.clientY, dragged: event.button !== 0 || spaceHeld };
+    } else if (strokeKind !== null && store.get().segmentation !== null) {
+      // No pointer capture: leaving the viewer ends the stroke.
+      stroke.current = { kind: strokeKind, points: [...imagePoint(event)], lastScreen: [event.clientX, event.clientY] };
+      requestDraw();
+    } else if (strokeKind === 'draw') {
+      workbench.drawOutline([]);
+    }
   };
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
+    hover.current = imagePoint(event);
+    const currentStroke = stroke.current;
+    if (currentStroke !== null) {
+      const [lastX, lastY] = currentStroke.lastScreen;
+      if (Math.hypot(event.clientX - lastX, event.clientY - lastY) >= STROKE_STEP) {
+        currentStroke.points.push(...hover.current);
+        currentStroke.lastScreen = [event.clientX, event.clientY];
+      }
+      requestDraw();
+      return;
+    }
+    if (tool === 'erase') requestDraw();
     const current = press.current;
     if (current === null) return;
     if (!current.dragged && Math.hypot(event.clientX - current.x, event.clientY - current.y) < CLICK_SLOP) return;
@@ -206,12 +333,21 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     setView(panBy(view.current, event.movementX, event.movementY));
   };
   const onPointerUp = (event: PointerEvent<HTMLCanvasElement>) => {
+    if (stroke.current !== null) {
+      stroke.current.points.push(...imagePoint(event));
+      finishStroke();
+      return;
+    }
     const current = press.current;
     press.current = null;
     if (current === null || current.dragged) return;
-    const box = event.currentTarget.getBoundingClientRect();
-    const [x, y] = toImagePoint(view.current, event.clientX - box.left, event.clientY - box.top);
+    const [x, y] = imagePoint(event);
     workbench.selectAt(x, y, event.shiftKey);
+  };
+  const onPointerLeave = () => {
+    hover.current = null;
+    finishStroke();
+    requestDraw();
   };
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
@@ -234,17 +370,23 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
     >
       <canvas
         ref={canvasRef}
-        className="viewer-canvas"
+        className={`viewer-canvas viewer-tool-${spaceHeld ? 'pan' : tool}`}
         aria-label="Image viewer"
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
+        onPointerLeave={onPointerLeave}
+        onPointerCancel={onPointerLeave}
+        onContextMenu={(event) => event.preventDefault()}
       />
       {pixels === null ? (
         <div className="viewer-empty">
           <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file here.</Text>
         </div>
       ) : (
+        <ToolBar workbench={workbench} />
+      )}
+      {pixels !== null && (
         <Group className="viewer-tools" gap={6}>
           <Text size="xs" c="gray.3" aria-label="Zoom">
             {Math.round(zoom * 100)}%
@@ -262,5 +404,34 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
         </Group>
       )}
     </div>
+  );
+}
+
+/** The current tool, always in view, with the brush size while erasing. */
+function ToolBar({ workbench }: { workbench: Workbench }) {
+  const tool = useStore(workbench.store, (s) => s.tool);
+  const brushSize = useStore(workbench.store, (s) => s.brushSize);
+  const hasMasks = useStore(workbench.store, (s) => s.segmentation !== null);
+  return (
+    <Group className="viewer-modes" gap={4} role="toolbar" aria-label="Editing tool">
+      {TOOLS.map(({ tool: option, label, key, hint }) => (
+        <Tooltip key={option} label={hint}>
+          <Button
+            size="compact-xs"
+            variant={tool === option ? 'filled' : 'default'}
+            aria-pressed={tool === option}
+            disabled={option !== 'select' && !hasMasks}
+            onClick={() => workbench.setTool(option)}
+          >
+            {label} ({key})
+          </Button>
+        </Tooltip>
+      ))}
+      {tool === 'erase' && (
+        <Text size="xs" c="gray.3" data-testid="brush-size">
+          Brush {brushSize} px ([ ])
+        </Text>
+      )}
+    </Group>
   );
 }
