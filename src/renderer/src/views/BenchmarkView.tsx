@@ -1,7 +1,7 @@
 // The Benchmark view: what to measure on the left (model, image, providers, protocol), one Start button and Cancel;
 // on the right this computer's fingerprint, progress, the charts filling in live as samples arrive, and the results
 // table. Renderer.
-import { Alert, Autocomplete, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Autocomplete, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
@@ -112,16 +112,19 @@ function DeviceCard({ benchmark }: { benchmark: BenchmarkModel }) {
     ['ONNX Runtime', onnxRuntimeVersion],
   ];
   return (
-    <Table withTableBorder fz="sm" aria-label="This computer" className="device-card">
-      <Table.Tbody>
+    <section aria-label="This computer" className="device-card">
+      {/* A grid of our own: Mantine's SimpleGrid injects a <style> element (see [Note: Mantine under the CSP]). */}
+      <div className="device-grid">
         {rows.map(([name, value]) => (
-          <Table.Tr key={name}>
-            <Table.Th w={120}>{name}</Table.Th>
-            <Table.Td>{value}</Table.Td>
-          </Table.Tr>
+          <div key={name}>
+            <Text size="xs" c="dimmed">
+              {name}
+            </Text>
+            <Text size="sm">{value}</Text>
+          </div>
         ))}
-      </Table.Tbody>
-    </Table>
+      </div>
+    </section>
   );
 }
 
