@@ -2,7 +2,7 @@
 // run exported and imported into a fresh history gives the same summaries; bad options are one clear line.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main';
@@ -79,14 +79,16 @@ test('CSV export has one row per sample with a column per stage', async () => {
 });
 
 test('bad benchmark options are refused with one clear line before anything runs', async () => {
+  const bareModel = join(tempDir('bare-model'), 'bare-demo.pth');
+  symlinkSync(DEMO_CHECKPOINT, bareModel);
   for (const [args, message] of [
-    [['--sizes', '224,abc'], /--sizes takes crop sides in pixels and 'full'/],
-    [['--ep', 'cpu,tpu'], /--ep takes a list of cpu, webgpu, cuda, coreml, dml; got 'tpu'/],
-    [['--iterations', '0', '--size-model', DEMO_SIZE_MODEL], /iterations must be a whole number from 1 to 1000/],
-    [['--sizes', '4480', '--size-model', DEMO_SIZE_MODEL], /4480 px does not fit the 2560 x 2160 image/],
-    [[], /needs the size model of .*celldesk-demo\.zip\.pth.*turn diameter estimation off/],
+    [['--model', DEMO_CHECKPOINT, '--sizes', '224,abc'], /--sizes takes crop sides in pixels and 'full'/],
+    [['--model', DEMO_CHECKPOINT, '--ep', 'cpu,tpu'], /--ep takes a list of cpu, webgpu, cuda, coreml, dml; got 'tpu'/],
+    [['--model', DEMO_CHECKPOINT, '--iterations', '0'], /iterations must be a whole number from 1 to 1000/],
+    [['--model', DEMO_CHECKPOINT, '--sizes', '4480'], /4480 px does not fit the 2560 x 2160 image/],
+    [['--model', bareModel], /needs the size model of .*bare-demo\.pth.*turn diameter estimation off/],
   ] as const) {
-    const run = await runCelldesk(['bench', '--model', DEMO_CHECKPOINT, '--ep', 'cpu', ...args], { CELLDESK_HOME: tempDir('bad-bench') });
+    const run = await runCelldesk(['bench', '--ep', 'cpu', ...args], { CELLDESK_HOME: tempDir('bad-bench') });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, message);
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);

@@ -2,68 +2,29 @@
 // redo, panning with a tool active, the unsaved flag, the draft restored after a reload, and export clearing it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image/decodeImage';
+import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
-import { REPO_ROOT, sharedPath } from '../helpers/shared';
+import { sharedPath } from '../helpers/shared';
 
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
 const WIDTH = 240;
 /** Masks CellDesk finds in this image with the demo model at diameter 30 (tests/service). */
 const EXPECTED_MASKS = 44;
 
-let server: ChildProcess;
-let url: string;
-/** The server's data folder, where drafts are kept. */
-let home: string;
-let browser: Browser;
+let app: BrowserApp;
 let page: Page;
-const consoleErrors: string[] = [];
-
-function startServer(): Promise<string> {
-  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, CELLDESK_HOME: (home = tempDir('editing-home')) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
-    createInterface({ input: server.stdout! }).once('line', resolve);
-  });
-}
 
 before(async () => {
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  app = await startBrowserApp('editing-home');
+  page = app.page;
 });
 
-after(async () => {
-  await browser?.close();
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-});
-
-async function settle(): Promise<void> {
-  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-}
-
-async function pressOnView(key: string): Promise<void> {
-  await page.evaluate('document.activeElement?.blur()');
-  await page.keyboard.press(key);
-  await settle();
-}
+after(() => app?.close());
 
 async function maskCount(): Promise<number> {
   const text = (await page.getByTestId('mask-count').textContent()) ?? '';
@@ -97,13 +58,13 @@ async function dragThrough(points: [number, number][], button: 'left' | 'right' 
   await page.mouse.down({ button });
   for (const point of rest) await page.mouse.move(...(await onPage(...point)), { steps: 8 });
   await page.mouse.up({ button });
-  await settle();
+  await settle(page);
 }
 
 async function clickImagePixel(x: number, y: number, modifiers: 'Shift'[] = []): Promise<void> {
   const view = await viewport();
   await page.locator('canvas.viewer-canvas').click({ position: { x: view.offsetX + (x + 0.5) * view.scale, y: view.offsetY + (y + 0.5) * view.scale }, modifiers });
-  await settle();
+  await settle(page);
 }
 
 async function exportLabels(folder: string): Promise<string> {
@@ -166,7 +127,7 @@ let labels: Uint32Array;
 let facts: ReturnType<typeof maskFacts>;
 
 test('segments, and an export of the labels leaves nothing unsaved', { timeout: 240_000 }, async () => {
-  await page.goto(url);
+  await page.goto(app.url);
   await openImage();
   await page.getByText('Opened cellpose_img_075.png').waitFor();
   await page.getByRole('combobox', { name: 'Model' }).fill(DEMO_CHECKPOINT);
@@ -186,7 +147,7 @@ test('merging two selected masks (M) leaves one mask with both areas, and flags 
   const [a, b] = [...facts.keys()].sort((p, q) => p - q).slice(0, 2) as [number, number];
   await clickImagePixel(...facts.get(a)!.inner);
   await clickImagePixel(...facts.get(b)!.inner, ['Shift']);
-  await pressOnView('m');
+  await pressOnView(page, 'm');
   assert.equal(await maskCount(), EXPECTED_MASKS - 1);
   merged = Math.min(a, b);
   assert.equal(await tableArea(merged), facts.get(a)!.area + facts.get(b)!.area);
@@ -195,7 +156,7 @@ test('merging two selected masks (M) leaves one mask with both areas, and flags 
 });
 
 test('the draw tool (D) fills a dragged outline into a new mask; Escape returns to selecting', { timeout: 60_000 }, async () => {
-  await pressOnView('d');
+  await pressOnView(page, 'd');
   assert.equal(await page.getByRole('button', { name: 'Draw (D)' }).getAttribute('aria-pressed'), 'true');
   const [x, y] = emptySquare(labels, 10);
   await dragThrough([
@@ -208,15 +169,15 @@ test('the draw tool (D) fills a dragged outline into a new mask; Escape returns 
   const drawn = Math.max(...facts.keys()) + 1;
   const area = (await tableArea(drawn))!;
   assert.ok(area >= 100 && area <= 121, `the drawn 10 x 10 outline made a mask of ${area} px`);
-  await pressOnView('Escape');
+  await pressOnView(page, 'Escape');
   assert.equal(await page.getByRole('button', { name: 'Select (Esc)' }).getAttribute('aria-pressed'), 'true');
 });
 
 test('the erase tool (E) removes pixels along a stroke as one undoable step; the middle button still pans', { timeout: 60_000 }, async () => {
   const largest = [...facts].filter(([label]) => label > 2).sort((p, q) => q[1].area - p[1].area)[0]!;
   const [label, { area, inner }] = largest;
-  await pressOnView('e');
-  await pressOnView(']');
+  await pressOnView(page, 'e');
+  await pressOnView(page, ']');
   assert.match((await page.getByTestId('brush-size').textContent()) ?? '', /^Brush 12 px/);
   await dragThrough([
     [inner[0] - 4, inner[1] + 0.5],
@@ -238,11 +199,11 @@ test('the erase tool (E) removes pixels along a stroke as one undoable step; the
   assert.ok(Math.abs(panned.offsetX - before.offsetX) > 10, 'a middle drag pans while erasing');
   assert.equal(await tableArea(label), erased, 'and erases nothing');
 
-  await pressOnView('Control+z');
+  await pressOnView(page, 'Control+z');
   assert.equal(await tableArea(label), area, 'undo brings back the whole stroke');
-  await pressOnView('Control+Shift+z');
+  await pressOnView(page, 'Control+Shift+z');
   assert.equal(await tableArea(label), erased);
-  await pressOnView('Escape');
+  await pressOnView(page, 'Escape');
 });
 
 test('a reload warns about unsaved edits; opening the same image again restores them as a draft', { timeout: 60_000 }, async () => {
@@ -264,10 +225,10 @@ test('a reload warns about unsaved edits; opening the same image again restores 
 });
 
 test('exporting the labels clears the flag and the draft: a reload asks nothing and the image opens without masks', { timeout: 60_000 }, async () => {
-  assert.equal(readdirSync(join(home, 'drafts')).length, 1);
+  assert.equal(readdirSync(join(app.home, 'drafts')).length, 1);
   await exportLabels(tempDir('editing-final'));
   assert.equal(await page.getByTestId('unsaved').count(), 0);
-  assert.deepEqual(readdirSync(join(home, 'drafts')), [], 'the export deleted the draft');
+  assert.deepEqual(readdirSync(join(app.home, 'drafts')), [], 'the export deleted the draft');
   const dialogs: string[] = [];
   page.once('dialog', (dialog) => {
     dialogs.push(dialog.type());
@@ -281,5 +242,5 @@ test('exporting the labels clears the flag and the draft: a reload asks nothing 
 });
 
 test('the page ran without errors', () => {
-  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(app.consoleErrors, []);
 });

@@ -2,38 +2,24 @@
 // (refused files, then a good one), the Recent menu, Calibrate, and the flow / cell probability layer.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { PickleWriter, zipCheckpoint } from '../checkpoint/fixtures';
+import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
-import { REPO_ROOT, sharedPath } from '../helpers/shared';
+import { sharedPath } from '../helpers/shared';
+import { floatingControlsTest } from '../helpers/viewerControls';
 
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
 
-let server: ChildProcess;
-let url: string;
-let browser: Browser;
+let app: BrowserApp;
 let page: Page;
-const consoleErrors: string[] = [];
 /** A model folder as a user's training leaves it: the checkpoint and its `<file>_size.npy` (links to ../shared). */
 let trainedModel: string;
 let notAModel: string;
-
-function startServer(): Promise<string> {
-  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, CELLDESK_HOME: tempDir('controls-browser-home') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
-    createInterface({ input: server.stdout! }).once('line', resolve);
-  });
-}
 
 before(async () => {
   const folder = tempDir('controls-browser-models');
@@ -42,33 +28,11 @@ before(async () => {
   symlinkSync(DEMO_SIZE_MODEL, `${trainedModel}_size.npy`);
   notAModel = join(folder, 'notes.pth');
   writeFileSync(notAModel, 'my lab notes, not a network');
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  app = await startBrowserApp('controls-browser-home');
+  page = app.page;
 });
 
-after(async () => {
-  await browser?.close();
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-});
-
-async function settle(): Promise<void> {
-  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-}
-
-async function pressOnView(key: string): Promise<void> {
-  await page.evaluate('document.activeElement?.blur()');
-  await page.keyboard.press(key);
-  await settle();
-}
+after(() => app?.close());
 
 /** The error shown over the viewer; closes it. */
 async function takeError(): Promise<string> {
@@ -84,7 +48,7 @@ async function takeError(): Promise<string> {
 async function modelOptions(typed: string): Promise<string[]> {
   const field = page.getByRole('combobox', { name: 'Model' });
   await field.fill(typed);
-  await settle();
+  await settle(page);
   const names = await page.getByRole('option').allTextContents();
   await page.keyboard.press('Escape');
   return names;
@@ -96,12 +60,13 @@ async function shownImagePixels(): Promise<number[][]> {
   const [scale, offsetX, offsetY] = (await Promise.all(['data-scale', 'data-offset-x', 'data-offset-y'].map((name) => canvas.getAttribute(name)))).map(Number) as [number, number, number];
   const shot = await decodeImage(new Uint8Array(await canvas.screenshot()));
   const plane = shot.width * shot.height;
+  const underControls = await floatingControlsTest(page);
   const pixels: number[][] = [];
-  // The zoom tools float over the bottom-right corner: the bottom tenth of the image is left out.
-  for (let y = 0; y < 270; y += 3) {
+  for (let y = 0; y < 300; y += 3) {
     for (let x = 0; x < 240; x += 3) {
       const sx = Math.floor(offsetX + (x + 0.5) * scale);
       const sy = Math.floor(offsetY + (y + 0.5) * scale);
+      if (underControls(sx, sy)) continue;
       pixels.push([0, 1, 2].map((c) => shot.data[c * plane + sy * shot.width + sx]!));
     }
   }
@@ -113,7 +78,7 @@ function differing(a: number[][], b: number[][]): number {
 }
 
 test('importing a file that is not a model, or a checkpoint that would run code, shows why and registers nothing', { timeout: 60_000 }, async () => {
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Import a model file').fill(notAModel);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   assert.match(await takeError(), /not a PyTorch model file/);
@@ -172,10 +137,10 @@ test('after segmenting, F shows the flow field and P the cell probability in pla
   assert.equal(await flowsRadio.isDisabled(), false);
 
   // Masks and outlines off, so the canvas shows the image layer alone, then the network output alone.
-  await pressOnView('x');
-  await pressOnView('z');
+  await pressOnView(page, 'x');
+  await pressOnView(page, 'z');
   const image = await shownImagePixels();
-  await pressOnView('f');
+  await pressOnView(page, 'f');
   assert.equal(await flowsRadio.isChecked(), true);
   // The output is fetched from the engine the first time it is shown: wait for the canvas to change.
   let flows = await shownImagePixels();
@@ -186,17 +151,17 @@ test('after segmenting, F shows the flow field and P the cell probability in pla
   assert.ok(differing(flows, image) > image.length / 2, `${differing(flows, image)} of ${image.length} pixels changed with the flows shown`);
   assert.ok(flows.filter(([r, g, b]) => Math.max(r!, g!, b!) - Math.min(r!, g!, b!) > 60).length > image.length / 10, 'the flow field is in colour');
 
-  await pressOnView('p');
+  await pressOnView(page, 'p');
   assert.equal(await page.getByRole('radio', { name: 'Cell probability (P)' }).isChecked(), true);
   const cellprob = await shownImagePixels();
   assert.ok(cellprob.every(([r, g, b]) => Math.abs(r! - g!) <= 1 && Math.abs(g! - b!) <= 1), 'the cell probability is grey');
   assert.ok(differing(cellprob, image) > image.length / 2);
 
-  await pressOnView('p');
+  await pressOnView(page, 'p');
   assert.equal(await page.getByRole('radio', { name: 'None' }).isChecked(), true);
   assert.equal(differing(await shownImagePixels(), image), 0, 'pressing P again shows the image as it was');
 });
 
 test('the page ran without errors (none from its Content-Security-Policy either)', () => {
-  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(app.consoleErrors, []);
 });

@@ -2,72 +2,32 @@
 // overlay, delete and undo, re-threshold without the network, export; and the API's token check.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { unzipSync } from 'fflate';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { EXPORT_FORMATS } from '../../src/shared/contract';
 import { maskColour } from '../../src/shared/viewer/colours';
+import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
-import { REPO_ROOT, sharedPath } from '../helpers/shared';
+import { floatingControlsTest } from '../helpers/viewerControls';
+import { sharedPath } from '../helpers/shared';
 
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
 /** Masks official-equivalent CellDesk finds in this image with the demo model at diameter 30 (tests/service). */
 const EXPECTED_MASKS = 44;
 
-let server: ChildProcess;
-let url: string;
-let browser: Browser;
+let app: BrowserApp;
 let page: Page;
-const consoleErrors: string[] = [];
-
-/** The first line `celldesk serve` prints: the URL with its token (it may build the page first). */
-function startServer(): Promise<string> {
-  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, CELLDESK_HOME: tempDir('browser-home') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
-    createInterface({ input: server.stdout! }).once('line', resolve);
-  });
-}
 
 before(async () => {
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  app = await startBrowserApp('browser-home');
+  page = app.page;
 });
 
-after(async () => {
-  await browser?.close();
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-});
-
-/** Lets the viewer draw: it paints in animation frames. */
-async function settle(): Promise<void> {
-  // Page code as text: this file is compiled for Node, without the DOM's types.
-  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-}
-
-/** Moves keyboard focus off the form fields, where the view's shortcuts do not apply. */
-async function pressOnView(key: string): Promise<void> {
-  await page.evaluate('document.activeElement?.blur()');
-  await page.keyboard.press(key);
-  await settle();
-}
+after(() => app?.close());
 
 async function maskCount(): Promise<number> {
   const text = (await page.getByTestId('mask-count').textContent()) ?? '';
@@ -154,11 +114,11 @@ function largestMask(labels: Uint32Array): number {
 async function clickImagePixel(x: number, y: number, modifiers: ('Shift')[] = []): Promise<void> {
   const view = await viewport();
   await page.locator('canvas.viewer-canvas').click({ position: { x: view.offsetX + (x + 0.5) * view.scale, y: view.offsetY + (y + 0.5) * view.scale }, modifiers });
-  await settle();
+  await settle(page);
 }
 
 test('the API refuses every call without the right token (401)', async () => {
-  const origin = new URL(url).origin;
+  const origin = new URL(app.url).origin;
   assert.equal((await fetch(`${origin}/api/call/app:info`, { method: 'POST' })).status, 401);
   assert.equal((await fetch(`${origin}/api/call/app:info`, { method: 'POST', headers: { authorization: 'Bearer not-the-token' } })).status, 401);
   assert.equal((await fetch(`${origin}/api/events`)).status, 401);
@@ -166,11 +126,11 @@ test('the API refuses every call without the right token (401)', async () => {
 });
 
 test('opens an image typed as a path and shows it fitted in the viewer', { timeout: 60_000 }, async () => {
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Image path').fill(IMAGE);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.getByText('Opened cellpose_img_075.png (240 x 300, 3 channels, uint8).').waitFor();
-  await settle();
+  await settle(page);
   const view = await viewport();
   const box = (await page.locator('canvas.viewer-canvas').boundingBox())!;
   assert.ok(Math.abs(view.scale - Math.min(box.width / 240, box.height / 300)) < 1e-9, `fit scale ${view.scale}`);
@@ -191,22 +151,15 @@ test('segments with the demo checkpoint and draws each mask in its colour over t
   assert.equal(new Set(labels).size - 1, EXPECTED_MASKS);
 
   // Outlines off (Z); a screenshot with masks (default opacity 0.5) and one without (X).
-  await pressOnView('z');
+  await pressOnView(page, 'z');
   const withMasks = await canvasPixels();
-  await pressOnView('x');
+  await pressOnView(page, 'x');
   const withoutMasks = await canvasPixels();
-  await pressOnView('x');
-  await pressOnView('z');
+  await pressOnView(page, 'x');
+  await pressOnView(page, 'z');
 
   const view = await viewport();
-  // The zoom read-out and buttons float over the canvas's bottom-right corner, the editing tool bar over its top left.
-  const canvasBox = (await page.locator('canvas.viewer-canvas').boundingBox())!;
-  const floating = [(await page.getByLabel('Zoom').locator('..').boundingBox())!, (await page.getByRole('toolbar', { name: 'Editing tool' }).boundingBox())!];
-  const underTools = (sx: number, sy: number) =>
-    floating.some(
-      (tools) =>
-        sx >= tools.x - canvasBox.x - 2 && sx <= tools.x - canvasBox.x + tools.width + 2 && sy >= tools.y - canvasBox.y - 2 && sy <= tools.y - canvasBox.y + tools.height + 2,
-    );
+  const underTools = await floatingControlsTest(page);
   let maskPixels = 0;
   let mismatches = 0;
   for (let y = 0; y < 300; y++) {
@@ -229,13 +182,13 @@ test('segments with the demo checkpoint and draws each mask in its colour over t
 test('deletes a clicked mask (count drops by one) and undo brings it back; shift-click deletes several', { timeout: 60_000 }, async () => {
   const [x, y] = innerPixel(labels, 240, largestMask(labels));
   await clickImagePixel(x, y);
-  await pressOnView('Delete');
+  await pressOnView(page, 'Delete');
   assert.equal(await maskCount(), EXPECTED_MASKS - 1);
-  await pressOnView('Control+z');
+  await pressOnView(page, 'Control+z');
   assert.equal(await maskCount(), EXPECTED_MASKS);
-  await pressOnView('Control+Shift+z');
+  await pressOnView(page, 'Control+Shift+z');
   assert.equal(await maskCount(), EXPECTED_MASKS - 1);
-  await pressOnView('Control+z');
+  await pressOnView(page, 'Control+z');
   assert.equal(await maskCount(), EXPECTED_MASKS);
 
   const others = [...new Set(labels)].filter((label) => label !== 0).slice(0, 3);
@@ -261,7 +214,7 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
   const current = await readLabels((await exportFiles(tempDir('probe'), ['labels-tiff']))[0]!);
   const doomed = [...new Set(current)].find((label) => label !== 0)!;
   await clickImagePixel(...innerPixel(current, 240, doomed));
-  await pressOnView('Delete');
+  await pressOnView(page, 'Delete');
   const shown = await maskCount();
   assert.equal(shown, rethresholdCount - 1);
 
@@ -280,5 +233,5 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
 });
 
 test('the page ran without errors (none from its Content-Security-Policy either)', () => {
-  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(app.consoleErrors, []);
 });

@@ -3,10 +3,10 @@
 // between two computers' histories by export and import.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CellDeskError } from '../../src/engine/errors';
 import type { BenchmarkEvent, BenchmarkReport } from '../../src/engine/bench/types';
 import { BenchmarkService } from '../../src/engine/service/benchmarkService';
 import { HistoryService } from '../../src/engine/service/historyService';
+import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { sharedPath } from '../helpers/shared';
@@ -19,16 +19,6 @@ const benchmark = new BenchmarkService({ env });
 const history = new HistoryService(env);
 const events: BenchmarkEvent[] = [];
 let report: BenchmarkReport;
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CellDeskError> {
-  const error = await promise.then(
-    () => assert.fail(`expected a ${code} error`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof CellDeskError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 before(async () => {
   benchmark.onEvent((event) => events.push(event));
@@ -104,7 +94,7 @@ test('an exported run imports into another history as imported, once', () => {
 
 test('a damaged import file changes nothing and says why', async () => {
   const before = (await history.list()).benchmarkRuns.length;
-  const error = await rejectsWithCode(Promise.resolve().then(() => history.importFile('runs.json', new TextEncoder().encode('{"format":"celldesk-history","version":1'))), 'HISTORY_IMPORT');
+  const error = await rejectsWithCode(() => history.importFile('runs.json', new TextEncoder().encode('{"format":"celldesk-history","version":1')), 'HISTORY_IMPORT');
   assert.match(error.message, /runs\.json cannot be imported/);
   assert.equal((await history.list()).benchmarkRuns.length, before);
 });
@@ -113,5 +103,5 @@ test('deleting runs removes them with their samples; unknown ids delete nothing'
   assert.deepEqual(history.deleteRuns(['no-such-run']), { deleted: 0 });
   assert.deepEqual(history.deleteRuns([report.uuid]), { deleted: 1 });
   assert.equal((await history.list()).benchmarkRuns.some((r) => r.uuid === report.uuid), false);
-  await rejectsWithCode(Promise.resolve().then(() => history.benchmarkRuns([report.uuid])), 'RUN_NOT_FOUND');
+  await rejectsWithCode(() => history.benchmarkRuns([report.uuid]), 'RUN_NOT_FOUND');
 });

@@ -2,12 +2,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CellDeskError } from '../../src/engine/errors';
 import { measureMasks } from '../../src/engine/core/maskMeasurements';
 import { outlinePixels } from '../../src/engine/core/outlines';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { EngineService } from '../../src/engine/service/engineService';
 import type { DraftSummary, OpenedImage } from '../../src/engine/service/types';
+import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { sharedPath } from '../helpers/shared';
 
@@ -32,16 +32,6 @@ function edited(): Uint32Array {
   for (let y = 10; y < 40; y++) for (let x = 20; x < 60; x++) labels[y * 240 + x] = 3;
   for (let y = 100; y < 130; y++) for (let x = 100; x < 115; x++) labels[y * 240 + x] = 7;
   return labels;
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CellDeskError> {
-  const error = await promise.then(
-    () => assert.fail(`expected a ${code} error`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof CellDeskError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
 }
 
 before(async () => {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { CellDeskError } from '../../src/engine/errors';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { EngineService } from '../../src/engine/service/engineService';
 import type { OpenedImage, Segmentation, SegmentProgressEvent } from '../../src/engine/service/types';
+import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { readShared, sharedPath } from '../helpers/shared';
@@ -20,16 +20,6 @@ let first: Segmentation;
 const progress: SegmentProgressEvent[] = [];
 let longestStall = 0;
 let networkMs = 0;
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CellDeskError> {
-  const error = await promise.then(
-    () => assert.fail(`expected a ${code} error`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof CellDeskError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 before(async () => {
   service = new EngineService({ env: { ...process.env, CELLDESK_HOME: tempDir('service-home') } });

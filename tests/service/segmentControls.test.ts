@@ -8,6 +8,7 @@ import { CellDeskError } from '../../src/engine/errors';
 import { EngineService } from '../../src/engine/service/engineService';
 import type { OpenedImage, Segmentation } from '../../src/engine/service/types';
 import { PickleWriter, zipCheckpoint } from '../checkpoint/fixtures';
+import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
 import { readShared, sharedPath } from '../helpers/shared';
@@ -23,16 +24,6 @@ let segmentation: Segmentation;
 let trainedModel: string;
 /** The demo checkpoint alone in a folder: no size model. */
 let bareModel: string;
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<CellDeskError> {
-  const error = await promise.then(
-    () => assert.fail(`expected a ${code} error`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof CellDeskError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 before(async () => {
   home = tempDir('controls-home');

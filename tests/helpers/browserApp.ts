@@ -1,0 +1,82 @@
+// Test helper for browser tests: `celldesk serve` with a data folder of its own and a headless Chromium page on it,
+// collecting the page's console errors; and the two ways tests wait for the viewer.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { tempDir } from './cli';
+import { REPO_ROOT } from './shared';
+
+export interface BrowserApp {
+  /** The address `celldesk serve` printed, token included. */
+  url: string;
+  /** The server's data folder (CELLDESK_HOME). */
+  home: string;
+  page: Page;
+  /** Errors the page logged or threw, its Content-Security-Policy's included. */
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+/** The first line `celldesk serve` prints: the URL with its token (it may build the page first). */
+function firstLine(server: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
+    createInterface({ input: server.stdout! }).once('line', resolve);
+  });
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  await exited;
+}
+
+/** Starts the server on a free port and opens a 1400 x 900 page (not yet on the URL). */
+export async function startBrowserApp(name: string): Promise<BrowserApp> {
+  const home = tempDir(name);
+  const server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
+    env: { ...process.env, CELLDESK_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let browser: Browser | undefined;
+  try {
+    const url = await firstLine(server);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const opened = browser;
+    return {
+      url,
+      home,
+      page,
+      consoleErrors,
+      async close() {
+        await opened.close();
+        await stop(server);
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await stop(server);
+    throw error;
+  }
+}
+
+/** Lets the viewer draw: it paints in animation frames. */
+export async function settle(page: Page): Promise<void> {
+  // Page code as text: tests are compiled for Node, without the DOM's types.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+}
+
+/** Presses a key with the keyboard focus off the form fields, where the view's shortcuts do not apply. */
+export async function pressOnView(page: Page, key: string): Promise<void> {
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press(key);
+  await settle(page);
+}
