@@ -3,55 +3,25 @@
 // computer, exports as JSON, and a damaged import is refused with the history unchanged.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { tempDir } from '../helpers/cli';
+import type { Page } from 'playwright-core';
+import { startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
-import { REPO_ROOT, sharedPath } from '../helpers/shared';
+import { sharedPath } from '../helpers/shared';
 
 /** 240 x 300: crops of 112 and 224 px keep the run short on a busy CPU. */
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
 
-let server: ChildProcess;
-let url: string;
-let browser: Browser;
+let app: BrowserApp;
 let page: Page;
-const consoleErrors: string[] = [];
-
-/** The first line `celldesk serve` prints: the URL with its token (it may build the page first). */
-function startServer(): Promise<string> {
-  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, CELLDESK_HOME: tempDir('bench-browser-home') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
-    createInterface({ input: server.stdout! }).once('line', resolve);
-  });
-}
 
 before(async () => {
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  app = await startBrowserApp('bench-browser-home');
+  page = app.page;
 });
 
-after(async () => {
-  await browser?.close();
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-});
+after(() => app?.close());
 
 interface PlottedTrace {
   name: string;
@@ -80,7 +50,7 @@ let runUuid: string;
 const field = (name: string) => page.getByRole('textbox', { name, exact: true });
 
 test('a quick CPU benchmark fills the charts in as its samples arrive, then shows the results table', { timeout: 180_000 }, async () => {
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByRole('tab', { name: 'Benchmark' }).click();
   const device = page.getByRole('region', { name: 'This computer' });
   await device.getByText('ONNX Runtime').waitFor();
@@ -206,5 +176,5 @@ test('deleting the picked runs asks first, then empties the history', { timeout:
 test('the page ran without errors (none from its Content-Security-Policy either, with plotly.js loaded)', async () => {
   assert.equal(await page.evaluate('document.getElementById("plotly.js-style-global")?.tagName'), 'LINK');
   assert.equal(await page.locator('style#plotly\\.js-style-global').count(), 0);
-  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(app.consoleErrors, []);
 });
