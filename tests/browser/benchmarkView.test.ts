@@ -101,11 +101,11 @@ test('the finished run is listed in History under this computer; picked, it is d
   assert.deepEqual(await plotted('time'), [{ name: 'cpu', points: 2 }]);
 });
 
-/** Polls `condition` until it holds (20 s at most). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
+/** Polls `condition` until it holds (20 s unless told). */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail('the page did not get there in 20 s');
+    if (Date.now() > deadline) assert.fail(`the page did not get there in ${timeoutMs / 1000} s`);
     await page.waitForTimeout(100);
   }
 }
@@ -171,6 +171,35 @@ test('deleting the picked runs asks first, then empties the history', { timeout:
   await dialog.getByRole('button', { name: 'Delete 2 runs' }).click();
   await page.getByText('Deleted 2 runs.').waitFor();
   assert.equal(await page.locator('table[aria-label^="Runs on"]').count(), 0);
+});
+
+test('Cancel stops a run after the samples measured so far; History lists it as cancelled', { timeout: 120_000 }, async () => {
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await field('Iterations').fill('50');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitFor(async () => (await progress().catch(() => ({ done: 0 }))).done >= 1, 90_000);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('bench-progress').getByText(/· cancelled$/).waitFor({ timeout: 60_000 });
+  const { done, planned } = await progress();
+  assert.equal(planned, 100);
+  assert.ok(done >= 1 && done < planned, `${done} of ${planned} samples`);
+  await page.getByRole('tab', { name: 'History' }).click();
+  const runs = page.locator('table[aria-label^="Runs on"] tbody tr');
+  await runs.first().waitFor();
+  assert.match((await runs.first().textContent()) ?? '', new RegExp(`cancelled.*cpu${done}$`));
+});
+
+test('each view keeps what was typed into it across switches', { timeout: 30_000 }, async () => {
+  await page.getByRole('tab', { name: 'Segment' }).click();
+  await page.getByRole('textbox', { name: 'Image path' }).fill('/somewhere/cells.tif');
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  assert.equal(await field('Crop sizes (px)').inputValue(), '112, 224');
+  await field('Crop sizes (px)').fill('224, full');
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByRole('tab', { name: 'Segment' }).click();
+  assert.equal(await page.getByRole('textbox', { name: 'Image path' }).inputValue(), '/somewhere/cells.tif');
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  assert.equal(await field('Crop sizes (px)').inputValue(), '224, full');
 });
 
 test('the page ran without errors (none from its Content-Security-Policy either, with plotly.js loaded)', async () => {

@@ -61,14 +61,14 @@ export interface ChartFigure {
 }
 
 /** The stages in pipeline order; any other stage a run reports follows them. */
-export const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'] as const;
+const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'] as const;
 
 const NO_SAMPLES = 'no samples yet';
 const NOTHING_TO_COMPARE = 'needs the CPU and another provider on the same crop size';
 
 const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5c940d', '#6741d9', '#868e96'];
 
-export function mean(values: readonly number[]): number {
+function mean(values: readonly number[]): number {
   let sum = 0;
   for (const value of values) sum += value;
   return sum / values.length;

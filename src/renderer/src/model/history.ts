@@ -20,7 +20,7 @@ export interface HistoryState {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function describeImport(result: ImportResult): string {
+function describeImport(result: ImportResult): string {
   const skipped = result.skipped > 0 ? `; ${plural(result.skipped, 'run')} already in the history left as they were` : '';
   return `Imported ${plural(result.benchmarkRuns, 'benchmark run')} and ${plural(result.segmentationRuns, 'segmentation run')}${skipped}.`;
 }
