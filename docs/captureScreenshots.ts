@@ -1,5 +1,5 @@
-// Regenerates the screenshots in docs/ from the real app: starts `celldesk serve`, drives the Segment view in
-// headless Chromium with the demo checkpoint, and saves PNGs. Run: node --import tsx docs/captureScreenshots.ts
+// Regenerates the screenshots in docs/ from the real app: starts `celldesk serve`, drives the Segment, Benchmark and
+// History views in headless Chromium with the demo checkpoint, and saves PNGs. Run: node --import tsx docs/captureScreenshots.ts
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,32 @@ try {
   await page.mouse.move(0, 0);
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(root, 'docs', 'segment-view-flows.png') });
+
+  // The Benchmark view after a short CPU run on the same image; then a second run without diameter estimation, and
+  // both overlaid in the History view. Role queries skip the hidden Segment view's fields of the same names.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByRole('combobox', { name: 'Model' }).fill(model);
+  for (const provider of ['webgpu', 'cuda', 'coreml', 'dml']) await page.getByRole('checkbox', { name: provider, exact: true }).uncheck();
+  await page.getByRole('textbox', { name: 'Image file', exact: true }).fill(image);
+  await page.getByRole('textbox', { name: 'Crop sizes (px)', exact: true }).fill('112, 224, full');
+  await page.getByRole('textbox', { name: 'Iterations', exact: true }).fill('3');
+  const benchmark = async () => {
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByTestId('bench-progress').getByText(/· completed$/).waitFor({ timeout: 600_000 });
+  };
+  await benchmark();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(root, 'docs', 'benchmark-view.png') });
+
+  await page.getByRole('switch', { name: 'Estimate the diameter' }).uncheck();
+  await benchmark();
+  await page.getByRole('tab', { name: 'History' }).click();
+  for (const box of await page.locator('table[aria-label^="Runs on"]').getByRole('checkbox').all()) await box.check();
+  await page.getByTestId('chart-time').waitFor();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(root, 'docs', 'history-view.png') });
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -1,19 +1,37 @@
 // Root component of the CellDesk window (renderer): Mantine's theme, the header with the versions `app:info`
-// reports, and the Segment view.
+// reports and the Segment | Benchmark | History navigation, and the chosen view.
 //
 // [Note: Mantine under the CSP] The page's Content-Security-Policy allows only CellDesk's own style sheets, so the
 // provider must not inject <style> elements: the default theme's CSS variables come from @mantine/core's style
 // sheet instead (withCssVariables off), and no component here uses responsive style props or global classes
 // (withGlobalClasses off), the two other sources of injected styles. Inline `style` props are set through the DOM,
 // which the policy allows.
-import { Badge, Group, MantineProvider, Text, Title } from '@mantine/core';
+import { Badge, Group, MantineProvider, Tabs, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { EngineClient } from './engineClient';
+import type { BenchmarkModel } from './model/benchmark';
+import type { HistoryModel } from './model/history';
 import type { Workbench } from './model/workbench';
+import { BenchmarkView } from './views/BenchmarkView';
+import { HistoryView } from './views/HistoryView';
 import { SegmentView } from './views/SegmentView';
 
-function Header({ client }: { client: EngineClient }) {
+type ViewName = 'segment' | 'benchmark' | 'history';
+
+function Navigation({ view, onChange }: { view: ViewName; onChange: (view: ViewName) => void }) {
+  return (
+    <Tabs value={view} onChange={(value) => value !== null && onChange(value as ViewName)} variant="pills" radius="sm">
+      <Tabs.List>
+        <Tabs.Tab value="segment">Segment</Tabs.Tab>
+        <Tabs.Tab value="benchmark">Benchmark</Tabs.Tab>
+        <Tabs.Tab value="history">History</Tabs.Tab>
+      </Tabs.List>
+    </Tabs>
+  );
+}
+
+function Header({ client, view, onViewChange }: { client: EngineClient; view: ViewName; onViewChange: (view: ViewName) => void }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   useEffect(() => {
     let current = true;
@@ -31,9 +49,7 @@ function Header({ client }: { client: EngineClient }) {
     <Group className="header" justify="space-between" px="md">
       <Group gap="sm">
         <Title order={4}>CellDesk</Title>
-        <Text size="sm" c="dimmed">
-          Cellpose 3 segmentation on your own computer
-        </Text>
+        <Navigation view={view} onChange={onViewChange} />
       </Group>
       <Group gap="xs">
         <Badge variant="outline" color="gray">
@@ -49,12 +65,36 @@ function Header({ client }: { client: EngineClient }) {
   );
 }
 
-export function App({ client, workbench }: { client: EngineClient; workbench: Workbench }) {
+interface Models {
+  client: EngineClient;
+  workbench: Workbench;
+  benchmark: BenchmarkModel;
+  history: HistoryModel;
+}
+
+/**
+ * Each view's state lives in its model outside React, so the Benchmark and History views mount when shown. The
+ * Segment view stays mounted, only hidden, so that its viewer keeps its pan and zoom; its shortcuts are off meanwhile.
+ */
+export function App({ client, workbench, benchmark, history }: Models) {
+  const [view, setView] = useState<ViewName>('segment');
   return (
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
       <div className="app">
-        <Header client={client} />
-        <SegmentView workbench={workbench} />
+        <Header client={client} view={view} onViewChange={setView} />
+        <div className={view === 'segment' ? 'view' : 'view view-hidden'}>
+          <SegmentView workbench={workbench} active={view === 'segment'} />
+        </div>
+        {view === 'benchmark' && (
+          <div className="view">
+            <BenchmarkView benchmark={benchmark} />
+          </div>
+        )}
+        {view === 'history' && (
+          <div className="view">
+            <HistoryView history={history} />
+          </div>
+        )}
       </div>
     </MantineProvider>
   );

@@ -14,8 +14,9 @@ function typingInto(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], [role="dialog"]') !== null;
 }
 
-function useShortcuts(workbench: Workbench): void {
+function useShortcuts(workbench: Workbench, active: boolean): void {
   useEffect(() => {
+    if (!active) return;
     const onKey = (event: KeyboardEvent) => {
       if (typingInto(event.target)) return;
       const key = event.key.toLowerCase();
@@ -54,7 +55,7 @@ function useShortcuts(workbench: Workbench): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [workbench]);
+  }, [workbench, active]);
 }
 
 /** While edits are unsaved, leaving or reloading the page asks first, and the waiting draft is sent at once. */
@@ -96,8 +97,9 @@ function StatusBar({ workbench }: { workbench: Workbench }) {
   );
 }
 
-export function SegmentView({ workbench }: { workbench: Workbench }) {
-  useShortcuts(workbench);
+/** `active`: shown; the shortcuts apply only then (the view stays mounted, hidden, behind the other views). */
+export function SegmentView({ workbench, active = true }: { workbench: Workbench; active?: boolean }) {
+  useShortcuts(workbench, active);
   useUnsavedWarning(workbench);
   useEffect(() => {
     void workbench.loadModels();
