@@ -4,21 +4,17 @@
 import { Alert, ScrollArea, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Workbench } from '../model/workbench';
+import { keyBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
 import { ResultsPanel } from './ResultsPanel';
 import { Viewer } from './Viewer';
 
-/** Whether a key press belongs to a text field (or another control that reads keys) rather than to the view. */
-function typingInto(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], [role="dialog"]') !== null;
-}
-
 function useShortcuts(workbench: Workbench, active: boolean): void {
   useEffect(() => {
     if (!active) return;
     const onKey = (event: KeyboardEvent) => {
-      if (typingInto(event.target)) return;
+      if (keyBelongsToControl(event.target)) return;
       const key = event.key.toLowerCase();
       const command = event.ctrlKey || event.metaKey;
       if (command && key === 'z') {
@@ -112,7 +108,7 @@ export function SegmentView({ workbench, active = true }: { workbench: Workbench
       </ScrollArea>
       <div className="centre">
         <ErrorMessage workbench={workbench} />
-        <Viewer workbench={workbench} />
+        <Viewer workbench={workbench} active={active} />
         <StatusBar workbench={workbench} />
       </div>
       <div className="side-panel">

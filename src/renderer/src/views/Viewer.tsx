@@ -18,6 +18,7 @@ import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
 import type { Tool, Workbench } from '../model/workbench';
+import { spaceBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 
 /** Pointer travel (CSS pixels) below which a press is a click, not a drag. */
@@ -41,16 +42,12 @@ interface Stroke {
   lastScreen: [number, number];
 }
 
-/** Whether a key press belongs to a text field rather than to the view. */
-function typingInto(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"]') !== null;
-}
-
 function layerCanvas(): HTMLCanvasElement {
   return document.createElement('canvas');
 }
 
-export function Viewer({ workbench }: { workbench: Workbench }) {
+/** `active`: shown (the Segment view stays mounted behind the other views); the space bar pans only then. */
+export function Viewer({ workbench, active }: { workbench: Workbench; active: boolean }) {
   const { store } = workbench;
   const pixels = useStore(store, (s) => s.pixels);
   const ranges = useStore(store, (s) => s.displayRanges);
@@ -215,7 +212,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
   // Space held: the left button pans whatever the tool.
   useEffect(() => {
     const down = (event: KeyboardEvent) => {
-      if (event.key !== ' ' || typingInto(event.target)) return;
+      if (!active || event.key !== ' ' || spaceBelongsToControl(event.target)) return;
       event.preventDefault();
       setSpaceHeld(true);
     };
@@ -231,7 +228,7 @@ export function Viewer({ workbench }: { workbench: Workbench }) {
       window.removeEventListener('keyup', up);
       window.removeEventListener('blur', release);
     };
-  }, []);
+  }, [active]);
 
   useEffect(() => {
     const shown = overlay.network;
