@@ -20,7 +20,9 @@ const server = spawn(process.execPath, [join(root, 'bin', 'celldesk.js'), 'serve
 const url = await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // JPEG keeps each screenshot near 100 KB; the images are photographs of cells, which PNG compresses poorly.
+  const shoot = (name: string) => page.screenshot({ path: join(root, 'docs', `${name}.jpg`), type: 'jpeg', quality: 60 });
   await page.goto(url);
   await page.getByLabel('Image path').fill(image);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -34,7 +36,7 @@ try {
   await page.getByRole('button', { name: 'Fit' }).click();
   await page.mouse.move(0, 0);
   await page.waitForTimeout(500);
-  await page.screenshot({ path: join(root, 'docs', 'segment-view.png') });
+  await shoot('segment-view');
 
   const canvas = page.locator('canvas.viewer-canvas');
   const box = (await canvas.boundingBox())!;
@@ -42,7 +44,7 @@ try {
   await page.getByLabel('Cell probability threshold').fill('2');
   await page.getByTestId('rethreshold-note').waitFor();
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(root, 'docs', 'segment-view-rethreshold.png') });
+  await shoot('segment-view-rethreshold');
 
   // Editing: a stroke of the eraser across the middle of the view, its brush outline, and the unsaved flag.
   await page.evaluate('document.activeElement?.blur()');
@@ -55,7 +57,7 @@ try {
   await page.mouse.move(x + 40, y + 90);
   await page.getByTestId('draft-status').getByText('draft kept').waitFor();
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(root, 'docs', 'segment-view-editing.png') });
+  await shoot('segment-view-editing');
 
   await page.keyboard.press('Escape');
   // The flow field (F) in place of the image, outlines over it, masks off (X), fitted.
@@ -65,7 +67,7 @@ try {
   await page.getByRole('button', { name: 'Fit' }).click();
   await page.mouse.move(0, 0);
   await page.waitForTimeout(800);
-  await page.screenshot({ path: join(root, 'docs', 'segment-view-flows.png') });
+  await shoot('segment-view-flows');
 
   // The Benchmark view after a short CPU run on the same image; then a second run without diameter estimation, and
   // both overlaid in the History view. Role queries skip the hidden Segment view's fields of the same names.
@@ -83,7 +85,7 @@ try {
   await benchmark();
   await page.mouse.move(0, 0);
   await page.waitForTimeout(800);
-  await page.screenshot({ path: join(root, 'docs', 'benchmark-view.png') });
+  await shoot('benchmark-view');
 
   await page.getByRole('switch', { name: 'Estimate the diameter' }).uncheck();
   await benchmark();
@@ -91,7 +93,7 @@ try {
   for (const box of await page.locator('table[aria-label^="Runs on"]').getByRole('checkbox').all()) await box.check();
   await page.getByTestId('chart-time').waitFor();
   await page.waitForTimeout(1500);
-  await page.screenshot({ path: join(root, 'docs', 'history-view.png') });
+  await shoot('history-view');
 } finally {
   await browser.close();
   server.kill('SIGTERM');
