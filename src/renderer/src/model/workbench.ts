@@ -24,6 +24,7 @@ import type {
   SegmentProgressEvent,
 } from '../../../shared/contract';
 import type { EngineClient } from '../engineClient';
+import { fileNameOf } from '../fileNames';
 import { eraseStroke, fillOutline } from '../../../shared/viewer/drawing';
 import { deleteMasks, labelPresence, largestLabel, mergeMasks, reapplyEdit, revertEdit, type LabelEdit } from '../../../shared/viewer/labelEdits';
 import { MaskBoxes, updateAfterEdit } from '../../../shared/viewer/maskUpdates';
@@ -187,7 +188,6 @@ function initialState(): WorkbenchState {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const codeOf = (error: unknown) => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : null);
-const fileName = (path: string) => path.split(/[/\\]/).pop() ?? path;
 
 export class Workbench {
   readonly store: Store<WorkbenchState>;
@@ -281,7 +281,7 @@ export class Workbench {
       this.record({ kind: 'replace', before: segmentation, after: result });
       if (this.store.get().overlay.network !== 'none') void this.loadNetworkOutput();
       const seconds = ((result.timings['total'] ?? 0) / 1000).toFixed(1);
-      const model = result.model.name ?? fileName(result.model.path);
+      const model = result.model.name ?? fileNameOf(result.model.path);
       this.store.set(({ parameters: current }) => ({
         notice: `Segmented with ${model} on ${result.executionProvider} in ${seconds} s.`,
         parameters: current.estimateDiameter ? { ...current, diameter: Math.round(result.diameter * 100) / 100 } : current,

@@ -7,6 +7,7 @@ import type { BenchmarkRunListing, BenchmarkStatus } from '../../../shared/contr
 import { runDate } from '../../../shared/bench/figures';
 import { chartRunOf, groupRunsByDevice } from '../../../shared/bench/history';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
+import { fileNameOf } from '../fileNames';
 import type { HistoryModel } from '../model/history';
 import { useStore } from '../useStore';
 
@@ -45,7 +46,7 @@ function RunRow({ run, picked, onToggle }: { run: BenchmarkRunListing; picked: b
           )}
         </Group>
       </Table.Td>
-      <Table.Td>{run.modelName}</Table.Td>
+      <Table.Td title={run.modelName}>{fileNameOf(run.modelName)}</Table.Td>
       <Table.Td>{`${run.imageName} (${run.imageWidth} × ${run.imageHeight})`}</Table.Td>
       <Table.Td>{run.providers.join(', ')}</Table.Td>
       <Table.Td ta="right">{run.samples}</Table.Td>
