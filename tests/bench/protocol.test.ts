@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cropImage, defaultCropSizes, planCrops } from '../../src/engine/bench/protocol';
-import { mean, sampleSd, summarize, type TimedSample } from '../../src/engine/bench/statistics';
+import { mean, sampleSd, summarize, type TimedSample } from '../../src/shared/bench/statistics';
 import { collectFingerprint, deviceId, type DeviceHardware } from '../../src/engine/bench/fingerprint';
 
 test('default sizes are the published steps of 224 up to the largest square that fits, then the full image', () => {

@@ -5,7 +5,6 @@ import type { BenchmarkRunListing, BenchmarkSample, ExecutionProvider } from '..
 import {
   deviceLabel,
   improvementFigure,
-  sampleSd,
   sortSizes,
   speedupFigure,
   stageFigure,
@@ -14,6 +13,7 @@ import {
   type ChartRun,
 } from '../../src/shared/bench/figures';
 import { groupRunsByDevice } from '../../src/shared/bench/history';
+import { sampleSd } from '../../src/shared/bench/statistics';
 
 function sample(provider: ExecutionProvider, size: string, totalMs: number, stages: Record<string, number> = {}): BenchmarkSample {
   const side = size === 'full' ? 1000 : Number(size);

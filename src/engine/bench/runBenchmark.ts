@@ -11,7 +11,7 @@ import type { SegmentSettings } from '../pipeline/settings';
 import { collectFingerprint, deviceId } from './fingerprint';
 import { cropImage, defaultCropSizes, DEFAULT_ITERATIONS, planCrops, type BenchmarkCrop, type CropSize } from './protocol';
 import { openOnProvider } from './providers';
-import { summarize } from './statistics';
+import { summarize } from '../../shared/bench/statistics';
 import type { BenchmarkEvent, BenchmarkRecorder, BenchmarkReport, BenchmarkRunInfo, BenchmarkSample, ProviderResult } from './types';
 
 /** The diameter used when estimation is off, as in Cellpose's default. */

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import type { ExecutionProvider } from '../backend/types';
 import { describeDevice, type DeviceFingerprint, type DeviceHardware } from '../bench/fingerprint';
-import { summarize } from '../bench/statistics';
+import { summarize } from '../../shared/bench/statistics';
 import type { BenchmarkRecorder, BenchmarkReport, BenchmarkRunInfo, BenchmarkSample, BenchmarkStatus, ProviderResult } from '../bench/types';
 import { CellDeskError } from '../errors';
 import { openDatabase, type Database } from '../storage/database';

@@ -3,7 +3,8 @@
 // milliseconds of each pipeline stage; several runs overlay on one chart. Pure, runs anywhere (see
 // [Note: viewer helpers in src/shared] for why renderer helpers live here).
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
-import type { BenchmarkSample, DeviceHardware } from '../benchTypes';
+import type { BenchmarkSample, DeviceHardware, SummaryRow } from '../benchTypes';
+import { mean, summarize } from './statistics';
 
 /** One benchmark run as the charts see it: finished (from the history) or filling in live. */
 export interface ChartRun {
@@ -14,21 +15,8 @@ export interface ChartRun {
   samples: readonly BenchmarkSample[];
 }
 
-/** One row of the results table: a provider on a crop size in one run. */
-export interface SizeStats {
-  provider: ExecutionProvider;
-  size: string;
-  width: number;
-  height: number;
-  n: number;
-  meanMs: number;
-  /** Sample standard deviation (n - 1); null for a single sample. */
-  sdMs: number | null;
-  /** CPU mean / this mean on the same size in the same run; null for the CPU and where the CPU did not run it. */
-  speedup: number | null;
-  /** (CPU mean - this mean) / CPU mean * 100; null where speedup is. */
-  improvementPct: number | null;
-  /** Mean milliseconds of each pipeline stage. */
+/** One row of the results table: a provider on a crop size in one run, with its stages' mean milliseconds. */
+export interface SizeStats extends SummaryRow {
   stageMeans: Record<string, number>;
 }
 
@@ -68,21 +56,6 @@ const NOTHING_TO_COMPARE = 'needs the CPU and another provider on the same crop 
 
 const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5c940d', '#6741d9', '#868e96'];
 
-function mean(values: readonly number[]): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return sum / values.length;
-}
-
-/** Sample standard deviation (divides by n - 1, as the published protocol does); null below two values. */
-export function sampleSd(values: readonly number[]): number | null {
-  if (values.length < 2) return null;
-  const m = mean(values);
-  let squares = 0;
-  for (const value of values) squares += (value - m) ** 2;
-  return Math.sqrt(squares / (values.length - 1));
-}
-
 /** Crop labels smallest first: numeric sides ascending, then 'full', then anything else by name. */
 export function sortSizes(labels: Iterable<string>): string[] {
   const rank = (label: string) => (/^\d+$/.test(label) ? 0 : label === 'full' ? 1 : 2);
@@ -99,41 +72,12 @@ export function deviceLabel(hardware: DeviceHardware): string {
 
 /** The results table of one run: one row per crop size and provider, sizes smallest first, the CPU first. */
 export function summarizeSamples(samples: readonly BenchmarkSample[]): SizeStats[] {
-  const groups = new Map<string, BenchmarkSample[]>();
-  for (const sample of samples) {
-    const key = `${sample.provider}\u0000${sample.size}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [sample]);
-    else group.push(sample);
-  }
-  const rows = [...groups.values()].map((group): SizeStats => {
-    const first = group[0]!;
-    const stageNames = new Set(group.flatMap((sample) => Object.keys(sample.stages)));
+  return summarize(samples).map((row) => {
+    const group = samples.filter((sample) => sample.provider === row.provider && sample.size === row.size);
     const stageMeans: Record<string, number> = {};
-    for (const stage of stageNames) stageMeans[stage] = mean(group.map((sample) => sample.stages[stage] ?? 0));
-    const totals = group.map((sample) => sample.totalMs);
-    return {
-      provider: first.provider,
-      size: first.size,
-      width: first.width,
-      height: first.height,
-      n: group.length,
-      meanMs: mean(totals),
-      sdMs: sampleSd(totals),
-      speedup: null,
-      improvementPct: null,
-      stageMeans,
-    };
+    for (const stage of new Set(group.flatMap((sample) => Object.keys(sample.stages)))) stageMeans[stage] = mean(group.map((sample) => sample.stages[stage] ?? 0));
+    return { ...row, stageMeans };
   });
-  const cpuMeans = new Map(rows.filter((row) => row.provider === 'cpu').map((row) => [row.size, row.meanMs]));
-  for (const row of rows) {
-    const cpu = cpuMeans.get(row.size);
-    if (row.provider === 'cpu' || cpu === undefined) continue;
-    row.speedup = cpu / row.meanMs;
-    row.improvementPct = ((cpu - row.meanMs) / cpu) * 100;
-  }
-  const order = sortSizes(rows.map((row) => row.size));
-  return rows.sort((a, b) => order.indexOf(a.size) - order.indexOf(b.size) || providerRank(a.provider) - providerRank(b.provider));
 }
 
 /** When a run started, to the second, as recorded (UTC): tells runs of one computer apart in a legend. */

@@ -1,6 +1,7 @@
-// Benchmark summaries: mean, sample SD and n per provider and crop size, with speed-up against the CPU; pure.
-import type { SummaryRow } from '../../shared/benchTypes';
-import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../backend/types';
+// Benchmark summaries: mean, sample SD and n per provider and crop size, with speed-up against the CPU. Pure; the
+// engine's reports and the Benchmark view's live charts compute them with the same functions.
+import type { SummaryRow } from '../benchTypes';
+import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
 
 /** What a summary needs of a sample. */
 export interface TimedSample {
@@ -11,8 +12,7 @@ export interface TimedSample {
   totalMs: number;
 }
 
-export type { SummaryRow } from '../../shared/benchTypes';
-
+/** The arithmetic mean; NaN for no values. */
 export function mean(values: readonly number[]): number {
   let sum = 0;
   for (const v of values) sum += v;
