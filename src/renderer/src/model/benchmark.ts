@@ -17,6 +17,7 @@ import { parseCropSizes } from '../../../shared/bench/cropSizes';
 import { deviceLabel, type ChartRun } from '../../../shared/bench/figures';
 import { createStore, type Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
+import { messageOf } from '../errorText';
 
 export type ProtocolName = 'quick' | 'full';
 
@@ -64,8 +65,6 @@ export interface BenchmarkState {
   status: BenchmarkStatus | null;
   error: string | null;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class BenchmarkModel {
   readonly store: Store<BenchmarkState>;

@@ -4,6 +4,7 @@
 import type { BenchmarkReport, HistoryExportFormat, HistoryListing, ImportResult } from '../../../shared/contract';
 import { createStore, type Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
+import { messageOf } from '../errorText';
 
 export interface HistoryState {
   listing: HistoryListing | null;
@@ -17,7 +18,6 @@ export interface HistoryState {
   notice: string | null;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function describeImport(result: ImportResult): string {

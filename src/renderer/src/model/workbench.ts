@@ -24,6 +24,7 @@ import type {
   SegmentProgressEvent,
 } from '../../../shared/contract';
 import type { EngineClient } from '../engineClient';
+import { codeOf, messageOf } from '../errorText';
 import { fileNameOf } from '../fileNames';
 import { eraseStroke, fillOutline } from '../../../shared/viewer/drawing';
 import { deleteMasks, labelPresence, largestLabel, mergeMasks, reapplyEdit, revertEdit, type LabelEdit } from '../../../shared/viewer/labelEdits';
@@ -185,9 +186,6 @@ function initialState(): WorkbenchState {
     draftSavedAt: null,
   };
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const codeOf = (error: unknown) => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : null);
 
 export class Workbench {
   readonly store: Store<WorkbenchState>;
