@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { countMasks } from '../../src/engine/core/metrics';
@@ -80,4 +80,39 @@ test('nonsense settings are refused', async () => {
 test('npx celldesk runs from the checkout (bin script through tsx)', () => {
   const output = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), '--version'], { encoding: 'utf8' });
   assert.match(output.trim(), /^\d+\.\d+\.\d+$/);
+});
+
+test('a batch segments every image of a folder with one model into <name>_cp_masks.tif, and a bad file does not stop it', async () => {
+  const folder = tempDir('batch-in');
+  const out = join(tempDir('batch-out'), 'masks');
+  copyFileSync(RGB_IMAGE, join(folder, 'a.png'));
+  copyFileSync(RGB_IMAGE, join(folder, 'b.png'));
+  writeFileSync(join(folder, 'broken.tif'), 'not a TIFF');
+  writeFileSync(join(folder, 'notes.txt'), 'not an image');
+  const run = await runCelldesk(['segment', folder, '--model', DEMO_CHECKPOINT, '--ep', 'cpu', '--out-dir', out, '--json', '--no-history']);
+  assert.equal(run.code, 1, run.stderr);
+  const reports = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; masks: number; out: string });
+  assert.deepEqual(
+    reports.map((r) => [r.file, r.out]),
+    [
+      [join(folder, 'a.png'), join(out, 'a_cp_masks.tif')],
+      [join(folder, 'b.png'), join(out, 'b_cp_masks.tif')],
+    ],
+  );
+  assert.equal(reports[0]!.masks, reports[1]!.masks);
+  assert.equal(countMasks((await decodeImage(readFileSync(join(out, 'a_cp_masks.tif')))).data as Uint16Array), reports[0]!.masks);
+  assert.match(run.stderr, /broken\.tif: /);
+  assert.match(run.stderr, /1 of 3 images could not be segmented; nothing was written for them/);
+  assert.equal(existsSync(join(out, 'broken_cp_masks.tif')), false);
+});
+
+test('several images need --out-dir, and --out names one image only', async () => {
+  const out = join(tempDir('two'), 'labels.tif');
+  const two = await runCelldesk(['segment', GRAY_IMAGE, RGB_IMAGE, '--model', DEMO_CHECKPOINT, '--out', out]);
+  assert.equal(two.code, 1);
+  assert.match(two.stderr, /--out names the label image of one image; for 2 images give --out-dir/);
+  assert.equal(existsSync(out), false);
+  const run = await runCelldesk(['segment', tempDir('empty-folder'), '--model', DEMO_CHECKPOINT, '--out-dir', tempDir('empty-out')]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /holds no TIFF, PNG or JPEG images/);
 });

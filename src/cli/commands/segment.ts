@@ -1,11 +1,14 @@
-// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image.
+// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image; or on many
+// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
-import { InvalidSettingError } from '../../engine/errors';
+import { CellDeskError, InvalidSettingError } from '../../engine/errors';
 import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { loadImageFile } from '../../engine/io/imageFiles';
-import { openModel } from '../../engine/io/openModel';
+import { openModel, type OpenedModel } from '../../engine/io/openModel';
 import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
 import { segmentImage } from '../../engine/pipeline/segment';
@@ -13,7 +16,8 @@ import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settin
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
-  'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> [--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
+  'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
+  '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
 
@@ -50,6 +54,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
       options: {
         model: { type: 'string' },
         out: { type: 'string' },
+        'out-dir': { type: 'string' },
         'size-model': { type: 'string' },
         diameter: { type: 'string' },
         channels: { type: 'string' },
@@ -67,9 +72,11 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     },
     USAGE,
   );
-  const [imagePath] = positionals;
-  if (imagePath === undefined || positionals.length > 1 || values.model === undefined || values.out === undefined) {
-    throw new InvalidSettingError(`segment needs one image, --model and --out.\nUsage: ${USAGE}`);
+  if (positionals.length === 0 || values.model === undefined || (values.out === undefined) === (values['out-dir'] === undefined)) {
+    throw new InvalidSettingError(`segment needs images, --model, and either --out (one image) or --out-dir.\nUsage: ${USAGE}`);
+  }
+  if (values.out !== undefined && positionals.length > 1) {
+    throw new InvalidSettingError(`--out names the label image of one image; for ${positionals.length} images give --out-dir.\nUsage: ${USAGE}`);
   }
   const provider = providerOption(values.ep);
   const settings = resolveSettings({
@@ -82,39 +89,102 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     augment: values.augment ?? false,
     batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
   });
+  const page = numberOption('page', values.page);
+  const outDir = values['out-dir'];
+  const jobs =
+    outDir === undefined
+      ? [{ imagePath: positionals[0]!, out: values.out! }]
+      : (await expandImagePaths(positionals)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
+  if (outDir !== undefined) await mkdir(outDir, { recursive: true });
 
-  const start = performance.now();
-  const { image, pagesAsChannels } = await loadImageFile(imagePath, { page: numberOption('page', values.page) });
   const manager = new ModelManager({ env: io.env });
+  // Opened at the first image that reads, so a bad image alone costs no model loading.
+  let model: OpenedModel | null = null;
+  let failed = 0;
+  let fallbacksSaid = false;
+  /** One image is the whole job: its error is the command's. In a batch, the other images still get segmented. */
+  const failedOn = (imagePath: string, error: unknown) => {
+    if (outDir === undefined || !(error instanceof CellDeskError)) throw error;
+    failed++;
+    print(io.stderr, `${imagePath}: ${error.message}`);
+  };
   try {
-    const model = await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
-    try {
-      const result = await segmentImage(image, model, settings);
-      await writeFileAtomically(values.out, encodeLabelTiff(result.labels, result.width, result.height));
-      const timings = { ...result.timings, total: performance.now() - start };
-      if (values['no-history'] !== true) {
-        await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
+    for (const { imagePath, out } of jobs) {
+      const start = performance.now();
+      let loaded: Awaited<ReturnType<typeof loadImageFile>>;
+      try {
+        loaded = await loadImageFile(imagePath, { page });
+      } catch (error) {
+        failedOn(imagePath, error);
+        continue;
       }
-      if (values.json === true) {
-        print(io.stdout, JSON.stringify({
-          masks: result.maskCount,
-          diameter: result.diameter,
-          diameterFromStyle: result.diameterFromStyle,
-          executionProvider: result.executionProvider,
-          image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
-          model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
-          out: values.out,
-          timings,
-        }));
-      } else {
-        for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
-        print(io.stdout, `${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${values.out}`);
+      model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
+      const { image, pagesAsChannels } = loaded;
+      try {
+        const result = await segmentImage(image, model, settings);
+        await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
+        const timings = { ...result.timings, total: performance.now() - start };
+        if (values['no-history'] !== true) {
+          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
+        }
+        if (values.json === true) {
+          print(io.stdout, JSON.stringify({
+            ...(outDir === undefined ? {} : { file: imagePath }),
+            masks: result.maskCount,
+            diameter: result.diameter,
+            diameterFromStyle: result.diameterFromStyle,
+            executionProvider: result.executionProvider,
+            image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
+            model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
+            out,
+            timings,
+          }));
+        } else {
+          // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
+          if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+          fallbacksSaid = true;
+          const which = outDir === undefined ? '' : `${imagePath}: `;
+          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+        }
+      } catch (error) {
+        failedOn(imagePath, error);
       }
-      return 0;
-    } finally {
-      await model.release();
     }
+    if (failed > 0) print(io.stderr, `${failed} of ${jobs.length} images could not be segmented; nothing was written for them.`);
+    return failed > 0 ? 1 : 0;
   } finally {
+    await model?.release();
     manager.close();
   }
 };
+
+const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
+
+/** The image files named, a folder standing for the image files directly in it (by name); each file once. */
+async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(path)).isDirectory();
+    } catch {
+      throw new InvalidSettingError(`There is no file or folder ${path}.`);
+    }
+    if (!isFolder) {
+      files.push(path);
+      continue;
+    }
+    const images = (await readdir(path, { withFileTypes: true }))
+      .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !entry.name.includes('_cp_masks'))
+      .map((entry) => join(path, entry.name))
+      .sort();
+    if (images.length === 0) throw new InvalidSettingError(`The folder ${path} holds no TIFF, PNG or JPEG images.`);
+    files.push(...images);
+  }
+  return [...new Set(files)];
+}
+
+/** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
+function labelFileStem(imagePath: string): string {
+  return basename(imagePath, extname(imagePath));
+}
