@@ -1,12 +1,13 @@
 // The Benchmark view: what to measure on the left (model, image, providers, protocol), one Start button and Cancel;
 // on the right this computer's fingerprint, progress, the charts filling in live as samples arrive, and the results
 // table. Renderer.
-import { Alert, Autocomplete, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
 import { chartRunOfState, protocolOf, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
 import { useStore } from '../useStore';
+import { ModelField } from './ModelField';
 
 function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
   const options = useStore(benchmark.store, (s) => s.options);
@@ -16,15 +17,7 @@ function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
   return (
     <Stack gap="sm" p="md">
       <Title order={5}>Benchmark</Title>
-      <Autocomplete
-        label="Model"
-        description="A model name, or the path of a model file"
-        placeholder="cyto3"
-        data={models.filter((m) => m.supported).map((m) => m.name)}
-        value={options.model}
-        disabled={running}
-        onChange={(model) => benchmark.setOptions({ model })}
-      />
+      <ModelField models={models} value={options.model} disabled={running} onChange={(model) => benchmark.setOptions({ model })} />
       <TextInput
         label="Image file"
         description="Cropped to each size; empty: a synthetic 2560 × 2160 image of cells"

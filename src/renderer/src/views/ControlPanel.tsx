@@ -2,7 +2,6 @@
 // diameter (typed, estimated or calibrated), thresholds and advanced settings, run with progress and cancel, and set
 // how the image, the network output and the masks are shown. Renderer.
 import {
-  Autocomplete,
   Button,
   Checkbox,
   Collapse,
@@ -27,6 +26,7 @@ import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shar
 import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
 import type { SegmentParameters, Workbench } from '../model/workbench';
 import { useStore } from '../useStore';
+import { ModelField } from './ModelField';
 
 const SEGMENT_CHANNELS = [
   { value: '0', label: '0: grayscale (all channels)' },
@@ -157,17 +157,9 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
   const parameters = useStore(workbench.store, (s) => s.parameters);
   const models = useStore(workbench.store, (s) => s.models);
   const set = (change: Partial<SegmentParameters>) => workbench.setParameters(change);
-  const modelNames = models.filter((m) => m.supported).map((m) => m.name);
   return (
     <Stack gap="xs">
-      <Autocomplete
-        label="Model"
-        description="A model name, or the path of a model file"
-        placeholder="cyto3"
-        data={modelNames}
-        value={parameters.model}
-        onChange={(model) => set({ model })}
-      />
+      <ModelField models={models} value={parameters.model} onChange={(model) => set({ model })} />
       <ImportModel workbench={workbench} />
       <Select
         label="Execution provider"
