@@ -19,13 +19,7 @@ const USAGES = {
 
 /** Runs the subcommand on the history of the data folder that io.env selects (see [Note: data folder]). */
 async function withHistory<T>(io: CliIO, work: (store: HistoryStore) => Promise<T> | T): Promise<T> {
-  const { databaseFile } = appPathsFor(io.env);
-  const store = HistoryStore.open(databaseFile);
-  try {
-    return await work(store);
-  } finally {
-    store.close();
-  }
+  return HistoryStore.use(appPathsFor(io.env).databaseFile, work);
 }
 
 const shortId = (uuid: string) => uuid.slice(0, 8);

@@ -127,6 +127,22 @@ export class HistoryStore implements BenchmarkRecorder {
     return store;
   }
 
+  /** Opens the database file for `work` alone and closes it after, whether `work` succeeds or throws. */
+  static use<T>(file: string, work: (store: HistoryStore) => T): T {
+    const store = HistoryStore.open(file);
+    let closeNow = true;
+    try {
+      const result = work(store);
+      if (result instanceof Promise) {
+        closeNow = false;
+        return result.finally(() => store.close()) as T;
+      }
+      return result;
+    } finally {
+      if (closeNow) store.close();
+    }
+  }
+
   constructor(readonly db: Database) {}
 
   close(): void {

@@ -36,11 +36,6 @@ export async function recordSegmentationRun(databaseFile: string, run: FinishedS
     maskCount: run.result.maskCount,
     timings: run.timings,
   };
-  const store = HistoryStore.open(databaseFile);
-  try {
-    store.recordSegmentation(record);
-  } finally {
-    store.close();
-  }
+  HistoryStore.use(databaseFile, (store) => store.recordSegmentation(record));
   return record;
 }

@@ -112,12 +112,9 @@ export class BenchmarkService {
 
   /** A run whose worker died cannot finish itself; the history would otherwise show it running while the app lives. */
   private markInterrupted(runUuid: string, reason: string): void {
-    const history = HistoryStore.open(appPathsFor(this.env).databaseFile);
-    try {
-      history.finishRun(runUuid, 'interrupted', `The benchmark stopped: ${reason}.`, new Date().toISOString());
-    } finally {
-      history.close();
-    }
+    HistoryStore.use(appPathsFor(this.env).databaseFile, (history) =>
+      history.finishRun(runUuid, 'interrupted', `The benchmark stopped: ${reason}.`, new Date().toISOString()),
+    );
   }
 
   /** Stops a running benchmark at once (the app is closing); its run is left for the history to mark interrupted. */

@@ -68,11 +68,6 @@ export class HistoryService {
   }
 
   private withStore<T>(work: (store: HistoryStore) => T): T {
-    const store = HistoryStore.open(this.databaseFile);
-    try {
-      return work(store);
-    } finally {
-      store.close();
-    }
+    return HistoryStore.use(this.databaseFile, work);
   }
 }
