@@ -19,10 +19,37 @@ const OUTSIDE = 2;
 /** fill_holes_and_remove_small_masks; Uint16Array while the largest label fits, else Uint32Array. */
 export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number, width: number, minSize: number): Uint16Array | Uint32Array {
   checkLabels(labels, height, width);
+  return fillHolesInPlace(copyLabels(labels, null), height, width, minSize);
+}
+
+/**
+ * The labels in a new array, Uint16Array when every label fits, with the labels flagged in `without` (indexed by
+ * label) set to 0.
+ */
+export function copyLabels(labels: LabelArray, without: Uint8Array | null): Uint16Array | Uint32Array {
+  let maxLabel = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > maxLabel) maxLabel = labels[i]!;
+  const copy = maxLabel < 65536 ? new Uint16Array(labels.length) : new Uint32Array(labels.length);
+  if (without === null) {
+    copy.set(labels);
+    return copy;
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    copy[i] = without[label] === 1 ? 0 : label;
+  }
+  return copy;
+}
+
+/**
+ * fillHolesAndRemoveSmallMasks on `masks` itself (labels only ever get smaller numbers); returns it, or a Uint16Array
+ * copy when it is a Uint32Array whose labels now all fit.
+ */
+export function fillHolesInPlace(masks: Uint16Array | Uint32Array, height: number, width: number, minSize: number): Uint16Array | Uint32Array {
+  checkLabels(masks, height, width);
   if (!Number.isFinite(minSize)) {
     throw new InvalidSettingError(`The minimum mask size must be a number of pixels; got ${minSize}.`, { minSize });
   }
-  const masks = new Uint32Array(labels);
   const boxes = boundingBoxes(masks, width);
   let nextLabel = 0;
   let inBox = new Uint8Array(0);
@@ -57,11 +84,11 @@ export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number,
     }
   }
   // Every label was erased or renumbered to at most nextLabel, and a filled hole takes its mask's new number.
-  return nextLabel < 65536 ? new Uint16Array(masks) : masks;
+  return nextLabel < 65536 && masks instanceof Uint32Array ? new Uint16Array(masks) : masks;
 }
 
 /** Per label: top, bottom, left, right (bottom < top when absent). */
-function boundingBoxes(masks: Uint32Array, width: number): Int32Array {
+function boundingBoxes(masks: Uint16Array | Uint32Array, width: number): Int32Array {
   let maxLabel = 0;
   for (let i = 0; i < masks.length; i++) maxLabel = Math.max(maxLabel, masks[i]!);
   const boxes = new Int32Array(4 * (maxLabel + 1));
@@ -115,7 +142,7 @@ function markOutside(inBox: Uint8Array, stack: Int32Array, rows: number, columns
 }
 
 function paint(
-  masks: Uint32Array,
+  masks: Uint16Array | Uint32Array,
   inBox: Uint8Array,
   top: number,
   bottom: number,
