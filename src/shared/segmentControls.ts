@@ -52,3 +52,11 @@ export type AppCommand = { command: Exclude<AppCommandName, 'open-recent'> } | {
  * tests/contract checks that the two agree. niter 0 means "automatic" (200 / rescale).
  */
 export const SEGMENT_DEFAULTS = Object.freeze({ flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15, niter: 0, augment: false, batchSize: 8 });
+
+/**
+ * The cell probability thresholds the Segment view's control offers and the engine accepts, and the step of its
+ * arrows (the engine prepares the thresholds a few steps either side ahead). The lowest is also the
+ * threshold the engine traces every pixel's trajectory at, so that any threshold in the range re-thresholds fast
+ * (see [Note: trajectories above a threshold] in src/engine/core/thresholdTrajectories.ts).
+ */
+export const CELLPROB_THRESHOLD_RANGE = Object.freeze({ min: -20, max: 20, step: 0.5 });

@@ -1,13 +1,35 @@
 // A run's network output kept for re-thresholding: masks for new thresholds without running the network again,
-// repeating only the work the changed thresholds decide. Runs anywhere (the engine worker keeps one per image).
-import { candidateMasks, checkSettings, droppedMasks, ensureFlowErrors, finishMasks, type CandidateMasks } from '../core/computeMasks';
+// repeating only the work the changed thresholds decide, with the rest prepared ahead in the background. Runs
+// anywhere (the engine worker keeps one per image and works ahead between requests).
+import { candidateMasks, candidatesFromBins, checkSettings, droppedMasks, ensureFlowErrors, finishMasks, type CandidateMasks } from '../core/computeMasks';
+import { flowErrorsByMask, type KnownFlowErrors } from '../core/flowError';
 import type { PlanarImage } from '../core/image';
+import { binsAtThreshold, prepareTrajectories, traceTrajectories, tracedDownTo, type ThresholdTrajectories } from '../core/thresholdTrajectories';
+import { CELLPROB_THRESHOLD_RANGE } from '../../shared/segmentControls';
 import type { SegmentSettings } from './settings';
 
 export type MaskSettings = Pick<SegmentSettings, 'cellprobThreshold' | 'flowThreshold' | 'minSize'>;
 
 /** Milliseconds of one computation of masks per stage: 'dynamics' and 'flowError' only when they ran. */
 export type MaskTimings = Record<string, number>;
+
+// [Note: re-thresholding ahead]
+// A new cell probability threshold changes almost every mask (each cell's rim moves, so no mask keeps its pixels and
+// its flow error), and the flow errors of 1,000 masks cost a few hundred milliseconds of a core: more than the
+// whole budget of a re-threshold. So after a run the engine worker works ahead, between requests, in slices of a
+// few milliseconds: first it traces the trajectories down to STEPS_AHEAD steps of the threshold control below the
+// last threshold asked for ([Note: trajectories above a threshold]), then computes the candidate masks and their
+// flow errors at the thresholds STEPS_AHEAD control steps either side of it, nearest first (where the arrows of the
+// control lead), then traces the rest. A threshold prepared ahead only runs the clean-up; any other re-walks a
+// few pixels and computes its masks' flow errors on the spot, reusing those of masks that kept their pixels. All of
+// it is the same computation as from scratch, done earlier, so the masks are the same.
+
+/** Thresholds prepared ahead on each side of the last one asked for, in steps of the threshold control. */
+const STEPS_AHEAD = 2;
+/** Thresholds whose candidate masks are kept: those prepared ahead and the ones asked for last. */
+const KEPT_THRESHOLDS = 2 * STEPS_AHEAD + 2;
+/** Longest stretch of work ahead before the worker looks at its messages again. */
+const SLICE_MS = 10;
 
 function timed<T>(timings: MaskTimings, stage: string, work: () => T): T {
   const start = performance.now();
@@ -25,16 +47,35 @@ function sameFlags(a: Uint8Array | null, b: Uint8Array | null): boolean {
   return true;
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The candidate masks of one cell probability threshold, with their flow errors being computed ahead. */
+interface AtThreshold {
+  candidates: CandidateMasks;
+  pendingErrors: Generator<void, Float64Array, void> | null;
+  usedAt: number;
+}
+
 /**
  * The network's dY, dX and cell probability (three planes at the image size) and the dynamics iterations of a run.
- * Holds the candidate masks of the last cell probability threshold (see [Note: masks before the flow check]), so a
- * change of the flow threshold or the minimum size skips the dynamics and the flow errors; and the last masks with
- * what decided them (candidates, masks dropped by the flow check, minimum size), so a flow threshold that drops the
- * same masks returns the very same array. The masks are those computeMasks gives from scratch.
+ * Holds candidate masks per cell probability threshold (see [Note: masks before the flow check]), so a change of the
+ * flow threshold or the minimum size skips the dynamics and the flow errors; and the last masks with what decided
+ * them (candidates, masks dropped by the flow check, minimum size), so a flow threshold that drops the same masks
+ * returns the very same array. Once working ahead (workAhead), new cell probability thresholds are mostly prepared
+ * before they are asked for (see [Note: re-thresholding ahead]). The masks are those computeMasks gives from scratch.
  */
 export class KeptNetworkOutput {
-  private last: { cellprobThreshold: number; candidates: CandidateMasks } | null = null;
+  private readonly thresholds = new Map<number, AtThreshold>();
+  private uses = 0;
+  /** The threshold (float32) of the last request, around which work ahead centres. */
+  private focus: { threshold: number; asked: number } | null = null;
   private result: { candidates: CandidateMasks; dropped: Uint8Array | null; minSize: number; labels: Uint16Array | Uint32Array } | null = null;
+  /** The latest candidates whose flow errors were computed. */
+  private knownErrors: KnownFlowErrors | null = null;
+  /** undefined until work ahead starts; null when this output cannot be traced ahead. */
+  private trajectories: ThresholdTrajectories | null | undefined = undefined;
+  private tracing: Generator<void, void, void> | null = null;
+  private ahead: { signal: AbortSignal; running: boolean } | null = null;
 
   constructor(
     readonly flows: PlanarImage,
@@ -47,20 +88,18 @@ export class KeptNetworkOutput {
    */
   masks(settings: MaskSettings, timings: MaskTimings = {}): Uint16Array | Uint32Array {
     checkSettings({ ...settings, niter: this.niter });
-    const { height, width, data } = this.flows;
-    const plane = height * width;
-    const dP = data.subarray(0, 2 * plane);
+    const { dP } = this.planes();
     const start = performance.now();
     // candidateMasks reads the threshold as float32, so thresholds equal in float32 give the same candidates.
     const threshold = Math.fround(settings.cellprobThreshold);
-    if (this.last?.cellprobThreshold !== threshold) {
-      const candidates = timed(timings, 'dynamics', () =>
-        candidateMasks({ dP, cellprob: data.subarray(2 * plane, 3 * plane), height, width, niter: this.niter, cellprobThreshold: threshold, interp: true }),
-      );
-      this.last = { cellprobThreshold: threshold, candidates };
-    }
-    const { candidates } = this.last;
-    if (settings.flowThreshold > 0 && candidates.flowErrors === null) timed(timings, 'flowError', () => ensureFlowErrors(candidates, dP));
+    const changed = this.focus?.threshold !== threshold;
+    this.focus = { threshold, asked: settings.cellprobThreshold };
+    // 'dynamics' is timed whenever the threshold changes, even when its candidates were prepared ahead.
+    const find = () => this.thresholds.get(threshold) ?? this.keep(threshold, this.candidatesAt(threshold));
+    const entry = changed ? timed(timings, 'dynamics', find) : find();
+    entry.usedAt = ++this.uses;
+    const { candidates } = entry;
+    if (settings.flowThreshold > 0 && candidates.flowErrors === null) timed(timings, 'flowError', () => this.finishFlowErrors(entry));
     const { flowThreshold, minSize } = settings;
     const labels = timed(timings, 'cleanup', () => {
       const dropped = droppedMasks(candidates, dP, flowThreshold);
@@ -70,7 +109,143 @@ export class KeptNetworkOutput {
       this.result = { candidates, dropped, minSize, labels: finished };
       return finished;
     });
+    this.forgetFarThresholds();
+    this.resumeAhead();
     timings.masks = performance.now() - start;
     return labels;
+  }
+
+  /**
+   * Starts working ahead in the background (see [Note: re-thresholding ahead]), in slices between the event loop's
+   * other work, until `signal` aborts; each later request resumes it around its threshold.
+   */
+  workAhead(signal: AbortSignal): void {
+    this.ahead = { signal, running: false };
+    this.resumeAhead();
+  }
+
+  /**
+   * The work ahead as steps of a few milliseconds each; done when everything around the last threshold asked for is
+   * prepared. workAhead runs it; tests step through it.
+   */
+  *stepsAhead(): Generator<void, void, void> {
+    if (this.trajectories === undefined) {
+      const { dP, cellprob } = this.planes();
+      const { height, width } = this.flows;
+      this.trajectories = prepareTrajectories(dP, cellprob, height, width, this.niter, CELLPROB_THRESHOLD_RANGE.min);
+      if (this.trajectories !== null) this.tracing = traceTrajectories(this.trajectories);
+      yield;
+    }
+    const trajectories = this.trajectories;
+    if (trajectories === null) return;
+    for (;;) {
+      const targets = this.thresholdsAhead();
+      const lowest = Math.min(...targets, this.focus?.threshold ?? Infinity);
+      if (!tracedDownTo(trajectories, lowest) || targets.length === 0) {
+        if (this.tracing?.next().done !== false) return;
+        yield;
+        continue;
+      }
+      const threshold = targets[0]!;
+      const entry = this.thresholds.get(threshold) ?? this.keep(threshold, this.candidatesAt(threshold));
+      yield;
+      while (this.thresholds.get(threshold) === entry && this.stepFlowErrors(entry)) yield;
+    }
+  }
+
+  /** Whether every pixel's end point at a cell probability threshold is traced. */
+  tracedFor(cellprobThreshold: number): boolean {
+    return this.trajectories !== undefined && this.trajectories !== null && tracedDownTo(this.trajectories, cellprobThreshold);
+  }
+
+  /** Whether the candidate masks and flow errors of a cell probability threshold are ready. */
+  preparedFor(cellprobThreshold: number): boolean {
+    return this.thresholds.get(Math.fround(cellprobThreshold))?.candidates.flowErrors != null;
+  }
+
+  private resumeAhead(): void {
+    const ahead = this.ahead;
+    if (ahead === null || ahead.running || ahead.signal.aborted) return;
+    ahead.running = true;
+    const steps = this.stepsAhead();
+    const run = async () => {
+      while (!ahead.signal.aborted) {
+        const sliceEnd = performance.now() + SLICE_MS;
+        while (performance.now() < sliceEnd) if (steps.next().done === true) return;
+        await nextTurn();
+      }
+    };
+    void run().finally(() => {
+      ahead.running = false;
+    });
+  }
+
+  /** The thresholds to prepare around the focus, nearest first, that are not prepared yet. */
+  private thresholdsAhead(): number[] {
+    if (this.focus === null) return [];
+    const { min, max, step } = CELLPROB_THRESHOLD_RANGE;
+    const targets: number[] = [];
+    for (let k = 1; k <= STEPS_AHEAD; k++) {
+      for (const direction of [1, -1]) {
+        // As the control's arrows make them: the value asked for plus whole steps, in its 3 decimals.
+        const value = Math.round((this.focus.asked + direction * k * step) * 1000) / 1000;
+        const threshold = Math.fround(value);
+        if (value >= min && value <= max && this.thresholds.get(threshold)?.candidates.flowErrors == null) targets.push(threshold);
+      }
+    }
+    return targets;
+  }
+
+  private keep(threshold: number, candidates: CandidateMasks): AtThreshold {
+    const { dP } = this.planes();
+    const { labels, height, width } = candidates;
+    const pendingErrors = labels === null ? null : flowErrorsByMask(labels, dP, height, width, this.knownErrors);
+    if (labels === null) candidates.flowErrors = new Float64Array(0);
+    const entry = { candidates, pendingErrors, usedAt: ++this.uses };
+    this.thresholds.set(threshold, entry);
+    return entry;
+  }
+
+  /** Computes the next mask's flow error of an entry; false once they are all there. */
+  private stepFlowErrors(entry: AtThreshold): boolean {
+    if (entry.pendingErrors === null) return false;
+    const step = entry.pendingErrors.next();
+    if (step.done !== true) return true;
+    const { candidates } = entry;
+    candidates.flowErrors = step.value;
+    entry.pendingErrors = null;
+    if (candidates.labels !== null) this.knownErrors = { labels: candidates.labels, errors: step.value };
+    return false;
+  }
+
+  /** Completes the flow errors of an entry (whatever was computed ahead stays). */
+  private finishFlowErrors(entry: AtThreshold): void {
+    while (this.stepFlowErrors(entry));
+    ensureFlowErrors(entry.candidates, this.planes().dP);
+  }
+
+  /** Drops the candidates of thresholds neither around the focus nor among the last asked for. */
+  private forgetFarThresholds(): void {
+    if (this.thresholds.size <= KEPT_THRESHOLDS) return;
+    const ahead = new Set(this.thresholdsAhead());
+    const byUse = [...this.thresholds.entries()].filter(([threshold]) => !ahead.has(threshold)).sort((a, b) => a[1].usedAt - b[1].usedAt);
+    for (const [threshold] of byUse.slice(0, this.thresholds.size - KEPT_THRESHOLDS)) this.thresholds.delete(threshold);
+  }
+
+  private planes() {
+    const { height, width, data } = this.flows;
+    const plane = height * width;
+    return { dP: data.subarray(0, 2 * plane), cellprob: data.subarray(2 * plane, 3 * plane) };
+  }
+
+  private candidatesAt(threshold: number): CandidateMasks {
+    const { height, width } = this.flows;
+    const trajectories = this.trajectories;
+    if (trajectories !== undefined && trajectories !== null && threshold >= trajectories.base) {
+      const { bins, histogram, moving } = binsAtThreshold(trajectories, threshold);
+      return candidatesFromBins(bins, moving, height, width, histogram);
+    }
+    const { dP, cellprob } = this.planes();
+    return candidateMasks({ dP, cellprob, height, width, niter: this.niter, cellprobThreshold: threshold, interp: true });
   }
 }

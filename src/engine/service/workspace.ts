@@ -55,6 +55,8 @@ interface HeldImage {
   /** The file's content and page: what its draft is kept under. */
   draftKey: DraftKey;
   measured: Measured | null;
+  /** Stops the run's work ahead for re-thresholding (see [Note: re-thresholding ahead]). */
+  workAhead: AbortController | null;
 }
 
 /** Exports that hold the labels themselves: writing one keeps the edits, so the draft is no longer needed. */
@@ -91,6 +93,7 @@ export class EngineWorkspace {
   }
 
   closeImage({ imageId }: OperationInput<'closeImage'>): OperationResult<'closeImage'> {
+    this.images.get(imageId)?.workAhead?.abort();
     return { closed: this.images.delete(imageId) };
   }
 
@@ -113,8 +116,11 @@ export class EngineWorkspace {
   async segment(request: OperationInput<'segment'>, hooks: RunHooks): Promise<OperationResult<'segment'>> {
     const held = this.held(request.imageId);
     const settings = resolveSettings(request.settings);
+    held.workAhead?.abort();
     const model = await this.model(request.model, request.provider);
     const result = await segmentImage(rasterToPlanarFloat32(held.raster), model, settings, hooks);
+    held.workAhead = new AbortController();
+    result.kept.workAhead(held.workAhead.signal);
     held.run = {
       output: result.kept,
       settings: result.settings,
@@ -241,6 +247,7 @@ export class EngineWorkspace {
   }
 
   async close(): Promise<void> {
+    for (const held of this.images.values()) held.workAhead?.abort();
     this.images.clear();
     const models = [...this.models.values()];
     this.models.clear();
@@ -253,7 +260,7 @@ export class EngineWorkspace {
     const { width, height, channels, sampleType, page, pageCount } = raster;
     const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
     const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
-    this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey });
+    this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey, workAhead: null });
     return info;
   }
 

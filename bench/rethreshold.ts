@@ -1,0 +1,137 @@
+// `npm run bench:rethreshold`: how long a biologist waits for new masks after changing a threshold, on the 2560 x
+// 2160 synthetic image with 1,000 cells: the engine's own time and the time from the change in the page to the
+// redrawn view, in browser mode (headless Chromium against `celldesk serve`). Prints a table and one JSON line. A
+// developer's tool (Node); runs the network once (a minute or two on a laptop's CPU) and keeps nothing.
+//
+// [Note: re-threshold timing] Each change is typed into the Segment view's field as a user does. The clock starts
+// at the field's input event and stops at the start of the second animation frame after the page has read the
+// engine's reply (by then React has committed the new masks and the viewer has drawn them), so it includes the
+// view's wait for typing to settle, the HTTP round trip with labels and outlines, decoding and drawing. The engine's
+// time is the reply's timings.total (the worker's time from request to reply). Between changes the bench waits for
+// the server to go idle, as a user looking at the result gives it time: the engine works ahead in that time (see
+// [Note: re-thresholding ahead] in src/engine/pipeline/keptNetworkOutput.ts), and the figures say how long it took.
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { Page, Response } from 'playwright-core';
+import { unwrapOutcome, type CallOutcome, type Segmentation } from '../src/shared/contract';
+import { decodeMessage } from '../src/shared/wire';
+import { out, percentile, withSegmentedImage } from './browserSession';
+
+const TARGET_MS = 300;
+/** Flow thresholds typed with the cell probability threshold at 0, then cell probability thresholds (bench:viewer's). */
+const FLOW_THRESHOLDS = [0.3, 0.2, 0.1, 0.05, 0.6, 1.0, 0.4];
+const CELLPROB_THRESHOLDS = [-1, -0.5, 0.5, 1, 2, 0];
+/** Cell probability thresholds off the control's 0.5 steps, typed last: not prepared ahead. */
+const TYPED_CELLPROB_THRESHOLDS = [0.3, -0.7, 1.2, 0];
+/** The server counts as idle once it used less than this share of a core over IDLE_WINDOW_MS. */
+const IDLE_SHARE = 0.05;
+const IDLE_WINDOW_MS = 1000;
+const IDLE_TIMEOUT_MS = 10 * 60_000;
+
+interface Sample {
+  field: string;
+  value: number;
+  engineMs: number;
+  endToEndMs: number;
+  maskCount: number;
+  /** Seconds the server worked before the change (idle wait). */
+  aheadSeconds: number;
+}
+
+/** CPU seconds the process has used, all its threads (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** Waits until the server is idle; returns the seconds waited. */
+async function waitForIdle(pid: number): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    const before = cpuSeconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+    if (cpuSeconds(pid) - before < (IDLE_SHARE * IDLE_WINDOW_MS) / 1000) return (performance.now() - start) / 1000;
+    if (performance.now() - start > IDLE_TIMEOUT_MS) throw new Error('The server did not go idle within 10 minutes.');
+  }
+}
+
+/** Page code (as text: this file compiles without the DOM's types); see [Note: re-threshold timing]. */
+const INSTRUMENT = `() => {
+  if (window.__rethreshold) return;
+  const state = { inputAt: 0, readAt: 0 };
+  window.__rethreshold = state;
+  document.addEventListener('input', () => { state.inputAt = performance.now(); }, true);
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (...args) => {
+    const response = await nativeFetch(...args);
+    if (!String(args[0]).includes('segment%3Arethreshold')) return response;
+    const read = response.arrayBuffer.bind(response);
+    response.arrayBuffer = async () => {
+      const body = await read();
+      state.readAt = performance.now();
+      return body;
+    };
+    return response;
+  };
+}`;
+
+const VIEW_UPDATED = `() => new Promise((resolve) => {
+  const state = window.__rethreshold;
+  const wait = () => {
+    if (state.readAt <= state.inputAt) return requestAnimationFrame(wait);
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - state.inputAt)));
+  };
+  wait();
+})`;
+
+async function change(page: Page, pid: number, field: string, value: number): Promise<Sample> {
+  const aheadSeconds = await waitForIdle(pid);
+  const reply: Promise<Response> = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/segment:rethreshold'));
+  await page.getByLabel(field, { exact: true }).fill(String(value));
+  const segmentation = unwrapOutcome(decodeMessage(new Uint8Array(await (await reply).body())) as CallOutcome<Segmentation>);
+  const endToEndMs = (await page.evaluate(VIEW_UPDATED)) as number;
+  return { field, value, engineMs: segmentation.timings['total']!, endToEndMs, maskCount: segmentation.maskCount, aheadSeconds };
+}
+
+function summary(samples: Sample[]) {
+  const stat = (values: number[]) => ({ median: Math.round(percentile(values, 50)), max: Math.round(percentile(values, 100)) });
+  return { changes: samples.length, engineMs: stat(samples.map((s) => s.engineMs)), endToEndMs: stat(samples.map((s) => s.endToEndMs)) };
+}
+
+await withSegmentedImage('rethreshold', async ({ page, server, run }) => {
+  await page.evaluate(INSTRUMENT);
+  const pid = server.pid!;
+  const firstAhead = await waitForIdle(pid);
+  out(`The engine worked ahead for ${firstAhead.toFixed(1)} s after the run.`);
+  const flow: Sample[] = [];
+  for (const value of FLOW_THRESHOLDS) flow.push(await change(page, pid, 'Flow threshold', value));
+  const cellprob: Sample[] = [];
+  for (const value of CELLPROB_THRESHOLDS) cellprob.push(await change(page, pid, 'Cell probability threshold', value));
+  const typed: Sample[] = [];
+  for (const value of TYPED_CELLPROB_THRESHOLDS) typed.push(await change(page, pid, 'Cell probability threshold', value));
+
+  out();
+  out(`${'change'.padEnd(34)}${'masks'.padStart(7)}${'engine ms'.padStart(11)}${'view ms'.padStart(10)}${'ahead s'.padStart(10)}`);
+  for (const s of [...flow, ...cellprob, ...typed]) {
+    out(`${`${s.field} ${s.value}`.padEnd(34)}${String(s.maskCount).padStart(7)}${s.engineMs.toFixed(0).padStart(11)}${s.endToEndMs.toFixed(0).padStart(10)}${s.aheadSeconds.toFixed(1).padStart(10)}`);
+  }
+  const load = loadavg().map((l) => Number(l.toFixed(2)));
+  const results = {
+    bench: 'rethreshold',
+    image: '2560x2160',
+    masks: run.masks,
+    targetMs: TARGET_MS,
+    cellprob: summary(cellprob),
+    flow: summary(flow),
+    cellprobOffSteps: summary(typed),
+    firstWorkAheadSeconds: Number(firstAhead.toFixed(1)),
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    loadAverage: load,
+  };
+  out();
+  out(
+    `Medians vs the ${TARGET_MS} ms target: cell probability ${results.cellprob.engineMs.median} ms engine, ${results.cellprob.endToEndMs.median} ms to the view; ` +
+      `flow ${results.flow.engineMs.median} ms engine, ${results.flow.endToEndMs.median} ms to the view (load average ${load.join(' ')})`,
+  );
+  out(JSON.stringify(results));
+});
