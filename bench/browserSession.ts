@@ -65,7 +65,7 @@ async function segmentInPage(page: Page, url: string, imagePath: string): Promis
   await page.goto(url);
   await page.getByLabel('Image path').fill(imagePath);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByText(/^Opened synthetic/).waitFor();
+  await page.getByText(/^Opened synthetic/).waitFor({ timeout: 5 * 60_000 });
   await page.getByRole('combobox', { name: 'Model' }).fill(DEMO_CHECKPOINT);
   await chooseOption(page, 'Execution provider', 'cpu');
   await chooseOption(page, 'Channel to segment', '1: red');

@@ -12,9 +12,7 @@
 // [Note: re-thresholding ahead] in src/engine/pipeline/keptNetworkOutput.ts), and the figures say how long it took.
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import type { Page, Response } from 'playwright-core';
-import { unwrapOutcome, type CallOutcome, type Segmentation } from '../src/shared/contract';
-import { decodeMessage } from '../src/shared/wire';
+import type { Page } from 'playwright-core';
 import { out, percentile, withSegmentedImage } from './browserSession';
 
 const TARGET_MS = 300;
@@ -69,6 +67,9 @@ const INSTRUMENT = `() => {
     response.arrayBuffer = async () => {
       const body = await read();
       state.readAt = performance.now();
+      // The reply's JSON part (src/shared/wire.ts): what the engine timed, without the labels.
+      const length = new DataView(body).getUint32(0, true);
+      state.reply = JSON.parse(new TextDecoder().decode(new Uint8Array(body, 4, length)));
       return body;
     };
     return response;
@@ -79,18 +80,19 @@ const VIEW_UPDATED = `() => new Promise((resolve) => {
   const state = window.__rethreshold;
   const wait = () => {
     if (state.readAt <= state.inputAt) return requestAnimationFrame(wait);
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - state.inputAt)));
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const { value } = state.reply;
+      resolve({ endToEndMs: performance.now() - state.inputAt, engineMs: value.timings.total, maskCount: value.maskCount });
+    }));
   };
   wait();
 })`;
 
 async function change(page: Page, pid: number, field: string, value: number): Promise<Sample> {
   const aheadSeconds = await waitForIdle(pid);
-  const reply: Promise<Response> = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/segment:rethreshold'));
   await page.getByLabel(field, { exact: true }).fill(String(value));
-  const segmentation = unwrapOutcome(decodeMessage(new Uint8Array(await (await reply).body())) as CallOutcome<Segmentation>);
-  const endToEndMs = (await page.evaluate(VIEW_UPDATED)) as number;
-  return { field, value, engineMs: segmentation.timings['total']!, endToEndMs, maskCount: segmentation.maskCount, aheadSeconds };
+  const measured = (await page.evaluate(`(${VIEW_UPDATED})()`)) as { endToEndMs: number; engineMs: number; maskCount: number };
+  return { field, value, ...measured, aheadSeconds };
 }
 
 function summary(samples: Sample[]) {
@@ -99,7 +101,7 @@ function summary(samples: Sample[]) {
 }
 
 await withSegmentedImage('rethreshold', async ({ page, server, run }) => {
-  await page.evaluate(INSTRUMENT);
+  await page.evaluate(`(${INSTRUMENT})()`);
   const pid = server.pid!;
   const firstAhead = await waitForIdle(pid);
   out(`The engine worked ahead for ${firstAhead.toFixed(1)} s after the run.`);

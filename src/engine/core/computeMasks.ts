@@ -4,7 +4,7 @@ import { InvalidSettingError } from '../errors';
 import { copyLabels, fillHolesAndRemoveSmallMasks, fillHolesInPlace } from './fillHoles';
 import { flowErrorsReusing, masksAbove, zeroMasks, type KnownFlowErrors } from './flowError';
 import { checkFlowField, followFlows } from './followFlows';
-import { masksFromBins, masksFromFlows, type HistogramScratch } from './masksFromFlows';
+import { masksFromBins, masksFromFlows, type MasksFromBinsOptions } from './masksFromFlows';
 import { resizeNearest } from './resize';
 
 export interface ComputeMasksOptions {
@@ -93,8 +93,8 @@ export function candidateMasks(options: CandidateMasksOptions): CandidateMasks {
  * candidateMasks from end points found another way (src/engine/core/thresholdTrajectories.ts): each pixel's end
  * point bin (masksFromBins) and how many pixels moved.
  */
-export function candidatesFromBins(bins: Int32Array, moving: number, height: number, width: number, scratch?: HistogramScratch): CandidateMasks {
-  return { height, width, labels: moving < MIN_MOVING_PIXELS ? null : masksFromBins(bins, height, width, scratch), flowErrors: null };
+export function candidatesFromBins(bins: Int32Array, moving: number, height: number, width: number, options: MasksFromBinsOptions = {}): CandidateMasks {
+  return { height, width, labels: moving < MIN_MOVING_PIXELS ? null : masksFromBins(bins, height, width, options), flowErrors: null };
 }
 
 /**

@@ -53,7 +53,7 @@ export function followFlows(dP: Float32Array, height: number, width: number, nit
   const moving = movingPixels(dY, dX);
   if (interp) {
     const field = { dY, dX, height, width };
-    const end = new Float32Array(2);
+    const end = newWalkEnd();
     for (let k = 0; k < moving.length; k++) {
       const i = moving[k]!;
       walkInterpolated(field, i, niter, end, null);
@@ -115,10 +115,18 @@ export interface ReadTracking {
   base: number;
 }
 
+/** Where a walk ends: [y, x, the sides of the field that held it back (HELD_* bits)]; see walkInterpolated. */
+export const newWalkEnd = () => new Float32Array(3);
+export const HELD_TOP = 1;
+export const HELD_BOTTOM = 2;
+export const HELD_LEFT = 4;
+export const HELD_RIGHT = 8;
+
 /**
  * One walker of the interpolated dynamics ([Note: float32 dynamics]): pixel i (raster index) walks niter steps from
- * its own position; its end point goes to end[0] (y) and end[1] (x). Returns the smallest cell probability read
- * (see ReadTracking), or Infinity when `tracking` is null.
+ * its own position; its end point goes to end[0] (y) and end[1] (x), and end[2] says at which sides of the field a
+ * step would have left it and was clamped (HELD_* bits). Returns the smallest cell probability read (see
+ * ReadTracking), or Infinity when `tracking` is null.
  */
 export function walkInterpolated(field: FlowField, i: number, niter: number, end: Float32Array, tracking: ReadTracking | null): number {
   const { dY, dX, height, width } = field;
@@ -127,6 +135,7 @@ export function walkInterpolated(field: FlowField, i: number, niter: number, end
   let yk = Math.trunc(i / width);
   let xk = i - yk * width;
   let reach = Infinity;
+  let held = 0;
   for (let t = 0; t < niter; t++) {
     const yTrunc = Math.trunc(yk);
     const xTrunc = Math.trunc(xk);
@@ -142,14 +151,21 @@ export function walkInterpolated(field: FlowField, i: number, niter: number, end
     if (tracking !== null) reach = Math.min(reach, lowestRead(tracking, row0 + x0, row0 + x1, row1 + x0, row1 + x1, fy !== 0, fx !== 0));
     const stepY = Math.fround(dY[row0 + x0]! * gy * gx + dY[row0 + x1]! * gy * fx + dY[row1 + x0]! * fy * gx + dY[row1 + x1]! * fy * fx);
     const stepX = Math.fround(dX[row0 + x0]! * gy * gx + dX[row0 + x1]! * gy * fx + dX[row1 + x0]! * fy * gx + dX[row1 + x1]! * fy * fx);
-    const nextY = Math.min(maxY, Math.max(0, Math.fround(yk + stepY)));
-    const nextX = Math.min(maxX, Math.max(0, Math.fround(xk + stepX)));
+    const movedY = Math.fround(yk + stepY);
+    const movedX = Math.fround(xk + stepX);
+    if (movedY < 0) held |= HELD_TOP;
+    else if (movedY > maxY) held |= HELD_BOTTOM;
+    if (movedX < 0) held |= HELD_LEFT;
+    else if (movedX > maxX) held |= HELD_RIGHT;
+    const nextY = Math.min(maxY, Math.max(0, movedY));
+    const nextX = Math.min(maxX, Math.max(0, movedX));
     if (nextY === yk && nextX === xk) break; // a fixed point: every later step lands here again
     yk = nextY;
     xk = nextX;
   }
   end[0] = yk;
   end[1] = xk;
+  end[2] = held;
   return reach;
 }
 

@@ -3,8 +3,9 @@
 import { InvalidSettingError } from '../errors';
 import type { EndPoints } from './followFlows';
 
-/** Histogram margin around the image (get_masks' rpad). */
-const PAD = 20;
+/** Histogram margin around the image (get_masks' rpad): bin (r, c) holds the end points at pixel (r - PAD, c - PAD). */
+export const HISTOGRAM_PAD = 20;
+const PAD = HISTOGRAM_PAD;
 /** A seed is a histogram bin holding more than this many end points... */
 const SEED_MIN_COUNT = 10;
 /** ...and masks grow through bins holding more than this many. */
@@ -65,8 +66,16 @@ export function histogramScratch(height: number, width: number): HistogramScratc
   return { histogram: new Int32Array(size), binLabels: new Uint32Array(size), visited: new Int32Array(size) };
 }
 
+export interface MasksFromBinsOptions {
+  /** Buffers from an earlier call on an image of this size. */
+  scratch?: HistogramScratch;
+  /** Pixels of the whole image when these bins are a block of it (the size the 40% rule is about). */
+  imagePixels?: number;
+}
+
 /** masksFromFlows from the bins of the end points (endPointBin of each pixel's end point, in raster order). */
-export function masksFromBins(bins: Int32Array, height: number, width: number, scratch: HistogramScratch = histogramScratch(height, width)): Uint32Array {
+export function masksFromBins(bins: Int32Array, height: number, width: number, options: MasksFromBinsOptions = {}): Uint32Array {
+  const scratch = options.scratch ?? histogramScratch(height, width);
   const paddedWidth = width + 2 * PAD;
   const paddedHeight = height + 2 * PAD;
   if (bins.length !== height * width || scratch.histogram.length !== paddedHeight * paddedWidth) {
@@ -83,7 +92,7 @@ export function masksFromBins(bins: Int32Array, height: number, width: number, s
   }
   const seeds = findSeeds(crowded, histogram, paddedHeight, paddedWidth);
   const pixelCounts = growSeeds(seeds, histogram, paddedHeight, paddedWidth, binLabels, visited);
-  return labelPixels(bins, binLabels, pixelCounts);
+  return labelPixels(bins, binLabels, pixelCounts, (options.imagePixels ?? bins.length) * MAX_MASK_FRACTION);
 }
 
 /**
@@ -168,8 +177,7 @@ function growSeeds(seeds: Int32Array, histogram: Int32Array, rows: number, colum
  * Each pixel's label from its end point's bin, with labels covering more than MAX_MASK_FRACTION of the image
  * dropped, then renumbered 1..N in order of first appearance in raster order (fastremap.renumber); 0 stays 0.
  */
-function labelPixels(bins: Int32Array, binLabels: Uint32Array, pixelCounts: Float64Array): Uint32Array {
-  const limit = bins.length * MAX_MASK_FRACTION;
+function labelPixels(bins: Int32Array, binLabels: Uint32Array, pixelCounts: Float64Array, limit: number): Uint32Array {
   // newLabel[l]: 0 = not seen yet, -1 = dropped, else the new number.
   const newLabel = new Int32Array(pixelCounts.length);
   for (let label = 1; label < pixelCounts.length; label++) if (pixelCounts[label]! > limit) newLabel[label] = -1;

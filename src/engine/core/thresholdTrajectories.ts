@@ -3,7 +3,7 @@
 // the few pixels whose walk it changes. Pure functions over typed arrays; runs anywhere (the engine worker traces
 // in slices between requests).
 import { InvalidSettingError } from '../errors';
-import { checkFlowField, moves, walkInterpolated, type FlowField } from './followFlows';
+import { checkFlowField, moves, newWalkEnd, walkInterpolated, type FlowField } from './followFlows';
 import { endPointBin, fillOwnBins, histogramScratch, type HistogramScratch } from './masksFromFlows';
 
 // [Note: trajectories above a threshold]
@@ -138,7 +138,7 @@ export function tracedDownTo(trajectories: ThresholdTrajectories, threshold: num
 export function* traceTrajectories(trajectories: ThresholdTrajectories): Generator<void, void, void> {
   const { order, bandStart, endBin, holdsBelow, field, niter, width, cellprob, base } = trajectories;
   const tracking = { cellprob, base };
-  const end = new Float32Array(2);
+  const end = newWalkEnd();
   while (trajectories.tracedBands < bandStart.length - 1) {
     const band = trajectories.tracedBands;
     for (let k = bandStart[band]!; k < bandStart[band + 1]!; k++) {
@@ -183,7 +183,7 @@ export function binsAtThreshold(trajectories: ThresholdTrajectories, threshold: 
   }
   if (toWalk.length > 0) {
     const field = fieldAt(trajectories, t);
-    const end = new Float32Array(2);
+    const end = newWalkEnd();
     for (const i of toWalk) {
       walkInterpolated(field, i, niter, end, null);
       bins[i] = endPointBin(end[0]!, end[1]!, width);

@@ -141,8 +141,9 @@ export class KeptNetworkOutput {
     for (;;) {
       const targets = this.thresholdsAhead();
       const lowest = Math.min(...targets, this.focus?.threshold ?? Infinity);
-      if (!tracedDownTo(trajectories, lowest) || targets.length === 0) {
-        if (this.tracing?.next().done !== false) return;
+      if (targets.length === 0 || !tracedDownTo(trajectories, lowest)) {
+        if (this.tracing === null) return;
+        if (this.tracing.next().done === true) this.tracing = null;
         yield;
         continue;
       }
@@ -243,7 +244,7 @@ export class KeptNetworkOutput {
     const trajectories = this.trajectories;
     if (trajectories !== undefined && trajectories !== null && threshold >= trajectories.base) {
       const { bins, histogram, moving } = binsAtThreshold(trajectories, threshold);
-      return candidatesFromBins(bins, moving, height, width, histogram);
+      return candidatesFromBins(bins, moving, height, width, { scratch: histogram });
     }
     const { dP, cellprob } = this.planes();
     return candidateMasks({ dP, cellprob, height, width, niter: this.niter, cellprobThreshold: threshold, interp: true });

@@ -129,8 +129,11 @@ interface ReplaceEdit {
 
 type Edit = LabelEdit | ReplaceEdit;
 
-/** How long threshold changes settle before masks are recomputed. */
-const RETHRESHOLD_DELAY_MS = 250;
+/**
+ * How long threshold changes settle before masks are recomputed: enough to gather the keystrokes of a number typed
+ * at speed, short beside a re-threshold's own time (a change made while one runs is applied when it ends).
+ */
+const RETHRESHOLD_DELAY_MS = 60;
 /** How long edits settle before the draft is written. */
 const DRAFT_DELAY_MS = 800;
 
