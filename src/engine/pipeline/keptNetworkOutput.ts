@@ -170,6 +170,8 @@ export class KeptNetworkOutput {
     ahead.running = true;
     const steps = this.stepsAhead();
     const run = async () => {
+      // Not before the request that resumed it has its answer.
+      await nextTurn();
       while (!ahead.signal.aborted) {
         const sliceEnd = performance.now() + SLICE_MS;
         while (performance.now() < sliceEnd) if (steps.next().done === true) return;
