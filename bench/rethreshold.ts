@@ -6,8 +6,9 @@
 // [Note: re-threshold timing] Each change is typed into the Segment view's field as a user does. The clock starts
 // at the field's input event and stops at the start of the second animation frame after the page has read the
 // engine's reply (by then React has committed the new masks and the viewer has drawn them), so it includes the
-// view's wait for typing to settle, the HTTP round trip with labels and outlines, decoding and drawing. The engine's
-// time is the reply's timings.total (the worker's time from request to reply). Between changes the bench waits for
+// view's wait for typing to settle, the HTTP round trip with labels and outlines, decoding and drawing; the table
+// splits it at the request, the reply's headers and its last byte. The engine's time is the reply's timings.total
+// (the worker's time from request to reply). Between changes the bench waits for
 // the server to go idle, as a user looking at the result gives it time: the engine works ahead in that time (see
 // [Note: re-thresholding ahead] in src/engine/pipeline/keptNetworkOutput.ts), and the figures say how long it took.
 import { readFileSync } from 'node:fs';
@@ -36,6 +37,9 @@ interface Sample {
   engineMs: number;
   endToEndMs: number;
   maskCount: number;
+  /** Milliseconds from the input to the request (the view's settling delay), to the reply's headers (engine and
+   * server), to its whole body (transfer), and to the redrawn view (decoding, React, drawing). */
+  stages: { wait: number; answer: number; body: number; view: number };
   /** Seconds the server worked before the change (idle wait). */
   aheadSeconds: number;
 }
@@ -62,13 +66,16 @@ async function waitForIdle(pid: number): Promise<number> {
 /** Page code (as text: this file compiles without the DOM's types); see [Note: re-threshold timing]. */
 const INSTRUMENT = `() => {
   if (window.__rethreshold) return;
-  const state = { inputAt: 0, readAt: 0 };
+  const state = { inputAt: 0, fetchAt: 0, answerAt: 0, readAt: 0 };
   window.__rethreshold = state;
   document.addEventListener('input', () => { state.inputAt = performance.now(); }, true);
   const nativeFetch = window.fetch.bind(window);
   window.fetch = async (...args) => {
+    const isRethreshold = String(args[0]).includes('segment%3Arethreshold');
+    if (isRethreshold) state.fetchAt = performance.now();
     const response = await nativeFetch(...args);
-    if (!String(args[0]).includes('segment%3Arethreshold')) return response;
+    if (!isRethreshold) return response;
+    state.answerAt = performance.now();
     const read = response.arrayBuffer.bind(response);
     response.arrayBuffer = async () => {
       const body = await read();
@@ -88,7 +95,13 @@ const VIEW_UPDATED = `() => new Promise((resolve) => {
     if (state.readAt <= state.inputAt) return requestAnimationFrame(wait);
     requestAnimationFrame(() => requestAnimationFrame(() => {
       const { value } = state.reply;
-      resolve({ endToEndMs: performance.now() - state.inputAt, engineMs: value.timings.total, maskCount: value.maskCount });
+      const now = performance.now();
+      resolve({
+        endToEndMs: now - state.inputAt,
+        engineMs: value.timings.total,
+        maskCount: value.maskCount,
+        stages: { wait: state.fetchAt - state.inputAt, answer: state.answerAt - state.fetchAt, body: state.readAt - state.answerAt, view: now - state.readAt },
+      });
     }));
   };
   wait();
@@ -97,7 +110,7 @@ const VIEW_UPDATED = `() => new Promise((resolve) => {
 async function change(page: Page, pid: number, field: string, value: number): Promise<Sample> {
   const aheadSeconds = await waitForIdle(pid);
   await page.getByLabel(field, { exact: true }).fill(String(value));
-  const measured = (await page.evaluate(`(${VIEW_UPDATED})()`)) as { endToEndMs: number; engineMs: number; maskCount: number };
+  const measured = (await page.evaluate(`(${VIEW_UPDATED})()`)) as Omit<Sample, 'field' | 'value' | 'aheadSeconds'>;
   return { field, value, ...measured, aheadSeconds };
 }
 
@@ -119,9 +132,11 @@ await withSegmentedImage('rethreshold', async ({ page, server, run }) => {
   for (const value of TYPED_CELLPROB_THRESHOLDS) typed.push(await change(page, pid, 'Cell probability threshold', value));
 
   out();
-  out(`${'change'.padEnd(34)}${'masks'.padStart(7)}${'engine ms'.padStart(11)}${'view ms'.padStart(10)}${'ahead s'.padStart(10)}`);
+  const columns = ['masks', 'engine ms', 'view ms', '= wait', '+ answer', '+ body', '+ view', 'ahead s'];
+  out(`${'change'.padEnd(34)}${columns.map((c) => c.padStart(10)).join('')}`);
   for (const s of [...flow, ...cellprob, ...typed]) {
-    out(`${`${s.field} ${s.value}`.padEnd(34)}${String(s.maskCount).padStart(7)}${s.engineMs.toFixed(0).padStart(11)}${s.endToEndMs.toFixed(0).padStart(10)}${s.aheadSeconds.toFixed(1).padStart(10)}`);
+    const figures = [s.maskCount, s.engineMs, s.endToEndMs, s.stages.wait, s.stages.answer, s.stages.body, s.stages.view].map((v) => v.toFixed(0));
+    out(`${`${s.field} ${s.value}`.padEnd(34)}${[...figures, s.aheadSeconds.toFixed(1)].map((f) => f.padStart(10)).join('')}`);
   }
   const load = loadavg().map((l) => Number(l.toFixed(2)));
   const results = {

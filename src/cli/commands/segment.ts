@@ -11,7 +11,9 @@ import { loadImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
 import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
+import { isLargeTiff, segmentFileInBlocks } from '../../engine/io/blockSegmentation';
 import { segmentImage } from '../../engine/pipeline/segment';
+import { DEFAULT_BLOCK_SIZE } from '../../engine/pipeline/segmentBlocks';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
@@ -19,7 +21,7 @@ const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--blocks <px>|auto|off] [--json] [--no-history]';
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -68,6 +70,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         page: { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        blocks: { type: 'string' },
       },
     },
     USAGE,
@@ -90,6 +93,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
   });
   const page = numberOption('page', values.page);
+  const blocks = blocksOption(values.blocks);
   const outDir = values['out-dir'];
   const jobs =
     outDir === undefined
@@ -111,6 +115,28 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   try {
     for (const { imagePath, out } of jobs) {
       const start = performance.now();
+      const blockSize = blocks === 'auto' ? ((await isLargeTiff(imagePath, page)) ? DEFAULT_BLOCK_SIZE : null) : blocks;
+      if (blockSize !== null) {
+        try {
+          model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
+          const result = await segmentFileInBlocks(imagePath, out, model, settings, { blockSize, ...(page === undefined ? {} : { page }) });
+          const timings = { ...result.timings, total: performance.now() - start };
+          if (values['no-history'] !== true) {
+            await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image: result.image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
+          }
+          const { maskCount, blocks: count, widenedBlocks, uncertainMasks } = result;
+          if (values.json === true) {
+            print(io.stdout, JSON.stringify({ ...(outDir === undefined ? {} : { file: imagePath }), masks: maskCount, diameter: result.diameter, executionProvider: result.executionProvider, image: result.image, blocks: { size: blockSize, count, widened: widenedBlocks, uncertainMasks }, out, timings }));
+          } else {
+            const which = outDir === undefined ? '' : `${imagePath}: `;
+            const doubt = uncertainMasks > 0 ? `; ${uncertainMasks} masks near block seams could not be checked against the whole image` : '';
+            print(io.stdout, `${which}${maskCount} masks in ${count} blocks of ${blockSize} px${doubt}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          }
+        } catch (error) {
+          failedOn(imagePath, error);
+        }
+        continue;
+      }
       let loaded: Awaited<ReturnType<typeof loadImageFile>>;
       try {
         loaded = await loadImageFile(imagePath, { page });
@@ -157,6 +183,18 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     manager.close();
   }
 };
+
+/**
+ * --blocks: a block side in pixels (segment in blocks), 'off' (whole image), or 'auto' (the default: in blocks for
+ * TIFFs above AUTOMATIC_BLOCK_PIXELS); see [Note: block mode].
+ */
+function blocksOption(text: string | undefined): number | 'auto' | null {
+  if (text === undefined || text === 'auto') return 'auto';
+  if (text === 'off') return null;
+  const size = Number(text);
+  if (!Number.isInteger(size) || size < 64) throw new InvalidSettingError(`--blocks takes a block side of at least 64 pixels, auto or off; got '${text}'.`);
+  return size;
+}
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
 

@@ -11,9 +11,11 @@ import type { Region } from './image';
 // walkers that make it start inside the cell and end near its centre, and the seed search and growth look 2 + 5
 // histogram bins around. So a margin of two diameters plus MARGIN_SLACK pixels holds, for every mask a block keeps,
 // all the pixels, walks and histogram bins it is made of, with a diameter to spare. Flows in an image are not bound
-// to be that tame, so each block checks its masks (src/engine/core/blockMasks.ts) and is computed again with twice
-// the margin when a kept mask reaches the edge of the margin or when walkers that start at that edge, or that the
-// edge held back, end near one: the signs that cells or walks reach beyond it.
+// to be that tame, so each block checks its candidate masks (src/engine/core/blockMasks.ts; before the flow check
+// and clean-up, which a mask the margin cut may fail and vanish in) and is computed again with twice the margin when
+// one it would keep reaches the edge of the margin, or when walkers that start at that edge, or that the edge held
+// back, end near one: the signs that cells or walks reach beyond it. Walkers from beyond the margin cannot be seen;
+// those starting at its edge stand for them, so the check is what makes the masks exact in practice, not a proof.
 
 /** Pixels added to two diameters: the seed search and growth (7 bins), interpolation and the check's band. */
 const MARGIN_SLACK = 16;

@@ -36,9 +36,10 @@ const BIN_REACH = 16;
 
 /**
  * The masks compute_masks finds over the outer region, with the 40% rule taken on the whole image, keeping those
- * whose first pixel (raster order) lies in the inner region. A kept mask is uncertain when it touches an edge of
- * the outer region that lies inside the image, or when a walker that such an edge held back, or that starts within
- * EDGE_BAND of one, ends within BIN_REACH bins of its end points.
+ * whose first pixel (raster order) lies in the inner region. `uncertain` counts the candidate masks (before the flow
+ * check and clean-up) with their first pixel there that touch an edge of the outer region lying inside the image,
+ * or near whose end points (within BIN_REACH bins) ends a walker that such an edge held back or that starts within
+ * EDGE_BAND of one.
  */
 export function blockMasks(options: BlockMasksOptions): BlockMasks {
   const { outer, inner, dP, cellprob, niter, imageHeight, imageWidth } = options;
@@ -77,8 +78,11 @@ export function blockMasks(options: BlockMasksOptions): BlockMasks {
     if ((end[2]! & openSides) !== 0 || nearOpenSide(i, width, height, openSides)) doubtful.push(bins[i]!);
   }
   const candidates = candidatesFromBins(bins, moving, height, width, { imagePixels: imageHeight * imageWidth });
+  const own = { top: inner.top - outer.top, left: inner.left - outer.left, height: inner.height, width: inner.width };
+  // Checked before the flow check and the clean-up: a mask the margin cut may fail them and vanish.
+  const uncertain = candidates.labels === null ? 0 : uncertainMasks(candidates.labels, bins, doubtful, own, height, width, openSides);
   const masks = finishMasks(candidates, { dP, flowThreshold: options.flowThreshold, minSize: options.minSize });
-  return keepOwnMasks(masks, bins, doubtful, { top: inner.top - outer.top, left: inner.left - outer.left, height: inner.height, width: inner.width }, height, width, openSides);
+  return { ...keepOwnMasks(masks, own, width), uncertain };
 }
 
 function nearOpenSide(i: number, width: number, height: number, openSides: number): boolean {
@@ -92,10 +96,33 @@ function nearOpenSide(i: number, width: number, height: number, openSides: numbe
   );
 }
 
-/** Per label: first pixel, pixel box, end point bin box; then the kept masks renumbered and checked. */
-function keepOwnMasks(masks: Uint16Array | Uint32Array, bins: Int32Array, doubtful: number[], inner: Region, height: number, width: number, openSides: number): BlockMasks {
+function insideRegion(pixel: number, region: Region, width: number): boolean {
+  const row = Math.trunc(pixel / width);
+  const column = pixel - row * width;
+  return row >= region.top && row < region.top + region.height && column >= region.left && column < region.left + region.width;
+}
+
+/** The masks whose first pixel (raster order) lies in `own`, renumbered 1..count in label order; 0 elsewhere. */
+function keepOwnMasks(masks: Uint16Array | Uint32Array, own: Region, width: number): { labels: Uint32Array; count: number } {
   let maxLabel = 0;
   for (let i = 0; i < masks.length; i++) if (masks[i]! > maxLabel) maxLabel = masks[i]!;
+  const first = new Int32Array(maxLabel + 1).fill(-1);
+  for (let i = 0; i < masks.length; i++) if (first[masks[i]!] === -1) first[masks[i]!] = i;
+  const renumbered = new Uint32Array(maxLabel + 1);
+  let count = 0;
+  for (let label = 1; label <= maxLabel; label++) if (first[label] !== -1 && insideRegion(first[label]!, own, width)) renumbered[label] = ++count;
+  const labels = new Uint32Array(masks.length);
+  for (let i = 0; i < masks.length; i++) labels[i] = renumbered[masks[i]!]!;
+  return { labels, count };
+}
+
+/**
+ * Of the candidate masks whose first pixel lies in `own`, how many touch an open side of the outer region or have a
+ * doubtful walker's end point within BIN_REACH bins of their own end points.
+ */
+function uncertainMasks(labels: Uint32Array, bins: Int32Array, doubtful: number[], own: Region, height: number, width: number, openSides: number): number {
+  let maxLabel = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > maxLabel) maxLabel = labels[i]!;
   const binColumns = width + 2 * HISTOGRAM_PAD;
   // Per label: first pixel, then top, bottom, left, right of its pixels and of its end point bins.
   const first = new Int32Array(maxLabel + 1).fill(-1);
@@ -103,7 +130,7 @@ function keepOwnMasks(masks: Uint16Array | Uint32Array, bins: Int32Array, doubtf
   for (let label = 1; label <= maxLabel; label++) boxes.set([height, -1, width, -1, 1 << 30, -1, 1 << 30, -1], 8 * label);
   for (let row = 0, i = 0; row < height; row++) {
     for (let column = 0; column < width; column++, i++) {
-      const label = masks[i]!;
+      const label = labels[i]!;
       if (label === 0) continue;
       if (first[label] === -1) first[label] = i;
       const at = 8 * label;
@@ -120,15 +147,9 @@ function keepOwnMasks(masks: Uint16Array | Uint32Array, bins: Int32Array, doubtf
     }
   }
   const doubtfulCount = countingGrid(doubtful, height + 2 * HISTOGRAM_PAD, binColumns);
-  const renumbered = new Uint32Array(maxLabel + 1);
-  let count = 0;
   let uncertain = 0;
   for (let label = 1; label <= maxLabel; label++) {
-    if (first[label] === -1) continue;
-    const row = Math.trunc(first[label]! / width);
-    const column = first[label]! - row * width;
-    if (row < inner.top || row >= inner.top + inner.height || column < inner.left || column >= inner.left + inner.width) continue;
-    renumbered[label] = ++count;
+    if (first[label] === -1 || !insideRegion(first[label]!, own, width)) continue;
     const at = 8 * label;
     const touchesOpenSide =
       ((openSides & HELD_TOP) !== 0 && boxes[at] === 0) ||
@@ -138,9 +159,7 @@ function keepOwnMasks(masks: Uint16Array | Uint32Array, bins: Int32Array, doubtf
     const nearDoubtful = doubtfulCount(boxes[at + 4]! - BIN_REACH, boxes[at + 5]! + BIN_REACH, boxes[at + 6]! - BIN_REACH, boxes[at + 7]! + BIN_REACH) > 0;
     if (touchesOpenSide || nearDoubtful) uncertain++;
   }
-  const labels = new Uint32Array(masks.length);
-  for (let i = 0; i < masks.length; i++) labels[i] = renumbered[masks[i]!]!;
-  return { labels, count, uncertain };
+  return uncertain;
 }
 
 /** How many of the points (raster indices of a rows x columns grid) lie in a box, by a summed-area table. */

@@ -32,6 +32,11 @@ function stackPages(pages: RasterImage[]): PlanarImage {
   return { width: first.width, height: first.height, channels: pages.length, data };
 }
 
+/** Whether Cellpose would take the pages of this image as its channels (see [Note: pages as channels]); `page` as asked. */
+export function pagesMayBeChannels(first: { pageCount: number; width: number; channels: number }, page: number | undefined): boolean {
+  return page === undefined && first.pageCount > 1 && first.pageCount < MAX_CHANNEL_AXIS && first.pageCount < first.width && first.channels === 1;
+}
+
 export async function loadImageFile(path: string, options: { page?: number; signal?: AbortSignal } = {}): Promise<LoadedImage> {
   let bytes: Uint8Array;
   try {
@@ -42,9 +47,7 @@ export async function loadImageFile(path: string, options: { page?: number; sign
     throw new ImageFileError(path, `Cannot read the image ${path}${why}.`, error);
   }
   const first = await decodeImage(bytes, { page: options.page ?? 0, signal: options.signal });
-  const stackable =
-    options.page === undefined && first.pageCount > 1 && first.pageCount < MAX_CHANNEL_AXIS && first.pageCount < first.width && first.channels === 1;
-  if (!stackable) return { image: rasterToPlanarFloat32(first), raster: first, pagesAsChannels: false };
+  if (!pagesMayBeChannels(first, options.page)) return { image: rasterToPlanarFloat32(first), raster: first, pagesAsChannels: false };
   const pages = [first];
   for (let page = 1; page < first.pageCount; page++) pages.push(await decodeImage(bytes, { page, signal: options.signal }));
   if (pages.some((p) => p.width !== first.width || p.height !== first.height || p.channels !== 1)) {
