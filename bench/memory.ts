@@ -17,8 +17,8 @@ import { TiledTiffWriter } from '../src/engine/io/tiledTiffWriter';
 import { DEMO_CHECKPOINT, out } from './browserSession';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The shared image tiled into the large cases: 2040 x 1536, gray, cells about 30 px across. */
-const TILED_IMAGE = join(ROOT, '..', 'shared', 'images', 'neurips22-cellseg', 'cell_00028.png');
+/** The shared image tiled into the large cases: 512 x 512 RGB, 166 cells of about 30 px (channels 2, 1). */
+const TILED_IMAGE = join(ROOT, '..', 'shared', 'images', 'scellseg-contrast_data', 'cytomembrane', '290_img.png');
 const TARGETS = { wholeGB: 1.5, blocksGB: 2, growth: 0.1 };
 
 interface Case {
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       const path = join(folder, `tiled-${size}.tif`);
       await writeTiledMirror(path, source, size);
       out(`${size} x ${size}, blocks of ${block} px...`);
-      large.push(await segmentMeasured(`${size}x${size} blocks`, [path, '--channels', '0,0', '--blocks', block, '--out', join(folder, `labels-${size}.tif`), ...common]));
+      large.push(await segmentMeasured(`${size}x${size} blocks`, [path, '--channels', '2,1', '--blocks', block, '--out', join(folder, `labels-${size}.tif`), ...common]));
       rmSync(path);
     }
 
