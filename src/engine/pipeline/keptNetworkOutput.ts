@@ -30,6 +30,11 @@ const STEPS_AHEAD = 2;
 const KEPT_THRESHOLDS = 2 * STEPS_AHEAD + 2;
 /** Longest stretch of work ahead before the worker looks at its messages again. */
 const SLICE_MS = 10;
+/**
+ * Images with more pixels than this (about 5,800 x 5,800) are not traced ahead: the trajectories and prepared
+ * thresholds take some 70 bytes a pixel, 380 MB at 2560 x 2160.
+ */
+const MAX_PIXELS_AHEAD = 2 ** 25;
 
 function timed<T>(timings: MaskTimings, stage: string, work: () => T): T {
   const start = performance.now();
@@ -132,7 +137,7 @@ export class KeptNetworkOutput {
     if (this.trajectories === undefined) {
       const { dP, cellprob } = this.planes();
       const { height, width } = this.flows;
-      this.trajectories = prepareTrajectories(dP, cellprob, height, width, this.niter, CELLPROB_THRESHOLD_RANGE.min);
+      this.trajectories = height * width > MAX_PIXELS_AHEAD ? null : prepareTrajectories(dP, cellprob, height, width, this.niter, CELLPROB_THRESHOLD_RANGE.min);
       if (this.trajectories !== null) this.tracing = traceTrajectories(this.trajectories);
       yield;
     }
