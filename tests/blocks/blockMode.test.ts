@@ -1,5 +1,6 @@
 // Block mode (whole slides): masks computed block by block equal the whole image's, labels leave as a tiled
-// (Big)TIFF that reads back as written, and a tiled TIFF is read region by region without decoding it whole.
+// (Big)TIFF that reads back as the labels computed, and a tiled TIFF is read region by region without decoding it
+// whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { imageRegionsOf, segmentInBlocks } from '../../src/engine/pipeline/segme
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { loadSharedRaster, openDemoModel } from '../helpers/demoModel';
 import { runCelldesk, tempDir } from '../helpers/cli';
+import { readShared } from '../helpers/shared';
 
 const IMAGE = ['images', 'scellseg-contrast_data', 'cytomembrane', '290_img.png'] as const;
 
@@ -39,7 +41,10 @@ function differingPixels(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return differing;
 }
 
-async function collectRows(width: number, height: number, run: (sink: { write(top: number, rows: number, labels: Uint32Array): Promise<void> }) => Promise<unknown>) {
+type RowSink = { write(top: number, rows: number, labels: Uint32Array): Promise<void> };
+
+/** The label image a block-mode run hands to its sink, checking rows come in order; each band also goes to `also`. */
+async function collectRows(width: number, height: number, run: (sink: RowSink) => Promise<unknown>, also?: RowSink) {
   const labels = new Uint32Array(width * height);
   let next = 0;
   await run({
@@ -47,14 +52,16 @@ async function collectRows(width: number, height: number, run: (sink: { write(to
       assert.equal(top, next, 'rows arrive in order, once');
       labels.set(band, top * width);
       next = top + rows;
+      await also?.write(top, rows, band);
     },
   });
   assert.equal(next, height);
   return labels;
 }
 
-test('masks computed in 128-pixel blocks equal the whole image\'s, at the model\'s scale and resized', async () => {
+test('masks computed in 128-pixel blocks equal the whole image\'s, at the model\'s scale and resized, and read back so from the tiled TIFF written as they came', async () => {
   const model = await openDemoModel();
+  const folder = tempDir('blocks');
   try {
     const image = rasterToPlanarFloat32(await loadSharedRaster(...IMAGE));
     assert.ok(blockLayout(image.height, image.width, 128, blockMargin(30)).length >= 16);
@@ -62,13 +69,24 @@ test('masks computed in 128-pixel blocks equal the whole image\'s, at the model\
       const settings = { channels: [2, 1] as [number, number], diameter };
       const whole = await segmentImage(image, model, settings);
       let result: Awaited<ReturnType<typeof segmentInBlocks>> | undefined;
-      const labels = await collectRows(image.width, image.height, async (sink) => {
-        result = await segmentInBlocks(imageRegionsOf(image), model, settings, sink, { blockSize: 128 });
-      });
+      const path = join(folder, `labels-${diameter}.tif`);
+      const writer = await TiledTiffWriter.create(path, { width: image.width, height: image.height, tileSize: 64, bigTiff: diameter === 30 });
+      const labels = await collectRows(
+        image.width,
+        image.height,
+        async (sink) => {
+          result = await segmentInBlocks(imageRegionsOf(image), model, settings, sink, { blockSize: 128 });
+        },
+        writer,
+      );
+      await writer.close();
       assert.equal(result!.maskCount, whole.maskCount, `diameter ${diameter}`);
       assert.ok(whole.maskCount > 100);
       assert.equal(result!.uncertainMasks, 0);
       assert.equal(differingPixels(labels, whole.labels), 0, `diameter ${diameter}`);
+      const written = await decodeImage(new Uint8Array(readFileSync(path)));
+      assert.equal(written.sampleType, 'uint32');
+      assert.deepEqual(written.data, labels, `diameter ${diameter}: the tiled TIFF holds the labels computed`);
     }
   } finally {
     await model.release();
@@ -123,6 +141,24 @@ test('a tiled TIFF and a tiled BigTIFF written row band by row band read back eq
     for (const region of [{ top: 0, left: 0, height: 512, width: 512 }, { top: 37, left: 101, height: 130, width: 65 }, { top: 500, left: 0, height: 12, width: 512 }]) {
       assert.deepEqual(new Float32Array(reader.read(region)), cropWindow({ image: whole, top: 0, left: 0 }, region).data, JSON.stringify(region));
     }
+  }
+});
+
+test('32-bit labels written as a tiled TIFF and as a BigTIFF, in row bands that cut through tiles, read back as they were in memory', async () => {
+  const masks = await decodeImage(readShared('reference', 'dsb_512.d30.masks.tif'));
+  // Past 16 bits, as the labels of a whole slide with more than 65,535 cells are.
+  const labels = Uint32Array.from(masks.data as Uint32Array, (label) => (label === 0 ? 0 : label + 70_000));
+  const folder = tempDir('tiled-labels');
+  for (const bigTiff of [false, true]) {
+    const path = join(folder, `labels-${bigTiff}.tif`);
+    await writeTiled(path, { width: masks.width, height: masks.height, channels: 1, data: labels }, bigTiff, 37);
+    const bytes = new Uint8Array(readFileSync(path));
+    assert.equal(new DataView(bytes.buffer).getUint16(2, bytes[0] === 0x49), bigTiff ? 43 : 42);
+    const back = await decodeImage(bytes);
+    assert.equal(back.sampleType, 'uint32');
+    assert.equal(back.width, masks.width);
+    assert.equal(back.height, masks.height);
+    assert.deepEqual(back.data, labels, bigTiff ? 'BigTIFF' : 'classic TIFF');
   }
 });
 
