@@ -11,7 +11,11 @@
 // (the worker's time from request to reply). Between changes the bench waits for
 // the server to go idle, as a user looking at the result gives it time: the engine works ahead in that time (see
 // [Note: re-thresholding ahead] in src/engine/pipeline/keptNetworkOutput.ts), and the figures say how long it took.
-import { readFileSync } from 'node:fs';
+// On a shared machine every wall-clock figure stretches with the load, so each change also counts the processor time
+// spent on it, which load does not stretch: by the server's main thread (the reply's copy from the engine worker,
+// its encoding and the HTTP send) and by Chromium's processes (receiving, decoding and drawing), from the input
+// event to the redrawn view. The engine's own time is wall-clock in its worker (timings.total).
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { out, percentile, withSegmentedImage } from './browserSession';
@@ -42,12 +46,52 @@ interface Sample {
   stages: { wait: number; answer: number; body: number; view: number };
   /** Seconds the server worked before the change (idle wait). */
   aheadSeconds: number;
+  /** Processor milliseconds spent on the change by the server's main thread and by Chromium; see [Note: re-threshold timing]. */
+  cpu: { serverMain: number; browser: number };
 }
 
-/** CPU seconds the process has used, all its threads (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+/** The fields of a /proc stat line after the command name; [] when the process or thread has gone. */
+function statFields(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds a process (all its threads) or one thread (its task stat) has used (Linux /proc). */
+function cpuSecondsOf(statPath: string): number {
+  const fields = statFields(statPath);
+  return fields.length === 0 ? 0 : (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+const cpuSeconds = (pid: number) => cpuSecondsOf(`/proc/${pid}/stat`);
+
+/** The processes started by this one at any depth, the server's left out: Chromium's. */
+function browserProcesses(serverPid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = Number(statFields(`/proc/${entry}/stat`)[1]);
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent)!.push(Number(entry));
+  }
+  const found: number[] = [];
+  const stack = [process.pid];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      if (child === serverPid) continue;
+      found.push(child);
+      stack.push(child);
+    }
+  }
+  return found;
+}
+
+/** Processor seconds used so far by the server's main thread and by Chromium's processes. */
+function cpuSplit(serverPid: number): { serverMain: number; browser: number } {
+  const browser = browserProcesses(serverPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  return { serverMain: cpuSecondsOf(`/proc/${serverPid}/task/${serverPid}/stat`), browser };
 }
 
 /** Waits until the server is idle; returns the seconds waited. */
@@ -109,14 +153,22 @@ const VIEW_UPDATED = `() => new Promise((resolve) => {
 
 async function change(page: Page, pid: number, field: string, value: number): Promise<Sample> {
   const aheadSeconds = await waitForIdle(pid);
+  const before = cpuSplit(pid);
   await page.getByLabel(field, { exact: true }).fill(String(value));
-  const measured = (await page.evaluate(`(${VIEW_UPDATED})()`)) as Omit<Sample, 'field' | 'value' | 'aheadSeconds'>;
-  return { field, value, ...measured, aheadSeconds };
+  const measured = (await page.evaluate(`(${VIEW_UPDATED})()`)) as Omit<Sample, 'field' | 'value' | 'aheadSeconds' | 'cpu'>;
+  const after = cpuSplit(pid);
+  const cpu = { serverMain: 1000 * (after.serverMain - before.serverMain), browser: 1000 * (after.browser - before.browser) };
+  return { field, value, ...measured, aheadSeconds, cpu };
 }
 
 function summary(samples: Sample[]) {
   const stat = (values: number[]) => ({ median: Math.round(percentile(values, 50)), max: Math.round(percentile(values, 100)) });
-  return { changes: samples.length, engineMs: stat(samples.map((s) => s.engineMs)), endToEndMs: stat(samples.map((s) => s.endToEndMs)) };
+  return {
+    changes: samples.length,
+    engineMs: stat(samples.map((s) => s.engineMs)),
+    endToEndMs: stat(samples.map((s) => s.endToEndMs)),
+    cpuMs: { serverMain: stat(samples.map((s) => s.cpu.serverMain)), browser: stat(samples.map((s) => s.cpu.browser)) },
+  };
 }
 
 await withSegmentedImage('rethreshold', async ({ page, server, run }) => {
@@ -132,12 +184,13 @@ await withSegmentedImage('rethreshold', async ({ page, server, run }) => {
   for (const value of TYPED_CELLPROB_THRESHOLDS) typed.push(await change(page, pid, 'Cell probability threshold', value));
 
   out();
-  const columns = ['masks', 'engine ms', 'view ms', '= wait', '+ answer', '+ body', '+ view', 'ahead s'];
+  const columns = ['masks', 'engine ms', 'view ms', '= wait', '+ answer', '+ body', '+ view', 'cpu srv', 'cpu page', 'ahead s'];
   out(`${'change'.padEnd(34)}${columns.map((c) => c.padStart(10)).join('')}`);
   for (const s of [...flow, ...cellprob, ...typed]) {
-    const figures = [s.maskCount, s.engineMs, s.endToEndMs, s.stages.wait, s.stages.answer, s.stages.body, s.stages.view].map((v) => v.toFixed(0));
+    const figures = [s.maskCount, s.engineMs, s.endToEndMs, s.stages.wait, s.stages.answer, s.stages.body, s.stages.view, s.cpu.serverMain, s.cpu.browser].map((v) => v.toFixed(0));
     out(`${`${s.field} ${s.value}`.padEnd(34)}${[...figures, s.aheadSeconds.toFixed(1)].map((f) => f.padStart(10)).join('')}`);
   }
+  out('(cpu srv, cpu page: processor ms of the server\'s main thread and of Chromium for the change, which load does not stretch)');
   const load = loadavg().map((l) => Number(l.toFixed(2)));
   const results = {
     bench: 'rethreshold',

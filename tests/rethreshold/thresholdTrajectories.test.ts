@@ -88,6 +88,42 @@ test('a threshold prepared ahead needs neither dynamics nor flow errors when ask
   assert.equal('flowError' in timings, false, `stages ${Object.keys(timings).join(', ')}`);
 });
 
+test('thresholds prepared ahead are finished at the last flow threshold and minimum size, derived from once, and asked for they are those very masks', async () => {
+  const kept = new KeptNetworkOutput(officialOutputs('np_00528').flows, 200);
+  const rest = { flowThreshold: 0.4, minSize: 15 };
+  kept.masks({ cellprobThreshold: 0, ...rest });
+  const derived: (Uint16Array | Uint32Array)[] = [];
+  const controller = new AbortController();
+  kept.workAhead(controller.signal, function* (labels) {
+    derived.push(labels);
+    yield;
+  });
+  const { step } = CELLPROB_THRESHOLD_RANGE;
+  const around = (rest: { flowThreshold: number; minSize: number }) => [step, -step, 2 * step, -2 * step].every((t) => kept.preparedFor(t, rest));
+  try {
+    while (!around(rest)) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(derived.length, 4, 'each threshold around the last one finished and derived from once');
+    const timings: Record<string, number> = {};
+    const settings = { cellprobThreshold: -step, ...rest };
+    const labels = kept.masks(settings, timings);
+    assert.ok(derived.includes(labels), 'the masks asked for are the array derived from ahead');
+    assert.equal('flowError' in timings, false, `stages ${Object.keys(timings).join(', ')}`);
+    assertSameMasks(labels, fresh(kept, settings), 'finished ahead');
+    // Another flow threshold: finished on the spot, then the thresholds around it are finished at it ahead.
+    const stricter = { flowThreshold: 0.2, minSize: 15 };
+    const now = kept.masks({ cellprobThreshold: -step, ...stricter });
+    assert.equal(derived.includes(now), false);
+    assertSameMasks(now, fresh(kept, { cellprobThreshold: -step, ...stricter }), 'flow threshold changed');
+    while (!kept.preparedFor(0, stricter) || !kept.preparedFor(-3 * step, stricter)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const next = { cellprobThreshold: 0, ...stricter };
+    const ahead = kept.masks(next);
+    assert.ok(derived.includes(ahead));
+    assertSameMasks(ahead, fresh(kept, next), 'finished ahead at the new flow threshold');
+  } finally {
+    controller.abort();
+  }
+});
+
 test('the work ahead stops when its signal aborts and leaves the masks right', async () => {
   const kept = new KeptNetworkOutput(officialOutputs('dsb_512').flows, 200);
   kept.masks({ cellprobThreshold: 0, flowThreshold: 0.4, minSize: 15 });

@@ -18,7 +18,7 @@ import { openModel, type OpenedModel } from '../io/openModel';
 import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
 import type { RunHooks } from '../pipeline/progress';
-import { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
+import { KeptNetworkOutput, type DeriveFromMasks } from '../pipeline/keptNetworkOutput';
 import { estimateImageDiameter, segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
@@ -48,6 +48,9 @@ interface Measured {
   outlines: Uint8Array;
 }
 
+/** The table and outlines of masks finished ahead, kept as long as the masks are (see [Note: re-thresholding ahead]). */
+type MeasuredAhead = WeakMap<Uint16Array | Uint32Array, Pick<Measured, 'masks' | 'outlines'>>;
+
 interface HeldImage {
   info: OperationResult<'openImage'>;
   raster: RasterImage;
@@ -55,6 +58,7 @@ interface HeldImage {
   /** The file's content and page: what its draft is kept under. */
   draftKey: DraftKey;
   measured: Measured | null;
+  measuredAhead: MeasuredAhead;
   /** Stops the run's work ahead for re-thresholding (see [Note: re-thresholding ahead]). */
   workAhead: AbortController | null;
 }
@@ -120,7 +124,7 @@ export class EngineWorkspace {
     const model = await this.model(request.model, request.provider);
     const result = await segmentImage(rasterToPlanarFloat32(held.raster), model, settings, hooks);
     held.workAhead = new AbortController();
-    result.kept.workAhead(held.workAhead.signal);
+    result.kept.workAhead(held.workAhead.signal, this.measureAhead(held));
     held.run = {
       output: result.kept,
       settings: result.settings,
@@ -260,7 +264,7 @@ export class EngineWorkspace {
     const { width, height, channels, sampleType, page, pageCount } = raster;
     const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
     const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
-    this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey, workAhead: null });
+    this.images.set(info.imageId, { info, raster, run: null, measured: null, measuredAhead: new WeakMap(), draftKey, workAhead: null });
     return info;
   }
 
@@ -298,12 +302,24 @@ export class EngineWorkspace {
   }
 
   /** The reply to a run or a re-threshold; `timings` gains 'measure', the time taken by the table and the outlines. */
+  /** The table and outlines of masks finished ahead, in two steps. */
+  private measureAhead(held: HeldImage): DeriveFromMasks {
+    const { width, height } = held.raster;
+    return function* (labels) {
+      if (held.measuredAhead.has(labels)) return;
+      const masks = measureMasks(labels, height, width, held.raster);
+      yield;
+      held.measuredAhead.set(labels, { masks, outlines: outlinePixels(labels, height, width) });
+    };
+  }
+
   private segmentation(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array, timings: Record<string, number>, networkRan: boolean) {
     const { width, height } = held.raster;
     const measureStart = performance.now();
     if (held.measured?.labels !== labels) {
       const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
-      held.measured = { labels, labels32, masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+      const { masks, outlines } = held.measuredAhead.get(labels) ?? { masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+      held.measured = { labels, labels32, masks, outlines };
     }
     const { labels32, masks, outlines } = held.measured;
     timings.measure = performance.now() - measureStart;
