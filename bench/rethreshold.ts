@@ -88,6 +88,12 @@ function browserProcesses(serverPid: number): number[] {
   return found;
 }
 
+/** The server's peak resident memory in MB (the work ahead's trajectories and prepared thresholds included). */
+function peakMemoryMB(pid: number): number {
+  const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return peak === null ? NaN : Math.round(Number(peak[1]) / 1024);
+}
+
 /** Processor seconds used so far by the server's main thread and by Chromium's processes. */
 function cpuSplit(serverPid: number): { serverMain: number; browser: number } {
   const browser = browserProcesses(serverPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
@@ -201,6 +207,7 @@ await withSegmentedImage('rethreshold', async ({ page, server, run }) => {
     flow: summary(flow),
     cellprobOffSteps: summary(typed),
     firstWorkAheadSeconds: Number(firstAhead.toFixed(1)),
+    serverPeakMB: peakMemoryMB(pid),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}`,
     loadAverage: load,
   };
