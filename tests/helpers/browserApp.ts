@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { tempDir } from './cli';
 import { REPO_ROOT } from './shared';
 
@@ -43,7 +44,7 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
   let browser: Browser | undefined;
   try {
     const url = await firstLine(server);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
