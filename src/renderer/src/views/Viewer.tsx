@@ -17,7 +17,8 @@ import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerE
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
-import type { Tool, Workbench } from '../model/workbench';
+import type { SegmentModel } from '../model/segment/segmentModel';
+import type { Tool } from '../model/segment/state';
 import { spaceBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 
@@ -47,8 +48,8 @@ function layerCanvas(): HTMLCanvasElement {
 }
 
 /** `active`: shown (the Segment view stays mounted behind the other views); the space bar pans only then. */
-export function Viewer({ workbench, active }: { workbench: Workbench; active: boolean }) {
-  const { store } = workbench;
+export function Viewer({ segment, active }: { segment: SegmentModel; active: boolean }) {
+  const { store } = segment;
   const pixels = useStore(store, (s) => s.pixels);
   const ranges = useStore(store, (s) => s.displayRanges);
   const channelVisible = useStore(store, (s) => s.channelVisible);
@@ -289,8 +290,8 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     const current = stroke.current;
     stroke.current = null;
     if (current === null) return;
-    if (current.kind === 'draw') workbench.drawOutline(current.points);
-    else workbench.eraseAlong(current.points);
+    if (current.kind === 'draw') segment.edits.drawOutline(current.points);
+    else segment.edits.eraseAlong(current.points);
     requestDraw();
   };
 
@@ -307,7 +308,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
       stroke.current = { kind: strokeKind, points: [...imagePoint(event)], lastScreen: [event.clientX, event.clientY] };
       requestDraw();
     } else if (strokeKind === 'draw') {
-      workbench.drawOutline([]);
+      segment.edits.drawOutline([]);
     }
   };
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
@@ -339,7 +340,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     press.current = null;
     if (current === null || current.dragged) return;
     const [x, y] = imagePoint(event);
-    workbench.selectAt(x, y, event.shiftKey);
+    segment.edits.selectAt(x, y, event.shiftKey);
   };
   const onPointerLeave = () => {
     hover.current = null;
@@ -351,7 +352,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     event.preventDefault();
     setDropping(false);
     const file = event.dataTransfer.files[0];
-    if (file !== undefined) void file.arrayBuffer().then((buffer) => workbench.upload(file.name, new Uint8Array(buffer)));
+    if (file !== undefined) void file.arrayBuffer().then((buffer) => segment.images.upload(file.name, new Uint8Array(buffer)));
   };
 
   return (
@@ -381,7 +382,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
           <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file here.</Text>
         </div>
       ) : (
-        <ToolBar workbench={workbench} />
+        <ToolBar segment={segment} />
       )}
       {pixels !== null && (
         <Group className="viewer-tools" gap={6}>
@@ -405,10 +406,10 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
 }
 
 /** The current tool, always in view, with the brush size while erasing. */
-function ToolBar({ workbench }: { workbench: Workbench }) {
-  const tool = useStore(workbench.store, (s) => s.tool);
-  const brushSize = useStore(workbench.store, (s) => s.brushSize);
-  const hasMasks = useStore(workbench.store, (s) => s.segmentation !== null);
+function ToolBar({ segment }: { segment: SegmentModel }) {
+  const tool = useStore(segment.store, (s) => s.tool);
+  const brushSize = useStore(segment.store, (s) => s.brushSize);
+  const hasMasks = useStore(segment.store, (s) => s.segmentation !== null);
   return (
     <Group className="viewer-modes" gap={4} role="toolbar" aria-label="Editing tool">
       {TOOLS.map(({ tool: option, label, key, hint }) => (
@@ -418,7 +419,7 @@ function ToolBar({ workbench }: { workbench: Workbench }) {
             variant={tool === option ? 'filled' : 'default'}
             aria-pressed={tool === option}
             disabled={option !== 'select' && !hasMasks}
-            onClick={() => workbench.setTool(option)}
+            onClick={() => segment.edits.setTool(option)}
           >
             {label} ({key})
           </Button>
