@@ -12,15 +12,15 @@
 // moves, and becomes one edit when the pointer is released or leaves the viewer, so a tool never stays half-way in
 // a stroke, and a stroke is one undo step. As in Cellpose, a right-button drag draws a mask whatever the tool. The
 // middle button, or the left with the space bar held, pans with any tool; Escape returns to selecting.
-import { ActionIcon, Button, Group, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
 import type { SegmentModel } from '../model/segment/segmentModel';
-import type { Tool } from '../model/segment/state';
 import { spaceBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
+import { ToolBar } from './ToolBar';
 
 /** Pointer travel (CSS pixels) below which a press is a click, not a drag. */
 const CLICK_SLOP = 4;
@@ -29,12 +29,6 @@ const BACKGROUND = '#1b1d21';
 const STROKE_STEP = 2;
 const DRAW_COLOUR = '#ffe066';
 const ERASE_COLOUR = 'rgba(255, 90, 90, 0.45)';
-
-const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
-  { tool: 'select', label: 'Select', key: 'Esc', hint: 'Click a mask to select it, shift-click for several; drag to pan' },
-  { tool: 'draw', label: 'Draw', key: 'D', hint: 'Drag a closed outline to add a mask (right-drag draws with any tool)' },
-  { tool: 'erase', label: 'Erase', key: 'E', hint: 'Drag to erase mask pixels; [ and ] change the brush size' },
-];
 
 /** A stroke of the draw or erase tool in progress: its path in image coordinates. */
 interface Stroke {
@@ -402,34 +396,5 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
         </Group>
       )}
     </div>
-  );
-}
-
-/** The current tool, always in view, with the brush size while erasing. */
-function ToolBar({ segment }: { segment: SegmentModel }) {
-  const tool = useStore(segment.store, (s) => s.tool);
-  const brushSize = useStore(segment.store, (s) => s.brushSize);
-  const hasMasks = useStore(segment.store, (s) => s.segmentation !== null);
-  return (
-    <Group className="viewer-modes" gap={4} role="toolbar" aria-label="Editing tool">
-      {TOOLS.map(({ tool: option, label, key, hint }) => (
-        <Tooltip key={option} label={hint}>
-          <Button
-            size="compact-xs"
-            variant={tool === option ? 'filled' : 'default'}
-            aria-pressed={tool === option}
-            disabled={option !== 'select' && !hasMasks}
-            onClick={() => segment.edits.setTool(option)}
-          >
-            {label} ({key})
-          </Button>
-        </Tooltip>
-      ))}
-      {tool === 'erase' && (
-        <Text size="xs" c="gray.3" data-testid="brush-size">
-          Brush {brushSize} px ([ ])
-        </Text>
-      )}
-    </Group>
   );
 }
