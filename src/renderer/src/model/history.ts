@@ -76,8 +76,9 @@ export class HistoryModel {
     this.store.set({ busy: 'import', error: null, notice: null });
     try {
       const result = await this.client.call('history:import', { name, bytes });
-      this.store.set({ notice: describeImport(result) });
+      // Said once the list shows it.
       await this.refresh();
+      this.store.set({ notice: describeImport(result) });
     } catch (error) {
       this.store.set({ error: `${name} was not imported: ${messageOf(error)}` });
     } finally {
@@ -91,8 +92,10 @@ export class HistoryModel {
     this.store.set({ busy: 'delete', error: null });
     try {
       const { deleted } = await this.client.call('history:delete', { uuids: picked });
-      this.store.set({ picked: [], reports: [], notice: `Deleted ${plural(deleted, 'run')}.` });
+      this.store.set({ picked: [], reports: [] });
+      // Said once the list shows it.
       await this.refresh();
+      this.store.set({ notice: `Deleted ${plural(deleted, 'run')}.` });
     } catch (error) {
       this.store.set({ error: messageOf(error) });
     } finally {
