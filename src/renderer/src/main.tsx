@@ -1,12 +1,12 @@
 // Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API with the token
-// from the page's address), creates each view's state on it (outside React) and mounts the CellDesk window.
+// from the page's address), creates the views' models and their store on it (outside React) and mounts the CellDesk
+// window.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { createBridgeClient, createHttpClient, type EngineClient } from './engineClient';
-import { BenchmarkModel } from './model/benchmark';
-import { HistoryModel } from './model/history';
-import { Workbench } from './model/workbench';
+import { createBridgeClient, type EngineClient } from './engineClient';
+import { createHttpClient } from './httpClient';
+import { createAppModel } from './model/appModel';
 import '@mantine/core/styles.css';
 import './styles.css';
 
@@ -22,11 +22,8 @@ const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element to mount CellDesk in');
 
 const client = engineClient();
-const history = new HistoryModel(client);
-// A finished benchmark run is in the history: the History view lists it without being reopened.
-const benchmark = new BenchmarkModel(client, () => void history.refresh());
 createRoot(container).render(
   <StrictMode>
-    <App client={client} workbench={new Workbench(client)} benchmark={benchmark} history={history} />
+    <App client={client} model={createAppModel(client)} />
   </StrictMode>,
 );

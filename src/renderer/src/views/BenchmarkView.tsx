@@ -1,23 +1,23 @@
 // The Benchmark view: what to measure on the left (model, image, providers, protocol), one Start button and Cancel;
 // on the right this computer's fingerprint, progress, the charts filling in live as samples arrive, and the results
 // table. Renderer.
-import { Alert, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
 import { chartRunOfState, protocolOf, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
 import { useStore } from '../useStore';
+import { ErrorAlert } from './ErrorAlert';
 import { ModelField } from './ModelField';
 
 function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
   const options = useStore(benchmark.store, (s) => s.options);
-  const models = useStore(benchmark.store, (s) => s.models);
   const running = useStore(benchmark.store, (s) => s.running);
   const cancelling = useStore(benchmark.store, (s) => s.cancelling);
   return (
     <Stack gap="sm" p="md">
       <Title order={5}>Benchmark</Title>
-      <ModelField models={models} value={options.model} disabled={running} onChange={(model) => benchmark.setOptions({ model })} />
+      <ModelField catalog={benchmark.catalog} value={options.model} disabled={running} onChange={(model) => benchmark.setOptions({ model })} />
       <TextInput
         label="Image file"
         description="Cropped to each size; empty: a synthetic 2560 × 2160 image of cells"
@@ -188,11 +188,7 @@ export function BenchmarkView({ benchmark }: { benchmark: BenchmarkModel }) {
       </ScrollArea>
       <ScrollArea className="page-main" type="auto">
         <Stack p="md" gap="md">
-          {error !== null && (
-            <Alert color="red" title="Something went wrong" withCloseButton onClose={() => benchmark.dismissError()} role="alert">
-              {error}
-            </Alert>
-          )}
+          <ErrorAlert error={error} onClose={() => benchmark.dismissError()} />
           <DeviceCard benchmark={benchmark} />
           <RunProgress benchmark={benchmark} />
           <LiveResults benchmark={benchmark} />
