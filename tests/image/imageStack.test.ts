@@ -104,6 +104,7 @@ test('bad stacks are refused with typed errors before any pixel is decoded', asy
     rejectsWithCode(openImageStack(bytes), code).then((error) => assert.match(error.message, message));
   await refuse(writeTestTiff(pages(3, description('ImageJ=1.54f\nimages=5\nslices=5\n'))), 'IMAGE_AXES', /declares 1 channel x 5 slices x 1 frame, 5 pages, but the file holds 3/);
   await refuse(writeTestTiff(pages(3, description('ImageJ=1.54f\nimages=1000000000\nslices=1000000000\n'))), 'IMAGE_AXES', /1000000000 pages, but the file holds 3/);
+  await refuse(writeTestTiff(pages(1, description('ImageJ=1.54f\nimages=3\nslices=3\n'))), 'IMAGE_AXES', /one page header: ImageJ writes stacks larger than 4 GiB this way/);
   await refuse(writeTestTiff(pages(4, description('ImageJ=1.54f\nimages=4\nchannels=2\nslices=3\n'))), 'IMAGE_AXES', /holds 4 images, but also 2 channels x 3 slices x 1 frames = 6/);
   await refuse(writeTestTiff(pages(2, description('ImageJ=1.54f\nimages=2\nslices=two\n'))), 'IMAGE_AXES', /slices=two/);
   const mixed = [page(0, description('ImageJ=1.54f\nimages=2\nslices=2\n')), { ...page(1000), width: 12, values: new Uint16Array(12 * HEIGHT) }];

@@ -114,6 +114,15 @@ function tooFewPages(source: string, declared: string, needed: number, pageCount
 function imagejLayout(metadata: ImageJMetadata, pages: readonly PageShape[], calibration: TiffCalibration): StackLayout {
   const { images, channels, slices, frames } = metadata;
   const declared = `${channels} channel${channels === 1 ? '' : 's'} x ${slices} slice${slices === 1 ? '' : 's'} x ${frames} frame${frames === 1 ? '' : 's'}`;
+  if (images > pages.length && pages.length === 1) {
+    // ImageJ writes a stack over 4 GiB with the first page's header only, its pages' data one after the other.
+    throw new ImageAxesError(
+      `This TIFF file's ImageJ description declares ${declared}, ${images} pages, but the file has one page header: ` +
+        'ImageJ writes stacks larger than 4 GiB this way, which CellDesk does not read. Save the stack as OME-TIFF ' +
+        '(File > Save As > OME-TIFF in Fiji), or the file was cut short while copying.',
+      { needed: images, pageCount: 1 },
+    );
+  }
   if (images > pages.length) throw tooFewPages('ImageJ description', declared, images, pages.length);
   if (channels > 1 && pages[0]!.samplesPerPixel > 1) {
     throw new ImageAxesError(`This TIFF file's ImageJ description declares ${channels} channels of ${pages[0]!.samplesPerPixel}-sample (RGB) pages, which ImageJ does not write. The file is damaged.`, {
