@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { openImageStack } from '../../src/engine/image/imageStack';
-import { DEMO_CHECKPOINT } from '../helpers/demoModel';
+import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
 import { runCelldesk, tempDir } from '../helpers/cli';
 import { readShared } from '../helpers/shared';
 import { writeTestTiff, type TestPage } from '../image/helpers/testTiff';
@@ -40,10 +40,13 @@ before(async () => {
 
 interface StackReport {
   masks: number;
+  diameter: number;
+  diameterFromStyle: number | null;
   image: { planes: number; channels: number; axesFrom: string };
   stack?: { planes: number[]; stitchThreshold: number; masksPerPlane: number[][] };
 }
 
+/** Segments at diameter 30 unless `options` give another. */
 async function segment(image: string, ...options: string[]): Promise<{ report: StackReport; out: string }> {
   const out = join(tempDir('stack-out'), 'labels.tif');
   const run = await runCelldesk(['segment', image, '--model', DEMO_CHECKPOINT, '--ep', 'cpu', '--diameter', '30', '--json', '--no-history', '--out', out, ...options]);
@@ -71,7 +74,7 @@ test('planes kept apart (--stitch-threshold 0) are each segmented as that plane 
   }
   assert.equal(report.masks, report.stack!.masksPerPlane[0]!.reduce((a, b) => a + b, 0));
   // An independent reader sees 3 pages, and ImageJ's description of 3 slices.
-  const tiff = await fromArrayBuffer(readFileSync(out).buffer as ArrayBuffer);
+  const tiff = await fromArrayBuffer(new Uint8Array(readFileSync(out)).buffer);
   assert.equal(await tiff.getImageCount(), 3);
   assert.match(String(await (await tiff.getImage(0)).fileDirectory.loadValue('ImageDescription')), /^ImageJ=.*\nimages=3\nslices=3\n/s);
 });
@@ -85,6 +88,13 @@ test('stitched planes (--stitch-threshold 0.25) share 3D labels numbered 1..N ac
   const shared = [...new Set(planes[0])].filter((l) => l !== 0 && planes[1]!.includes(l));
   assert.ok(shared.length > 0, 'cells continue from plane 0 to plane 1 under the same label');
   assert.ok(report.masks < report.stack!.masksPerPlane[0]!.reduce((a, b) => a + b, 0), 'fewer cells than masks');
+});
+
+test('diameter 0 on a stack is estimated once, on its middle plane, as for that plane alone', async () => {
+  const { report } = await segment(declaredStack, '--stitch-threshold', '0.25', '--diameter', '0', '--size-model', DEMO_SIZE_MODEL);
+  const middle = await segment(declaredStack, '--plane', '1', '--diameter', '0', '--size-model', DEMO_SIZE_MODEL);
+  assert.notEqual(report.diameterFromStyle, null);
+  assert.deepEqual([report.diameter, report.diameterFromStyle], [middle.report.diameter, middle.report.diameterFromStyle]);
 });
 
 test('pages that declare no axes are channels, unless planes are asked for (as Cellpose reads them when stitching)', async () => {

@@ -21,8 +21,6 @@ export interface ImageStack {
   readPlane(position: PlanePosition, signal?: AbortSignal): Promise<RasterImage>;
   /** The plane a page of the file belongs to (for a page given by number, as `image:open` may). */
   positionOfPage(page: number): PlanePosition;
-  /** The plane's first page in the file. */
-  firstPageOf(position: PlanePosition): number;
 }
 
 export interface OpenImageOptions {
@@ -57,7 +55,6 @@ function singlePlane(raster: RasterImage): ImageStack {
       if (page !== 0) throw new ImagePageOutOfRangeError(format, page, 1);
       return { plane: 0, frame: 0 };
     },
-    firstPageOf: () => 0,
   };
 }
 
@@ -98,7 +95,6 @@ function tiffStack(file: TiffFile, layout: StackLayout, pages: ReadonlyMap<numbe
       const linear = index === -1 ? 0 : Math.floor(index / channelPages);
       return { plane: linear % planes, frame: Math.floor(linear / planes) };
     },
-    firstPageOf: (position) => pagesOf(position)[0]!,
   };
 }
 

@@ -12,7 +12,7 @@ import type { ImageStack } from '../image/imageStack';
 import { rasterToPlanarFloat32 } from '../image/raster';
 import type { ImageDescription } from '../../shared/engineTypes';
 import type { RunHooks } from './progress';
-import { estimateImageDiameter, segmentImage, type SegmentationModel } from './segment';
+import { estimateImageDiameter, segmentImage, withSizeModel, type SegmentationModel } from './segment';
 import { resolveSettings, type SegmentSettings } from './settings';
 
 // [Note: stacks as Cellpose segments them] With do_3D=False, official Cellpose normalizes and runs the network on
@@ -83,10 +83,8 @@ export async function segmentStack(
   let diameter = settings.diameter;
   let diameterFromStyle: number | null = null;
   if (diameter === 0 && planes > 1) {
-    if (model.sizeModel === undefined) {
-      throw new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
-    }
-    const estimate = await estimateImageDiameter(await readPlane(Math.floor(planes / 2)), { ...model, sizeModel: model.sizeModel }, settings, hooks);
+    const sized = withSizeModel(model);
+    const estimate = await estimateImageDiameter(await readPlane(Math.floor(planes / 2)), sized, settings, hooks);
     add(estimate.timings);
     diameter = estimate.diameter;
     diameterFromStyle = estimate.fromStyle;
