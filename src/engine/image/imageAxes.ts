@@ -13,14 +13,15 @@
 // ImageAxesError before anything is decoded; pages beyond those declared are ignored, as ImageJ ignores them.
 //
 // [Note: undeclared pages] Official Cellpose reads a TIFF with tifffile, so N single-channel pages become an array
-// (N, Y, X), and then decides what N is by its size and by the mode: its 2D evaluation (convert_image's
-// move_min_dim) and its 2D GUI take a first axis of fewer than 10 as channels, while stitching or 3D
-// (`stitch_threshold > 0` or `do_3D`, which make convert_image keep the first axis as Z) and its 3D GUI take it
-// as planes; 10 pages or more cannot be channels in its 2D evaluation. CellDesk follows the same rule: the first
-// run of pages of page 0's size and sample type is read as channels when there are 2 to 9 single-channel pages
-// (and fewer than the image's side), unless the caller reads them as planes (`pagesAsPlanes`: the CLI does for
-// `--plane` and `--stitch-threshold`, as Cellpose does in its stitching mode); otherwise as planes. Pages of RGB
-// samples are always planes (Cellpose reads a 4-D array as a stack).
+// (N, Y, X), and then decides what N is by its size and by the mode. Its 2D evaluation (convert_image's
+// move_min_dim) takes an axis shorter than 10 as channels, and its 2D GUI the shortest axis (keeping 3); with
+// stitching or 3D (`stitch_threshold > 0` or `do_3D`, which make convert_image keep the first axis as Z) the pages
+// are planes, and its 3D GUI takes the shortest axis as Z. 10 pages or more cannot be channels in its 2D
+// evaluation. CellDesk follows the same rule: the first run of pages of page 0's size and sample type (tifffile's
+// first series) is read as channels when there are 2 to 9 single-channel pages, fewer than the image's side, unless
+// the caller reads them as planes (`pagesAsPlanes`: the CLI does for `--plane` and `--stitch-threshold`, as Cellpose
+// does in its stitching mode); otherwise as planes. Pages of RGB samples are always planes (Cellpose reads a 4-D
+// array as a stack).
 import type { ImageDescription, PixelSize } from '../../shared/engineTypes';
 import { ImageAxesError } from './errors';
 import { parseImageJDescription, type ImageJMetadata } from './imagejMetadata';
