@@ -105,6 +105,7 @@ export const contract = {
   'app:info': call<AppInfo>()(z.undefined()),
   /** The desktop app's open-file dialog; null when the user cancels. Refused in the browser. */
   'image:choose': call<{ path: string | null }>()(z.undefined()),
+  /** Opens an image on the plane that holds `page` when given, else on its middle plane (the stack's axes: OpenedImage). */
   'image:open': call<OpenedImage>()(z.strictObject({ path: z.string().min(1).max(4096), page: z.int().min(0).optional() })),
   /** An image sent as its file's bytes (drag and drop, browser upload). */
   'image:upload': call<OpenedImage>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),

@@ -13,19 +13,48 @@ export type ExecutionProviderChoice = ExecutionProvider | 'auto';
 export const EXPORT_FORMATS = ['labels-tiff', 'labels-png', 'outlines-png', 'imagej-rois', 'measurements-csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface OpenedImage {
+/** The size of a pixel in micrometres, as the file declares it; z is the distance between planes, when declared. */
+export interface PixelSize {
+  x: number;
+  y: number;
+  z: number | null;
+}
+
+/**
+ * What an image file holds, read from what it declares (see [Note: image axes] in src/engine/image/imageAxes.ts):
+ * planes (Z) of frames (T), each plane `channels` x height x width.
+ */
+export interface ImageDescription {
+  format: 'tiff' | 'png' | 'jpeg';
+  width: number;
+  height: number;
+  /** Z planes: 1 for a 2D image. */
+  planes: number;
+  /** Time points: 1 unless a time series. */
+  frames: number;
+  /** Channels of each plane (what the channel settings choose from). */
+  channels: number;
+  /** Pages in the file (1 for PNG and JPEG). */
+  pageCount: number;
+  /** How the file stores samples: uint8, uint16, float32, ... */
+  sampleType: string;
+  /** Null when the file declares no physical size. */
+  pixelSize: PixelSize | null;
+  /** Where the axes come from: ImageJ's or OME's metadata, or CellDesk's rule for files that declare none. */
+  axesFrom: 'imagej' | 'ome' | 'undeclared';
+}
+
+export interface OpenedImage extends ImageDescription {
   imageId: string;
   /** File name, for titles and exported file names. */
   name: string;
   /** Where it was read from; null for an image sent as bytes (a browser upload). */
   path: string | null;
-  width: number;
-  height: number;
-  channels: number;
-  /** How the file stores samples: uint8, uint16, float32, ... */
-  sampleType: string;
+  /** The plane and frame shown and segmented, from 0. */
+  plane: number;
+  frame: number;
+  /** The file's first page of that plane (what the image's draft is kept under). */
   page: number;
-  pageCount: number;
   /** The folder exports go to unless the user picks another. */
   exportFolder: string;
 }

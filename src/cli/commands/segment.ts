@@ -1,4 +1,5 @@
-// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image; or on many
+// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
+// a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -7,19 +8,21 @@ import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
 import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import { loadImageFile } from '../../engine/io/imageFiles';
+import type { ImageStack } from '../../engine/image/imageStack';
+import { readImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
 import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
-import { segmentImage } from '../../engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
+import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
+  'apart] [--json] [--no-history]';
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -65,7 +68,9 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         augment: { type: 'boolean' },
         'batch-size': { type: 'string' },
         ep: { type: 'string' },
-        page: { type: 'string' },
+        plane: { type: 'string' },
+        frame: { type: 'string' },
+        'stitch-threshold': { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
       },
@@ -89,7 +94,11 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     augment: values.augment ?? false,
     batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
   });
-  const page = numberOption('page', values.page);
+  const asked = { plane: numberOption('plane', values.plane), frame: numberOption('frame', values.frame) };
+  const stitchThreshold = numberOption('stitch-threshold', values['stitch-threshold']);
+  const method = stackMethod(stitchThreshold ?? 0);
+  // Asking for planes reads the pages of a file that declares no axes as planes (see [Note: undeclared pages]).
+  const pagesAsPlanes = asked.plane !== undefined || stitchThreshold !== undefined;
   const outDir = values['out-dir'];
   const jobs =
     outDir === undefined
@@ -111,30 +120,38 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   try {
     for (const { imagePath, out } of jobs) {
       const start = performance.now();
-      let loaded: Awaited<ReturnType<typeof loadImageFile>>;
+      let stack: ImageStack;
+      let selection: ReturnType<typeof selectPlanes>;
       try {
-        loaded = await loadImageFile(imagePath, { page });
+        ({ stack } = await readImageFile(imagePath, { pagesAsPlanes }));
+        selection = selectPlanes(stack.description, asked);
       } catch (error) {
         failedOn(imagePath, error);
         continue;
       }
       model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
-      const { image, pagesAsChannels } = loaded;
+      const { description } = stack;
       try {
-        const result = await segmentImage(image, model, settings);
-        await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
-        const timings = { ...result.timings, total: performance.now() - start };
+        const frames = await segmentSelection(stack, selection, model, settings, method);
+        const { width, height, executionProvider } = frames[0]!;
+        const labels = joinFrames(frames);
+        const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
+        await writeFileAtomically(out, encodeLabelTiff(labels, width, height, { stack: stackShape }));
+        const timings = { ...sumTimings(frames), total: performance.now() - start };
+        const result = { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0) };
         if (values['no-history'] !== true) {
-          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
+          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image: description, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
         }
+        const isStack = stackShape.planes * stackShape.frames > 1;
         if (values.json === true) {
           print(io.stdout, JSON.stringify({
             ...(outDir === undefined ? {} : { file: imagePath }),
             masks: result.maskCount,
             diameter: result.diameter,
             diameterFromStyle: result.diameterFromStyle,
-            executionProvider: result.executionProvider,
-            image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
+            executionProvider,
+            image: description,
+            ...(isStack ? { stack: stackReport(selection, frames) } : {}),
             model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
             out,
             timings,
@@ -144,7 +161,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
-          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
+          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
@@ -187,4 +205,45 @@ async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
 /** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
 function labelFileStem(imagePath: string): string {
   return basename(imagePath, extname(imagePath));
+}
+
+/** The frames' label volumes one after the other, as 16-bit labels when they fit (as Cellpose writes masks). */
+function joinFrames(frames: StackSegmentation[]): Uint16Array | Uint32Array {
+  const joined = new Uint32Array(frames.reduce((sum, f) => sum + f.labels.length, 0));
+  let at = 0;
+  let max = 0;
+  for (const { labels } of frames) {
+    joined.set(labels, at);
+    at += labels.length;
+    for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
+  }
+  return max < 65536 ? Uint16Array.from(joined) : joined;
+}
+
+function sumTimings(frames: StackSegmentation[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const { timings } of frames) for (const [stage, ms] of Object.entries(timings)) if (stage !== 'total') sums[stage] = (sums[stage] ?? 0) + ms;
+  return sums;
+}
+
+/** What a stack's JSON report adds: the planes and frames segmented, how, and the masks of each plane. */
+function stackReport(selection: { planes: number[]; frames: number[] }, frames: StackSegmentation[]) {
+  const method = frames[0]!.method;
+  return {
+    planes: selection.planes,
+    frames: selection.frames,
+    stitchThreshold: method.kind === 'stitch' ? method.threshold : 0,
+    masksPerPlane: frames.map((f) => f.masksPerPlane),
+    masksPerFrame: frames.map((f) => f.maskCount),
+    diameterPerFrame: frames.map((f) => f.diameter),
+  };
+}
+
+function stackSummary(selection: { planes: number[]; frames: number[] }, frames: StackSegmentation[]): string {
+  const method = frames[0]!.method;
+  const how = method.kind === 'stitch' && selection.planes.length > 1 ? `stitched at IoU ${method.threshold} into` : 'with';
+  const framesText = selection.frames.length > 1 ? ` in ${selection.frames.length} frames` : '';
+  const perPlane = frames.map((f) => f.masksPerPlane.join(', ')).join(' | ');
+  const total = frames.reduce((sum, f) => sum + f.maskCount, 0);
+  return `${selection.planes.length} planes${framesText} ${how} ${total} ${method.kind === 'stitch' ? 'cells' : 'masks'} (masks per plane ${perPlane})`;
 }

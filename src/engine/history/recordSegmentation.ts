@@ -12,7 +12,8 @@ export interface FinishedSegmentation {
   imagePath: string;
   image: { width: number; height: number; channels: number };
   model: ResolvedModel;
-  result: SegmentResult;
+  /** What is recorded of the result (a 2D SegmentResult, or a stack's StackSegmentation). */
+  result: Pick<SegmentResult, 'settings' | 'executionProvider' | 'diameter' | 'maskCount'>;
   /** Milliseconds per stage and `total` as the caller measured them (reading the image included). */
   timings: Record<string, number>;
   onnxRuntimeVersion: string;

@@ -95,6 +95,14 @@ export async function estimateImageDiameter(
   return { ...estimate, timings: timer.timings };
 }
 
+/** The model, refused unless it has a size model: estimating the diameter (diameter 0) needs one. */
+export function withSizeModel(model: SegmentationModel): SegmentationModel & { sizeModel: SizeModel } {
+  if (model.sizeModel === undefined) {
+    throw new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
+  }
+  return { ...model, sizeModel: model.sizeModel };
+}
+
 export async function segmentImage(
   image: PlanarImage,
   model: SegmentationModel,
@@ -102,9 +110,7 @@ export async function segmentImage(
   hooks: RunHooks = {},
 ): Promise<SegmentResult> {
   const settings = resolveSettings(requested);
-  if (settings.diameter === 0 && model.sizeModel === undefined) {
-    throw new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
-  }
+  if (settings.diameter === 0) withSizeModel(model);
   const timer = new StageTimer();
   const start = performance.now();
   const { batchSize, augment } = settings;

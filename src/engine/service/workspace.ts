@@ -2,7 +2,7 @@
 // per model and provider), and per image the network output of its last run, kept for re-thresholding. Node side
 // (the engine worker; see [Note: engine worker] in engineService.ts).
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
@@ -10,10 +10,11 @@ import type { ExecutionProvider } from '../backend/types';
 import { displayNetworkOutput } from '../core/flowDisplay';
 import { measureMasks, type MaskMeasurement } from '../core/maskMeasurements';
 import { outlinePixels } from '../core/outlines';
-import { decodeImage } from '../image/decodeImage';
+import { defaultPosition, openImageStack, type ImageStack } from '../image/imageStack';
 import { rasterToPlanarFloat32, type RasterImage } from '../image/raster';
 import { appPathsFor } from '../io/appPaths';
 import { DraftStore, DraftUnreadableError, type DraftKey } from '../io/drafts';
+import { readImageFile } from '../io/imageFiles';
 import { openModel, type OpenedModel } from '../io/openModel';
 import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
@@ -23,7 +24,7 @@ import { estimateImageDiameter, segmentImage } from '../pipeline/segment';
 import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
 import { InvalidSettingError } from '../errors';
-import { ImageFileError, ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
+import { ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
 import { draftSummary } from '../../shared/contract';
@@ -71,23 +72,17 @@ export class EngineWorkspace {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
   async openImage({ path, page }: OperationInput<'openImage'>, hooks: RunHooks): Promise<OperationResult<'openImage'>> {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(path));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ImageFileError(path, code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : `the system said ${code}`, error);
-    }
-    const raster = await decodeImage(bytes, page === undefined ? { signal: hooks.signal } : { page, signal: hooks.signal });
+    const { bytes, stack } = await readImageFile(path, { signal: hooks.signal });
+    const opened = await this.hold(stack, bytes, page, { name: basename(path), path, exportFolder: dirname(path) }, hooks.signal);
     // A list that cannot be written must not stop the image from opening (see [Note: recent files]).
     await this.recentList().record(resolve(path)).catch(() => undefined);
-    return this.hold(raster, bytes, basename(path), path, dirname(path));
+    return opened;
   }
 
   async uploadImage({ name, bytes }: OperationInput<'uploadImage'>, hooks: RunHooks): Promise<OperationResult<'uploadImage'>> {
-    const raster = await decodeImage(bytes, { signal: hooks.signal });
+    const stack = await openImageStack(bytes, { signal: hooks.signal });
     const exportFolder = join(appPathsFor(this.env).dataDir, 'exports');
-    return this.hold(raster, bytes, basename(name.replaceAll('\\', '/')), null, exportFolder);
+    return this.hold(stack, bytes, undefined, { name: basename(name.replaceAll('\\', '/')), path: null, exportFolder }, hooks.signal);
   }
 
   closeImage({ imageId }: OperationInput<'closeImage'>): OperationResult<'closeImage'> {
@@ -249,10 +244,18 @@ export class EngineWorkspace {
     this.manager = null;
   }
 
-  private hold(raster: RasterImage, bytes: Uint8Array, name: string, path: string | null, exportFolder: string): OperationResult<'openImage'> {
-    const { width, height, channels, sampleType, page, pageCount } = raster;
-    const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
-    const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
+  /** Holds the plane shown and segmented: the one holding `page` when given, else the stack's default one. */
+  private async hold(
+    stack: ImageStack,
+    bytes: Uint8Array,
+    page: number | undefined,
+    file: { name: string; path: string | null; exportFolder: string },
+    signal: AbortSignal | undefined,
+  ): Promise<OperationResult<'openImage'>> {
+    const position = page === undefined ? defaultPosition(stack.description) : stack.positionOfPage(page);
+    const raster = await stack.readPlane(position, signal);
+    const info = { imageId: randomUUID(), ...file, ...stack.description, ...position, page: raster.page };
+    const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page: raster.page };
     this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey });
     return info;
   }
