@@ -13,6 +13,7 @@ import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
 import { segmentImage } from '../../engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
+import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
@@ -134,6 +135,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             diameter: result.diameter,
             diameterFromStyle: result.diameterFromStyle,
             executionProvider: result.executionProvider,
+            adapter: model.session.adapter,
             image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
             model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
             out,
@@ -144,7 +146,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
-          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          const { adapter } = model.session;
+          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
