@@ -147,7 +147,9 @@ export function formatBenchmarkReport(report: BenchmarkReport): string {
       }),
       ...compared.map((p) => {
         const row = cells.find((r) => r.provider === p);
-        return row?.speedup == null ? '' : `${row.speedup.toFixed(2)}x (${row.improvementPct!.toFixed(1)}% faster)`;
+        if (row?.speedup == null) return '';
+        const pct = row.improvementPct!;
+        return `${row.speedup.toFixed(2)}x (${Math.abs(pct).toFixed(1)}% ${pct >= 0 ? 'less' : 'more'} time)`;
       }),
     ]);
   }
