@@ -68,6 +68,19 @@ export interface BenchmarkRunInfo {
   protocol: BenchmarkProtocol;
 }
 
+/**
+ * The adapter a GPU execution provider runs on, where it can be told (WebGPU on Linux, see [Note: WebGPU adapter
+ * probe] in src/engine/backend/webgpuProbe.ts).
+ */
+export interface ProviderAdapter {
+  /** The device's name as its driver gives it, e.g. "NVIDIA GeForce RTX 4070" or "SwiftShader Device (Subzero)". */
+  name: string;
+  /** A driver that runs on the CPU (SwiftShader, llvmpipe): a software GPU, slower than the CPU provider. */
+  software: boolean;
+  /** The driver library, where known. */
+  driver: string | null;
+}
+
 /** One execution provider in a run: whether a session could be created, how long it took, and the warm-up. */
 export interface ProviderResult {
   provider: ExecutionProvider;
@@ -78,6 +91,8 @@ export interface ProviderResult {
   sessionMs: number | null;
   /** The first segmentation after it (warm-up on the smallest crop, not a sample), ms. */
   firstRunMs: number | null;
+  /** The adapter it ran on, where known; null for the CPU and where the provider does not tell. */
+  adapter: ProviderAdapter | null;
 }
 
 export interface BenchmarkSample {

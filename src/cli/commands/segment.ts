@@ -15,6 +15,7 @@ import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
 import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
@@ -150,6 +151,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             diameter: result.diameter,
             diameterFromStyle: result.diameterFromStyle,
             executionProvider,
+            adapter: model.session.adapter,
             image: description,
             ...(isStack ? { stack: stackReport(selection, frames) } : {}),
             model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
@@ -162,7 +164,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
           const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
-          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          const { adapter } = model.session;
+          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
         }
       } catch (error) {
         failedOn(imagePath, error);

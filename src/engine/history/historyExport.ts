@@ -72,7 +72,15 @@ const benchmarkRunSchema = z.object({
     channels: z.tuple([count, count]),
   }),
   providers: z.array(
-    z.object({ provider, available: z.boolean(), reason: z.string().nullable(), sessionMs: finite.nullable(), firstRunMs: finite.nullable() }),
+    z.object({
+      provider,
+      available: z.boolean(),
+      reason: z.string().nullable(),
+      sessionMs: finite.nullable(),
+      firstRunMs: finite.nullable(),
+      // Exports made before CellDesk recorded the adapter have none.
+      adapter: z.object({ name: z.string(), software: z.boolean(), driver: z.string().nullable() }).nullable().default(null),
+    }),
   ),
   samples: z.array(
     z.object({

@@ -193,7 +193,7 @@ export class BenchmarkModel {
 }
 
 /** The run shown as a chart series; null before a run has started. */
-export function chartRunOfState(state: Pick<BenchmarkState, 'run' | 'samples'>): ChartRun | null {
-  const { run, samples } = state;
-  return run === null ? null : { uuid: run.uuid, device: deviceLabel(run.fingerprint.hardware), startedAt: run.startedAt, samples };
+export function chartRunOfState(state: Pick<BenchmarkState, 'run' | 'samples' | 'providerResults'>): ChartRun | null {
+  const { run, samples, providerResults } = state;
+  return run === null ? null : { uuid: run.uuid, device: deviceLabel(run.fingerprint.hardware), startedAt: run.startedAt, samples, providers: providerResults };
 }

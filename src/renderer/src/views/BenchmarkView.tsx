@@ -4,6 +4,7 @@
 import { Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
+import { describeAdapter, providerLabel } from '../../../shared/bench/providerLabel';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
 import { chartRunOfState, protocolOf, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
 import { useStore } from '../useStore';
@@ -145,8 +146,13 @@ function RunProgress({ benchmark }: { benchmark: BenchmarkModel }) {
       <Progress value={planned === 0 ? 0 : (100 * done) / planned} animated={running} aria-label="Benchmark progress" />
       <Group gap="xs">
         {providers.map((p) => (
-          <Badge key={p.provider} color={p.available ? 'green' : 'gray'} variant="light" title={p.reason ?? (p.sessionMs === null ? undefined : `session created in ${p.sessionMs.toFixed(0)} ms`)}>
-            {p.available ? `${p.provider}: available` : `${p.provider}: not available`}
+          <Badge
+            key={p.provider}
+            color={p.available ? (p.adapter?.software === true ? 'yellow' : 'green') : 'gray'}
+            variant="light"
+            title={p.reason ?? [p.adapter === null ? '' : `on ${describeAdapter(p.adapter)}`, p.sessionMs === null ? '' : `session created in ${p.sessionMs.toFixed(0)} ms`].filter((t) => t !== '').join('; ')}
+          >
+            {`${providerLabel(p.provider, providers)}: ${p.available ? 'available' : 'not available'}`}
           </Badge>
         ))}
       </Group>
@@ -164,10 +170,11 @@ function RunProgress({ benchmark }: { benchmark: BenchmarkModel }) {
 function LiveResults({ benchmark }: { benchmark: BenchmarkModel }) {
   const run = useStore(benchmark.store, (s) => s.run);
   const samples = useStore(benchmark.store, (s) => s.samples);
+  const providerResults = useStore(benchmark.store, (s) => s.providerResults);
   const runs = useMemo(() => {
-    const live = chartRunOfState({ run, samples });
+    const live = chartRunOfState({ run, samples, providerResults });
     return live === null ? [] : [live];
-  }, [run, samples]);
+  }, [run, samples, providerResults]);
   return (
     <>
       <BenchmarkCharts runs={runs} />
