@@ -24,6 +24,7 @@ import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
 import { InvalidSettingError } from '../errors';
 import { ImageFileError, ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
+import { resolveExportFolder } from './exportFolder';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
 import { draftSummary } from '../../shared/contract';
@@ -81,7 +82,7 @@ export class EngineWorkspace {
     const raster = await decodeImage(bytes, page === undefined ? { signal: hooks.signal } : { page, signal: hooks.signal });
     // A list that cannot be written must not stop the image from opening (see [Note: recent files]).
     await this.recentList().record(resolve(path)).catch(() => undefined);
-    return this.hold(raster, bytes, basename(path), path, dirname(path));
+    return this.hold(raster, bytes, basename(path), path, dirname(resolve(path)));
   }
 
   async uploadImage({ name, bytes }: OperationInput<'uploadImage'>, hooks: RunHooks): Promise<OperationResult<'uploadImage'>> {
@@ -144,7 +145,8 @@ export class EngineWorkspace {
 
   async exportMasks(request: OperationInput<'exportMasks'>): Promise<OperationResult<'exportMasks'>> {
     const { info, raster, draftKey } = this.held(request.imageId);
-    const result = await writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+    const folder = resolveExportFolder(request.folder, info.exportFolder);
+    const result = await writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder });
     if (request.formats.some((format) => LABEL_FORMATS.has(format))) await this.drafts().delete(draftKey);
     return result;
   }
