@@ -1,6 +1,6 @@
 // Preload script of CellDesk's window: exposes the contract's calls and events as `window.celldesk`. Runs sandboxed, bundled to
 // one CommonJS file (see [Note: sandboxed preload] in electron.vite.config.ts).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createBridge } from './bridge';
 
@@ -13,5 +13,6 @@ contextBridge.exposeInMainWorld(
       ipcRenderer.on(EVENT_CHANNEL, relay);
       return () => ipcRenderer.removeListener(EVENT_CHANNEL, relay);
     },
+    (file) => webUtils.getPathForFile(file),
   ),
 );
