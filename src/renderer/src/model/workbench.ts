@@ -245,6 +245,23 @@ export class Workbench {
     return this.open(() => this.client.call('image:upload', { name, bytes }));
   }
 
+  /** A file dropped on the viewer: opened where it lies when the client knows its path (so it joins Recent and exports go beside it), else uploaded. */
+  async openDropped(file: File): Promise<void> {
+    const path = this.client.pathForFile(file);
+    if (path !== null) return this.openPath(path);
+    return this.upload(file.name, new Uint8Array(await file.arrayBuffer()));
+  }
+
+  /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels or it fails (shown). */
+  async chooseExportFolder(current: string): Promise<string | null> {
+    try {
+      return (await this.client.call('masks:chooseFolder', { current: current.trim() })).path;
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+  }
+
   setParameters(change: Partial<SegmentParameters>): void {
     const before = this.store.get().parameters;
     const parameters = { ...before, ...change };
@@ -380,6 +397,7 @@ export class Workbench {
         void this.chooseAndOpen();
         break;
       case 'open-recent':
+      case 'open-file':
         void this.openPath(command.path);
         break;
       case 'toggle-masks':

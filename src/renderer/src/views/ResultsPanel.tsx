@@ -177,7 +177,14 @@ function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; op
             ))}
           </Stack>
         </Checkbox.Group>
-        <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} />
+        <Group gap="xs" align="flex-end" wrap="nowrap">
+          <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} style={{ flex: 1 }} />
+          {workbench.environment === 'desktop' && (
+            <Button variant="default" onClick={() => void workbench.chooseExportFolder(folder).then((chosen) => chosen !== null && setFolder(chosen))}>
+              Choose…
+            </Button>
+          )}
+        </Group>
         <Group justify="flex-end">
           <Button loading={exporting} disabled={formats.length === 0 || folder.trim() === ''} onClick={() => void workbench.exportMasks(formats, folder)}>
             Export

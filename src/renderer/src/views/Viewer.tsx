@@ -351,7 +351,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     event.preventDefault();
     setDropping(false);
     const file = event.dataTransfer.files[0];
-    if (file !== undefined) void file.arrayBuffer().then((buffer) => workbench.upload(file.name, new Uint8Array(buffer)));
+    if (file !== undefined) void workbench.openDropped(file);
   };
 
   return (
