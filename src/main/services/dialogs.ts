@@ -1,4 +1,5 @@
-// The desktop app's native file dialogs. Main process only.
+// The desktop app's native file and folder dialogs. Main process only: only Electron can show them, so tests reach
+// the contract calls that open them through the router with answers of their own (tests/contract).
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import { IMAGE_FILE_TYPES } from '../launchArguments';
 
