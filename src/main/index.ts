@@ -1,4 +1,4 @@
-// Electron main process: starts CellDesk once per user, checks its database library, opens the window with secure
+// Electron main process: starts CellDesk once per data folder, checks its database library, opens the window with secure
 // defaults and answers the renderer's contract calls.
 // [Note: window security] The renderer is a web page that will display files from anywhere, so it gets no Node:
 // every renderer is sandboxed with context isolation, its only door to the main process is the preload's
@@ -81,6 +81,12 @@ function start(inbox: ImageInbox): void {
   });
 }
 
+// [Note: data folder] (src/engine/io/appPaths.ts): the app and the CLI share one folder, CELLDESK_HOME included.
+// Electron would otherwise name it after package.json's lower-case "name". Set before `ready`, as Electron requires,
+// and before the single-instance lock, which Electron takes in that folder.
+app.setName(APP_NAME);
+app.setPath('userData', appDataDir());
+
 // [Note: single instance] in launchArguments.ts: a second launch hands its images to the first and quits.
 const [launchImage] = imagesFromArgv(process.argv, process.cwd());
 if (!app.requestSingleInstanceLock({ images: launchImage === undefined ? [] : [launchImage] } satisfies SecondInstanceData)) {
@@ -95,10 +101,6 @@ if (!app.requestSingleInstanceLock({ images: launchImage === undefined ? [] : [l
     showWindow?.();
   });
   registerAppScheme();
-  // [Note: data folder] (src/engine/io/appPaths.ts): the app and the CLI share one folder, CELLDESK_HOME included.
-  // Electron would otherwise name it after package.json's lower-case "name". Set before `ready`, as Electron requires.
-  app.setName(APP_NAME);
-  app.setPath('userData', appDataDir());
   app.enableSandbox();
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -1,9 +1,9 @@
 // The images a launch asks CellDesk to open: file paths (or file:// URLs, as Linux desktop entries pass them) on the
 // command line of the first launch or of a second one. Pure, so tests check it without Electron.
 //
-// [Note: single instance] CellDesk runs once per user: a second launch (double-clicking an image while CellDesk is
-// open, `celldesk-desktop image.tif`) hands its images to the first and quits, and the first window comes to the
-// front and opens them (src/main/index.ts). The second launch sends the absolute paths it found as the lock's
+// [Note: single instance] CellDesk runs once per data folder (one per user, or per CELLDESK_HOME): a second launch
+// (double-clicking an image while CellDesk is open, `celldesk-desktop image.tif`) hands its images to the first and
+// quits, and the first window comes to the front and opens them (src/main/index.ts). The second launch sends the absolute paths it found as the lock's
 // `additionalData`, because the argv Electron relays to the first instance is not the one the second received (on
 // Windows Chromium inserts its own switches); the relayed argv is the fallback for data that is missing or
 // malformed. CellDesk shows one image at a time, so of several images the first is opened. macOS hands files to a
