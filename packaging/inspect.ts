@@ -40,11 +40,13 @@ export function asarEntries(archive: string): AsarEntry[] {
   return entries;
 }
 
+// `import`, `export` and `require` as statements or calls of their own, not parts of other names ('history:import',
+// x.require); module names hold no quotes or white space.
 const IMPORT_PATTERNS = [
-  /\bimport\s*(?:[\w*${}\s,]+?\s*from\s*)?["']([^"']+)["']/g,
-  /\bexport\s*(?:\*(?:\s*as\s+\w+)?|\{[^}]*\})\s*from\s*["']([^"']+)["']/g,
-  /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
-  /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+  /(?<![\w$.:'"])import\s*(?:[\w*${}\s,]+?\s*from\s*)?["']([^"'\s]+)["']/g,
+  /(?<![\w$.:'"])export\s*(?:\*(?:\s*as\s+\w+)?|\{[^}]*\})\s*from\s*["']([^"'\s]+)["']/g,
+  /(?<![\w$.:'"])import\s*\(\s*["']([^"'\s]+)["']\s*\)/g,
+  /(?<![\w$.:'"])require\s*\(\s*["']([^"'\s]+)["']\s*\)/g,
 ];
 
 /** The module specifiers a built JavaScript file imports or requires with a literal name, in order, each once. */
@@ -175,7 +177,12 @@ export function checkNativeModules(app: UnpackedApp): { modules: string[]; probl
     }
     const abi = moduleAbiOf(readFileSync(file));
     if (abi.kind === 'unknown') problems.push(`${name} is not a Node.js native module`);
-    const links = parseLdd(execFileSync('ldd', [file], { encoding: 'utf8' }));
+    const ldd = spawnSync('ldd', [file], { encoding: 'utf8' });
+    if (ldd.status !== 0) {
+      problems.push(`${name} is not a library of this system (ldd: ${(ldd.stdout + ldd.stderr).trim()})`);
+      continue;
+    }
+    const links = parseLdd(ldd.stdout);
     for (const link of links.filter((l) => l.path === null)) problems.push(`${name} links ${link.library}, which is neither beside it nor on the system`);
     const shipped = links.filter((l) => l.path !== null && l.path.startsWith(app.dir));
     for (const link of shipped.filter((l) => dirname(l.path!) !== dirname(file))) {

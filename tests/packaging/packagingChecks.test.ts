@@ -24,6 +24,8 @@ test('reads every module a bundle imports with a literal name, and only those', 
     'const tsx = import.meta.resolve("tsx/esm/api");',
     'const dynamic = await import(name);',
     'const text = "import nothing from here";',
+    "const handlers = { 'history:import': ({ name }) => load('x'), 'models:import': () => call()(strictObject({ a: 'b' })) };",
+    'engine.import("not-a-module"); loader.require("neither");',
   ].join('\n');
   assert.deepEqual(importedSpecifiers(bundle), ['electron', 'onnxruntime-node', 'better-sqlite3', './chunks/side-effect.js', 'zod', 'fast-png', './chunks/worker-2e3c528b.js', 'node:fs']);
   assert.deepEqual(
