@@ -14,6 +14,8 @@ export interface AppContext extends EngineServices {
   chooseImageFile: () => Promise<string | null>;
   /** Asks the user for a model file (the desktop app's dialog); resolves to null when they cancel. */
   chooseModelFile: () => Promise<string | null>;
+  /** Asks the user for an export folder (the desktop app's dialog), starting at `current`; null when they cancel. */
+  chooseExportFolder: (current: string | undefined) => Promise<string | null>;
 }
 
 export function createHandlers(app: AppContext): Handlers {
@@ -42,6 +44,7 @@ export function createHandlers(app: AppContext): Handlers {
     'segment:networkOutput': ({ imageId }) => engine.networkOutput(imageId),
     'segment:calibrate': (request) => engine.calibrate(request),
     'models:choose': async () => ({ path: await app.chooseModelFile() }),
+    'masks:chooseFolder': async ({ current }) => ({ path: await app.chooseExportFolder(current) }),
     'models:import': ({ path }) => engine.importModel(path),
     'models:upload': ({ name, bytes }) => engine.uploadModel(name, bytes),
     'masks:saveDraft': (request) => engine.saveDraft(request),

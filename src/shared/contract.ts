@@ -172,6 +172,8 @@ export const contract = {
       augment: z.boolean().optional(),
     }),
   ),
+  /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels. Refused in the browser. */
+  'masks:chooseFolder': call<{ path: string | null }>()(z.strictObject({ current: z.string().max(4096).optional() })),
   /** The desktop app's dialog for a model file; null when the user cancels. Refused in the browser. */
   'models:choose': call<{ path: string | null }>()(z.undefined()),
   /** Registers a model file (CPnet checkpoint or .onnx) by its path, under its file name. */
@@ -233,6 +235,8 @@ export interface CellDeskBridge {
   call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallOutcome<CallResult<K>>>;
   /** Listens to an engine event; returns the function that stops listening. */
   on<E extends EventName>(name: E, listener: EventListener<E>): () => void;
+  /** Where a file dropped on the window lies on disk (Electron's webUtils.getPathForFile); null when it has none. */
+  pathForFile(file: File): string | null;
 }
 
 /** One function per call, given its validated argument: what main's router supplies. */

@@ -41,10 +41,14 @@ export interface RecentFile {
   openedAt: string;
 }
 
-/** What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would. */
-export const APP_COMMANDS = ['open', 'open-recent', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
+/**
+ * What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would.
+ * 'open-file' is an image the operating system asked CellDesk to open (command line, file association, drop on the
+ * Dock icon).
+ */
+export const APP_COMMANDS = ['open', 'open-recent', 'open-file', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
 export type AppCommandName = (typeof APP_COMMANDS)[number];
-export type AppCommand = { command: Exclude<AppCommandName, 'open-recent'> } | { command: 'open-recent'; path: string };
+export type AppCommand = { command: Exclude<AppCommandName, 'open-recent' | 'open-file'> } | { command: 'open-recent' | 'open-file'; path: string };
 
 /**
  * Cellpose 3.0.11's defaults for the settings the Segment view offers, for its "reset" button. The engine's

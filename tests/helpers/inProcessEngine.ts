@@ -27,6 +27,7 @@ export interface InProcessEngineOptions {
   /** What the desktop app's file dialogs answer; by default the user cancels them (null). */
   chooseImageFile?: () => Promise<string | null>;
   chooseModelFile?: () => Promise<string | null>;
+  chooseExportFolder?: (current: string | undefined) => Promise<string | null>;
 }
 
 export function startInProcessEngine(options: InProcessEngineOptions = {}): InProcessEngine {
@@ -37,6 +38,7 @@ export function startInProcessEngine(options: InProcessEngineOptions = {}): InPr
     ...services,
     chooseImageFile: options.chooseImageFile ?? (() => Promise.resolve(null)),
     chooseModelFile: options.chooseModelFile ?? (() => Promise.resolve(null)),
+    chooseExportFolder: options.chooseExportFolder ?? (() => Promise.resolve(null)),
   });
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const emit = <E extends EventName>(name: E, payload: EngineEvents[E]) => {
@@ -61,6 +63,8 @@ export function startInProcessEngine(options: InProcessEngineOptions = {}): InPr
       named.add(relay);
       return () => named.delete(relay);
     },
+    // Files reach Node's tests by path already; a dropped File has none here, as in the browser.
+    pathForFile: () => null,
   };
   return {
     client: createBridgeClient(bridge),

@@ -25,6 +25,7 @@ import { resolveSettings, type SegmentSettings } from '../pipeline/settings';
 import { channelStatistics, displaySamples } from './display';
 import { InvalidSettingError } from '../errors';
 import { ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
+import { resolveExportFolder } from './exportFolder';
 import { writeExports } from './exportMasks';
 import type { OperationInput, OperationResult } from './protocol';
 import { draftSummary } from '../../shared/contract';
@@ -73,7 +74,7 @@ export class EngineWorkspace {
 
   async openImage({ path, page }: OperationInput<'openImage'>, hooks: RunHooks): Promise<OperationResult<'openImage'>> {
     const { bytes, stack } = await readImageFile(path, { signal: hooks.signal });
-    const opened = await this.hold(stack, bytes, page, { name: basename(path), path, exportFolder: dirname(path) }, hooks.signal);
+    const opened = await this.hold(stack, bytes, page, { name: basename(path), path, exportFolder: dirname(resolve(path)) }, hooks.signal);
     // A list that cannot be written must not stop the image from opening (see [Note: recent files]).
     await this.recentList().record(resolve(path)).catch(() => undefined);
     return opened;
@@ -139,7 +140,8 @@ export class EngineWorkspace {
 
   async exportMasks(request: OperationInput<'exportMasks'>): Promise<OperationResult<'exportMasks'>> {
     const { info, raster, draftKey } = this.held(request.imageId);
-    const result = await writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder: request.folder });
+    const folder = resolveExportFolder(request.folder, info.exportFolder);
+    const result = await writeExports({ imageName: info.name, raster, labels: request.labels, formats: request.formats, folder });
     if (request.formats.some((format) => LABEL_FORMATS.has(format))) await this.drafts().delete(draftKey);
     return result;
   }

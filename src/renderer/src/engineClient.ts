@@ -10,6 +10,8 @@ export interface EngineClient {
   call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallResult<K>>;
   /** Listens to an engine event; returns the function that stops listening. */
   on<E extends EventName>(name: E, listener: EventListener<E>): () => void;
+  /** Where a dropped file lies on disk, to open it by its path; null in the browser, or for a file with no path. */
+  pathForFile(file: File): string | null;
 }
 
 /** An engine client over a `window.celldesk`-shaped bridge (the Electron preload's). */
@@ -18,5 +20,6 @@ export function createBridgeClient(bridge: CellDeskBridge): EngineClient {
     kind: 'desktop',
     call: async (name, ...args) => unwrapOutcome(await bridge.call(name, ...args)),
     on: (name, listener) => bridge.on(name, listener),
+    pathForFile: (file) => bridge.pathForFile(file),
   };
 }

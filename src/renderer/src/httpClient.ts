@@ -37,5 +37,7 @@ export function createHttpClient(origin: string, token: string): EngineClient {
       source.addEventListener(name, relay);
       return () => source.close();
     },
+    // A browser never tells a page where a file lies; the server may be on another computer anyway.
+    pathForFile: () => null,
   };
 }

@@ -177,7 +177,14 @@ function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; ope
             ))}
           </Stack>
         </Checkbox.Group>
-        <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} />
+        <Group gap="xs" align="flex-end" wrap="nowrap">
+          <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} style={{ flex: 1 }} />
+          {segment.environment === 'desktop' && (
+            <Button variant="default" onClick={() => void segment.exports.chooseFolder(folder).then((chosen) => chosen !== null && setFolder(chosen))}>
+              Choose…
+            </Button>
+          )}
+        </Group>
         <Group justify="flex-end">
           <Button loading={exporting} disabled={formats.length === 0 || folder.trim() === ''} onClick={() => void segment.exports.write(formats, folder)}>
             Export

@@ -346,7 +346,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     event.preventDefault();
     setDropping(false);
     const file = event.dataTransfer.files[0];
-    if (file !== undefined) void file.arrayBuffer().then((buffer) => segment.images.upload(file.name, new Uint8Array(buffer)));
+    if (file !== undefined) void segment.images.openDropped(file);
   };
 
   return (

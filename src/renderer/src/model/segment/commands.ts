@@ -20,6 +20,7 @@ export class Commands {
         void this.images.chooseAndOpen();
         break;
       case 'open-recent':
+      case 'open-file':
         void this.images.openPath(command.path);
         break;
       case 'toggle-masks':

@@ -13,6 +13,16 @@ export class MaskExports {
     private readonly drafts: Drafts,
   ) {}
 
+  /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels or it fails (shown). */
+  async chooseFolder(current: string): Promise<string | null> {
+    try {
+      return (await this.client.call('masks:chooseFolder', { current: current.trim() })).path;
+    } catch (error) {
+      showError(this.store, error);
+      return null;
+    }
+  }
+
   async write(formats: ExportFormat[], folder: string): Promise<void> {
     const { image, segmentation } = this.store.get();
     if (image === null || segmentation === null) return;

@@ -38,6 +38,13 @@ export class ImageOpener {
     return this.open(() => this.client.call('image:upload', { name, bytes }));
   }
 
+  /** A file dropped on the viewer: opened where it lies when the client knows its path (so it joins Recent and exports go beside it), else uploaded. */
+  async openDropped(file: File): Promise<void> {
+    const path = this.client.pathForFile(file);
+    if (path !== null) return this.openPath(path);
+    return this.upload(file.name, new Uint8Array(await file.arrayBuffer()));
+  }
+
   async loadRecent(): Promise<void> {
     try {
       this.store.set({ recent: await this.client.call('image:recent') });
