@@ -12,10 +12,11 @@ import { APP_NAME, appDataDir } from '../engine/io/appPaths';
 import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
-import { createHandlers, registerIpc } from './ipc';
+import { createHandlers } from '../host/router';
+import { registerIpc } from './ipc';
 import { installAppMenu } from './services/appMenu';
 import { chooseImageFile, chooseModelFile, confirmLeavingUnsavedEdits } from './services/dialogs';
-import { closeEngineServices, createEngineServices, relayEvents } from './services/engineServices';
+import { closeEngineServices, createEngineServices, relayEvents } from '../host/engineServices';
 
 /** Where the renderer is served from: Vite's dev server under `electron-vite dev`, otherwise the built HTML. */
 function rendererUrl(): URL {

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { InvalidSettingError } from '../../src/engine/errors';
-import { createEngineServices } from '../../src/main/services/engineServices';
-import { createHandlers, registerIpc } from '../../src/main/ipc';
+import { createEngineServices } from '../../src/host/engineServices';
+import { createHandlers } from '../../src/host/router';
+import { registerIpc } from '../../src/main/ipc';
 import { callNames, dispatchCall, type AppInfo, type Handlers } from '../../src/shared/contract';
 import { REPO_ROOT } from '../helpers/shared';
 

@@ -9,17 +9,22 @@ import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { loadImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
+import { SegmentationRecorder, segmentAndRecord } from '../../engine/history/segmentAndRecord';
+import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
-import { segmentImage } from '../../engine/pipeline/segment';
-import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
+import { resolveSettings } from '../../engine/pipeline/settings';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
-  '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
+  '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
+
+/** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
+function diameterOption(text: string | undefined): number | 'estimate' | undefined {
+  return text?.trim().toLowerCase() === 'estimate' ? 'estimate' : numberOption('diameter', text);
+}
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -79,15 +84,16 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     throw new InvalidSettingError(`--out names the label image of one image; for ${positionals.length} images give --out-dir.\nUsage: ${USAGE}`);
   }
   const provider = providerOption(values.ep);
+  // Options left out take Cellpose's defaults there.
   const settings = resolveSettings({
-    channels: channelsOption(values.channels) ?? CELLPOSE_DEFAULTS.channels,
-    diameter: numberOption('diameter', values.diameter) ?? CELLPOSE_DEFAULTS.diameter,
-    flowThreshold: numberOption('flow-threshold', values['flow-threshold']) ?? CELLPOSE_DEFAULTS.flowThreshold,
-    cellprobThreshold: numberOption('cellprob-threshold', values['cellprob-threshold']) ?? CELLPOSE_DEFAULTS.cellprobThreshold,
-    minSize: numberOption('min-size', values['min-size']) ?? CELLPOSE_DEFAULTS.minSize,
+    channels: channelsOption(values.channels),
+    diameter: diameterOption(values.diameter),
+    flowThreshold: numberOption('flow-threshold', values['flow-threshold']),
+    cellprobThreshold: numberOption('cellprob-threshold', values['cellprob-threshold']),
+    minSize: numberOption('min-size', values['min-size']),
     niter: numberOption('niter', values.niter),
-    augment: values.augment ?? false,
-    batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
+    augment: values.augment,
+    batchSize: numberOption('batch-size', values['batch-size']),
   });
   const page = numberOption('page', values.page);
   const outDir = values['out-dir'];
@@ -98,6 +104,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   if (outDir !== undefined) await mkdir(outDir, { recursive: true });
 
   const manager = new ModelManager({ env: io.env });
+  const recorder = values['no-history'] === true ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
   // Opened at the first image that reads, so a bad image alone costs no model loading.
   let model: OpenedModel | null = null;
   let failed = 0;
@@ -121,12 +128,10 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
       model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
       const { image, pagesAsChannels } = loaded;
       try {
-        const result = await segmentImage(image, model, settings);
+        const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
+        const { result, timings, recordError } = await segmentAndRecord({ image, source, model, settings, recorder, startedAt: start });
         await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
-        const timings = { ...result.timings, total: performance.now() - start };
-        if (values['no-history'] !== true) {
-          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
-        }
+        if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
         if (values.json === true) {
           print(io.stdout, JSON.stringify({
             ...(outDir === undefined ? {} : { file: imagePath }),
@@ -144,7 +149,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
-          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}`);
         }
       } catch (error) {
         failedOn(imagePath, error);

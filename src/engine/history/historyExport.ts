@@ -5,7 +5,8 @@
 // history stays exactly as it was. Runs already present (same uuid) are skipped, so importing the same file twice,
 // or files that overlap, adds each run once.
 import { z } from 'zod';
-import type { ImportResult } from '../../shared/benchTypes';
+import { cropSizeFromText } from '../../shared/bench/cropSizes';
+import { cropSize, type ImportResult } from '../../shared/benchTypes';
 import { EXECUTION_PROVIDERS } from '../backend/types';
 import type { BenchmarkReport } from '../bench/types';
 import { CellDeskError } from '../errors';
@@ -33,6 +34,8 @@ const provider = z.enum(EXECUTION_PROVIDERS);
 const timestamp = z.iso.datetime();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
 const milliseconds = z.record(z.string(), finite);
+/** A crop size; files exported before crop sizes were numbers give them as text ('224'). */
+const size = z.union([cropSize, z.string().transform((text, context) => cropSizeFromText(text) ?? (context.addIssue({ code: 'custom', message: 'expected a crop size' }), z.NEVER))]);
 
 const hardwareSchema = z.object({
   platform: z.string(),
@@ -65,7 +68,7 @@ const benchmarkRunSchema = z.object({
   model: z.object({ name: z.string(), sha256 }),
   image: z.object({ name: z.string(), sha256, width: count, height: count }),
   protocol: z.object({
-    sizes: z.array(z.string()).min(1),
+    sizes: z.array(size).min(1),
     iterations: count,
     providers: z.array(provider).min(1),
     estimateDiameter: z.boolean(),
@@ -77,7 +80,7 @@ const benchmarkRunSchema = z.object({
   samples: z.array(
     z.object({
       provider,
-      size: z.string(),
+      size,
       width: count,
       height: count,
       iteration: count,

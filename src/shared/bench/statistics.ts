@@ -1,12 +1,12 @@
 // Benchmark summaries: mean, sample SD and n per provider and crop size, with speed-up against the CPU. Pure; the
 // engine's reports and the Benchmark view's live charts compute them with the same functions.
-import type { SummaryRow } from '../benchTypes';
+import type { CropSize, SummaryRow } from '../benchTypes';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
 
 /** What a summary needs of a sample. */
 export interface TimedSample {
   provider: ExecutionProvider;
-  size: string;
+  size: CropSize;
   width: number;
   height: number;
   totalMs: number;

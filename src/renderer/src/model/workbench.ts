@@ -8,7 +8,7 @@
 // opens. Exporting a label image clears the flag and the engine deletes the draft in the same call. Opening an image
 // asks for its draft; a draft found is shown with a notice and the flag set, so it is kept until exported or
 // discarded. An unreadable draft is a notice, not an error: the image opens without it.
-import { SEGMENT_DEFAULTS } from '../../../shared/contract';
+import { DEFAULT_DIAMETER, SEGMENT_DEFAULTS } from '../../../shared/contract';
 import type {
   AppCommand,
   DisplayPixels,
@@ -159,7 +159,7 @@ function initialState(): WorkbenchState {
       model: '',
       provider: 'auto',
       channels: [0, 0],
-      diameter: 30,
+      diameter: DEFAULT_DIAMETER,
       estimateDiameter: false,
       ...SEGMENT_DEFAULTS,
     },
@@ -265,7 +265,7 @@ export class Workbench {
         provider: parameters.provider,
         settings: {
           channels: parameters.channels,
-          diameter: parameters.estimateDiameter ? 0 : parameters.diameter,
+          diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
           flowThreshold: parameters.flowThreshold,
           cellprobThreshold: parameters.cellprobThreshold,
           minSize: parameters.minSize,
