@@ -32,7 +32,7 @@ import {
   segmentProgressEvent,
   segmentSettings,
 } from './engineTypes';
-import { appCommand, calibration, networkOutputImages, recentFile } from './segmentControls';
+import { appCommand, calibration, networkOutputImages, preferences, recentFile } from './segmentControls';
 
 export * from './engineTypes';
 export * from './benchTypes';
@@ -178,6 +178,10 @@ export const contract = {
   /** The draft kept for this image's content and page, or null; an unreadable draft fails with DRAFT_UNREADABLE. */
   'masks:loadDraft': call({ answeredBy: 'engine', input: imageRef, result: restoredDraft.nullable() }),
   'masks:discardDraft': call({ answeredBy: 'engine', input: imageRef, result: flag('discarded') }),
+  /** What the user chose once and CellDesk remembers (the "Record in history" switch). */
+  'preferences:get': call({ answeredBy: 'engine', input: nothing, result: preferences }),
+  /** Remembers the preferences given, keeps the others; answers them all. */
+  'preferences:set': call({ answeredBy: 'engine', input: preferences.partial().strict(), result: preferences }),
 
   /**
    * Runs the benchmark (one at a time) and records it in the history; resolves with the report when it completes or

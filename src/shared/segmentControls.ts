@@ -1,5 +1,5 @@
 // What the Segment view's controls and the desktop app's menu exchange with the engine: network-output images,
-// diameter calibration, recent files and the menu's commands. Zod schemas with their types
+// diameter calibration, recent files, the user's preferences and the menu's commands. Zod schemas with their types
 // inferred (see [Note: contract data types] in engineTypes.ts).
 import { z } from 'zod';
 import { bytes, CELLPOSE_DEFAULTS, timings } from './engineTypes';
@@ -34,6 +34,13 @@ export const recentFile = z.object({
   openedAt: z.string(),
 });
 export type RecentFile = z.output<typeof recentFile>;
+
+/** What the user chose once and CellDesk remembers in its data folder, for the desktop app and the browser mode alike. */
+export const preferences = z.object({
+  /** Whether the app records each segmentation in the history ([Note: every segmentation recorded]). */
+  recordSegmentations: z.boolean().default(true),
+});
+export type Preferences = z.output<typeof preferences>;
 
 /** What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would. */
 export const APP_COMMANDS = ['open', 'open-recent', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;

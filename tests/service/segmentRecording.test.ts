@@ -1,9 +1,10 @@
-// Every segmentation the app runs is recorded in the history, as the CLI's are, unless the call says not to; a
-// history that cannot be written leaves the segmentation standing.
+// Every segmentation the app runs is recorded in the history, as the CLI's are, unless the user turned recording off
+// (a preference the engine remembers); a history that cannot be written leaves the segmentation standing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { appPaths } from '../../src/engine/io/appPaths';
 import { EngineService } from '../../src/engine/service/engineService';
 import { createHistoryService } from '../../src/engine/service/historyService';
@@ -72,4 +73,17 @@ test('a history that cannot be written leaves the segmentation standing, unrecor
   } finally {
     rmSync(databaseFile, { recursive: true });
   }
+});
+
+test('"Record in history" is a preference the engine remembers, on by default; a damaged file reads as the default', async () => {
+  assert.deepEqual(await call('preferences:get', undefined), { recordSegmentations: true });
+  assert.deepEqual(await call('preferences:set', { recordSegmentations: false }), { recordSegmentations: false });
+  const restarted = new EngineService({ env });
+  try {
+    assert.deepEqual(await checkedCalls(restarted)('preferences:get', undefined), { recordSegmentations: false });
+  } finally {
+    await restarted.close();
+  }
+  writeFileSync(join(appPaths(home).dataDir, 'preferences.json'), '{"recordSegmentations": "maybe"');
+  assert.deepEqual(await call('preferences:get', undefined), { recordSegmentations: true });
 });

@@ -5,6 +5,7 @@ import type { EngineHandlers } from './handlers/handlerGroup';
 import { imageHandlers } from './handlers/images';
 import { maskHandlers } from './handlers/masks';
 import { modelHandlers } from './handlers/models';
+import { preferenceHandlers } from './handlers/preferences';
 import { segmentationHandlers } from './handlers/segmentation';
 import type { EngineWorkspace } from './workspace';
 
@@ -14,5 +15,6 @@ export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers
     ...modelHandlers(workspace),
     ...segmentationHandlers(workspace),
     ...maskHandlers(workspace),
+    ...preferenceHandlers(workspace),
   };
 }

@@ -48,6 +48,8 @@ export interface SegmentParameters {
   niter: number;
   augment: boolean;
   batchSize: number;
+  /** Whether each run is recorded in the history; remembered as a preference. */
+  record: boolean;
 }
 
 export type Activity =
@@ -162,6 +164,7 @@ function initialState(): WorkbenchState {
       diameter: DEFAULT_DIAMETER,
       estimateDiameter: false,
       ...SEGMENT_DEFAULTS,
+      record: true,
     },
     activity: { kind: 'idle' },
     error: null,
@@ -252,6 +255,17 @@ export class Workbench {
     const thresholdsChanged =
       parameters.flowThreshold !== before.flowThreshold || parameters.cellprobThreshold !== before.cellprobThreshold || parameters.minSize !== before.minSize;
     if (thresholdsChanged) this.scheduleRethreshold();
+    if (parameters.record !== before.record) void this.client.call('preferences:set', { recordSegmentations: parameters.record }).catch((error: unknown) => this.fail(error));
+  }
+
+  /** The remembered "Record in history" choice. */
+  async loadPreferences(): Promise<void> {
+    try {
+      const { recordSegmentations } = await this.client.call('preferences:get');
+      this.store.set(({ parameters }) => ({ parameters: { ...parameters, record: recordSegmentations } }));
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   async run(): Promise<void> {
@@ -273,6 +287,7 @@ export class Workbench {
           augment: parameters.augment,
           batchSize: parameters.batchSize,
         },
+        record: parameters.record,
       });
       this.runSerial++;
       this.store.set({ networkOutput: null });

@@ -100,6 +100,7 @@ export function SegmentView({ workbench, active = true }: { workbench: Workbench
   useEffect(() => {
     void workbench.loadModels();
     void workbench.loadRecent();
+    void workbench.loadPreferences();
   }, [workbench]);
   return (
     <div className="segment-view">
