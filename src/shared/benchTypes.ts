@@ -6,8 +6,12 @@ import { executionProvider, stageProgress, timings } from './engineTypes';
 
 const count = z.int().nonnegative();
 const milliseconds = z.number();
-/** When something happened, ISO 8601. */
-const timestamp = z.string();
+/** When something happened, ISO 8601 in UTC (Date.toISOString). */
+const timestamp = z.iso.datetime();
+/** A run's id (crypto.randomUUID). */
+const runId = z.uuid();
+/** A file's content hash, in hex. */
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
 
 /** A crop side in pixels (from 16), or the whole image: what the benchmark measures, as one type end to end. */
 export const cropSize = z.union([z.int().min(16).max(100_000), z.literal('full')]);
@@ -44,11 +48,11 @@ export const deviceFingerprint = z.looseObject({
 });
 export type DeviceFingerprint = z.output<typeof deviceFingerprint>;
 
+/** Which provider measured which crop (its side, or 'full', and its size in pixels). */
+const measuredCrop = { provider: executionProvider, size: cropSize, width: count, height: count };
+
 export const summaryRow = z.object({
-  provider: executionProvider,
-  size: cropSize,
-  width: count,
-  height: count,
+  ...measuredCrop,
   n: count,
   meanMs: milliseconds,
   /** Sample standard deviation (n - 1); null for a single sample. */
@@ -74,10 +78,8 @@ export const benchmarkProtocol = z.object({
 });
 export type BenchmarkProtocol = z.output<typeof benchmarkProtocol>;
 
-const sha256 = z.string();
-
 export const benchmarkRunInfo = z.object({
-  uuid: z.string(),
+  uuid: runId,
   deviceId: z.string().min(1),
   startedAt: timestamp,
   fingerprint: deviceFingerprint,
@@ -102,10 +104,7 @@ export const providerResult = z.object({
 export type ProviderResult = z.output<typeof providerResult>;
 
 export const benchmarkSample = z.object({
-  provider: executionProvider,
-  size: cropSize,
-  width: count,
-  height: count,
+  ...measuredCrop,
   /** 1..iterations. */
   iteration: count,
   totalMs: milliseconds,
@@ -138,7 +137,7 @@ export const benchmarkEvent = z.discriminatedUnion('type', [
 export type BenchmarkEvent = z.output<typeof benchmarkEvent>;
 
 export const segmentationRunRecord = z.object({
-  uuid: z.string(),
+  uuid: runId,
   deviceId: z.string().min(1),
   recordedAt: timestamp,
   fingerprint: deviceFingerprint,
@@ -159,7 +158,7 @@ export const deviceRecord = z.object({ id: z.string().min(1), hardware: deviceHa
 export type DeviceRecord = z.output<typeof deviceRecord>;
 
 export const benchmarkRunListing = z.object({
-  uuid: z.string(),
+  uuid: runId,
   status: benchmarkStatus,
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),
