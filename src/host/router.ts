@@ -2,7 +2,7 @@
 // (src/main/ipc.ts) and the browser mode's server (browserServer.ts) alike. Engine calls are forwarded, unchanged, to
 // the engine's worker; the others go to the service that answers them. See [Note: one contract] in
 // src/shared/contract.ts. Node side; imports no Electron, so tests and `celldesk serve` load it as it is.
-import { callNames, contract, type Answerer, type CallName, type CallsAnsweredBy, type Handlers } from '../shared/contract';
+import { callNames, contract, type Answerer, type CallHandlers, type CallName, type CallsAnsweredBy, type EngineCall, type Handlers } from '../shared/contract';
 import { readAppInfo } from './appInfo';
 import type { EngineServices } from './engineServices';
 
@@ -15,10 +15,8 @@ export interface AppContext extends EngineServices {
   chooseModelFile: () => Promise<string | null>;
 }
 
-type HandlerTable<K extends CallName> = Pick<Handlers, K>;
-
 /** The calls the hosting process answers itself. */
-function appHandlers(app: AppContext): HandlerTable<CallsAnsweredBy<'app'>> {
+function appHandlers(app: AppContext): CallHandlers<CallsAnsweredBy<'app'>> {
   return {
     'app:info': () => readAppInfo(app.version),
     'image:choose': async () => ({ path: await app.chooseImageFile() }),
@@ -28,7 +26,7 @@ function appHandlers(app: AppContext): HandlerTable<CallsAnsweredBy<'app'>> {
 
 /** One handler per contract call, each answering where the contract says. */
 export function createHandlers(app: AppContext): Handlers {
-  const answerers: { [Where in Exclude<Answerer, 'engine'>]: HandlerTable<CallsAnsweredBy<Where>> } = {
+  const answerers: { [Where in Exclude<Answerer, 'engine'>]: CallHandlers<CallsAnsweredBy<Where>> } = {
     app: appHandlers(app),
     benchmark: app.benchmark.handlers,
     history: app.history,
@@ -37,7 +35,7 @@ export function createHandlers(app: AppContext): Handlers {
   const handlers: Partial<Record<CallName, (input: never) => unknown>> = {};
   for (const name of callNames) {
     const where = contract[name].answeredBy;
-    handlers[name] = where === 'engine' ? (input) => app.engine.call(name as CallsAnsweredBy<'engine'>, input) : (answerers[where] as Partial<typeof handlers>)[name];
+    handlers[name] = where === 'engine' ? (input) => app.engine.call(name as EngineCall, input) : (answerers[where] as Partial<typeof handlers>)[name];
   }
   return handlers as Handlers;
 }

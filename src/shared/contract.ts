@@ -254,6 +254,10 @@ type MaybePromise<T> = T | Promise<T>;
 
 /** One function per call, given its validated argument: what the router supplies for every call. */
 export type Handlers = { [K in CallName]: (input: ValidatedInput<K>) => MaybePromise<CallResult<K>> };
+/** The handlers of some calls, as a service on the answering thread supplies them to the router. */
+export type CallHandlers<K extends CallName> = Pick<Handlers, K>;
+/** The calls the engine's worker answers. */
+export type EngineCall = CallsAnsweredBy<'engine'>;
 
 /** What a worker's handler gets besides the argument: its cancellation, and where to report progress. */
 export interface CallHooks<K extends CallName> {

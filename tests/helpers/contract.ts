@@ -1,8 +1,8 @@
 // Test helper: results checked against the contract's result schemas, which the app does not check at run time
 // (see [Note: contract data types]); a field the schema lacks would be dropped by parsing, so it fails too.
 import assert from 'node:assert/strict';
-import type { EngineCall, EngineService } from '../../src/engine/service/engineService';
-import { contract, type CallInput, type CallName, type CallResult } from '../../src/shared/contract';
+import type { EngineService } from '../../src/engine/service/engineService';
+import { contract, type CallInput, type CallName, type CallResult, type EngineCall } from '../../src/shared/contract';
 
 /** Asserts that `value` is what the contract declares `name` answers, to the field. */
 export function assertContractResult<K extends CallName>(name: K, value: CallResult<K>): CallResult<K> {

@@ -16,7 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import { CellDeskError } from '../errors';
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
-import type { BenchmarkEvent, BenchmarkReport, CallInput, CallsAnsweredBy, EventListener, EventName, Handlers } from '../../shared/contract';
+import type { BenchmarkEvent, BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
 import { validateInput } from '../../shared/contract';
 import { EventHub } from './events';
 import { RpcClient } from './rpc';
@@ -59,7 +59,7 @@ export class BenchmarkService {
   private readonly events = new EventHub();
 
   /** The contract calls this service answers. */
-  readonly handlers: Pick<Handlers, CallsAnsweredBy<'benchmark'>> = {
+  readonly handlers: CallHandlers<CallsAnsweredBy<'benchmark'>> = {
     'bench:start': (request) => this.start(request),
     'bench:cancel': () => ({ cancelled: this.cancel() }),
   };

@@ -24,7 +24,7 @@ import {
   validateInput,
   type CallInput,
   type CallResult,
-  type CallsAnsweredBy,
+  type EngineCall,
   type EngineEvents,
   type EventListener,
   type EventName,
@@ -33,8 +33,6 @@ import { EngineStoppedError } from './errors';
 import { EventHub } from './events';
 import { RpcClient } from './rpc';
 import { portTransport, startWorker } from './startWorker';
-
-export type EngineCall = CallsAnsweredBy<'engine'>;
 
 export interface EngineServiceOptions {
   /**

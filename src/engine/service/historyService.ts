@@ -8,12 +8,12 @@ import { exportCsv, exportJson, exportRuns, importRuns, parseExport } from '../h
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
 import { installedOnnxRuntimeVersion } from '../version';
-import type { CallsAnsweredBy, Handlers, ThisDevice } from '../../shared/contract';
+import type { CallHandlers, CallsAnsweredBy, ThisDevice } from '../../shared/contract';
 
 /** Segmentation runs listed at most; the newest are the ones worth showing. */
 const SEGMENTATION_RUNS_LISTED = 500;
 
-export type HistoryService = Pick<Handlers, CallsAnsweredBy<'history'>>;
+export type HistoryService = CallHandlers<CallsAnsweredBy<'history'>>;
 
 export function createHistoryService(env: NodeJS.ProcessEnv = process.env): HistoryService {
   const databaseFile = appPathsFor(env).databaseFile;
