@@ -6,6 +6,7 @@
 // or files that overlap, adds each run once.
 import { z } from 'zod';
 import { cropSizeFromText } from '../../shared/bench/cropSizes';
+import { orderStages } from '../../shared/bench/statistics';
 import {
   benchmarkProtocol,
   benchmarkReport,
@@ -161,8 +162,6 @@ export function importRuns(store: HistoryStore, doc: HistoryExport): ImportResul
   return result;
 }
 
-const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'];
-
 function csvField(value: string | number | null): string {
   const text = value === null ? '' : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -173,7 +172,7 @@ export function exportCsv(doc: HistoryExport): string {
   const stageNames = new Set<string>();
   for (const run of doc.benchmarkRuns) for (const s of run.samples) Object.keys(s.stages).forEach((k) => stageNames.add(k));
   for (const run of doc.segmentationRuns) Object.keys(run.timings).filter((k) => k !== 'total').forEach((k) => stageNames.add(k));
-  const stages = [...STAGE_ORDER.filter((s) => stageNames.has(s)), ...[...stageNames].filter((s) => !STAGE_ORDER.includes(s)).sort()];
+  const stages = orderStages(stageNames);
   const header = ['kind', 'run_uuid', 'device_id', 'cpu', 'gpus', 'status', 'model_name', 'model_sha256', 'image_name', 'image_sha256',
     'provider', 'size', 'width', 'height', 'iteration', 'total_ms', 'mask_count', 'diameter', 'measured_at', ...stages.map((s) => `${s}_ms`)];
   const rows: (string | number | null)[][] = [];

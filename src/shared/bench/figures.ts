@@ -5,7 +5,7 @@
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
 import type { BenchmarkSample, CropSize, DeviceHardware, SummaryRow } from '../benchTypes';
 import { sortSizes } from './cropSizes';
-import { mean, summarize } from './statistics';
+import { mean, orderStages, summarize } from './statistics';
 
 /** One benchmark run as the charts see it: finished (from the history) or filling in live. */
 export interface ChartRun {
@@ -48,9 +48,6 @@ export interface ChartFigure {
   /** What the chart says while it has no trace. */
   emptyText: string;
 }
-
-/** The stages in pipeline order; any other stage a run reports follows them. */
-const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'] as const;
 
 const NO_SAMPLES = 'no samples yet';
 const NOTHING_TO_COMPARE = 'needs the CPU and another provider on the same crop size';
@@ -176,8 +173,7 @@ export function stageFigure(runs: readonly ChartRun[]): ChartFigure {
   const bars = series.flatMap(({ name, rows }) => rows.map((row) => ({ name, row })));
   const order = sortSizes(bars.map((bar) => bar.row.size));
   bars.sort((a, b) => order.indexOf(a.row.size) - order.indexOf(b.row.size));
-  const present = new Set(bars.flatMap((bar) => Object.keys(bar.row.stageMeans)));
-  const stages = [...STAGE_ORDER.filter((stage) => present.has(stage)), ...[...present].filter((stage) => !(STAGE_ORDER as readonly string[]).includes(stage)).sort()];
+  const stages = orderStages(bars.flatMap((bar) => Object.keys(bar.row.stageMeans)));
   return {
     id: 'stages',
     title: 'Time per stage',

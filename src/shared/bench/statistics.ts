@@ -54,3 +54,12 @@ export function summarize(samples: readonly TimedSample[]): SummaryRow[] {
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
   });
 }
+
+/** The stages timings name, in pipeline order; segmentations time more (cleanup, measure, ...), which follow them. */
+const STAGE_ORDER: readonly string[] = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'];
+
+/** The stage names given, each once: the pipeline's in its order, then any other by name. */
+export function orderStages(names: Iterable<string>): string[] {
+  const present = new Set(names);
+  return [...STAGE_ORDER.filter((stage) => present.has(stage)), ...[...present].filter((stage) => !STAGE_ORDER.includes(stage)).sort()];
+}
