@@ -78,14 +78,20 @@ export const benchmarkProtocol = z.object({
 });
 export type BenchmarkProtocol = z.output<typeof benchmarkProtocol>;
 
-export const benchmarkRunInfo = z.object({
+/** What every recorded run names: its id, the computer it ran on, the model (as the user named it) and its file's hash. */
+const recordedRun = {
   uuid: runId,
   deviceId: z.string().min(1),
-  startedAt: timestamp,
   fingerprint: deviceFingerprint,
-  /** The model as the user named it, and the sha256 of its file. */
   model: z.object({ name: z.string(), sha256 }),
-  image: z.object({ name: z.string(), sha256, width: count, height: count }),
+};
+/** An image as a run names it: its file name, its content's hash and its size. */
+const imageFile = { name: z.string(), sha256, width: count, height: count };
+
+export const benchmarkRunInfo = z.object({
+  ...recordedRun,
+  startedAt: timestamp,
+  image: z.object(imageFile),
   protocol: benchmarkProtocol,
 });
 export type BenchmarkRunInfo = z.output<typeof benchmarkRunInfo>;
@@ -137,12 +143,9 @@ export const benchmarkEvent = z.discriminatedUnion('type', [
 export type BenchmarkEvent = z.output<typeof benchmarkEvent>;
 
 export const segmentationRunRecord = z.object({
-  uuid: runId,
-  deviceId: z.string().min(1),
+  ...recordedRun,
   recordedAt: timestamp,
-  fingerprint: deviceFingerprint,
-  image: z.object({ name: z.string(), sha256, width: count, height: count, channels: count }),
-  model: z.object({ name: z.string(), sha256 }),
+  image: z.object({ ...imageFile, channels: count }),
   /** The resolved segmentation settings (channels, diameter asked for, thresholds, ...), as they were recorded. */
   settings: z.record(z.string(), z.unknown()),
   provider: executionProvider,

@@ -152,9 +152,10 @@ test('opened images are listed as recent, most recent first; uploads are not', a
 
 test('calibrating reports its progress and is cancelled like a segmentation', async () => {
   const stages = new Set<string>();
+  const cancels: Promise<unknown>[] = [];
   const stop = service.on('segment:progress', (event) => {
     stages.add(event.stage);
-    void service.call('segment:cancel', { imageId: event.imageId });
+    cancels.push(service.call('segment:cancel', { imageId: event.imageId }));
   });
   try {
     const error = await rejectsWithCode(service.call('segment:calibrate', { imageId: image.imageId, model: trainedModel, provider: 'cpu', channels: [0, 0] }), 'CANCELLED');
@@ -162,5 +163,7 @@ test('calibrating reports its progress and is cancelled like a segmentation', as
   } finally {
     stop();
   }
+  // Each cancel is answered: the first one found the calibration running.
+  assert.deepEqual((await Promise.all(cancels))[0], { cancelled: true });
   assert.ok(stages.has('normalize'), [...stages].join(', '));
 });
