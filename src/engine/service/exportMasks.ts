@@ -12,7 +12,7 @@ import type { RasterImage } from '../image/raster';
 import { writeFileAtomically } from '../io/atomicWrite';
 import { channelStatistics, renderRgb } from './display';
 import { ExportError } from './errors';
-import type { ExportFormat, ExportResult } from './types';
+import type { ExportFormat, ExportResult } from '../../shared/contract';
 
 const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
