@@ -1,4 +1,4 @@
-// Restricted reader of Python pickles (protocols 0-5) for model files: builds plain values and runs nothing.
+// Restricted reader of Python pickles (protocols 0-5) for model and _seg.npy files: builds plain values, runs nothing.
 // Pure, runs anywhere.
 // [Note: restricted unpickling] A pickle is a small program: GLOBAL names any Python callable and REDUCE calls it,
 // which is how a malicious .pth runs os.system inside torch.load. This reader never runs Python. Its caller lists the
@@ -7,96 +7,32 @@
 // and OBJ can only call those functions, and BUILD can only hand state to objects they made. Every read is bounds-
 // checked (a short file is reported as truncated), and the stack, memo and integer sizes are capped so a hostile
 // file cannot exhaust memory or time.
-import { FileFormatError } from '../errors';
+import type { CellDeskError, FileFormatError } from '../errors';
 import { UnsafeCheckpointError } from './errors';
-
-export type PickleValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PickleValue[]
-  | PickleTuple
-  | PickleDict
-  | PickleGlobal
-  | PickleObject;
-
-/** A Python tuple (lists are plain arrays). */
-export class PickleTuple {
-  constructor(readonly items: readonly PickleValue[]) {}
-}
-
-/** A Python dict or collections.OrderedDict, in insertion order. */
-export class PickleDict extends Map<PickleValue, PickleValue> {}
-
-/** Builds a value from the arguments of REDUCE/NEWOBJ; throws FileFormatError when they are not what it expects. */
-export type PickleConstructor = (args: readonly PickleValue[]) => PickleValue;
-
-/** A name the caller admits: `construct` for callables, null for names that are only passed around as data. */
-export interface AdmittedGlobal {
-  module: string;
-  name: string;
-  construct: PickleConstructor | null;
-}
-
-/** A reference to an admitted name, as GLOBAL/STACK_GLOBAL pushes it. */
-export class PickleGlobal {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-    readonly construct: PickleConstructor | null,
-  ) {}
-
-  get qualifiedName(): string {
-    return `${this.module}.${this.name}`;
-  }
-}
-
-/** A value an admitted constructor built; those that take BUILD state (NumPy arrays, dtypes) define setState. */
-export abstract class PickleObject {
-  abstract readonly kind: string;
-  setState?(state: PickleValue): void;
-}
+import {
+  PickleDict,
+  PickleFloat,
+  PickleGlobal,
+  PickleObject,
+  PickleTuple,
+  damagedFileError,
+  describeValue,
+  latin1,
+  truncatedFileError,
+  type AdmittedGlobal,
+  type PickleValue,
+} from './pickleValues';
 
 export interface UnpickleOptions {
-  /** What the file is, for messages: 'model file', 'size model'. */
+  /** What the file is, for messages: 'model file', 'size model', 'Cellpose _seg.npy file'. */
   fileKind: string;
   admitted: readonly AdmittedGlobal[];
   /** Resolves PERSID/BINPERSID references (PyTorch's storages); absent: such references are refused. */
   persistentLoad?: (pid: PickleValue) => PickleValue;
-}
-
-/** The file's bytes break the pickle format in a way truncation does not explain. */
-export function damagedFileError(fileKind: string, detail: string, details: Record<string, unknown> = {}): FileFormatError {
-  return new FileFormatError(
-    'pickle',
-    `This ${fileKind} is damaged or is not a model file (${detail}). Copy or download it again.`,
-    { fileKind, ...details },
-  );
-}
-
-export function truncatedFileError(fileKind: string, details: Record<string, unknown> = {}): FileFormatError {
-  return new FileFormatError(
-    'pickle',
-    `This ${fileKind} is truncated or incomplete: its data stops before the end of a record. Copy or download it again.`,
-    { fileKind, reason: 'truncated', ...details },
-  );
-}
-
-/** Short English for a value, for messages. */
-export function describeValue(value: PickleValue): string {
-  if (value === null) return 'None';
-  if (typeof value === 'boolean') return 'a boolean';
-  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
-  if (typeof value === 'string') return 'a text string';
-  if (value instanceof Uint8Array) return 'raw bytes';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof PickleTuple) return 'a tuple';
-  if (value instanceof PickleDict) return 'a dictionary';
-  if (value instanceof PickleGlobal) return `'${value.qualifiedName}'`;
-  return value.kind;
+  /** Floats as PickleFloat rather than numbers, for readers that write the values back as Python has them. */
+  tagFloats?: boolean;
+  /** The error for a name outside `admitted`; default UnsafeCheckpointError. */
+  refuse?: (global: string, offset: number) => CellDeskError;
 }
 
 const MAX_STACK = 1 << 20;
@@ -186,11 +122,11 @@ class PickleMachine {
       case 0x8b /* LONG4 */:
         return this.push(this.long(this.i32()));
       case 0x46 /* F FLOAT */:
-        return this.push(this.parseFloat(this.line()));
+        return this.push(this.float(this.parseFloat(this.line())));
       case 0x47 /* G BINFLOAT */:
         this.need(8);
         this.pos += 8;
-        return this.push(this.view.getFloat64(this.pos - 8, false));
+        return this.push(this.float(this.view.getFloat64(this.pos - 8, false)));
       // Python 2 byte strings: read as latin-1 text, as np.load(encoding='latin1') and torch.load do.
       case 0x54 /* T BINSTRING */:
         return this.push(latin1(this.take(this.i32())));
@@ -317,13 +253,16 @@ class PickleMachine {
         return this.push(this.persistent(this.pop()));
       default:
         // Sets, extension codes and out-of-band buffers never occur in state dicts or NumPy arrays.
-        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in model files`);
+        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in ${this.options.fileKind}s`);
     }
   }
 
   private resolve(module: string, name: string, at: number): PickleGlobal {
     const admitted = this.admitted.get(`${module}\n${name}`);
-    if (admitted === undefined) throw new UnsafeCheckpointError(`${module}.${name}`, this.options.fileKind, at);
+    if (admitted === undefined) {
+      const refuse = this.options.refuse ?? ((global, offset) => new UnsafeCheckpointError(global, this.options.fileKind, offset));
+      throw refuse(`${module}.${name}`, at);
+    }
     return new PickleGlobal(admitted.module, admitted.name, admitted.construct);
   }
 
@@ -333,13 +272,17 @@ class PickleMachine {
     return target.construct(args);
   }
 
+  private float(value: number): number | PickleFloat {
+    return this.options.tagFloats === true ? new PickleFloat(value) : value;
+  }
+
   private persistent(pid: PickleValue): PickleValue {
     if (this.options.persistentLoad === undefined) throw this.damaged('a reference to external data');
     return this.options.persistentLoad(pid);
   }
 
   private push(value: PickleValue): void {
-    if (this.stack.length >= MAX_STACK) throw this.damaged('more values than any model file holds');
+    if (this.stack.length >= MAX_STACK) throw this.damaged(`more values than any ${this.options.fileKind} holds`);
     this.stack.push(value);
   }
 
@@ -390,7 +333,7 @@ class PickleMachine {
   }
 
   private memoPut(index: number): void {
-    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged('more stored values than any model file holds');
+    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged(`more stored values than any ${this.options.fileKind} holds`);
     this.memo.set(index, this.top());
   }
 
@@ -492,11 +435,4 @@ class PickleMachine {
 
 function normalizeInt(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-}
-
-/** Bytes as latin-1 text (code point = byte), the way Python 3 reads Python 2 byte strings. */
-export function latin1(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return text;
 }

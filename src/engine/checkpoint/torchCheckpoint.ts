@@ -3,6 +3,7 @@
 import { inflateSync } from 'fflate';
 import { FileFormatError } from '../errors';
 import { NotACellposeModelError, UnsafeCheckpointError } from './errors';
+import { unpickle } from './pickle';
 import {
   PickleDict,
   PickleGlobal,
@@ -12,10 +13,9 @@ import {
   describeValue,
   latin1,
   truncatedFileError,
-  unpickle,
   type AdmittedGlobal,
   type PickleValue,
-} from './pickle';
+} from './pickleValues';
 import type { StateDict, StateTensor, TensorDType } from './types';
 
 const FILE_KIND = 'model file';
