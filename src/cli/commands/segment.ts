@@ -1,7 +1,7 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image; or on many
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
@@ -11,15 +11,17 @@ import { loadImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
 import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
-import { segmentImage } from '../../engine/pipeline/segment';
+import { segmentImage, type SegmentResult } from '../../engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
+import { sessionFromApp } from '../../engine/sessionFile/appSession';
+import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--save-seg] [--json] [--no-history]';
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -68,6 +70,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         page: { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        'save-seg': { type: 'boolean' },
       },
     },
     USAGE,
@@ -124,6 +127,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         const result = await segmentImage(image, model, settings);
         await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
         const timings = { ...result.timings, total: performance.now() - start };
+        const seg = values['save-seg'] === true ? await writeSessionFile(out, imagePath, result) : undefined;
         if (values['no-history'] !== true) {
           await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
         }
@@ -137,6 +141,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
             model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
             out,
+            ...(seg === undefined ? {} : { seg }),
             timings,
           }));
         } else {
@@ -144,7 +149,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
-          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
@@ -182,6 +187,23 @@ async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
     files.push(...images);
   }
   return [...new Set(files)];
+}
+
+/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
+async function writeSessionFile(out: string, imagePath: string, result: SegmentResult): Promise<string> {
+  const path = join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
+  const { labels, width, height, diameter, settings, kept } = result;
+  const session = sessionFromApp({
+    labels,
+    width,
+    height,
+    imagePath: resolve(imagePath),
+    channels: settings.channels,
+    diameter,
+    network: { planes: [kept], cellprobThreshold: settings.cellprobThreshold },
+  });
+  await writeFileAtomically(path, encodeSegFile(session));
+  return path;
 }
 
 /** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */

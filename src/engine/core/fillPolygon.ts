@@ -6,9 +6,10 @@
 // mask is the pixels whose centre lies inside its polygon or on it: the border itself, and every pixel between
 // crossings of the polygon with the row through the pixel centres (even-odd rule; an edge counts for the rows from
 // its upper end to just above its lower end, so a vertex on a row is counted once, and a contour that runs out and
-// back along a one-pixel line crosses it twice and fills it). For a mask without holes, which Cellpose's masks are
-// after fill_holes, that gives the mask back pixel for pixel. ImageJ itself reads vertices as pixel corners, so in
-// Fiji such a ROI sits half a pixel up and left of its mask, as Cellpose's own ROIs do.
+// back along a one-pixel line crosses it twice and fills it). For a mask in one piece and without holes, as
+// Cellpose's masks are after fill_holes, that gives the mask back pixel for pixel; a stray fragment of a mask has no
+// outline of its own (outlines_list keeps the longest) and is not given back. ImageJ itself reads vertices as pixel
+// corners, so in Fiji such a ROI sits half a pixel up and left of its mask, as Cellpose's own ROIs do.
 import { InvalidSettingError } from '../errors';
 
 /** More crossings of polygon edges with pixel rows than this is refused: no outline of a real mask comes close. */
