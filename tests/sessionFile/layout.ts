@@ -30,7 +30,10 @@ export function describe(value: PythonValue): string {
   if (value instanceof PythonDict) return 'dict';
   if (value instanceof ObjectArray) return `ndarray O [${value.shape.join(', ')}]`;
   if (value === null) return 'None';
-  return { bigint: 'int', number: 'float', string: 'str', boolean: 'bool', object: 'bytes' }[typeof value as 'bigint'] ?? typeof value;
+  if (value instanceof Uint8Array) return 'bytes';
+  if (typeof value === 'bigint') return 'int';
+  if (typeof value === 'number') return 'float';
+  return typeof value === 'string' ? 'str' : 'bool';
 }
 
 /** Every entry of a _seg.npy, described: its keys in order, with types, dtypes and shapes. */

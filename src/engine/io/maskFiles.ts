@@ -1,7 +1,7 @@
 // Masks in files, by their names: Cellpose session files (_seg.npy), label TIFF and PNG, ImageJ ROI sets (.zip)
 // read and written, and measurement tables (.csv) written; what `celldesk masks convert` does. Node side.
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fillPolygon } from '../core/fillPolygon';
 import { CellDeskError } from '../errors';
 import { decodeImagejRoiZip } from '../formats/imagejRoi';
@@ -59,6 +59,26 @@ async function readBytes(path: string): Promise<Uint8Array> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new MaskFileError(`Cannot read ${path}: ${code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : `the system said ${code}`}.`, { path }, error);
   }
+}
+
+/** A Cellpose session file, with the image it belongs to where that can be found (see sessionImagePath). */
+export async function readSessionFile(path: string): Promise<{ session: CellposeSession; imagePath: string | null }> {
+  const session = readSegFile(await readBytes(path));
+  return { session, imagePath: await sessionImagePath(path, session) };
+}
+
+/**
+ * Where the image of the session file at `segPath` is, found as the Cellpose GUI looks for it (gui/io.py _load_seg):
+ * the path the file records (from the session file's folder when relative), else a file of that name beside the
+ * session file; null when neither exists.
+ */
+export async function sessionImagePath(segPath: string, session: CellposeSession): Promise<string | null> {
+  if (session.filename === undefined || session.filename === '') return null;
+  const candidates = [resolve(dirname(segPath), session.filename), join(dirname(segPath), basename(session.filename.replaceAll('\\', '/')))];
+  for (const candidate of candidates) {
+    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  }
+  return null;
 }
 
 /** The labels of a one-page, one-channel image of whole numbers. */
