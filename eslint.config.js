@@ -112,7 +112,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/core/**/*.ts', 'src/engine/checkpoint/**/*.ts', 'src/engine/formats/**/*.ts', 'src/engine/image/**/*.ts', 'src/engine/onnx/**/*.ts'],
+    files: ['src/engine/core/**/*.ts', 'src/engine/checkpoint/**/*.ts', 'src/engine/formats/**/*.ts', 'src/engine/image/**/*.ts', 'src/engine/onnx/**/*.ts', 'src/engine/sessionFile/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

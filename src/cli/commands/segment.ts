@@ -2,7 +2,7 @@
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
@@ -16,6 +16,8 @@ import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
 import { resolveSettings } from '../../engine/pipeline/settings';
 import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { sessionFromApp } from '../../engine/sessionFile/appSession';
+import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
 import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
@@ -24,7 +26,7 @@ const USAGE =
   '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
-  'apart] [--json] [--no-history]';
+  'apart] [--save-seg] [--json] [--no-history]';
 
 /** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
 function diameterOption(text: string | undefined): number | 'estimate' | undefined {
@@ -80,6 +82,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         'stitch-threshold': { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        'save-seg': { type: 'boolean' },
       },
     },
     USAGE,
@@ -142,11 +145,13 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
       const { description } = stack;
       try {
         const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
+        const saveSeg = values['save-seg'] === true;
+        if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
         const { result, timings, recordError } = await segmentAndRecord({
           image: description,
           source,
           model: opened,
-          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method)),
+          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, {}, { keepNetworkOutput: saveSeg })),
           recorder,
           startedAt: start,
         });
@@ -154,6 +159,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         const { width, height } = frames[0]!;
         const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
         await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
+        const seg = saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined;
         if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
         const isStack = stackShape.planes * stackShape.frames > 1;
         if (values.json === true) {
@@ -168,6 +174,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             ...(isStack ? { stack: stackReport(selection, frames) } : {}),
             model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
             out,
+            ...(seg === undefined ? {} : { seg }),
             timings,
           }));
         } else {
@@ -177,7 +184,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           const which = outDir === undefined ? '' : `${imagePath}: `;
           const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
           const { adapter } = opened.session;
-          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}`);
+          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
@@ -215,6 +222,24 @@ async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
     files.push(...images);
   }
   return [...new Set(files)];
+}
+
+/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
+async function writeSessionFile(out: string, imagePath: string, result: StackSegmentation): Promise<string> {
+  const path = join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
+  const { labels, width, height, planes, diameter, settings, networkOutputs } = result;
+  const session = sessionFromApp({
+    labels,
+    width,
+    height,
+    planes,
+    imagePath: resolve(imagePath),
+    channels: settings.channels,
+    diameter,
+    network: { planes: networkOutputs, cellprobThreshold: settings.cellprobThreshold },
+  });
+  await writeFileAtomically(path, encodeSegFile(session));
+  return path;
 }
 
 /** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */

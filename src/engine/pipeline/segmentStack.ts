@@ -12,6 +12,7 @@ import type { ImageStack } from '../image/imageStack';
 import { rasterToPlanarFloat32 } from '../image/raster';
 import type { ImageDescription } from '../../shared/engineTypes';
 import type { DiameterEstimate } from './estimateDiameter';
+import type { KeptNetworkOutput } from './keptNetworkOutput';
 import type { RunHooks } from './progress';
 import { estimateImageDiameter, segmentImage, withSizeModel, type SegmentationModel } from './segment';
 import { resolveSettings, type CellposeSettings, type SegmentSettings } from './settings';
@@ -47,6 +48,13 @@ export interface StackSegmentation {
   settings: SegmentSettings;
   /** Milliseconds per stage summed over the planes, 'stitch' and `total`. */
   timings: Record<string, number>;
+  /** Each plane's network output, when asked for (a session file keeps the flows); else empty. */
+  networkOutputs: KeptNetworkOutput[];
+}
+
+export interface StackOptions {
+  /** Keep each plane's network output in the result (it costs three float32 planes per plane). */
+  keepNetworkOutput?: boolean;
 }
 
 /** The stack method a stitch threshold names: 0 keeps planes independent, above 0 stitches (Cellpose's rule). */
@@ -74,6 +82,7 @@ export async function segmentStack(
   requested: CellposeSettings,
   method: StackMethod,
   hooks: RunHooks = {},
+  options: StackOptions = {},
 ): Promise<StackSegmentation> {
   const start = performance.now();
   const settings = resolveSettings(requested);
@@ -95,6 +104,7 @@ export async function segmentStack(
   let width = 0;
   let height = 0;
   let executionProvider: ExecutionProvider = model.session.executionProvider;
+  const networkOutputs: KeptNetworkOutput[] = [];
   for (let index = 0; index < planes; index++) {
     const result = await segmentImage(await readPlane(index), model, planeSettings, hooks);
     if (index === 0) {
@@ -102,6 +112,7 @@ export async function segmentStack(
       labels = new Uint32Array(planes * width * height);
     }
     labels.set(result.labels, index * width * height);
+    if (options.keepNetworkOutput === true) networkOutputs.push(result.kept);
     executionProvider = result.executionProvider;
     // The diameter every plane used; a single plane is a 2D image, whose diameter segmentImage estimated itself.
     diameter = result.diameter;
@@ -129,6 +140,7 @@ export async function segmentStack(
     executionProvider,
     settings,
     timings,
+    networkOutputs,
   };
 }
 
@@ -156,11 +168,12 @@ export async function segmentSelection(
   requested: CellposeSettings,
   method: StackMethod,
   hooks: RunHooks = {},
+  options: StackOptions = {},
 ): Promise<StackSegmentation[]> {
   const results: StackSegmentation[] = [];
   for (const frame of selection.frames) {
     const readPlane = async (index: number) => rasterToPlanarFloat32(await stack.readPlane({ plane: selection.planes[index]!, frame }, hooks.signal));
-    results.push(await segmentStack(readPlane, selection.planes.length, model, requested, method, hooks));
+    results.push(await segmentStack(readPlane, selection.planes.length, model, requested, method, hooks, options));
   }
   return results;
 }
