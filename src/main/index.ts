@@ -15,15 +15,16 @@ import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { currentRuntime, SQLITE_BINDING_ENV } from '../engine/storage/nativeModule';
 import { EVENT_CHANNEL } from '../shared/contract';
+import { closeEngineServices, createEngineServices, relayEvents } from '../host/engineServices';
+import { createHandlers } from '../host/router';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { ImageInbox } from './imageInbox';
-import { createHandlers, registerIpc } from './ipc';
+import { registerIpc } from './ipc';
 import { imagesFromArgv, imagesFromSecondInstance, type SecondInstanceData } from './launchArguments';
 import { checkSqliteBinding, electronSqliteBinding } from './nativeModules';
 import { isTrustedPage, rendererPage } from './rendererLocation';
 import { installAppMenu } from './services/appMenu';
 import { chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
-import { closeEngineServices, createEngineServices, relayEvents } from './services/engineServices';
 import { stopBeforeQuit } from './shutdown';
 import { bringToFront, createMainWindow } from './window';
 

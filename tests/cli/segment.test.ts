@@ -78,15 +78,17 @@ test('NaN pixels are refused before any network work', async () => {
   await expectRefusal([path, '--model', DEMO_CHECKPOINT], /1 pixel values that are not numbers/);
 });
 
-test('estimating the diameter without a size model is refused', async () => {
+test("estimating the diameter ('estimate', or Cellpose's 0) without a size model is refused", async () => {
   const bareModel = join(tempDir('bare-model'), 'bare-demo.pth');
   symlinkSync(DEMO_CHECKPOINT, bareModel);
   await expectRefusal([GRAY_IMAGE, '--model', bareModel, '--diameter', '0'], /needs the model's size model/);
+  await expectRefusal([GRAY_IMAGE, '--model', bareModel, '--diameter', 'estimate'], /needs the model's size model/);
 });
 
 test('nonsense settings are refused', async () => {
   await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--flow-threshold', 'abc'], /--flow-threshold needs a number/);
   await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--ep', 'tpu'], /--ep must be auto or one of/);
+  await expectRefusal([GRAY_IMAGE, '--model', DEMO_CHECKPOINT, '--diameter=-5'], /The diameter must be 'estimate' \(or 0\) or between 1 and 5000 pixels; got -5/);
 });
 
 test('npx celldesk runs from the checkout (bin script through tsx)', () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CellDeskError } from '../../src/engine/errors';
-import { createEngineServices } from '../../src/main/services/engineServices';
-import { createHandlers } from '../../src/main/ipc';
+import { createEngineServices } from '../../src/host/engineServices';
+import { createHandlers } from '../../src/host/router';
 import { createBridge } from '../../src/preload/bridge';
 import { CallFailedError, dispatchCall, unwrapOutcome, type CallName } from '../../src/shared/contract';
 

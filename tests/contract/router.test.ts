@@ -4,10 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { InvalidSettingError } from '../../src/engine/errors';
-import { createEngineServices } from '../../src/main/services/engineServices';
-import { createHandlers, registerIpc } from '../../src/main/ipc';
+import { createEngineServices } from '../../src/host/engineServices';
+import { createHandlers } from '../../src/host/router';
+import { registerIpc } from '../../src/main/ipc';
 import { APP_PAGE, isTrustedPage } from '../../src/main/rendererLocation';
-import { callNames, dispatchCall, type AppInfo, type Handlers } from '../../src/shared/contract';
+import { createEngineHandlers } from '../../src/engine/service/engineHandlers';
+import { EngineWorkspace } from '../../src/engine/service/workspace';
+import { callNames, contract, dispatchCall, type AppInfo, type Handlers } from '../../src/shared/contract';
 import { REPO_ROOT } from '../helpers/shared';
 
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
@@ -38,6 +41,12 @@ test('every contract call has a handler, and every handler a contract call', () 
   const handled = Object.keys(createHandlers(appContext())).sort();
   assert.deepEqual(handled, [...callNames].sort());
   assert.ok(callNames.includes('app:info'));
+});
+
+test("the engine worker has a handler for every call the contract marks answeredBy 'engine', and for no other", () => {
+  const handled = Object.keys(createEngineHandlers(new EngineWorkspace(process.env))).sort();
+  assert.deepEqual(handled, callNames.filter((name) => contract[name].answeredBy === 'engine').sort());
+  assert.ok(handled.includes('segment:run') && !handled.includes('bench:start') && !handled.includes('history:list'));
 });
 
 test('registers every contract call on ipcMain', () => {

@@ -2,8 +2,8 @@
 // (engine worker, benchmark worker, SQLite history, in a data folder of their own) behind the real handler table,
 // reached through a CellDeskBridge that copies every argument, result and event with the structured clone Electron's
 // IPC uses, so a model gets what it would get in the desktop app, and keeps nothing the engine holds.
-import { createHandlers } from '../../src/main/ipc';
-import { closeEngineServices, createEngineServices, relayEvents } from '../../src/main/services/engineServices';
+import { createHandlers } from '../../src/host/router';
+import { closeEngineServices, createEngineServices, relayEvents } from '../../src/host/engineServices';
 import { ENGINE_VERSION } from '../../src/engine/version';
 import { dispatchCall, type CallName, type CallOutcome, type CallResult, type CellDeskBridge, type EngineEvents, type EventName } from '../../src/shared/contract';
 import { createBridgeClient, type EngineClient } from '../../src/renderer/src/engineClient';

@@ -688,6 +688,18 @@ export const SHARED_IMAGE_FACTS: SharedImageFacts[] = [
     pixels: [[0, 0, 0, 1], [0, 175, 116, 54], [0, 349, 349, 92], [0, 330, 117, 95], [0, 174, 148, 52]],
   },
   {
+    path: 'reference/seg/cell_00849.seg-source.masks.tif',
+    format: 'tiff', width: 512, height: 512, channels: 1, sampleType: 'uint16', pageCount: 1,
+    sum: 615334,
+    pixels: [[0, 0, 0, 0], [0, 256, 170, 0], [0, 511, 511, 0], [0, 490, 143, 51], [0, 256, 229, 29]],
+  },
+  {
+    path: 'reference/seg/omni_img02.seg-source.masks.tif',
+    format: 'tiff', width: 467, height: 349, channels: 1, sampleType: 'uint16', pageCount: 1,
+    sum: 1082855,
+    pixels: [[0, 0, 0, 0], [0, 174, 155, 0], [0, 348, 466, 0], [0, 337, 432, 81], [0, 174, 260, 36]],
+  },
+  {
     path: 'images/cellpose-bmz-wrapper/test_images.tif', page: 1,
     format: 'tiff', width: 807, height: 565, channels: 1, sampleType: 'uint16', pageCount: 3,
     sum: 47821974,

@@ -1,5 +1,6 @@
 // The Segment view's runs in Node, against the real engine through the in-process client: a segmentation with its
-// progress, re-thresholds from the kept network output (delayed, coalesced, undoable), cancel and calibration.
+// progress, re-thresholds from the kept network output (delayed, coalesced, undoable), cancel, calibration, and the
+// "Record in history" switch.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAppModel } from '../../src/renderer/src/model/appModel';
@@ -49,8 +50,10 @@ test('a run shows its masks and says how it went, reporting each stage while the
       model: DEMO_CHECKPOINT,
       provider: 'cpu',
       settings: { channels: [0, 0], diameter: 30, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15, augment: false, batchSize: 8 },
+      record: true,
     },
   ]);
+  assert.equal(typeof state.segmentation?.historyRun, 'string', 'the run is recorded in the history');
 });
 
 test('a threshold change recomputes the masks from the kept network output, without running the network', async () => {
@@ -125,13 +128,27 @@ test('calibrating puts the size model estimate in the diameter field and stops e
   assert.equal(notice, `Calibrated: the size model estimates a cell diameter of ${parameters.diameter.toFixed(2)} px.`);
 });
 
-test('a run that estimates the diameter asks the engine to (diameter 0) and shows the estimate in the field', async () => {
+test("a run that estimates the diameter asks the engine to (diameter 'estimate') and shows the estimate in the field", async () => {
   segment.parameters.set({ estimateDiameter: true, diameter: 30 });
   await segment.runs.run();
   const { parameters, segmentation } = segment.store.get();
-  assert.equal((callsOf(engine, 'segment:run').at(-1) as { settings: { diameter: number } }).settings.diameter, 0);
+  assert.equal((callsOf(engine, 'segment:run').at(-1) as { settings: { diameter: number | 'estimate' } }).settings.diameter, 'estimate');
   assert.equal(parameters.diameter, Math.round(segmentation!.diameter * 100) / 100);
   assert.notEqual(parameters.diameter, 30);
+});
+
+test('"Record in history" off is remembered as a preference and sent with each run, which is then not recorded', async () => {
+  segment.parameters.set({ estimateDiameter: false, diameter: 30, record: false });
+  await engine.settled();
+  assert.deepEqual(callsOf(engine, 'preferences:set'), [{ recordSegmentations: false }]);
+  await segment.runs.run();
+  assert.equal((callsOf(engine, 'segment:run').at(-1) as { record: boolean }).record, false);
+  assert.equal(segment.store.get().segmentation?.historyRun, null);
+  // A Segment view opened later (a reload, another window) starts with the switch as it was left.
+  const later = createAppModel(engine.client).segment;
+  assert.equal(later.store.get().parameters.record, true);
+  await later.parameters.loadPreferences();
+  assert.equal(later.store.get().parameters.record, false);
 });
 
 test('a model that cannot be found shows the engine\'s reason and leaves the view idle', async () => {

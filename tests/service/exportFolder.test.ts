@@ -6,12 +6,14 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, posix, win32 } from 'node:path';
 import { EngineService } from '../../src/engine/service/engineService';
 import { resolveExportFolder } from '../../src/engine/service/exportFolder';
+import { checkedCalls } from '../helpers/contract';
 import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { sharedPath } from '../helpers/shared';
 
 const home = tempDir('export-folder-home');
 const service = new EngineService({ env: { ...process.env, CELLDESK_HOME: home } });
+const call = checkedCalls(service);
 after(() => service.close());
 
 test('an absolute folder is used as given; a relative one is taken inside the base folder', () => {
@@ -30,9 +32,9 @@ test("a relative export folder typed for an image opened by its path lands besid
   const folder = tempDir('export-folder-images');
   const imagePath = join(folder, 'cells 1.png');
   copyFileSync(sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png'), imagePath);
-  const image = await service.openImage(imagePath);
+  const image = await call('image:open', { path: imagePath });
   const labels = new Uint32Array(image.width * image.height).fill(1);
-  const { files } = await service.exportMasks({ imageId: image.imageId, labels, formats: ['labels-png'], folder: 'masks' });
+  const { files } = await call('masks:export', { imageId: image.imageId, labels, formats: ['labels-png'], folder: 'masks' });
   assert.deepEqual(files.map((file) => file.path), [join(folder, 'masks', 'cells 1_cp_masks.png')]);
   assert.ok(existsSync(files[0]!.path));
   assert.ok(!existsSync(join(process.cwd(), 'masks')), 'nothing was written to the working directory');
@@ -40,8 +42,8 @@ test("a relative export folder typed for an image opened by its path lands besid
 
 test("for an uploaded image, a relative export folder lands in the data folder's exports", async () => {
   const bytes = new Uint8Array(readFileSync(sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png')));
-  const image = await service.uploadImage('dropped.png', bytes);
+  const image = await call('image:upload', { name: 'dropped.png', bytes });
   const labels = new Uint32Array(image.width * image.height);
-  const { files } = await service.exportMasks({ imageId: image.imageId, labels, formats: ['measurements-csv'], folder: 'run 2' });
+  const { files } = await call('masks:export', { imageId: image.imageId, labels, formats: ['measurements-csv'], folder: 'run 2' });
   assert.deepEqual(files.map((file) => file.path), [join(home, 'exports', 'run 2', 'dropped_cp_measurements.csv')]);
 });

@@ -3,7 +3,6 @@
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../../engine/backend/types';
 import { describeDevice } from '../../engine/bench/fingerprint';
-import type { CropSize } from '../../engine/bench/protocol';
 import { defaultBenchmarkChannels, loadBenchmarkImage } from '../../engine/bench/benchmarkImage';
 import { runBenchmark } from '../../engine/bench/runBenchmark';
 import type { BenchmarkEvent, BenchmarkReport, ProviderResult } from '../../engine/bench/types';
@@ -11,6 +10,8 @@ import { InvalidSettingError } from '../../engine/errors';
 import { HistoryStore } from '../../engine/history/historyStore';
 import { ModelManager } from '../../engine/models/modelManager';
 import { describeAdapter, providerLabel } from '../../shared/bench/providerLabel';
+import { parseCropSizes } from '../../shared/bench/cropSizes';
+import type { CropSize } from '../../shared/contract';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 import { channelsOption } from './segment';
 
@@ -20,13 +21,9 @@ const USAGE =
 
 function sizesOption(text: string | undefined): CropSize[] | undefined {
   if (text === undefined) return undefined;
-  return text.split(',').map((part) => {
-    const item = part.trim();
-    if (item === 'full') return 'full';
-    const side = Number(item);
-    if (item === '' || !Number.isInteger(side)) throw new InvalidSettingError(`--sizes takes crop sides in pixels and 'full', such as 224,448,full; got '${text}'.`);
-    return side;
-  });
+  const read = parseCropSizes(text);
+  if (!read.ok) throw new InvalidSettingError(`--sizes takes crop sides in pixels and 'full', such as 224,448,full; got '${text}'. ${read.message}`);
+  return read.sizes ?? undefined;
 }
 
 function providersOption(text: string | undefined): ExecutionProvider[] | undefined {

@@ -2,7 +2,7 @@
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
@@ -11,19 +11,27 @@ import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import type { ImageStack } from '../../engine/image/imageStack';
 import { readImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
+import { SegmentationRecorder, segmentAndRecord, type RecordedResult } from '../../engine/history/segmentAndRecord';
+import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
-import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
+import { resolveSettings } from '../../engine/pipeline/settings';
 import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { sessionFromApp } from '../../engine/sessionFile/appSession';
+import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
 import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
-  '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
+  '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
-  'apart] [--json] [--no-history]';
+  'apart] [--save-seg] [--json] [--no-history]';
+
+/** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
+function diameterOption(text: string | undefined): number | 'estimate' | undefined {
+  return text?.trim().toLowerCase() === 'estimate' ? 'estimate' : numberOption('diameter', text);
+}
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -74,6 +82,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         'stitch-threshold': { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        'save-seg': { type: 'boolean' },
       },
     },
     USAGE,
@@ -85,15 +94,16 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     throw new InvalidSettingError(`--out names the label image of one image; for ${positionals.length} images give --out-dir.\nUsage: ${USAGE}`);
   }
   const provider = providerOption(values.ep);
+  // Options left out take Cellpose's defaults there.
   const settings = resolveSettings({
-    channels: channelsOption(values.channels) ?? CELLPOSE_DEFAULTS.channels,
-    diameter: numberOption('diameter', values.diameter) ?? CELLPOSE_DEFAULTS.diameter,
-    flowThreshold: numberOption('flow-threshold', values['flow-threshold']) ?? CELLPOSE_DEFAULTS.flowThreshold,
-    cellprobThreshold: numberOption('cellprob-threshold', values['cellprob-threshold']) ?? CELLPOSE_DEFAULTS.cellprobThreshold,
-    minSize: numberOption('min-size', values['min-size']) ?? CELLPOSE_DEFAULTS.minSize,
+    channels: channelsOption(values.channels),
+    diameter: diameterOption(values.diameter),
+    flowThreshold: numberOption('flow-threshold', values['flow-threshold']),
+    cellprobThreshold: numberOption('cellprob-threshold', values['cellprob-threshold']),
+    minSize: numberOption('min-size', values['min-size']),
     niter: numberOption('niter', values.niter),
-    augment: values.augment ?? false,
-    batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
+    augment: values.augment,
+    batchSize: numberOption('batch-size', values['batch-size']),
   });
   const asked = { plane: numberOption('plane', values.plane), frame: numberOption('frame', values.frame) };
   const stitchThreshold = numberOption('stitch-threshold', values['stitch-threshold']);
@@ -108,6 +118,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   if (outDir !== undefined) await mkdir(outDir, { recursive: true });
 
   const manager = new ModelManager({ env: io.env });
+  const recorder = values['no-history'] === true ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
   // Opened at the first image that reads, so a bad image alone costs no model loading.
   let model: OpenedModel | null = null;
   let failed = 0;
@@ -130,19 +141,26 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         failedOn(imagePath, error);
         continue;
       }
-      model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
+      const opened = (model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] }));
       const { description } = stack;
       try {
-        const frames = await segmentSelection(stack, selection, model, settings, method);
-        const { width, height, executionProvider } = frames[0]!;
-        const labels = joinFrames(frames);
+        const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
+        const saveSeg = values['save-seg'] === true;
+        if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
+        const { result, timings, recordError } = await segmentAndRecord({
+          image: description,
+          source,
+          model: opened,
+          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, {}, { keepNetworkOutput: saveSeg })),
+          recorder,
+          startedAt: start,
+        });
+        const { frames, executionProvider } = result;
+        const { width, height } = frames[0]!;
         const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
-        await writeFileAtomically(out, encodeLabelTiff(labels, width, height, { stack: stackShape }));
-        const timings = { ...sumTimings(frames), total: performance.now() - start };
-        const result = { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0) };
-        if (values['no-history'] !== true) {
-          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image: description, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
-        }
+        await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
+        const seg = saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined;
+        if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
         const isStack = stackShape.planes * stackShape.frames > 1;
         if (values.json === true) {
           print(io.stdout, JSON.stringify({
@@ -151,21 +169,22 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             diameter: result.diameter,
             diameterFromStyle: result.diameterFromStyle,
             executionProvider,
-            adapter: model.session.adapter,
+            adapter: opened.session.adapter,
             image: description,
             ...(isStack ? { stack: stackReport(selection, frames) } : {}),
-            model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
+            model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
             out,
+            ...(seg === undefined ? {} : { seg }),
             timings,
           }));
         } else {
           // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
-          if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+          if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
           const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
-          const { adapter } = model.session;
-          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          const { adapter } = opened.session;
+          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
@@ -205,6 +224,24 @@ async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
   return [...new Set(files)];
 }
 
+/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
+async function writeSessionFile(out: string, imagePath: string, result: StackSegmentation): Promise<string> {
+  const path = join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
+  const { labels, width, height, planes, diameter, settings, networkOutputs } = result;
+  const session = sessionFromApp({
+    labels,
+    width,
+    height,
+    planes,
+    imagePath: resolve(imagePath),
+    channels: settings.channels,
+    diameter,
+    network: { planes: networkOutputs, cellprobThreshold: settings.cellprobThreshold },
+  });
+  await writeFileAtomically(path, encodeSegFile(session));
+  return path;
+}
+
 /** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
 function labelFileStem(imagePath: string): string {
   return basename(imagePath, extname(imagePath));
@@ -221,6 +258,11 @@ function joinFrames(frames: StackSegmentation[]): Uint16Array | Uint32Array {
     for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
   }
   return max < 65536 ? Uint16Array.from(joined) : joined;
+}
+
+/** The frames segmented, as one run of the history: their masks counted together, the first frame's diameter and provider. */
+function framesTogether(frames: StackSegmentation[]): RecordedResult & Pick<StackSegmentation, 'diameterFromStyle'> & { frames: StackSegmentation[] } {
+  return { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0), timings: sumTimings(frames), frames };
 }
 
 function sumTimings(frames: StackSegmentation[]): Record<string, number> {

@@ -1,12 +1,11 @@
 // What the engine needs from an inference runtime: sessions that run the CPnet contract (see [Note: network
 // contract] in src/engine/onnx/cpnetGraph.ts). Runtime-free, so the pipeline can be tested and reused anywhere.
 import type { ProviderAdapter } from '../../shared/benchTypes';
+import type { ExecutionProvider, ExecutionProviderChoice } from '../../shared/engineTypes';
 
 export type { ProviderAdapter } from '../../shared/benchTypes';
 
-export const EXECUTION_PROVIDERS = ['cpu', 'webgpu', 'cuda', 'coreml', 'dml'] as const;
-export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
-export type ExecutionProviderChoice = ExecutionProvider | 'auto';
+export { EXECUTION_PROVIDERS, type ExecutionProvider, type ExecutionProviderChoice } from '../../shared/engineTypes';
 
 export interface NetworkOutput {
   /** [n, 3, height, width]: dY, dX, cell probability logit. */

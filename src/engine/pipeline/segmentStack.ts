@@ -11,9 +11,11 @@ import { ImagePositionOutOfRangeError } from '../image/errors';
 import type { ImageStack } from '../image/imageStack';
 import { rasterToPlanarFloat32 } from '../image/raster';
 import type { ImageDescription } from '../../shared/engineTypes';
+import type { DiameterEstimate } from './estimateDiameter';
+import type { KeptNetworkOutput } from './keptNetworkOutput';
 import type { RunHooks } from './progress';
 import { estimateImageDiameter, segmentImage, withSizeModel, type SegmentationModel } from './segment';
-import { resolveSettings, type SegmentSettings } from './settings';
+import { resolveSettings, type CellposeSettings, type SegmentSettings } from './settings';
 
 // [Note: stacks as Cellpose segments them] With do_3D=False, official Cellpose normalizes and runs the network on
 // each plane as on a 2D image, and computes each plane's masks with the same thresholds. With stitch_threshold = 0
@@ -21,7 +23,7 @@ import { resolveSettings, type SegmentSettings } from './settings';
 // (and more than one plane) it computes the planes' masks with min_size -1 (holes filled, nothing removed), links
 // them with utils.stitch3D ([Note: stitching planes]) and only then runs fill_holes_and_remove_small_masks on the
 // volume, so min_size counts a cell's pixels over all its planes and the labels become 1..N over the volume. The
-// same order is kept here. Diameter estimation (diameter 0) has no official answer for a stack in this mode; the
+// same order is kept here. Diameter estimation (diameter 'estimate') has no official answer for a stack in this mode; the
 // size model is run once, on the middle plane, and its diameter used for every plane, as Cellpose's 3D GUI shows
 // and calibrates the middle plane first. Full 3D (do_3D: flows in three directions, 3D dynamics) would be another
 // StackMethod producing the same StackSegmentation.
@@ -46,6 +48,13 @@ export interface StackSegmentation {
   settings: SegmentSettings;
   /** Milliseconds per stage summed over the planes, 'stitch' and `total`. */
   timings: Record<string, number>;
+  /** Each plane's network output, when asked for (a session file keeps the flows); else empty. */
+  networkOutputs: KeptNetworkOutput[];
+}
+
+export interface StackOptions {
+  /** Keep each plane's network output in the result (it costs three float32 planes per plane). */
+  keepNetworkOutput?: boolean;
 }
 
 /** The stack method a stitch threshold names: 0 keeps planes independent, above 0 stitches (Cellpose's rule). */
@@ -70,9 +79,10 @@ export async function segmentStack(
   readPlane: (index: number) => Promise<PlanarImage>,
   planes: number,
   model: SegmentationModel,
-  requested: Partial<SegmentSettings>,
+  requested: CellposeSettings,
   method: StackMethod,
   hooks: RunHooks = {},
+  options: StackOptions = {},
 ): Promise<StackSegmentation> {
   const start = performance.now();
   const settings = resolveSettings(requested);
@@ -80,21 +90,21 @@ export async function segmentStack(
   const add = (more: Record<string, number>) => {
     for (const [stage, ms] of Object.entries(more)) if (stage !== 'total') timings[stage] = (timings[stage] ?? 0) + ms;
   };
-  let diameter = settings.diameter;
-  let diameterFromStyle: number | null = null;
-  if (diameter === 0 && planes > 1) {
-    const sized = withSizeModel(model);
-    const estimate = await estimateImageDiameter(await readPlane(Math.floor(planes / 2)), sized, settings, hooks);
-    add(estimate.timings);
-    diameter = estimate.diameter;
-    diameterFromStyle = estimate.fromStyle;
+  let estimate: DiameterEstimate | null = null;
+  if (settings.diameter === 'estimate' && planes > 1) {
+    const { timings: estimateTimings, ...found } = await estimateImageDiameter(await readPlane(Math.floor(planes / 2)), withSizeModel(model), settings, hooks);
+    add(estimateTimings);
+    estimate = found;
   }
   const stitching = method.kind === 'stitch' && planes > 1;
-  const planeSettings = { ...settings, diameter, minSize: stitching ? -1 : settings.minSize };
+  const planeSettings = { ...settings, diameter: estimate?.diameter ?? settings.diameter, minSize: stitching ? -1 : settings.minSize };
+  let diameter = 0;
+  let diameterFromStyle: number | null = null;
   let labels = new Uint32Array(0);
   let width = 0;
   let height = 0;
   let executionProvider: ExecutionProvider = model.session.executionProvider;
+  const networkOutputs: KeptNetworkOutput[] = [];
   for (let index = 0; index < planes; index++) {
     const result = await segmentImage(await readPlane(index), model, planeSettings, hooks);
     if (index === 0) {
@@ -102,9 +112,11 @@ export async function segmentStack(
       labels = new Uint32Array(planes * width * height);
     }
     labels.set(result.labels, index * width * height);
+    if (options.keepNetworkOutput === true) networkOutputs.push(result.kept);
     executionProvider = result.executionProvider;
-    // A single plane is a 2D image: segmentImage estimated its diameter itself.
-    if (planes === 1) ({ diameter, diameterFromStyle } = result);
+    // The diameter every plane used; a single plane is a 2D image, whose diameter segmentImage estimated itself.
+    diameter = result.diameter;
+    diameterFromStyle = estimate?.fromStyle ?? result.diameterFromStyle;
     add(result.timings);
   }
   if (stitching) {
@@ -128,6 +140,7 @@ export async function segmentStack(
     executionProvider,
     settings,
     timings,
+    networkOutputs,
   };
 }
 
@@ -152,14 +165,15 @@ export async function segmentSelection(
   stack: ImageStack,
   selection: StackSelection,
   model: SegmentationModel,
-  requested: Partial<SegmentSettings>,
+  requested: CellposeSettings,
   method: StackMethod,
   hooks: RunHooks = {},
+  options: StackOptions = {},
 ): Promise<StackSegmentation[]> {
   const results: StackSegmentation[] = [];
   for (const frame of selection.frames) {
     const readPlane = async (index: number) => rasterToPlanarFloat32(await stack.readPlane({ plane: selection.planes[index]!, frame }, hooks.signal));
-    results.push(await segmentStack(readPlane, selection.planes.length, model, requested, method, hooks));
+    results.push(await segmentStack(readPlane, selection.planes.length, model, requested, method, hooks, options));
   }
   return results;
 }

@@ -6,6 +6,7 @@ import type {
   BenchmarkRunInfo,
   BenchmarkSample,
   BenchmarkStatus,
+  CropSize,
   ExecutionProvider,
   ProviderResult,
   StageProgress,
@@ -59,7 +60,7 @@ export interface BenchmarkState {
   samples: BenchmarkSample[];
   plannedSamples: number;
   /** Where the run is inside one segmentation: provider, crop, iteration (0: warm-up) and stage. */
-  stage: { provider: ExecutionProvider; size: string; iteration: number; progress: StageProgress } | null;
+  stage: { provider: ExecutionProvider; size: CropSize; iteration: number; progress: StageProgress } | null;
   /** How the last run ended. */
   status: BenchmarkStatus | null;
   error: string | null;

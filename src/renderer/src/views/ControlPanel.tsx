@@ -232,6 +232,12 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
       <Text size="xs" c="dimmed">
         Changing a threshold recomputes the masks from the kept network output, without running the network again.
       </Text>
+      <Switch
+        label="Record in history"
+        description="Each run is listed in the History view, with its settings and timings."
+        checked={parameters.record}
+        onChange={(event) => set({ record: event.currentTarget.checked })}
+      />
       <AdvancedSettings segment={segment} />
     </Stack>
   );

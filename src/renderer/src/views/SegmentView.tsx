@@ -95,6 +95,7 @@ export function SegmentView({ segment, active = true }: { segment: SegmentModel;
   useUnsavedWarning(segment);
   useEffect(() => {
     void segment.parameters.loadModels();
+    void segment.parameters.loadPreferences();
     void segment.images.loadRecent();
   }, [segment]);
   return (

@@ -1,5 +1,6 @@
-// The Segment view's settings: the model (chosen from the catalogue, or imported from a file), the provider and
-// Cellpose's parameters; a threshold change asks for a re-threshold. Renderer (DOM-free).
+// The Segment view's settings: the model (chosen from the catalogue, or imported from a file), the provider,
+// Cellpose's parameters and whether runs are recorded in the history (a remembered preference); a threshold change
+// asks for a re-threshold. Renderer (DOM-free).
 import { SEGMENT_DEFAULTS } from '../../../../shared/contract';
 import type { EngineClient } from '../../engineClient';
 import type { ModelCatalog } from '../modelCatalog';
@@ -31,6 +32,19 @@ export class Parameters {
     const thresholdsChanged =
       parameters.flowThreshold !== before.flowThreshold || parameters.cellprobThreshold !== before.cellprobThreshold || parameters.minSize !== before.minSize;
     if (thresholdsChanged) this.runs.thresholdsChanged();
+    if (parameters.record !== before.record) {
+      void this.client.call('preferences:set', { recordSegmentations: parameters.record }).catch((error: unknown) => showError(this.store, error));
+    }
+  }
+
+  /** The remembered "Record in history" choice. */
+  async loadPreferences(): Promise<void> {
+    try {
+      const { recordSegmentations } = await this.client.call('preferences:get');
+      this.store.set(({ parameters }) => ({ parameters: { ...parameters, record: recordSegmentations } }));
+    } catch (error) {
+      showError(this.store, error);
+    }
   }
 
   /** Puts the settings the view offers back to Cellpose's defaults (channels, diameter and model are kept). */

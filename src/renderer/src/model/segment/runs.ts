@@ -48,7 +48,7 @@ export class Runs {
         provider: parameters.provider,
         settings: {
           channels: parameters.channels,
-          diameter: parameters.estimateDiameter ? 0 : parameters.diameter,
+          diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
           flowThreshold: parameters.flowThreshold,
           cellprobThreshold: parameters.cellprobThreshold,
           minSize: parameters.minSize,
@@ -56,6 +56,7 @@ export class Runs {
           augment: parameters.augment,
           batchSize: parameters.batchSize,
         },
+        record: parameters.record,
       });
       this.overlays.forgetNetworkOutput();
       this.masks.replace(result);

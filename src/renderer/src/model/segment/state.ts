@@ -2,6 +2,7 @@
 // image, the parameters, the masks shown, the editing tool, overlay options and the unsaved-edits flags. Renderer
 // (DOM-free).
 import {
+  DEFAULT_DIAMETER,
   SEGMENT_DEFAULTS,
   type DisplayPixels,
   type ExecutionProviderChoice,
@@ -31,6 +32,8 @@ export interface SegmentParameters {
   niter: number;
   augment: boolean;
   batchSize: number;
+  /** Whether each run is recorded in the history; remembered as a preference. */
+  record: boolean;
 }
 
 export type Activity =
@@ -110,7 +113,7 @@ export function initialSegmentState(): SegmentState {
     pixels: null,
     displayRanges: [],
     channelVisible: [],
-    parameters: { model: '', provider: 'auto', channels: [0, 0], diameter: 30, estimateDiameter: false, ...SEGMENT_DEFAULTS },
+    parameters: { model: '', provider: 'auto', channels: [0, 0], diameter: DEFAULT_DIAMETER, estimateDiameter: false, ...SEGMENT_DEFAULTS, record: true },
     activity: { kind: 'idle' },
     error: null,
     notice: null,

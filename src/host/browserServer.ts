@@ -15,9 +15,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { CellDeskError } from '../../engine/errors';
-import { dispatchCall, isEventName, toCallFailure, type EventName, type Handlers } from '../../shared/contract';
-import { encodeMessage, decodeMessage } from '../../shared/wire';
+import { CellDeskError } from '../engine/errors';
+import { dispatchCall, isEventName, toCallFailure, type EventName, type Handlers } from '../shared/contract';
+import { encodeMessage, decodeMessage } from '../shared/wire';
 
 /** Largest request body accepted: an uploaded image file. */
 const MAX_BODY_BYTES = 2 ** 30;

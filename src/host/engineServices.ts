@@ -1,9 +1,9 @@
 // The services behind the app's calls (engine, benchmark, history), created and wired to the UI's event stream the
 // same way by the desktop app's main process and by the browser mode's server. Node side.
-import { BenchmarkService } from '../../engine/service/benchmarkService';
-import { EngineService } from '../../engine/service/engineService';
-import { HistoryService } from '../../engine/service/historyService';
-import type { EngineEvents, EventName } from '../../shared/contract';
+import { BenchmarkService } from '../engine/service/benchmarkService';
+import { EngineService } from '../engine/service/engineService';
+import { createHistoryService, type HistoryService } from '../engine/service/historyService';
+import { eventNames, type EventSink } from '../shared/contract';
 
 export interface EngineServices {
   engine: EngineService;
@@ -24,15 +24,13 @@ export function createEngineServices(options: EngineServicesOptions = {}): Engin
   return {
     engine: new EngineService({ env, workerScript: options.engineWorker }),
     benchmark: new BenchmarkService({ env, workerScript: options.benchmarkWorker }),
-    history: new HistoryService(env),
+    history: createHistoryService(env),
   };
 }
 
-export type EventSink = <E extends EventName>(name: E, payload: EngineEvents[E]) => void;
-
-/** Sends every engine event to `emit`; returns the function that stops it. */
+/** Sends every event the services publish to `emit`; returns the function that stops it. */
 export function relayEvents(services: EngineServices, emit: EventSink): () => void {
-  const stops = [services.engine.onProgress((event) => emit('segment:progress', event)), services.benchmark.onEvent((event) => emit('bench:event', event))];
+  const stops = eventNames.flatMap((name) => [services.engine, services.benchmark].map((service) => service.on(name, (payload) => emit(name, payload))));
   return () => stops.forEach((stop) => stop());
 }
 

@@ -1,6 +1,6 @@
 // Answers `app:info`: CellDesk's version and the runtime and machine it runs on. Main process (or any Node process).
-import { installedOnnxRuntimeVersion } from '../../engine/version';
-import type { AppInfo } from '../../shared/contract';
+import { installedOnnxRuntimeVersion } from '../engine/version';
+import type { AppInfo } from '../shared/contract';
 
 export function readAppInfo(appVersion: string): AppInfo {
   return {
