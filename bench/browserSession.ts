@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { syntheticCellImage } from '../src/engine/bench/syntheticImage';
 import { encodePng } from '../src/engine/image/encodePng';
 import { unwrapOutcome, type CallOutcome } from '../src/shared/contract';
 import { decodeMessage, encodeMessage } from '../src/shared/wire';
+import { launchChromium } from '../tests/helpers/chromium';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_CHECKPOINT = join(ROOT, '..', 'shared', 'models', 'celldesk-demo', 'celldesk-demo.zip.pth');
-const CHROMIUM = '/usr/bin/chromium';
 export const CELLS = 1000;
 
 export const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -111,7 +111,7 @@ export interface SegmentedSession {
 export async function withSegmentedImage<T>(name: string, measure: (session: SegmentedSession) => Promise<T>): Promise<T> {
   const folder = mkdtempSync(join(tmpdir(), `celldesk-bench-${name}-`));
   let server: ChildProcess | undefined;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const browser = await launchChromium();
   try {
     const imagePath = writeImage(folder);
     const started = await startServer(join(folder, 'home'));

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { onnxRuntimeBackend } from '../src/engine/backend/onnxruntime';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../src/engine/backend/types';
-import { loadImageFile } from '../src/engine/io/imageFiles';
+import { readImagePlane } from '../src/engine/io/imageFiles';
 import { openModel } from '../src/engine/io/openModel';
 import { ModelManager } from '../src/engine/models/modelManager';
 import { segmentImage, type SegmentResult } from '../src/engine/pipeline/segment';
@@ -38,11 +38,11 @@ async function main(): Promise<void> {
   const sizeModelPath = values['size-model'] ?? (values.model === undefined ? join(DEMO_DIR, 'celldesk-demo_size.npy') : undefined);
   const channels = (values.channels ?? '0,0').split(',').map(Number);
   if (channels.length !== 2 || channels.some((c) => !Number.isInteger(c))) fail(`--channels takes two numbers such as 2,3; got '${values.channels}'.`);
-  const diameter = values.diameter === undefined ? CELLPOSE_DEFAULTS.diameter : Number(values.diameter);
+  const diameter = values.diameter === undefined ? CELLPOSE_DEFAULTS.diameter : values.diameter === 'estimate' ? 'estimate' : Number(values.diameter);
   const provider = (values.ep ?? 'cpu') as ExecutionProviderChoice;
   if (provider !== 'auto' && !(EXECUTION_PROVIDERS as readonly string[]).includes(provider)) fail(`--ep must be auto or one of ${EXECUTION_PROVIDERS.join(', ')}.`);
 
-  const { image } = await loadImageFile(imagePath);
+  const { image } = await readImagePlane(imagePath);
   const manager = new ModelManager();
   const opened = await openModel(manager, onnxRuntimeBackend, { model, provider, sizeModelPath });
   try {
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const last = results[RUNS - 1]!;
     const stages = Object.keys(last.timings).filter((s) => s !== 'total');
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`${imagePath}: ${image.width} x ${image.height} x ${image.channels}, channels ${channels.join(',')}, diameter ${diameter === 0 ? 'estimated' : diameter}`);
+    out(`${imagePath}: ${image.width} x ${image.height} x ${image.channels}, channels ${channels.join(',')}, diameter ${diameter === 0 || diameter === 'estimate' ? 'estimated' : diameter}`);
     out(`model ${model} on ${last.executionProvider}, ONNX Runtime ${onnxRuntimeBackend.version}`);
     out(`warm-up run ${(warmup.timings.total! / 1000).toFixed(3)} s; then ${RUNS} runs: ${last.maskCount} masks, diameter ${last.diameter.toFixed(2)} px`);
     out('');

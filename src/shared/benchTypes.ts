@@ -1,187 +1,226 @@
 // What the benchmark and the run history exchange with the UI: device fingerprints, benchmark runs, samples,
-// summaries, live benchmark events and history listings. Types only; declared here so the renderer can read them
-// (see [Note: contract data types] in engineTypes.ts), and re-exported by the engine modules that produce them.
-import type { ExecutionProvider } from './engineTypes';
+// summaries, live benchmark events and history listings. Zod schemas with their types inferred (see
+// [Note: contract data types] in engineTypes.ts); the engine modules that produce them import the types from here.
+import { z } from 'zod';
+import { executionProvider, stageProgress, timings } from './engineTypes';
 
-export interface GpuAdapter {
-  name: string;
+const count = z.int().nonnegative();
+const milliseconds = z.number();
+/** When something happened, ISO 8601 in UTC (Date.toISOString). */
+const timestamp = z.iso.datetime();
+/** A run's id (crypto.randomUUID). */
+const runId = z.uuid();
+/** A file's content hash, in hex. */
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
+
+/** A crop side in pixels (from 16), or the whole image: what the benchmark measures, as one type end to end. */
+export const cropSize = z.union([z.int().min(16).max(100_000), z.literal('full')]);
+export type CropSize = z.output<typeof cropSize>;
+
+export const gpuAdapter = z.object({
+  name: z.string(),
   /** Driver version where a tool tells it. */
-  driver: string | null;
-}
+  driver: z.string().nullable(),
+});
+export type GpuAdapter = z.output<typeof gpuAdapter>;
 
-export interface DeviceHardware {
-  platform: string;
-  arch: string;
-  cpuModel: string;
+export const deviceHardware = z.object({
+  platform: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
   /** Logical cores. */
-  cpuCores: number;
-  memoryBytes: number;
-  gpus: string[];
-}
+  cpuCores: count,
+  memoryBytes: count,
+  gpus: z.array(z.string()),
+});
+export type DeviceHardware = z.output<typeof deviceHardware>;
 
-export interface DeviceFingerprint {
-  hardware: DeviceHardware;
-  os: { name: string; release: string };
-  gpuDrivers: GpuAdapter[];
-  appVersion: string;
-  onnxRuntimeVersion: string;
-  nodeVersion: string;
+// Loose: fields a newer CellDesk adds to the fingerprint are kept as they are (history imports, older readers).
+export const deviceFingerprint = z.looseObject({
+  hardware: deviceHardware,
+  os: z.object({ name: z.string(), release: z.string() }),
+  gpuDrivers: z.array(gpuAdapter),
+  appVersion: z.string(),
+  onnxRuntimeVersion: z.string(),
+  nodeVersion: z.string(),
   /** The model measured (benchmark) or used (segmentation). */
-  modelSha256: string | null;
-}
+  modelSha256: z.string().nullable(),
+});
+export type DeviceFingerprint = z.output<typeof deviceFingerprint>;
 
-export interface SummaryRow {
-  provider: ExecutionProvider;
-  size: string;
-  width: number;
-  height: number;
-  n: number;
-  meanMs: number;
+/** Which provider measured which crop (its side, or 'full', and its size in pixels). */
+const measuredCrop = { provider: executionProvider, size: cropSize, width: count, height: count };
+
+export const summaryRow = z.object({
+  ...measuredCrop,
+  n: count,
+  meanMs: milliseconds,
   /** Sample standard deviation (n - 1); null for a single sample. */
-  sdMs: number | null;
+  sdMs: milliseconds.nullable(),
   /** CPU mean / this mean, for other providers where the CPU measured the same size; else null. */
-  speedup: number | null;
+  speedup: z.number().nullable(),
   /** (CPU - this) / CPU * 100, on the means; null where speedup is. */
-  improvementPct: number | null;
-}
+  improvementPct: z.number().nullable(),
+});
+export type SummaryRow = z.output<typeof summaryRow>;
 
 /** running: being measured; interrupted: its process crashed or was killed; cancelled: stopped by the user. */
-export type BenchmarkStatus = 'running' | 'completed' | 'cancelled' | 'interrupted';
+export const benchmarkStatus = z.enum(['running', 'completed', 'cancelled', 'interrupted']);
+export type BenchmarkStatus = z.output<typeof benchmarkStatus>;
 
-export interface BenchmarkProtocol {
-  /** Crop labels in the order measured: '224', '448', ..., 'full'. */
-  sizes: string[];
-  iterations: number;
-  providers: ExecutionProvider[];
-  estimateDiameter: boolean;
-  channels: [number, number];
-}
+export const benchmarkProtocol = z.object({
+  /** The crops in the order measured: 224, 448, ..., 'full'. */
+  sizes: z.array(cropSize).min(1),
+  iterations: count,
+  providers: z.array(executionProvider).min(1),
+  estimateDiameter: z.boolean(),
+  channels: z.tuple([count, count]),
+});
+export type BenchmarkProtocol = z.output<typeof benchmarkProtocol>;
 
-export interface BenchmarkRunInfo {
-  uuid: string;
-  deviceId: string;
-  startedAt: string;
-  fingerprint: DeviceFingerprint;
-  /** The model as the user named it, and the sha256 of its file. */
-  model: { name: string; sha256: string };
-  image: { name: string; sha256: string; width: number; height: number };
-  protocol: BenchmarkProtocol;
-}
+/** What every recorded run names: its id, the computer it ran on, the model (as the user named it) and its file's hash. */
+const recordedRun = {
+  uuid: runId,
+  deviceId: z.string().min(1),
+  fingerprint: deviceFingerprint,
+  model: z.object({ name: z.string(), sha256 }),
+};
+/** An image as a run names it: its file name, its content's hash and its size. */
+const imageFile = { name: z.string(), sha256, width: count, height: count };
+
+export const benchmarkRunInfo = z.object({
+  ...recordedRun,
+  startedAt: timestamp,
+  image: z.object(imageFile),
+  protocol: benchmarkProtocol,
+});
+export type BenchmarkRunInfo = z.output<typeof benchmarkRunInfo>;
+
+/**
+ * The adapter a GPU execution provider runs on, where it can be told (WebGPU on Linux, see [Note: WebGPU adapter
+ * probe] in src/engine/backend/webgpuProbe.ts).
+ */
+export const providerAdapter = z.object({
+  /** The device's name as its driver gives it, e.g. "NVIDIA GeForce RTX 4070" or "SwiftShader Device (Subzero)". */
+  name: z.string(),
+  /** A driver that runs on the CPU (SwiftShader, llvmpipe): a software GPU, slower than the CPU provider. */
+  software: z.boolean(),
+  /** The driver library, where known. */
+  driver: z.string().nullable(),
+});
+export type ProviderAdapter = z.output<typeof providerAdapter>;
 
 /** One execution provider in a run: whether a session could be created, how long it took, and the warm-up. */
-export interface ProviderResult {
-  provider: ExecutionProvider;
-  available: boolean;
+export const providerResult = z.object({
+  provider: executionProvider,
+  available: z.boolean(),
   /** Why no session could be created; null when one was. */
-  reason: string | null;
+  reason: z.string().nullable(),
   /** Creating the sessions (cold start), ms. */
-  sessionMs: number | null;
+  sessionMs: milliseconds.nullable(),
   /** The first segmentation after it (warm-up on the smallest crop, not a sample), ms. */
-  firstRunMs: number | null;
-}
+  firstRunMs: milliseconds.nullable(),
+  /** The adapter it ran on, where known; null for the CPU and where the provider does not tell. */
+  adapter: providerAdapter.nullable(),
+});
+export type ProviderResult = z.output<typeof providerResult>;
 
-export interface BenchmarkSample {
-  provider: ExecutionProvider;
-  size: string;
-  width: number;
-  height: number;
+export const benchmarkSample = z.object({
+  ...measuredCrop,
   /** 1..iterations. */
-  iteration: number;
-  totalMs: number;
+  iteration: count,
+  totalMs: milliseconds,
   /** Milliseconds per pipeline stage (normalize, sizeStyle, sizeMasks, network, resample, masks). */
-  stages: Record<string, number>;
-  maskCount: number;
-  diameter: number;
-  measuredAt: string;
-}
+  stages: timings,
+  maskCount: count,
+  diameter: z.number(),
+  measuredAt: timestamp,
+});
+export type BenchmarkSample = z.output<typeof benchmarkSample>;
 
-export interface BenchmarkReport extends BenchmarkRunInfo {
-  status: BenchmarkStatus;
-  finishedAt: string | null;
-  error: string | null;
-  providers: ProviderResult[];
-  samples: BenchmarkSample[];
-  summary: SummaryRow[];
-}
+export const benchmarkReport = z.object({
+  ...benchmarkRunInfo.shape,
+  status: benchmarkStatus,
+  finishedAt: timestamp.nullable(),
+  error: z.string().nullable(),
+  providers: z.array(providerResult),
+  samples: z.array(benchmarkSample),
+  summary: z.array(summaryRow),
+});
+export type BenchmarkReport = z.output<typeof benchmarkReport>;
 
-/** Progress inside one segmentation: a pipeline stage and how far it is. */
-export interface StageProgress {
-  /** normalize, sizeStyle, sizeMasks (diameter estimation), network, masks. */
-  stage: string;
-  done: number;
-  total: number;
-}
-
-export type BenchmarkEvent =
-  | { type: 'started'; run: BenchmarkRunInfo; plannedSamples: number }
-  | { type: 'provider'; result: ProviderResult; plannedSamples: number }
-  | { type: 'sample'; sample: BenchmarkSample; done: number; plannedSamples: number }
+export const benchmarkEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), run: benchmarkRunInfo, plannedSamples: count }),
+  z.object({ type: z.literal('provider'), result: providerResult, plannedSamples: count }),
+  z.object({ type: z.literal('sample'), sample: benchmarkSample, done: count, plannedSamples: count }),
   /** Progress inside one segmentation; iteration 0 is the warm-up. */
-  | { type: 'stage'; provider: ExecutionProvider; size: string; iteration: number; progress: StageProgress };
+  z.object({ type: z.literal('stage'), provider: executionProvider, size: cropSize, iteration: count, progress: stageProgress }),
+]);
+export type BenchmarkEvent = z.output<typeof benchmarkEvent>;
 
-export interface SegmentationRunRecord {
-  uuid: string;
-  deviceId: string;
-  recordedAt: string;
-  fingerprint: DeviceFingerprint;
-  image: { name: string; sha256: string; width: number; height: number; channels: number };
-  model: { name: string; sha256: string };
-  /** The resolved segmentation settings (channels, diameter asked for, thresholds, ...). */
-  settings: Record<string, unknown>;
-  provider: ExecutionProvider;
-  /** The diameter used (estimated, when the settings asked for 0). */
-  diameter: number;
-  maskCount: number;
+export const segmentationRunRecord = z.object({
+  ...recordedRun,
+  recordedAt: timestamp,
+  image: z.object({ ...imageFile, channels: count }),
+  /** The resolved segmentation settings (channels, diameter asked for, thresholds, ...), as they were recorded. */
+  settings: z.record(z.string(), z.unknown()),
+  provider: executionProvider,
+  /** The diameter used (estimated, when the settings asked for an estimate). */
+  diameter: z.number(),
+  maskCount: count,
   /** Milliseconds per stage, and `total`. */
-  timings: Record<string, number>;
-}
+  timings,
+});
+export type SegmentationRunRecord = z.output<typeof segmentationRunRecord>;
 
-export interface DeviceRecord {
-  id: string;
-  hardware: DeviceHardware;
-}
+export const deviceRecord = z.object({ id: z.string().min(1), hardware: deviceHardware });
+export type DeviceRecord = z.output<typeof deviceRecord>;
 
-export interface BenchmarkRunListing {
-  uuid: string;
-  status: BenchmarkStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  deviceId: string;
-  device: string;
-  modelName: string;
-  imageName: string;
-  imageWidth: number;
-  imageHeight: number;
+export const benchmarkRunListing = z.object({
+  uuid: runId,
+  status: benchmarkStatus,
+  startedAt: timestamp,
+  finishedAt: timestamp.nullable(),
+  deviceId: z.string(),
+  device: z.string(),
+  modelName: z.string(),
+  imageName: z.string(),
+  imageWidth: count,
+  imageHeight: count,
   /** Providers that produced samples. */
-  providers: ExecutionProvider[];
-  samples: number;
-  imported: boolean;
-}
+  providers: z.array(executionProvider),
+  samples: count,
+  imported: z.boolean(),
+});
+export type BenchmarkRunListing = z.output<typeof benchmarkRunListing>;
 
 export type RunKind = 'benchmark' | 'segmentation';
 
 /** What importing a history export did. */
-export interface ImportResult {
-  benchmarkRuns: number;
-  segmentationRuns: number;
+export const importResult = z.object({
+  benchmarkRuns: count,
+  segmentationRuns: count,
   /** Runs already in the history (same uuid), left as they were. */
-  skipped: number;
-}
+  skipped: count,
+});
+export type ImportResult = z.output<typeof importResult>;
 
 /** What the History view lists: every run in the history, newest first, and which device this computer is. */
-export interface HistoryListing {
-  thisDeviceId: string;
-  benchmarkRuns: BenchmarkRunListing[];
-  segmentationRuns: SegmentationRunRecord[];
-}
+export const historyListing = z.object({
+  thisDeviceId: z.string(),
+  benchmarkRuns: z.array(benchmarkRunListing),
+  segmentationRuns: z.array(segmentationRunRecord),
+});
+export type HistoryListing = z.output<typeof historyListing>;
 
 /** This computer as the benchmark records it. */
-export interface ThisDevice {
-  deviceId: string;
+export const thisDevice = z.object({
+  deviceId: z.string(),
   /** One line: CPU, cores, memory, GPUs. */
-  description: string;
-  fingerprint: DeviceFingerprint;
-}
+  description: z.string(),
+  fingerprint: deviceFingerprint,
+});
+export type ThisDevice = z.output<typeof thisDevice>;
 
 export const HISTORY_EXPORT_FORMATS = ['json', 'csv'] as const;
 export type HistoryExportFormat = (typeof HISTORY_EXPORT_FORMATS)[number];

@@ -1,216 +1,243 @@
-// The one renderer<->main contract: each call's name, argument schema and result type, and the pure helpers that
-// validate and answer calls. Imported by main (router), preload (bridge) and renderer (engine client); no side effects.
+// The one contract between the window and the engine: each call's name, where it is answered, its argument and
+// result schemas and the event its progress is published as; the events; and the types derived from them. Imported
+// by main, the browser-mode server, the preload, the renderer and the engine's workers; no side effects.
 //
-// [Note: one contract] Every call is declared once, below in `contract`. Main's router (src/main/ipc.ts), the
-// preload bridge (src/preload/bridge.ts) and the renderer's engine client (src/renderer/src/engineClient.ts) derive
-// their names and types from it, so adding a call is one line here plus one handler line in the router, and the
-// compiler refuses a call without a handler. Arguments are checked with zod where they are received (main, the
-// browser-mode server), because the sender is a web page. Results are produced by our own main-process code, so they
-// are declared as types, not validated. Calls never reject with a bare Error: they resolve to a `CallOutcome`, which
-// keeps the typed error's `code` and `details` across the process boundary (Electron would reduce it to a message).
+// [Note: one contract] Every call is declared once, below in `contract`, and everything else is derived from it:
+// the preload bridge (src/preload/bridge.ts) and the renderer's engine client (src/renderer/src/engineClient.ts)
+// take their names and types from it; the router (src/host/router.ts) answers each call where `answeredBy` says,
+// forwarding every 'engine' call unchanged to the engine worker (src/engine/service/engineService.ts); the worker
+// answers it with the handler of the same name (src/engine/service/handlers/*), typed from the same declaration.
+// A call without a handler is a compile error. Arguments are checked with zod where they are received (main, the
+// browser-mode server), because the sender is a web page. Calls never reject with a bare Error: they resolve to a
+// `CallOutcome`, which keeps the typed error's `code` and `details` across the process
+// boundary (Electron would reduce it to a message). CONTRIBUTING.md ("Adding a call") lists the files a new call
+// touches.
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
+import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, thisDevice } from './benchTypes';
 import {
-  EXECUTION_PROVIDERS,
-  EXPORT_FORMATS,
-  type DisplayPixels,
-  type ExportResult,
-  type ModelChoice,
-  type OpenedImage,
-  type RestoredDraft,
-  type Segmentation,
-  type SegmentProgressEvent,
+  bytes,
+  channelChoice,
+  displayPixels,
+  draftSummary,
+  executionProvider,
+  executionProviderChoice,
+  exportFormat,
+  exportResult,
+  labelImage,
+  modelChoice,
+  openedImage,
+  restoredDraft,
+  segmentation,
+  segmentProgressEvent,
+  segmentSettings,
 } from './engineTypes';
-import {
-  HISTORY_EXPORT_FORMATS,
-  type BenchmarkEvent,
-  type BenchmarkReport,
-  type HistoryListing,
-  type ImportResult,
-  type ThisDevice,
-} from './benchTypes';
-import type { AppCommand, Calibration, NetworkOutputImages, RecentFile } from './segmentControls';
+import { appCommand, calibration, networkOutputImages, preferences, recentFile } from './segmentControls';
 
 export * from './engineTypes';
 export * from './benchTypes';
 export * from './segmentControls';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
-export interface AppInfo {
+export const appInfo = z.object({
   /** CellDesk's version. */
-  version: string;
+  version: z.string(),
   /** Version of the installed onnxruntime-node, the runtime that runs the networks. */
-  onnxruntime: string;
+  onnxruntime: z.string(),
   /** Versions of the process that answered; `electron` and `chrome` are null outside the desktop app. */
-  node: string;
-  electron: string | null;
-  chrome: string | null;
+  node: z.string(),
+  electron: z.string().nullable(),
+  chrome: z.string().nullable(),
   /** Operating system and CPU architecture as Node names them (`linux`, `darwin`, `win32`; `x64`, `arm64`). */
-  platform: string;
-  arch: string;
-}
+  platform: z.string(),
+  arch: z.string(),
+});
+export type AppInfo = z.output<typeof appInfo>;
 
-interface CallSpec<Input extends z.ZodType, Result> {
+/** What the engine tells the UI unasked: each event's name and payload. */
+export const events = {
+  'segment:progress': segmentProgressEvent,
+  'bench:event': benchmarkEvent,
+  /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
+  'app:command': appCommand,
+};
+export type EventName = keyof typeof events;
+export type EngineEvents = { [E in EventName]: z.output<(typeof events)[E]> };
+export const eventNames = Object.keys(events) as EventName[];
+/** The one IPC channel (main -> renderer) that carries events, as (name, payload). */
+export const EVENT_CHANNEL = 'celldesk:event';
+
+/**
+ * Where a call is answered. app: the process that hosts the window (version, native dialogs); engine: the engine's
+ * worker (images, models, segmentation; see [Note: engine worker]); benchmark: the benchmark service and its worker
+ * per run (see [Note: benchmark worker]); history: the history service, on the answering thread.
+ */
+export type Answerer = 'app' | 'engine' | 'benchmark' | 'history';
+
+interface CallSpec<Where extends Answerer, Input extends z.ZodType, Result extends z.ZodType, Progress extends EventName | null> {
+  readonly answeredBy: Where;
   readonly input: Input;
-  /** Never set: carries the result type only. */
-  readonly result?: Result;
+  readonly result: Result;
+  /** The event each progress report of a running call is published as; null for calls that report none. */
+  readonly progress: Progress;
 }
 
-/** Declares a call: `call<Result>()(argumentSchema)`. */
-function call<Result>() {
-  return <Input extends z.ZodType>(input: Input): CallSpec<Input, Result> => ({ input });
+function call<Where extends Answerer, Input extends z.ZodType, Result extends z.ZodType, Progress extends EventName | null = null>(spec: {
+  answeredBy: Where;
+  input: Input;
+  result: Result;
+  progress?: Progress;
+}): CallSpec<Where, Input, Result, Progress> {
+  return { ...spec, progress: (spec.progress ?? null) as Progress };
 }
 
+const nothing = z.undefined();
 const imageId = z.string().min(1).max(100);
-const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes (a Uint8Array)');
-const labels = z.custom<Uint32Array>((value) => value instanceof Uint32Array, 'expected a label image (a Uint32Array)');
 const imageRef = z.strictObject({ imageId });
+const filePath = z.string().min(1).max(4096);
+const fileName = z.string().min(1).max(1024);
+const modelReference = z.string().min(1).max(4096);
 const runUuids = z.array(z.string().min(1).max(100)).min(1).max(10_000);
-
-/** Segmentation settings a caller may set; the engine fills in Cellpose's defaults and checks the ranges. */
-const segmentSettings = z.strictObject({
-  channels: z.tuple([z.int(), z.int()]).optional(),
-  diameter: z.number().optional(),
-  flowThreshold: z.number().optional(),
-  cellprobThreshold: z.number().optional(),
-  minSize: z.int().optional(),
-  niter: z.int().optional(),
-  augment: z.boolean().optional(),
-  batchSize: z.int().optional(),
-});
-
-/** How a segmentation was made (DraftSummary), as a draft keeps it; checked again when a draft is read back. */
-export const draftSummary = z.strictObject({
-  diameter: z.number(),
-  diameterFromStyle: z.number().nullable(),
-  executionProvider: z.enum(EXECUTION_PROVIDERS),
-  fallbackReasons: z.array(z.string().max(10_000)).max(100),
-  model: z.strictObject({ name: z.string().max(4096).nullable(), path: z.string().max(4096) }),
-  // Not strict: a setting added later is dropped from a draft rather than refusing to keep the edits.
-  settings: z.object({
-    channels: z.tuple([z.int(), z.int()]).readonly(),
-    diameter: z.number(),
-    flowThreshold: z.number(),
-    cellprobThreshold: z.number(),
-    minSize: z.int(),
-    niter: z.int().optional(),
-    augment: z.boolean(),
-    batchSize: z.int(),
-  }),
-});
+const chosenPath = z.object({ path: z.string().nullable() });
+/** A yes/no answer named `name`: { closed: true }. */
+const flag = <Name extends string>(name: Name) => z.object({ [name]: z.boolean() } as Record<Name, z.ZodBoolean>);
 
 // Binary data (pixels, labels, uploaded files) travels as typed arrays: Electron's IPC clones them as they are and
 // the browser mode's HTTP API frames them (src/shared/wire.ts).
 export const contract = {
-  'app:info': call<AppInfo>()(z.undefined()),
+  'app:info': call({ answeredBy: 'app', input: nothing, result: appInfo }),
   /** The desktop app's open-file dialog; null when the user cancels. Refused in the browser. */
-  'image:choose': call<{ path: string | null }>()(z.undefined()),
-  'image:open': call<OpenedImage>()(z.strictObject({ path: z.string().min(1).max(4096), page: z.int().min(0).optional() })),
+  'image:choose': call({ answeredBy: 'app', input: nothing, result: chosenPath }),
+  /** The desktop app's dialog for a model file; null when the user cancels. Refused in the browser. */
+  'models:choose': call({ answeredBy: 'app', input: nothing, result: chosenPath }),
+  /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels. Refused in the browser. */
+  'masks:chooseFolder': call({ answeredBy: 'app', input: z.strictObject({ current: z.string().max(4096).optional() }), result: chosenPath }),
+
+  /** Opens an image on the plane that holds `page` when given, else on its middle plane (the stack's axes: OpenedImage). */
+  'image:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath, page: z.int().min(0).optional() }), result: openedImage }),
   /** An image sent as its file's bytes (drag and drop, browser upload). */
-  'image:upload': call<OpenedImage>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
-  'image:close': call<{ closed: boolean }>()(imageRef),
-  'image:pixels': call<DisplayPixels>()(imageRef),
-  'models:list': call<ModelChoice[]>()(z.undefined()),
-  'segment:run': call<Segmentation>()(
-    z.strictObject({ imageId, model: z.string().min(1).max(4096), provider: z.enum(['auto', ...EXECUTION_PROVIDERS]), settings: segmentSettings }),
-  ),
-  /** Masks from the kept network output with new thresholds: `networkRan` false, `networkRuns` unchanged. */
-  'segment:rethreshold': call<Segmentation>()(
-    z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
-  ),
-  'segment:cancel': call<{ cancelled: boolean }>()(imageRef),
-  'masks:export': call<ExportResult>()(
-    z.strictObject({
+  'image:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: openedImage }),
+  /** Closes the image, cancelling its running segmentation. */
+  'image:close': call({ answeredBy: 'engine', input: imageRef, result: flag('closed') }),
+  'image:pixels': call({ answeredBy: 'engine', input: imageRef, result: displayPixels }),
+  /** The images opened lately that are still on disk, most recent first (at most 10). */
+  'image:recent': call({ answeredBy: 'engine', input: nothing, result: z.array(recentFile) }),
+  'models:list': call({ answeredBy: 'engine', input: nothing, result: z.array(modelChoice) }),
+  /** Registers a model file (CPnet checkpoint or .onnx) by its path, under its file name. */
+  'models:import': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath }), result: modelChoice }),
+  /** A model file sent as its bytes (browser upload). */
+  'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
+  /**
+   * Segments the image, cancelling a run going on for it, and records the run in the history unless `record` is
+   * false (see src/engine/history/segmentAndRecord.ts).
+   */
+  'segment:run': call({
+    answeredBy: 'engine',
+    input: z.strictObject({
       imageId,
-      labels,
-      formats: z.array(z.enum(EXPORT_FORMATS)).min(1),
-      folder: z.string().min(1).max(4096),
+      model: modelReference,
+      provider: executionProviderChoice,
+      settings: segmentSettings,
+      record: z.boolean().default(true),
     }),
-  ),
-  /** This computer's device id and fingerprint, as a benchmark run here would record them. */
-  'device:describe': call<ThisDevice>()(z.undefined()),
+    result: segmentation,
+    progress: 'segment:progress',
+  }),
+  /** Masks from the kept network output with new thresholds: `networkRan` false, `networkRuns` unchanged. */
+  'segment:rethreshold': call({
+    answeredBy: 'engine',
+    input: z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
+    result: segmentation,
+  }),
+  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel'. */
+  'segment:calibrate': call({
+    answeredBy: 'engine',
+    input: z.strictObject({
+      imageId,
+      model: modelReference,
+      provider: executionProviderChoice,
+      channels: channelChoice,
+      batchSize: z.int().optional(),
+      augment: z.boolean().optional(),
+    }),
+    result: calibration,
+    progress: 'segment:progress',
+  }),
+  /** Cancels the image's running segmentation or calibration; `cancelled` false when none was running. */
+  'segment:cancel': call({ answeredBy: 'engine', input: imageRef, result: flag('cancelled') }),
+  /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
+  'segment:networkOutput': call({ answeredBy: 'engine', input: imageRef, result: networkOutputImages }),
+  'masks:export': call({
+    answeredBy: 'engine',
+    input: z.strictObject({ imageId, labels: labelImage, formats: z.array(exportFormat).min(1), folder: filePath }),
+    result: exportResult,
+  }),
+  /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
+  'masks:saveDraft': call({
+    answeredBy: 'engine',
+    input: z.strictObject({ imageId, labels: labelImage, summary: draftSummary }),
+    result: z.object({ savedAt: z.string() }),
+  }),
+  /** The draft kept for this image's content and page, or null; an unreadable draft fails with DRAFT_UNREADABLE. */
+  'masks:loadDraft': call({ answeredBy: 'engine', input: imageRef, result: restoredDraft.nullable() }),
+  'masks:discardDraft': call({ answeredBy: 'engine', input: imageRef, result: flag('discarded') }),
+  /** What the user chose once and CellDesk remembers (the "Record in history" switch). */
+  'preferences:get': call({ answeredBy: 'engine', input: nothing, result: preferences }),
+  /** Remembers the preferences given, keeps the others; answers them all. */
+  'preferences:set': call({ answeredBy: 'engine', input: preferences.partial().strict(), result: preferences }),
+
   /**
    * Runs the benchmark (one at a time) and records it in the history; resolves with the report when it completes or
    * is cancelled. Each sample arrives before that as a 'bench:event'.
    */
-  'bench:start': call<BenchmarkReport>()(
-    z.strictObject({
-      model: z.string().min(1).max(4096),
+  'bench:start': call({
+    answeredBy: 'benchmark',
+    input: z.strictObject({
+      model: modelReference,
       /** An image file to crop; absent: the synthetic 2560 x 2160 cell image. */
-      imagePath: z.string().min(1).max(4096).optional(),
-      channels: z.tuple([z.int(), z.int()]).optional(),
+      imagePath: filePath.optional(),
+      channels: channelChoice.optional(),
       /** Crop sides in pixels and 'full'; absent: 224, 448, ... and the full image. */
-      sizes: z.array(z.union([z.int().min(16).max(100_000), z.literal('full')])).min(1).max(100).optional(),
+      sizes: z.array(cropSize).min(1).max(100).optional(),
       iterations: z.int().min(1).max(1000).optional(),
       /** Absent: every provider, CPU first (speed-ups are against it); unavailable ones are recorded with the reason. */
-      providers: z.array(z.enum(EXECUTION_PROVIDERS)).min(1).optional(),
+      providers: z.array(executionProvider).min(1).optional(),
       estimateDiameter: z.boolean().optional(),
     }),
-  ),
-  'bench:cancel': call<{ cancelled: boolean }>()(z.undefined()),
-  'history:list': call<HistoryListing>()(z.undefined()),
+    result: benchmarkReport,
+    progress: 'bench:event',
+  }),
+  'bench:cancel': call({ answeredBy: 'benchmark', input: nothing, result: flag('cancelled') }),
+
+  /** This computer's device id and fingerprint, as a benchmark run here would record them. */
+  'device:describe': call({ answeredBy: 'history', input: nothing, result: thisDevice }),
+  'history:list': call({ answeredBy: 'history', input: nothing, result: historyListing }),
   /** Benchmark runs in full (samples and summary), to show or overlay. */
-  'history:runs': call<BenchmarkReport[]>()(z.strictObject({ uuids: runUuids })),
+  'history:runs': call({ answeredBy: 'history', input: z.strictObject({ uuids: runUuids }), result: z.array(benchmarkReport) }),
   /** Runs (benchmark or segmentation) as a file's bytes: JSON to import elsewhere, or CSV for spreadsheets. */
-  'history:export': call<{ fileName: string; bytes: Uint8Array }>()(z.strictObject({ uuids: runUuids, format: z.enum(HISTORY_EXPORT_FORMATS) })),
+  'history:export': call({
+    answeredBy: 'history',
+    input: z.strictObject({ uuids: runUuids, format: z.enum(HISTORY_EXPORT_FORMATS) }),
+    result: z.object({ fileName: z.string(), bytes }),
+  }),
   /** A JSON history export, all or nothing (see [Note: history import]). */
-  'history:import': call<ImportResult>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
-  'history:delete': call<{ deleted: number }>()(z.strictObject({ uuids: runUuids })),
-  /** The images opened lately that are still on disk, most recent first (at most 10). */
-  'image:recent': call<RecentFile[]>()(z.undefined()),
-  /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
-  'segment:networkOutput': call<NetworkOutputImages>()(imageRef),
-  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel'. */
-  'segment:calibrate': call<Calibration>()(
-    z.strictObject({
-      imageId,
-      model: z.string().min(1).max(4096),
-      provider: z.enum(['auto', ...EXECUTION_PROVIDERS]),
-      channels: z.tuple([z.int(), z.int()]),
-      batchSize: z.int().optional(),
-      augment: z.boolean().optional(),
-    }),
-  ),
-  /** The desktop app's dialog for a model file; null when the user cancels. Refused in the browser. */
-  'models:choose': call<{ path: string | null }>()(z.undefined()),
-  /** Registers a model file (CPnet checkpoint or .onnx) by its path, under its file name. */
-  'models:import': call<ModelChoice>()(z.strictObject({ path: z.string().min(1).max(4096) })),
-  /** A model file sent as its bytes (browser upload). */
-  'models:upload': call<ModelChoice>()(z.strictObject({ name: z.string().min(1).max(1024), bytes })),
-  /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
-  'masks:saveDraft': call<{ savedAt: string }>()(z.strictObject({ imageId, labels, summary: draftSummary })),
-  /** The draft kept for this image's content and page, or null; an unreadable draft fails with DRAFT_UNREADABLE. */
-  'masks:loadDraft': call<RestoredDraft | null>()(imageRef),
-  'masks:discardDraft': call<{ discarded: boolean }>()(imageRef),
-} satisfies Record<string, CallSpec<z.ZodType, unknown>>;
-
-/** What the engine tells the UI unasked: each event's name and payload. */
-export interface EngineEvents {
-  'segment:progress': SegmentProgressEvent;
-  'bench:event': BenchmarkEvent;
-  /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
-  'app:command': AppCommand;
-}
-export type EventName = keyof EngineEvents;
-export const eventNames: readonly EventName[] = ['segment:progress', 'bench:event', 'app:command'];
-/** The one IPC channel (main -> renderer) that carries events, as (name, payload). */
-export const EVENT_CHANNEL = 'celldesk:event';
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
-}
-
-export type EventListener<E extends EventName> = (payload: EngineEvents[E]) => void;
+  'history:import': call({ answeredBy: 'history', input: z.strictObject({ name: fileName, bytes }), result: importResult }),
+  'history:delete': call({ answeredBy: 'history', input: z.strictObject({ uuids: runUuids }), result: z.object({ deleted: z.int() }) }),
+};
 
 export type Contract = typeof contract;
 export type CallName = keyof Contract;
 /** The argument as a caller writes it. */
 export type CallInput<K extends CallName> = z.input<Contract[K]['input']>;
-/** The argument as a handler receives it, after validation. */
+/** The argument as a handler receives it, after validation (defaults filled in). */
 export type ValidatedInput<K extends CallName> = z.output<Contract[K]['input']>;
-export type CallResult<K extends CallName> = Contract[K] extends CallSpec<z.ZodType, infer Result> ? Result : never;
+export type CallResult<K extends CallName> = z.output<Contract[K]['result']>;
 /** A call's arguments after its name: none for calls that take nothing. */
 export type CallArgs<K extends CallName> = undefined extends CallInput<K> ? [input?: CallInput<K>] : [input: CallInput<K>];
+/** The calls one answerer answers. */
+export type CallsAnsweredBy<Where extends Answerer> = { [K in CallName]: Contract[K]['answeredBy'] extends Where ? K : never }[CallName];
+/** What a running call reports: the payload of the event its progress is published as (never for calls without). */
+export type CallProgress<K extends CallName> = Contract[K]['progress'] extends EventName ? EngineEvents[Contract[K]['progress']] : never;
 
 export const callNames = Object.keys(contract) as CallName[];
 
@@ -218,26 +245,32 @@ export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.hasOwn(contract, name);
 }
 
-/** What a failed call carries back to the caller: a typed error, reduced to data that crosses processes. */
-export interface CallFailure {
-  code: string;
-  message: string;
-  details: Record<string, unknown>;
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
 }
 
-export type CallOutcome<Result> = { ok: true; value: Result } | { ok: false; error: CallFailure };
+export type EventListener<E extends EventName> = (payload: EngineEvents[E]) => void;
+/** Where a service sends the events it publishes. */
+export type EventSink = <E extends EventName>(name: E, payload: EngineEvents[E]) => void;
 
-/** The API the preload exposes as `window.celldesk` (and the browser mode serves over HTTP). */
-export interface CellDeskBridge {
-  call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallOutcome<CallResult<K>>>;
-  /** Listens to an engine event; returns the function that stops listening. */
-  on<E extends EventName>(name: E, listener: EventListener<E>): () => void;
+type MaybePromise<T> = T | Promise<T>;
+
+/** One function per call, given its validated argument: what the router supplies for every call. */
+export type Handlers = { [K in CallName]: (input: ValidatedInput<K>) => MaybePromise<CallResult<K>> };
+/** The handlers of some calls, as a service on the answering thread supplies them to the router. */
+export type CallHandlers<K extends CallName> = Pick<Handlers, K>;
+/** The calls the engine's worker answers. */
+export type EngineCall = CallsAnsweredBy<'engine'>;
+
+/** What a worker's handler gets besides the argument: its cancellation, and where to report progress. */
+export interface CallHooks<K extends CallName> {
+  signal: AbortSignal;
+  /** Awaiting it lets the worker read a cancellation sent meanwhile (see [Note: engine worker]). */
+  onProgress: (progress: CallProgress<K>) => void | Promise<void>;
 }
 
-/** One function per call, given its validated argument: what main's router supplies. */
-export type Handlers = {
-  [K in CallName]: (input: ValidatedInput<K>) => CallResult<K> | Promise<CallResult<K>>;
-};
+/** The handlers a worker exposes over the RPC (src/engine/service/rpc.ts): one per call it answers. */
+export type WorkerHandlers<K extends CallName> = { [N in K]: (input: ValidatedInput<N>, hooks: CallHooks<N>) => MaybePromise<CallResult<N>> };
 
 /** A caller asked for a call the contract does not declare. */
 export class UnknownCallError extends CellDeskError {
@@ -256,6 +289,15 @@ export class InvalidRequestError extends CellDeskError {
   }
 }
 
+/** What a failed call carries back to the caller: a typed error, reduced to data that crosses processes. */
+export interface CallFailure {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type CallOutcome<Result> = { ok: true; value: Result } | { ok: false; error: CallFailure };
+
 /** A failure reported by the other side of the contract, rebuilt as a typed error on the calling side. */
 export class CallFailedError extends CellDeskError {
   constructor(failure: CallFailure) {
@@ -263,12 +305,26 @@ export class CallFailedError extends CellDeskError {
   }
 }
 
+/** The API the preload exposes as `window.celldesk` (and the browser mode serves over HTTP). */
+export interface CellDeskBridge {
+  call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallOutcome<CallResult<K>>>;
+  /** Listens to an engine event; returns the function that stops listening. */
+  on<E extends EventName>(name: E, listener: EventListener<E>): () => void;
+  /** Where a file dropped on the window lies on disk (Electron's webUtils.getPathForFile); null when it has none. */
+  pathForFile(file: File): string | null;
+}
+
+/** The argument checked against the call's schema (defaults filled in); throws InvalidRequestError. */
+export function validateInput<K extends CallName>(name: K, input: unknown): ValidatedInput<K> {
+  const parsed = contract[name].input.safeParse(input);
+  if (!parsed.success) throw new InvalidRequestError(name, parsed.error);
+  return parsed.data as ValidatedInput<K>;
+}
+
 /** Checks a received call against the contract; throws UnknownCallError or InvalidRequestError. */
 export function validateCall(name: unknown, input: unknown): { name: CallName; input: unknown } {
   if (!isCallName(name)) throw new UnknownCallError(name);
-  const parsed = contract[name].input.safeParse(input);
-  if (!parsed.success) throw new InvalidRequestError(name, parsed.error);
-  return { name, input: parsed.data };
+  return { name, input: validateInput(name, input) };
 }
 
 /** The data a caller gets for an error; errors CellDesk did not raise on purpose are not explained further. */

@@ -1,57 +1,69 @@
 // What the Segment view's controls and the desktop app's menu exchange with the engine: network-output images,
-// diameter calibration, recent files, and the menu's commands. Types and one list; no side effects. See
-// [Note: contract data types] in engineTypes.ts for why they are declared here.
-import type { ExecutionProviderChoice } from './engineTypes';
+// diameter calibration, recent files, the user's preferences and the menu's commands. Zod schemas with their types
+// inferred (see [Note: contract data types] in engineTypes.ts).
+import { z } from 'zod';
+import { bytes, CELLPOSE_DEFAULTS, timings } from './engineTypes';
 
 /** The kept network output of an image, ready to draw, at image size (see [Note: network output display]). */
-export interface NetworkOutputImages {
-  imageId: string;
-  width: number;
-  height: number;
+export const networkOutputImages = z.object({
+  imageId: z.string(),
+  width: z.int(),
+  height: z.int(),
   /** The flow field as Cellpose's GUI colours it (dx_to_circ): RGB, 3 bytes per pixel, row-major. */
-  flows: Uint8Array;
+  flows: bytes,
   /** The cell probability, stretched between its 1st and 99th percentiles: 1 byte per pixel, row-major. */
-  cellprob: Uint8Array;
-}
+  cellprob: bytes,
+});
+export type NetworkOutputImages = z.output<typeof networkOutputImages>;
 
-export interface CalibrateRequest {
-  imageId: string;
-  model: string;
-  provider: ExecutionProviderChoice;
-  channels: [number, number];
-  batchSize?: number | undefined;
-  augment?: boolean | undefined;
-}
-
-export interface Calibration {
-  imageId: string;
-  /** The diameter a segmentation with diameter 0 would use (pixels). */
-  diameter: number;
+export const calibration = z.object({
+  imageId: z.string(),
+  /** The diameter a segmentation with diameter 'estimate' would use (pixels). */
+  diameter: z.number(),
   /** The style regression's first guess. */
-  diameterFromStyle: number;
-  model: { name: string | null; path: string };
-  /** Milliseconds per stage, and `total`. */
-  timings: Record<string, number>;
-}
+  diameterFromStyle: z.number(),
+  model: z.object({ name: z.string().nullable(), path: z.string() }),
+  timings,
+});
+export type Calibration = z.output<typeof calibration>;
 
-export interface RecentFile {
-  path: string;
-  name: string;
+export const recentFile = z.object({
+  path: z.string(),
+  name: z.string(),
   /** ISO 8601. */
-  openedAt: string;
-}
+  openedAt: z.string(),
+});
+export type RecentFile = z.output<typeof recentFile>;
 
-/** What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would. */
-export const APP_COMMANDS = ['open', 'open-recent', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
-export type AppCommandName = (typeof APP_COMMANDS)[number];
-export type AppCommand = { command: Exclude<AppCommandName, 'open-recent'> } | { command: 'open-recent'; path: string };
+/** What the user chose once and CellDesk remembers in its data folder, for the desktop app and the browser mode alike. */
+export const preferences = z.object({
+  /** Whether the app records each segmentation in the history ([Note: every segmentation recorded]). */
+  recordSegmentations: z.boolean().default(true),
+});
+export type Preferences = z.output<typeof preferences>;
 
 /**
- * Cellpose 3.0.11's defaults for the settings the Segment view offers, for its "reset" button. The engine's
- * resolveSettings fills in the same (src/engine/pipeline/settings.ts, which the renderer cannot import);
- * tests/contract checks that the two agree. niter 0 means "automatic" (200 / rescale).
+ * What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would.
+ * 'open-file' is an image the operating system asked CellDesk to open (command line, file association, drop on the
+ * Dock icon).
  */
-export const SEGMENT_DEFAULTS = Object.freeze({ flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15, niter: 0, augment: false, batchSize: 8 });
+export const APP_COMMANDS = ['open', 'open-recent', 'open-file', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
+export type AppCommandName = (typeof APP_COMMANDS)[number];
+export const appCommand = z.union([
+  z.object({ command: z.enum(APP_COMMANDS).exclude(['open-recent', 'open-file']) }),
+  z.object({ command: z.enum(['open-recent', 'open-file']), path: z.string() }),
+]);
+export type AppCommand = z.output<typeof appCommand>;
+
+/** The settings the Segment view's "reset" restores: Cellpose's defaults, with niter 0 for "automatic" as the view shows it. */
+export const SEGMENT_DEFAULTS = Object.freeze({
+  flowThreshold: CELLPOSE_DEFAULTS.flowThreshold,
+  cellprobThreshold: CELLPOSE_DEFAULTS.cellprobThreshold,
+  minSize: CELLPOSE_DEFAULTS.minSize,
+  niter: 0,
+  augment: CELLPOSE_DEFAULTS.augment,
+  batchSize: CELLPOSE_DEFAULTS.batchSize,
+});
 
 /**
  * The cell probability thresholds the Segment view's control offers and the engine accepts, and the step of its

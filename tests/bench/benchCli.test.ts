@@ -41,7 +41,7 @@ test('the run is in the history, and export then import into a fresh history rep
   const list = await runCelldesk(['history', 'list'], { CELLDESK_HOME: home });
   assert.match(list.stdout, new RegExp(`${id.slice(0, 8)} .* completed +4 +cpu +synthetic-cells-v1 2560x2160`));
   const original = await showJson(home, id.slice(0, 8));
-  assert.deepEqual(original.summary.map((r) => [r.provider, r.size, r.n]), [['cpu', '224', 2], ['cpu', '448', 2]]);
+  assert.deepEqual(original.summary.map((r) => [r.provider, r.size, r.n]), [['cpu', 224, 2], ['cpu', 448, 2]]);
   assert.ok(original.samples.every((s) => s.maskCount > 0 && s.diameter > 15 && s.diameter < 40), JSON.stringify(original.samples));
 
   const file = join(tempDir('export'), 'runs.json');

@@ -16,6 +16,7 @@ import { tempDir } from '../helpers/cli';
 interface SampleRow {
   run_uuid: string;
   provider: string;
+  /** As the database keeps it: text ('224', 'full'). */
   size: string;
   iteration: number;
   total_ms: number;
@@ -69,7 +70,7 @@ test('SIGKILL in the middle of a benchmark keeps the committed samples and leave
     assert.ok(run.samples.length >= seen.length && run.samples.length < 6, `${run.samples.length} samples kept`);
     seen.forEach((row, i) => {
       const kept = run.samples[i]!;
-      assert.deepEqual([kept.provider, kept.size, kept.iteration, kept.totalMs, kept.maskCount], [row.provider, row.size, row.iteration, row.total_ms, row.mask_count]);
+      assert.deepEqual([kept.provider, String(kept.size), kept.iteration, kept.totalMs, kept.maskCount], [row.provider, row.size, row.iteration, row.total_ms, row.mask_count]);
     });
     assert.equal(run.finishedAt, run.samples.at(-1)!.measuredAt);
     assert.deepEqual(run.providers.map((p) => [p.provider, p.available]), [['cpu', true]]);

@@ -15,7 +15,7 @@ test('default sizes are the published steps of 224 up to the largest square that
 
 test('crops are centred, keep every channel, and a size larger than the image is refused', () => {
   const [crop, full] = planCrops(21, 19, [16, 'full']);
-  assert.deepEqual(crop, { size: '16', width: 16, height: 16, left: 2, top: 1 });
+  assert.deepEqual(crop, { size: 16, width: 16, height: 16, left: 2, top: 1 });
   assert.deepEqual(full, { size: 'full', width: 21, height: 19, left: 0, top: 0 });
   // Pixel value = its index in the source, so each cropped value says where it came from.
   const data = Float32Array.from({ length: 2 * 21 * 19 }, (_, i) => i);
@@ -32,22 +32,22 @@ test('summaries give mean, sample SD (n - 1) and n, and speed-up and improvement
   assert.equal(mean([1, 2, 3, 4]), 2.5);
   assert.ok(Math.abs(sampleSd([1, 2, 3, 4])! - 1.2909944487358056) < 1e-12);
   assert.equal(sampleSd([5]), null);
-  const sample = (provider: TimedSample['provider'], size: string, side: number, totalMs: number): TimedSample => ({ provider, size, width: side, height: side, totalMs });
+  const sample = (provider: TimedSample['provider'], side: number, totalMs: number): TimedSample => ({ provider, size: side, width: side, height: side, totalMs });
   const rows = summarize([
-    sample('webgpu', '448', 448, 400),
-    sample('cpu', '448', 448, 3000),
-    sample('cpu', '448', 448, 5000),
-    sample('webgpu', '448', 448, 600),
-    sample('cpu', '224', 224, 1000),
-    sample('cuda', '224', 224, 250),
+    sample('webgpu', 448, 400),
+    sample('cpu', 448, 3000),
+    sample('cpu', 448, 5000),
+    sample('webgpu', 448, 600),
+    sample('cpu', 224, 1000),
+    sample('cuda', 224, 250),
   ]);
   assert.deepEqual(
     rows.map((r) => [r.size, r.provider, r.n, r.meanMs, r.speedup, r.improvementPct]),
     [
-      ['224', 'cpu', 1, 1000, null, null],
-      ['224', 'cuda', 1, 250, 4, 75],
-      ['448', 'cpu', 2, 4000, null, null],
-      ['448', 'webgpu', 2, 500, 8, 87.5],
+      [224, 'cpu', 1, 1000, null, null],
+      [224, 'cuda', 1, 250, 4, 75],
+      [448, 'cpu', 2, 4000, null, null],
+      [448, 'webgpu', 2, 500, 8, 87.5],
     ],
   );
   assert.ok(Math.abs(rows[2]!.sdMs! - Math.SQRT2 * 1000) < 1e-9);

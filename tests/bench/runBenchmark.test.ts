@@ -54,17 +54,17 @@ test('a run records each provider and sample as measured, and the stored run rea
     },
   });
   assert.equal(report.status, 'completed');
-  assert.deepEqual(report.protocol, { sizes: ['224'], iterations: 2, providers: ['cpu', FOREIGN_PROVIDER], estimateDiameter: false, channels: [1, 2] });
+  assert.deepEqual(report.protocol, { sizes: [224], iterations: 2, providers: ['cpu', FOREIGN_PROVIDER], estimateDiameter: false, channels: [1, 2] });
   const [cpu, foreign] = report.providers;
   assert.ok(cpu!.available && cpu!.sessionMs! > 0 && cpu!.firstRunMs! > 0);
   assert.equal(foreign!.available, false);
   assert.match(foreign!.reason!, /not available on/);
-  assert.deepEqual(report.samples.map((s) => [s.provider, s.size, s.width, s.height, s.iteration, s.diameter]), [['cpu', '224', 224, 224, 1, 30], ['cpu', '224', 224, 224, 2, 30]]);
+  assert.deepEqual(report.samples.map((s) => [s.provider, s.size, s.width, s.height, s.iteration, s.diameter]), [['cpu', 224, 224, 224, 1, 30], ['cpu', 224, 224, 224, 2, 30]]);
   for (const s of report.samples) {
     assert.ok(s.maskCount > 10, `${s.maskCount} masks`);
     assert.deepEqual(Object.keys(s.stages).sort(), ['masks', 'network', 'normalize']);
   }
-  assert.deepEqual(report.summary.map((r) => [r.provider, r.size, r.n]), [['cpu', '224', 2]]);
+  assert.deepEqual(report.summary.map((r) => [r.provider, r.size, r.n]), [['cpu', 224, 2]]);
   assert.deepEqual(events.filter((e) => e.type !== 'stage').map((e) => e.type), ['started', 'provider', 'sample', 'sample', 'provider']);
   assert.ok(events.some((e) => e.type === 'stage' && e.iteration === 0), 'the warm-up reports progress as iteration 0');
   assert.deepEqual(store.benchmarkRun(report.uuid), report);

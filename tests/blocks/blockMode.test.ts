@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { blockLayout, blockMargin } from '../../src/engine/core/blockLayout';
 import { cropWindow, type PlanarImage } from '../../src/engine/core/image';
 import { decodeImage } from '../../src/engine/image/decodeImage';
-import { REGION_READ_LIMITS } from '../../src/engine/image/limits';
 import { rasterToPlanarFloat32 } from '../../src/engine/image/raster';
-import { tiffRegionReader } from '../../src/engine/image/tiff';
+import { openTiffRegions } from '../../src/engine/image/imageStack';
 import { bytesInMemory } from '../../src/engine/image/tiffStructure';
 import { TiledTiffWriter } from '../../src/engine/io/tiledTiffWriter';
 import { segmentImage } from '../../src/engine/pipeline/segment';
@@ -136,10 +135,10 @@ test('a tiled TIFF and a tiled BigTIFF written row band by row band read back eq
     const back = await decodeImage(bytes);
     assert.equal(back.sampleType, raster.sampleType);
     assert.deepEqual(back.data, raster.data);
-    const reader = tiffRegionReader(bytesInMemory(bytes), 0, REGION_READ_LIMITS);
+    const reader = openTiffRegions(bytesInMemory(bytes));
     const whole: PlanarImage = rasterToPlanarFloat32(raster);
     for (const region of [{ top: 0, left: 0, height: 512, width: 512 }, { top: 37, left: 101, height: 130, width: 65 }, { top: 500, left: 0, height: 12, width: 512 }]) {
-      assert.deepEqual(new Float32Array(reader.read(region)), cropWindow({ image: whole, top: 0, left: 0 }, region).data, JSON.stringify(region));
+      assert.deepEqual(new Float32Array(reader.readRegion({ plane: 0, frame: 0 }, region)), cropWindow({ image: whole, top: 0, left: 0 }, region).data, JSON.stringify(region));
     }
   }
 });

@@ -1,22 +1,22 @@
 // The benchmark charts' numbers, checked against values worked out by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BenchmarkRunListing, BenchmarkSample, ExecutionProvider } from '../../src/shared/contract';
+import type { BenchmarkRunListing, BenchmarkSample, CropSize, ExecutionProvider } from '../../src/shared/contract';
 import {
   deviceLabel,
   improvementFigure,
-  sortSizes,
   speedupFigure,
   stageFigure,
   summarizeSamples,
   timeFigure,
   type ChartRun,
 } from '../../src/shared/bench/figures';
+import { sortSizes } from '../../src/shared/bench/cropSizes';
 import { groupRunsByDevice } from '../../src/shared/bench/history';
 import { sampleSd } from '../../src/shared/bench/statistics';
 
-function sample(provider: ExecutionProvider, size: string, totalMs: number, stages: Record<string, number> = {}): BenchmarkSample {
-  const side = size === 'full' ? 1000 : Number(size);
+function sample(provider: ExecutionProvider, size: CropSize, totalMs: number, stages: Record<string, number> = {}): BenchmarkSample {
+  const side = size === 'full' ? 1000 : size;
   return { provider, size, width: side, height: side, iteration: 1, totalMs, stages, maskCount: 10, diameter: 30, measuredAt: '2026-11-24T01:00:00Z' };
 }
 
@@ -25,19 +25,19 @@ function sample(provider: ExecutionProvider, size: string, totalMs: number, stag
 // cpu 448: 400 alone -> SD null. cuda 448: 100, 100 -> SD 0; speed-up 4; improvement 75 %.
 // webgpu 448: 500, 300 -> mean 400; speed-up 1; improvement 0 %. webgpu 'full' has no CPU to compare with.
 const samples = [
-  sample('cuda', '448', 100, { network: 80, masks: 20 }),
-  sample('cpu', '224', 100, { network: 60, masks: 40 }),
-  sample('cpu', '224', 110, { network: 70, masks: 40 }),
-  sample('cpu', '224', 120, { network: 80, masks: 40 }),
-  sample('cuda', '224', 20),
-  sample('cuda', '224', 24),
-  sample('cpu', '448', 400),
-  sample('cuda', '448', 100, { network: 70, masks: 30 }),
-  sample('webgpu', '448', 500),
-  sample('webgpu', '448', 300),
+  sample('cuda', 448, 100, { network: 80, masks: 20 }),
+  sample('cpu', 224, 100, { network: 60, masks: 40 }),
+  sample('cpu', 224, 110, { network: 70, masks: 40 }),
+  sample('cpu', 224, 120, { network: 80, masks: 40 }),
+  sample('cuda', 224, 20),
+  sample('cuda', 224, 24),
+  sample('cpu', 448, 400),
+  sample('cuda', 448, 100, { network: 70, masks: 30 }),
+  sample('webgpu', 448, 500),
+  sample('webgpu', 448, 300),
   sample('webgpu', 'full', 900),
 ];
-const run: ChartRun = { uuid: 'a', device: 'Xeon', startedAt: '2026-11-24T01:02:03.000Z', samples };
+const run: ChartRun = { uuid: 'a', device: 'Xeon', startedAt: '2026-11-24T01:02:03.000Z', samples, providers: [] };
 
 test('the sample SD divides by n - 1 and is null for one value', () => {
   assert.equal(sampleSd([100, 110, 120]), 10);
@@ -46,7 +46,7 @@ test('the sample SD divides by n - 1 and is null for one value', () => {
 });
 
 test('crop sizes sort numerically with the full image last', () => {
-  assert.deepEqual(sortSizes(['full', '1792', '224', '448', '224']), ['224', '448', '1792', 'full']);
+  assert.deepEqual(sortSizes(['full', 1792, 224, 448, 224]), [224, 448, 1792, 'full']);
 });
 
 test('the results table gives mean, SD, speed-up and improvement per size and provider, CPU first', () => {
@@ -54,11 +54,11 @@ test('the results table gives mean, SD, speed-up and improvement per size and pr
   const pick = (row: (typeof rows)[number]) => [row.size, row.provider, row.n, row.meanMs, row.sdMs, row.speedup, row.improvementPct];
   const rounded = rows.map((row) => pick(row).map((v) => (typeof v === 'number' ? Math.round(v * 1e4) / 1e4 : v)));
   assert.deepEqual(rounded, [
-    ['224', 'cpu', 3, 110, 10, null, null],
-    ['224', 'cuda', 2, 22, 2.8284, 5, 80],
-    ['448', 'cpu', 1, 400, null, null, null],
-    ['448', 'webgpu', 2, 400, 141.4214, 1, 0],
-    ['448', 'cuda', 2, 100, 0, 4, 75],
+    [224, 'cpu', 3, 110, 10, null, null],
+    [224, 'cuda', 2, 22, 2.8284, 5, 80],
+    [448, 'cpu', 1, 400, null, null, null],
+    [448, 'webgpu', 2, 400, 141.4214, 1, 0],
+    [448, 'cuda', 2, 100, 0, 4, 75],
     ['full', 'webgpu', 1, 900, null, null, null],
   ]);
   assert.deepEqual(rows[0]!.stageMeans, { network: 70, masks: 40 });
@@ -100,7 +100,7 @@ test('the stage chart stacks the mean ms of each stage, in pipeline order, per s
 });
 
 test('overlaid runs get one series each, named by device, date and provider', () => {
-  const other: ChartRun = { uuid: 'b', device: 'M2', startedAt: '2026-11-20T09:30:00.000Z', samples: [sample('cpu', '224', 50), sample('coreml', '224', 10)] };
+  const other: ChartRun = { uuid: 'b', device: 'M2', startedAt: '2026-11-20T09:30:00.000Z', samples: [sample('cpu', 224, 50), sample('coreml', 224, 10)], providers: [] };
   const figure = timeFigure([run, other]);
   assert.deepEqual(
     figure.traces.map((t) => t.name),
@@ -108,6 +108,21 @@ test('overlaid runs get one series each, named by device, date and provider', ()
   );
   assert.equal(new Set(figure.traces.map((t) => t.colour)).size, 5);
   assert.deepEqual(speedupFigure([run, other]).traces.at(-1)!.y, [5]);
+});
+
+test('a provider that ran on a software adapter is named a software GPU in every chart legend', () => {
+  const adapter = { name: 'SwiftShader Device (Subzero)', software: true, driver: '/tmp/libvk_swiftshader.so' };
+  const providers = [
+    { provider: 'cpu' as const, available: true, reason: null, sessionMs: 10, firstRunMs: 100, adapter: null },
+    { provider: 'webgpu' as const, available: true, reason: null, sessionMs: 600, firstRunMs: 3000, adapter },
+    { provider: 'cuda' as const, available: true, reason: null, sessionMs: 900, firstRunMs: 200, adapter: { ...adapter, name: 'NVIDIA H100', software: false } },
+  ];
+  const labelled = { ...run, providers };
+  for (const figure of [timeFigure([labelled]), speedupFigure([labelled])]) {
+    assert.deepEqual(figure.traces.map((t) => t.name), figure.id === 'time' ? ['cpu', 'webgpu (software GPU)', 'cuda'] : ['webgpu (software GPU)', 'cuda']);
+  }
+  assert.deepEqual([...new Set(stageFigure([labelled]).traces[0]!.group!.filter((g) => g.startsWith('webgpu')))], ['webgpu (software GPU)']);
+  assert.equal(timeFigure([labelled, { ...labelled, uuid: 'c' }]).traces[1]!.name, 'Xeon · 2026-11-24 01:02:03 · webgpu (software GPU)');
 });
 
 test('a device is named by its CPU and first GPU', () => {

@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BenchmarkEvent, BenchmarkReport } from '../../src/engine/bench/types';
 import { BenchmarkService } from '../../src/engine/service/benchmarkService';
-import { HistoryService } from '../../src/engine/service/historyService';
+import { createHistoryService } from '../../src/engine/service/historyService';
+import { assertContractResult } from '../helpers/contract';
 import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
@@ -16,15 +17,15 @@ const QUICK = { model: DEMO_CHECKPOINT, imagePath: IMAGE, sizes: [224], iteratio
 
 const env = { ...process.env, CELLDESK_HOME: tempDir('bench-home') };
 const benchmark = new BenchmarkService({ env });
-const history = new HistoryService(env);
+const history = createHistoryService(env);
 const events: BenchmarkEvent[] = [];
 let report: BenchmarkReport;
 
 before(async () => {
-  benchmark.onEvent((event) => events.push(event));
+  benchmark.on('bench:event', (event) => events.push(event));
   const running = benchmark.start(QUICK);
   await rejectsWithCode(benchmark.start(QUICK), 'BENCHMARK_BUSY');
-  report = await running;
+  report = assertContractResult('bench:start', await running);
 });
 
 after(() => benchmark.close());
@@ -40,19 +41,19 @@ test('a benchmark run streams its samples before it answers with the completed r
   assert.equal(events[0]?.type, 'started');
   assert.ok(events.some((e) => e.type === 'stage' && e.progress.stage === 'network'));
   assert.equal(report.protocol.estimateDiameter, true, 'the demo size model is found beside the checkpoint');
-  assert.ok(report.samples.every((s) => s.size === '224' && s.maskCount > 0 && s.diameter > 0));
+  assert.ok(report.samples.every((s) => s.size === 224 && s.maskCount > 0 && s.diameter > 0));
   assert.equal(benchmark.isRunning, false);
 });
 
 test('the finished run is in the history, listed under this device and readable in full', async () => {
-  const listing = await history.list();
-  const device = await history.describeThisDevice();
+  const listing = assertContractResult('history:list', await history['history:list'](undefined));
+  const device = assertContractResult('device:describe', await history['device:describe'](undefined));
   assert.equal(listing.thisDeviceId, device.deviceId);
   const listed = listing.benchmarkRuns.find((r) => r.uuid === report.uuid);
   assert.ok(listed !== undefined);
   assert.equal(listed.deviceId, device.deviceId);
   assert.equal(listed.samples, 2);
-  const [stored] = history.benchmarkRuns([report.uuid]);
+  const [stored] = assertContractResult('history:runs', await history['history:runs']({ uuids: [report.uuid] }));
   assert.deepEqual(
     stored!.samples.map((s) => s.totalMs),
     report.samples.map((s) => s.totalMs),
@@ -63,7 +64,7 @@ test('the finished run is in the history, listed under this device and readable 
 test('cancelling a run ends it as cancelled with the samples measured so far', async () => {
   const running = benchmark.start({ ...QUICK, iterations: 50 });
   const cancelled = new Promise<void>((resolve) => {
-    const stop = benchmark.onEvent((event) => {
+    const stop = benchmark.on('bench:event', (event) => {
       if (event.type === 'sample') {
         stop();
         assert.equal(benchmark.cancel(), true);
@@ -76,32 +77,32 @@ test('cancelling a run ends it as cancelled with the samples measured so far', a
   assert.equal(result.status, 'cancelled');
   assert.ok(result.samples.length >= 1 && result.samples.length < 50, `${result.samples.length} samples`);
   assert.equal(benchmark.cancel(), false, 'nothing left to cancel');
-  const listed = (await history.list()).benchmarkRuns.find((r) => r.uuid === result.uuid);
+  const listed = (await history['history:list'](undefined)).benchmarkRuns.find((r) => r.uuid === result.uuid);
   assert.equal(listed?.status, 'cancelled');
 });
 
-test('an exported run imports into another history as imported, once', () => {
-  const { fileName, bytes } = history.exportRuns([report.uuid], 'json');
+test('an exported run imports into another history as imported, once', async () => {
+  const { fileName, bytes } = await history['history:export']({ uuids: [report.uuid], format: 'json' });
   assert.match(fileName, /^celldesk-history-.*\.json$/);
-  const other = new HistoryService({ ...process.env, CELLDESK_HOME: tempDir('other-home') });
-  assert.deepEqual(other.importFile(fileName, bytes), { benchmarkRuns: 1, segmentationRuns: 0, skipped: 0 });
-  assert.deepEqual(other.importFile(fileName, bytes), { benchmarkRuns: 0, segmentationRuns: 0, skipped: 1 });
-  const [imported] = other.benchmarkRuns([report.uuid]);
+  const other = createHistoryService({ ...process.env, CELLDESK_HOME: tempDir('other-home') });
+  assert.deepEqual(await other['history:import']({ name: fileName, bytes }), { benchmarkRuns: 1, segmentationRuns: 0, skipped: 0 });
+  assert.deepEqual(await other['history:import']({ name: fileName, bytes }), { benchmarkRuns: 0, segmentationRuns: 0, skipped: 1 });
+  const [imported] = await other['history:runs']({ uuids: [report.uuid] });
   assert.deepEqual(imported!.samples, report.samples);
-  const csv = new TextDecoder().decode(history.exportRuns([report.uuid], 'csv').bytes);
+  const csv = new TextDecoder().decode((await history['history:export']({ uuids: [report.uuid], format: 'csv' })).bytes);
   assert.equal(csv.trim().split('\n').length, 1 + report.samples.length, 'a header and one row per sample');
 });
 
 test('a damaged import file changes nothing and says why', async () => {
-  const before = (await history.list()).benchmarkRuns.length;
-  const error = await rejectsWithCode(() => history.importFile('runs.json', new TextEncoder().encode('{"format":"celldesk-history","version":1')), 'HISTORY_IMPORT');
+  const before = (await history['history:list'](undefined)).benchmarkRuns.length;
+  const error = await rejectsWithCode(() => history['history:import']({ name: 'runs.json', bytes: new TextEncoder().encode('{"format":"celldesk-history","version":1') }), 'HISTORY_IMPORT');
   assert.match(error.message, /runs\.json cannot be imported/);
-  assert.equal((await history.list()).benchmarkRuns.length, before);
+  assert.equal((await history['history:list'](undefined)).benchmarkRuns.length, before);
 });
 
 test('deleting runs removes them with their samples; unknown ids delete nothing', async () => {
-  assert.deepEqual(history.deleteRuns(['no-such-run']), { deleted: 0 });
-  assert.deepEqual(history.deleteRuns([report.uuid]), { deleted: 1 });
-  assert.equal((await history.list()).benchmarkRuns.some((r) => r.uuid === report.uuid), false);
-  await rejectsWithCode(() => history.benchmarkRuns([report.uuid]), 'RUN_NOT_FOUND');
+  assert.deepEqual(await history['history:delete']({ uuids: ['no-such-run'] }), { deleted: 0 });
+  assert.deepEqual(await history['history:delete']({ uuids: [report.uuid] }), { deleted: 1 });
+  assert.equal((await history['history:list'](undefined)).benchmarkRuns.some((r) => r.uuid === report.uuid), false);
+  await rejectsWithCode(() => history['history:runs']({ uuids: [report.uuid] }), 'RUN_NOT_FOUND');
 });

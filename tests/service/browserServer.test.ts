@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { basename, join } from 'node:path';
-import { createHandlers } from '../../src/main/ipc';
-import { DesktopOnlyError, startBrowserServer, type BrowserServer } from '../../src/main/services/browserServer';
-import { closeEngineServices, createEngineServices, type EngineServices } from '../../src/main/services/engineServices';
+import { createHandlers } from '../../src/host/router';
+import { DesktopOnlyError, startBrowserServer, type BrowserServer } from '../../src/host/browserServer';
+import { closeEngineServices, createEngineServices, type EngineServices } from '../../src/host/engineServices';
 import type { EventName } from '../../src/shared/contract';
 import { decodeMessage, encodeMessage } from '../../src/shared/wire';
 import { tempDir } from '../helpers/cli';
@@ -29,6 +29,7 @@ before(async () => {
     ...services,
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
     chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog')),
+    chooseExportFolder: () => Promise.reject(new DesktopOnlyError('Choosing a folder with a dialog')),
   });
   server = await startBrowserServer({
     handlers,

@@ -6,7 +6,8 @@ import { measureMasks } from '../../src/engine/core/maskMeasurements';
 import { outlinePixels } from '../../src/engine/core/outlines';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { EngineService } from '../../src/engine/service/engineService';
-import type { DraftSummary, OpenedImage } from '../../src/engine/service/types';
+import type { DraftSummary, OpenedImage } from '../../src/shared/contract';
+import { checkedCalls } from '../helpers/contract';
 import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { sharedPath } from '../helpers/shared';
@@ -23,6 +24,7 @@ const SUMMARY: DraftSummary = {
 };
 
 let service: EngineService;
+let call: ReturnType<typeof checkedCalls>;
 let home: string;
 let image: OpenedImage;
 
@@ -37,20 +39,21 @@ function edited(): Uint32Array {
 before(async () => {
   home = tempDir('drafts-home');
   service = new EngineService({ env: { ...process.env, CELLDESK_HOME: home } });
-  image = await service.openImage(IMAGE);
+  call = checkedCalls(service);
+  image = await call('image:open', { path: IMAGE });
 });
 
 after(() => service.close());
 
 test('no draft is reported for an image never edited', async () => {
-  assert.equal(await service.loadDraft(image.imageId), null);
+  assert.equal(await call('masks:loadDraft', { imageId: image.imageId }), null);
 });
 
 test('a saved draft comes back when the same file is opened again, by path or as an upload, measured on the image', async () => {
-  await service.saveDraft({ imageId: image.imageId, labels: edited(), summary: SUMMARY });
-  await service.closeImage(image.imageId);
-  image = await service.openImage(IMAGE);
-  const restored = await service.loadDraft(image.imageId);
+  await call('masks:saveDraft', { imageId: image.imageId, labels: edited(), summary: SUMMARY });
+  await call('image:close', { imageId: image.imageId });
+  image = await call('image:open', { path: IMAGE });
+  const restored = await call('masks:loadDraft', { imageId: image.imageId });
   assert.ok(restored !== null);
   const { segmentation } = restored;
   assert.deepEqual(segmentation.labels, edited());
@@ -61,20 +64,20 @@ test('a saved draft comes back when the same file is opened again, by path or as
   assert.deepEqual(segmentation.masks, measureMasks(edited(), 300, 240, raster));
   assert.deepEqual(segmentation.outlines, outlinePixels(edited(), 300, 240));
 
-  const uploaded = await service.uploadImage('renamed.png', new Uint8Array(readFileSync(IMAGE)));
-  assert.deepEqual((await service.loadDraft(uploaded.imageId))?.segmentation.labels, edited());
-  await service.closeImage(uploaded.imageId);
+  const uploaded = await call('image:upload', { name: 'renamed.png', bytes: new Uint8Array(readFileSync(IMAGE)) });
+  assert.deepEqual((await call('masks:loadDraft', { imageId: uploaded.imageId }))?.segmentation.labels, edited());
+  await call('image:close', { imageId: uploaded.imageId });
 });
 
 test('another image does not find the draft', async () => {
-  const other = await service.openImage(OTHER_IMAGE);
-  assert.equal(await service.loadDraft(other.imageId), null);
-  await service.closeImage(other.imageId);
+  const other = await call('image:open', { path: OTHER_IMAGE });
+  assert.equal(await call('masks:loadDraft', { imageId: other.imageId }), null);
+  await call('image:close', { imageId: other.imageId });
 });
 
 test('masks of the wrong size are refused, and the draft kept stays as it was', async () => {
-  await rejectsWithCode(service.saveDraft({ imageId: image.imageId, labels: new Uint32Array(10), summary: SUMMARY }), 'INVALID_SETTING');
-  assert.deepEqual((await service.loadDraft(image.imageId))?.segmentation.labels, edited());
+  await rejectsWithCode(service.call('masks:saveDraft', { imageId: image.imageId, labels: new Uint32Array(10), summary: SUMMARY }), 'INVALID_SETTING');
+  assert.deepEqual((await call('masks:loadDraft', { imageId: image.imageId }))?.segmentation.labels, edited());
 });
 
 test('a damaged draft file is reported as DRAFT_UNREADABLE, and the image stays usable', async () => {
@@ -82,20 +85,20 @@ test('a damaged draft file is reported as DRAFT_UNREADABLE, and the image stays 
   const path = join(home, 'drafts', file!);
   const good = readFileSync(path);
   writeFileSync(path, good.subarray(0, good.length - 50));
-  const error = await rejectsWithCode(service.loadDraft(image.imageId), 'DRAFT_UNREADABLE');
+  const error = await rejectsWithCode(service.call('masks:loadDraft', { imageId: image.imageId }), 'DRAFT_UNREADABLE');
   assert.match(error.message, /not restored/);
-  assert.equal((await service.displayPixels(image.imageId)).width, 240);
+  assert.equal((await call('image:pixels', { imageId: image.imageId })).width, 240);
   writeFileSync(path, good);
 });
 
 test('exporting a label image deletes the draft; exporting only measurements keeps it; discarding deletes it', async () => {
-  await service.exportMasks({ imageId: image.imageId, labels: edited(), formats: ['measurements-csv'], folder: tempDir('drafts-csv') });
-  assert.ok((await service.loadDraft(image.imageId)) !== null);
-  await service.exportMasks({ imageId: image.imageId, labels: edited(), formats: ['labels-png'], folder: tempDir('drafts-png') });
-  assert.equal(await service.loadDraft(image.imageId), null);
+  await call('masks:export', { imageId: image.imageId, labels: edited(), formats: ['measurements-csv'], folder: tempDir('drafts-csv') });
+  assert.ok((await call('masks:loadDraft', { imageId: image.imageId })) !== null);
+  await call('masks:export', { imageId: image.imageId, labels: edited(), formats: ['labels-png'], folder: tempDir('drafts-png') });
+  assert.equal(await call('masks:loadDraft', { imageId: image.imageId }), null);
 
-  await service.saveDraft({ imageId: image.imageId, labels: edited(), summary: SUMMARY });
-  assert.deepEqual(await service.discardDraft(image.imageId), { discarded: true });
-  assert.equal(await service.loadDraft(image.imageId), null);
-  assert.deepEqual(await service.discardDraft(image.imageId), { discarded: false });
+  await call('masks:saveDraft', { imageId: image.imageId, labels: edited(), summary: SUMMARY });
+  assert.deepEqual(await call('masks:discardDraft', { imageId: image.imageId }), { discarded: true });
+  assert.equal(await call('masks:loadDraft', { imageId: image.imageId }), null);
+  assert.deepEqual(await call('masks:discardDraft', { imageId: image.imageId }), { discarded: false });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { EngineService } from '../../src/engine/service/engineService';
-import type { OpenedImage, Segmentation, SegmentProgressEvent } from '../../src/engine/service/types';
+import type { OpenedImage, Segmentation, SegmentProgressEvent } from '../../src/shared/contract';
+import { checkedCalls } from '../helpers/contract';
 import { rejectsWithCode } from '../helpers/errors';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
@@ -15,6 +16,7 @@ const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
 const SETTINGS = { channels: [0, 0] as [number, number], diameter: 30 };
 
 let service: EngineService;
+let call: ReturnType<typeof checkedCalls>;
 let image: OpenedImage;
 let first: Segmentation;
 const progress: SegmentProgressEvent[] = [];
@@ -23,8 +25,9 @@ let networkMs = 0;
 
 before(async () => {
   service = new EngineService({ env: { ...process.env, CELLDESK_HOME: tempDir('service-home') } });
-  service.onProgress((event) => progress.push(event));
-  image = await service.openImage(IMAGE);
+  call = checkedCalls(service);
+  service.on('segment:progress', (event) => progress.push(event));
+  image = await call('image:open', { path: IMAGE });
   // The answering thread must stay free while the worker segments: a timer every 20 ms measures the longest stall.
   let last = performance.now();
   const timer = setInterval(() => {
@@ -33,7 +36,7 @@ before(async () => {
     last = now;
   }, 20);
   try {
-    first = await service.segment({ imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', settings: SETTINGS });
+    first = await call('segment:run', { imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', settings: SETTINGS });
     networkMs = first.timings['network']!;
   } finally {
     clearInterval(timer);
@@ -45,12 +48,30 @@ after(() => service.close());
 test('opens an image by path and describes it', () => {
   assert.deepEqual(
     { ...image, imageId: typeof image.imageId },
-    { imageId: 'string', name: 'cellpose_img_075.png', path: IMAGE, width: 240, height: 300, channels: 3, sampleType: 'uint8', page: 0, pageCount: 1, exportFolder: sharedPath('images', 'webgpu-cellseg') },
+    {
+      imageId: 'string',
+      name: 'cellpose_img_075.png',
+      path: IMAGE,
+      format: 'png',
+      width: 240,
+      height: 300,
+      planes: 1,
+      frames: 1,
+      channels: 3,
+      sampleType: 'uint8',
+      pixelSize: null,
+      axesFrom: 'undeclared',
+      plane: 0,
+      frame: 0,
+      page: 0,
+      pageCount: 1,
+      exportFolder: sharedPath('images', 'webgpu-cellseg'),
+    },
   );
 });
 
 test('display pixels are the planes as stored, with 1st-99th percentile ranges inside the extents', async () => {
-  const pixels = await service.displayPixels(image.imageId);
+  const pixels = await call('image:pixels', { imageId: image.imageId });
   const decoded = await decodeImage(readShared('images', 'webgpu-cellseg', 'cellpose_img_075.png'));
   assert.ok(pixels.data instanceof Uint8Array);
   assert.deepEqual(pixels.data, decoded.data);
@@ -83,24 +104,24 @@ test('segments in the worker while the answering thread stays responsive, report
 });
 
 test('re-thresholding recomputes masks from the kept network output without running the network', async () => {
-  const stricter = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 3, minSize: 15 });
+  const stricter = await call('segment:rethreshold', { imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 3, minSize: 15 });
   assert.equal(stricter.networkRuns, 1);
   assert.equal(stricter.networkRan, false);
   assert.ok(stricter.maskCount < first.maskCount, `${stricter.maskCount} masks at cellprob 3`);
-  const back = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
+  const back = await call('segment:rethreshold', { imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
   assert.deepEqual(back.labels, first.labels);
 });
 
 test('a new flow threshold or minimum size alone skips the dynamics; coming back gives the first masks, table and outlines', async () => {
-  const looser = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.05, cellprobThreshold: 0, minSize: 15 });
+  const looser = await call('segment:rethreshold', { imageId: image.imageId, flowThreshold: 0.05, cellprobThreshold: 0, minSize: 15 });
   assert.ok(!('dynamics' in looser.timings) && !('flowError' in looser.timings), `stages ${Object.keys(looser.timings).join(', ')}`);
   assert.ok(['cleanup', 'measure', 'total'].every((stage) => stage in looser.timings), `stages ${Object.keys(looser.timings).join(', ')}`);
   assert.ok(looser.maskCount < first.maskCount, `${looser.maskCount} masks at flow threshold 0.05`);
   const medianArea = first.masks.map((row) => row.area).sort((a, b) => a - b)[first.masks.length >> 1]!;
-  const larger = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: medianArea });
+  const larger = await call('segment:rethreshold', { imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: medianArea });
   assert.ok(!('dynamics' in larger.timings));
   assert.ok(larger.masks.every((row) => row.area >= medianArea) && larger.maskCount < first.maskCount, `${larger.maskCount} masks of ${medianArea} px or more`);
-  const back = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
+  const back = await call('segment:rethreshold', { imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
   assert.deepEqual(back.labels, first.labels);
   assert.deepEqual(back.masks, first.masks);
   assert.deepEqual(back.outlines, first.outlines);
@@ -108,7 +129,7 @@ test('a new flow threshold or minimum size alone skips the dynamics; coming back
 
 test('exports label TIFF and PNG, outlines, ImageJ ROIs and measurements under Cellpose file names', async () => {
   const folder = join(tempDir('export'), 'new folder');
-  const { files } = await service.exportMasks({
+  const { files } = await call('masks:export', {
     imageId: image.imageId,
     labels: first.labels,
     formats: ['labels-tiff', 'labels-png', 'outlines-png', 'imagej-rois', 'measurements-csv'],
@@ -143,33 +164,33 @@ test('exports label TIFF and PNG, outlines, ImageJ ROIs and measurements under C
 
 test('a cancelled segmentation fails with CANCELLED and leaves the kept output usable', async () => {
   const seen = new Promise<void>((resolve) => {
-    const stop = service.onProgress((event) => {
+    const stop = service.on('segment:progress', (event) => {
       if (event.stage === 'network') {
         stop();
         resolve();
       }
     });
   });
-  const run = service.segment({ imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', settings: SETTINGS });
+  const run = service.call('segment:run', { imageId: image.imageId, model: DEMO_CHECKPOINT, provider: 'cpu', settings: SETTINGS });
   await seen;
-  assert.equal(service.cancelSegmentation(image.imageId), true);
+  assert.deepEqual(await call('segment:cancel', { imageId: image.imageId }), { cancelled: true });
   const error = await rejectsWithCode(run, 'CANCELLED');
   assert.equal(error.message, 'The segmentation was cancelled.');
-  assert.equal(service.cancelSegmentation(image.imageId), false);
-  const again = await service.rethreshold({ imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
+  assert.deepEqual(await call('segment:cancel', { imageId: image.imageId }), { cancelled: false });
+  const again = await call('segment:rethreshold', { imageId: image.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 });
   assert.equal(again.networkRuns, 1);
 });
 
 test('typed errors cross the thread: missing file, unknown image, no segmentation yet', async () => {
-  const missing = await rejectsWithCode(service.openImage('/no/such/image.tif'), 'IMAGE_FILE');
+  const missing = await rejectsWithCode(service.call('image:open', { path: '/no/such/image.tif' }), 'IMAGE_FILE');
   assert.equal(missing.message, 'Cannot read the image /no/such/image.tif: there is no such file.');
-  await rejectsWithCode(service.displayPixels('not-an-id'), 'IMAGE_NOT_OPEN');
+  await rejectsWithCode(service.call('image:pixels', { imageId: 'not-an-id' }), 'IMAGE_NOT_OPEN');
   const bytes = readShared('images', 'webgpu-cellseg', 'cellpose_img_075.png');
-  const uploaded = await service.uploadImage('C:\\data\\upload.png', bytes);
+  const uploaded = await call('image:upload', { name: 'C:\\data\\upload.png', bytes });
   assert.equal(uploaded.name, 'upload.png');
   assert.equal(uploaded.path, null);
-  await rejectsWithCode(service.rethreshold({ imageId: uploaded.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 }), 'NO_SEGMENTATION');
-  await rejectsWithCode(service.uploadImage('notes.txt', new TextEncoder().encode('hello')), 'IMAGE_UNSUPPORTED');
-  assert.deepEqual(await service.closeImage(uploaded.imageId), { closed: true });
-  await rejectsWithCode(service.displayPixels(uploaded.imageId), 'IMAGE_NOT_OPEN');
+  await rejectsWithCode(service.call('segment:rethreshold', { imageId: uploaded.imageId, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15 }), 'NO_SEGMENTATION');
+  await rejectsWithCode(service.call('image:upload', { name: 'notes.txt', bytes: new TextEncoder().encode('hello') }), 'IMAGE_UNSUPPORTED');
+  assert.deepEqual(await call('image:close', { imageId: uploaded.imageId }), { closed: true });
+  await rejectsWithCode(service.call('image:pixels', { imageId: uploaded.imageId }), 'IMAGE_NOT_OPEN');
 });

@@ -3,13 +3,15 @@
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../../engine/backend/types';
 import { describeDevice } from '../../engine/bench/fingerprint';
-import type { CropSize } from '../../engine/bench/protocol';
 import { defaultBenchmarkChannels, loadBenchmarkImage } from '../../engine/bench/benchmarkImage';
 import { runBenchmark } from '../../engine/bench/runBenchmark';
-import type { BenchmarkEvent, BenchmarkReport } from '../../engine/bench/types';
+import type { BenchmarkEvent, BenchmarkReport, ProviderResult } from '../../engine/bench/types';
 import { InvalidSettingError } from '../../engine/errors';
 import { HistoryStore } from '../../engine/history/historyStore';
 import { ModelManager } from '../../engine/models/modelManager';
+import { describeAdapter, providerLabel } from '../../shared/bench/providerLabel';
+import { parseCropSizes } from '../../shared/bench/cropSizes';
+import type { CropSize } from '../../shared/contract';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 import { channelsOption } from './segment';
 
@@ -19,13 +21,9 @@ const USAGE =
 
 function sizesOption(text: string | undefined): CropSize[] | undefined {
   if (text === undefined) return undefined;
-  return text.split(',').map((part) => {
-    const item = part.trim();
-    if (item === 'full') return 'full';
-    const side = Number(item);
-    if (item === '' || !Number.isInteger(side)) throw new InvalidSettingError(`--sizes takes crop sides in pixels and 'full', such as 224,448,full; got '${text}'.`);
-    return side;
-  });
+  const read = parseCropSizes(text);
+  if (!read.ok) throw new InvalidSettingError(`--sizes takes crop sides in pixels and 'full', such as 224,448,full; got '${text}'. ${read.message}`);
+  return read.sizes ?? undefined;
 }
 
 function providersOption(text: string | undefined): ExecutionProvider[] | undefined {
@@ -47,6 +45,7 @@ function iterationsOption(text: string | undefined): number | undefined {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const onAdapter = (result: ProviderResult) => (result.adapter === null ? '' : `, on ${describeAdapter(result.adapter)}`);
 
 /** A bar redrawn in place on a terminal; one line per sample elsewhere (logs, pipes, CI). */
 class ProgressDisplay {
@@ -68,7 +67,7 @@ class ProgressDisplay {
       case 'provider': {
         this.planned = event.plannedSamples;
         const r = event.result;
-        this.line(r.available ? `${r.provider}: session ${seconds(r.sessionMs!)} s, first run ${seconds(r.firstRunMs!)} s` : `${r.provider}: not available (${r.reason})`);
+        this.line(r.available ? `${r.provider}: session ${seconds(r.sessionMs!)} s, first run ${seconds(r.firstRunMs!)} s${onAdapter(r)}` : `${r.provider}: not available (${r.reason})`);
         break;
       }
       case 'sample': {
@@ -126,12 +125,13 @@ export function formatBenchmarkReport(report: BenchmarkReport): string {
       `${report.protocol.estimateDiameter ? 'diameter estimated on every image' : 'diameter 30'}, ${report.protocol.iterations} iterations`,
   ];
   report.providers.forEach((p, i) => {
-    const text = p.available ? `session ${seconds(p.sessionMs!)} s (cold), first run ${seconds(p.firstRunMs!)} s` : `not available: ${p.reason}`;
+    const text = p.available ? `session ${seconds(p.sessionMs!)} s (cold), first run ${seconds(p.firstRunMs!)} s${onAdapter(p)}` : `not available: ${p.reason}`;
     lines.push(`${i === 0 ? 'Providers ' : '          '} ${p.provider}: ${text}`);
   });
   const providers = EXECUTION_PROVIDERS.filter((p) => report.summary.some((r) => r.provider === p));
   const compared = providers.filter((p) => p !== 'cpu' && providers.includes('cpu'));
-  const header = ['size (px)', ...providers.map((p) => `${p} mean ± SD (s)`), ...compared.map((p) => `${p} speed-up`)];
+  const label = (provider: ExecutionProvider) => providerLabel(provider, report.providers);
+  const header = ['size (px)', ...providers.map((p) => `${label(p)} mean ± SD (s)`), ...compared.map((p) => `${label(p)} speed-up`)];
   const rows: string[][] = [];
   for (const size of [...new Set(report.summary.map((r) => r.size))]) {
     const cells = report.summary.filter((r) => r.size === size);
@@ -144,7 +144,9 @@ export function formatBenchmarkReport(report: BenchmarkReport): string {
       }),
       ...compared.map((p) => {
         const row = cells.find((r) => r.provider === p);
-        return row?.speedup == null ? '' : `${row.speedup.toFixed(2)}x (${row.improvementPct!.toFixed(1)}% faster)`;
+        if (row?.speedup == null) return '';
+        const pct = row.improvementPct!;
+        return `${row.speedup.toFixed(2)}x (${Math.abs(pct).toFixed(1)}% ${pct >= 0 ? 'less' : 'more'} time)`;
       }),
     ]);
   }

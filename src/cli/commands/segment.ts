@@ -1,27 +1,38 @@
-// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image; or on many
+// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
+// a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
 import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import { loadImageFile } from '../../engine/io/imageFiles';
+import type { ImageStack } from '../../engine/image/imageStack';
+import { readImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
+import { SegmentationRecorder, segmentAndRecord, type RecordedResult } from '../../engine/history/segmentAndRecord';
+import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
-import { isLargeTiff, segmentFileInBlocks } from '../../engine/io/blockSegmentation';
-import { segmentImage } from '../../engine/pipeline/segment';
-import { DEFAULT_BLOCK_SIZE } from '../../engine/pipeline/segmentBlocks';
-import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
+import { resolveSettings } from '../../engine/pipeline/settings';
+import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { sessionFromApp } from '../../engine/sessionFile/appSession';
+import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
+import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CommandHandler } from '../io';
+import { BLOCKS_USAGE, blockSizeFor, blocksOption, segmentImageInBlocks } from './segmentInBlocks';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
-  '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
+  '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--blocks <px>|auto|off] [--json] [--no-history]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
+  `apart] ${BLOCKS_USAGE} [--save-seg] [--json] [--no-history]`;
+
+/** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
+function diameterOption(text: string | undefined): number | 'estimate' | undefined {
+  return text?.trim().toLowerCase() === 'estimate' ? 'estimate' : numberOption('diameter', text);
+}
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -67,9 +78,12 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         augment: { type: 'boolean' },
         'batch-size': { type: 'string' },
         ep: { type: 'string' },
-        page: { type: 'string' },
+        plane: { type: 'string' },
+        frame: { type: 'string' },
+        'stitch-threshold': { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        'save-seg': { type: 'boolean' },
         blocks: { type: 'string' },
       },
     },
@@ -82,17 +96,22 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     throw new InvalidSettingError(`--out names the label image of one image; for ${positionals.length} images give --out-dir.\nUsage: ${USAGE}`);
   }
   const provider = providerOption(values.ep);
+  // Options left out take Cellpose's defaults there.
   const settings = resolveSettings({
-    channels: channelsOption(values.channels) ?? CELLPOSE_DEFAULTS.channels,
-    diameter: numberOption('diameter', values.diameter) ?? CELLPOSE_DEFAULTS.diameter,
-    flowThreshold: numberOption('flow-threshold', values['flow-threshold']) ?? CELLPOSE_DEFAULTS.flowThreshold,
-    cellprobThreshold: numberOption('cellprob-threshold', values['cellprob-threshold']) ?? CELLPOSE_DEFAULTS.cellprobThreshold,
-    minSize: numberOption('min-size', values['min-size']) ?? CELLPOSE_DEFAULTS.minSize,
+    channels: channelsOption(values.channels),
+    diameter: diameterOption(values.diameter),
+    flowThreshold: numberOption('flow-threshold', values['flow-threshold']),
+    cellprobThreshold: numberOption('cellprob-threshold', values['cellprob-threshold']),
+    minSize: numberOption('min-size', values['min-size']),
     niter: numberOption('niter', values.niter),
-    augment: values.augment ?? false,
-    batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
+    augment: values.augment,
+    batchSize: numberOption('batch-size', values['batch-size']),
   });
-  const page = numberOption('page', values.page);
+  const asked = { plane: numberOption('plane', values.plane), frame: numberOption('frame', values.frame) };
+  const stitchThreshold = numberOption('stitch-threshold', values['stitch-threshold']);
+  const method = stackMethod(stitchThreshold ?? 0);
+  // Asking for planes reads the pages of a file that declares no axes as planes (see [Note: undeclared pages]).
+  const pagesAsPlanes = asked.plane !== undefined || stitchThreshold !== undefined;
   const blocks = blocksOption(values.blocks);
   const outDir = values['out-dir'];
   const jobs =
@@ -102,6 +121,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   if (outDir !== undefined) await mkdir(outDir, { recursive: true });
 
   const manager = new ModelManager({ env: io.env });
+  const recorder = values['no-history'] === true ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
   // Opened at the first image that reads, so a bad image alone costs no model loading.
   let model: OpenedModel | null = null;
   let failed = 0;
@@ -115,62 +135,71 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   try {
     for (const { imagePath, out } of jobs) {
       const start = performance.now();
-      const blockSize = blocks === 'auto' ? ((await isLargeTiff(imagePath, page)) ? DEFAULT_BLOCK_SIZE : null) : blocks;
+      const blockSize = await blockSizeFor(imagePath, blocks);
       if (blockSize !== null) {
         try {
+          if (stitchThreshold !== undefined || values['save-seg'] === true) throw new InvalidSettingError('Segmenting in blocks writes one plane\'s labels: leave out --stitch-threshold and --save-seg, or give --blocks off.');
           model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
-          const result = await segmentFileInBlocks(imagePath, out, model, settings, { blockSize, ...(page === undefined ? {} : { page }) });
-          const timings = { ...result.timings, total: performance.now() - start };
-          if (values['no-history'] !== true) {
-            await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image: result.image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
-          }
-          const { maskCount, blocks: count, widenedBlocks, uncertainMasks } = result;
-          if (values.json === true) {
-            print(io.stdout, JSON.stringify({ ...(outDir === undefined ? {} : { file: imagePath }), masks: maskCount, diameter: result.diameter, executionProvider: result.executionProvider, image: result.image, blocks: { size: blockSize, count, widened: widenedBlocks, uncertainMasks }, out, timings }));
-          } else {
-            const which = outDir === undefined ? '' : `${imagePath}: `;
-            const doubt = uncertainMasks > 0 ? `; ${uncertainMasks} masks near block seams could not be checked against the whole image` : '';
-            print(io.stdout, `${which}${maskCount} masks in ${count} blocks of ${blockSize} px${doubt}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
-          }
+          const position = asked.plane === undefined && asked.frame === undefined ? undefined : { plane: asked.plane ?? 0, frame: asked.frame ?? 0 };
+          await segmentImageInBlocks({ imagePath, out, blockSize, position, model, settings, recorder, json: values.json === true, inBatch: outDir !== undefined, startedAt: start }, io);
         } catch (error) {
           failedOn(imagePath, error);
         }
         continue;
       }
-      let loaded: Awaited<ReturnType<typeof loadImageFile>>;
+      let stack: ImageStack;
+      let selection: ReturnType<typeof selectPlanes>;
       try {
-        loaded = await loadImageFile(imagePath, { page });
+        ({ stack } = await readImageFile(imagePath, { pagesAsPlanes }));
+        selection = selectPlanes(stack.description, asked);
       } catch (error) {
         failedOn(imagePath, error);
         continue;
       }
-      model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
-      const { image, pagesAsChannels } = loaded;
+      const opened = (model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] }));
+      const { description } = stack;
       try {
-        const result = await segmentImage(image, model, settings);
-        await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
-        const timings = { ...result.timings, total: performance.now() - start };
-        if (values['no-history'] !== true) {
-          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
-        }
+        const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
+        const saveSeg = values['save-seg'] === true;
+        if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
+        const { result, timings, recordError } = await segmentAndRecord({
+          image: description,
+          source,
+          model: opened,
+          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, {}, { keepNetworkOutput: saveSeg })),
+          recorder,
+          startedAt: start,
+        });
+        const { frames, executionProvider } = result;
+        const { width, height } = frames[0]!;
+        const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
+        await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
+        const seg = saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined;
+        if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
+        const isStack = stackShape.planes * stackShape.frames > 1;
         if (values.json === true) {
           print(io.stdout, JSON.stringify({
             ...(outDir === undefined ? {} : { file: imagePath }),
             masks: result.maskCount,
             diameter: result.diameter,
             diameterFromStyle: result.diameterFromStyle,
-            executionProvider: result.executionProvider,
-            image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
-            model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
+            executionProvider,
+            adapter: opened.session.adapter,
+            image: description,
+            ...(isStack ? { stack: stackReport(selection, frames) } : {}),
+            model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
             out,
+            ...(seg === undefined ? {} : { seg }),
             timings,
           }));
         } else {
           // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
-          if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+          if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
-          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
+          const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
+          const { adapter } = opened.session;
+          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
@@ -183,18 +212,6 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     manager.close();
   }
 };
-
-/**
- * --blocks: a block side in pixels (segment in blocks), 'off' (whole image), or 'auto' (the default: in blocks for
- * TIFFs above AUTOMATIC_BLOCK_PIXELS); see [Note: block mode].
- */
-function blocksOption(text: string | undefined): number | 'auto' | null {
-  if (text === undefined || text === 'auto') return 'auto';
-  if (text === 'off') return null;
-  const size = Number(text);
-  if (!Number.isInteger(size) || size < 64) throw new InvalidSettingError(`--blocks takes a block side of at least 64 pixels, auto or off; got '${text}'.`);
-  return size;
-}
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
 
@@ -222,7 +239,71 @@ async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
   return [...new Set(files)];
 }
 
+/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
+async function writeSessionFile(out: string, imagePath: string, result: StackSegmentation): Promise<string> {
+  const path = join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
+  const { labels, width, height, planes, diameter, settings, networkOutputs } = result;
+  const session = sessionFromApp({
+    labels,
+    width,
+    height,
+    planes,
+    imagePath: resolve(imagePath),
+    channels: settings.channels,
+    diameter,
+    network: { planes: networkOutputs, cellprobThreshold: settings.cellprobThreshold },
+  });
+  await writeFileAtomically(path, encodeSegFile(session));
+  return path;
+}
+
 /** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
 function labelFileStem(imagePath: string): string {
   return basename(imagePath, extname(imagePath));
+}
+
+/** The frames' label volumes one after the other, as 16-bit labels when they fit (as Cellpose writes masks). */
+function joinFrames(frames: StackSegmentation[]): Uint16Array | Uint32Array {
+  const joined = new Uint32Array(frames.reduce((sum, f) => sum + f.labels.length, 0));
+  let at = 0;
+  let max = 0;
+  for (const { labels } of frames) {
+    joined.set(labels, at);
+    at += labels.length;
+    for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
+  }
+  return max < 65536 ? Uint16Array.from(joined) : joined;
+}
+
+/** The frames segmented, as one run of the history: their masks counted together, the first frame's diameter and provider. */
+function framesTogether(frames: StackSegmentation[]): RecordedResult & Pick<StackSegmentation, 'diameterFromStyle'> & { frames: StackSegmentation[] } {
+  return { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0), timings: sumTimings(frames), frames };
+}
+
+function sumTimings(frames: StackSegmentation[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const { timings } of frames) for (const [stage, ms] of Object.entries(timings)) if (stage !== 'total') sums[stage] = (sums[stage] ?? 0) + ms;
+  return sums;
+}
+
+/** What a stack's JSON report adds: the planes and frames segmented, how, and the masks of each plane. */
+function stackReport(selection: { planes: number[]; frames: number[] }, frames: StackSegmentation[]) {
+  const method = frames[0]!.method;
+  return {
+    planes: selection.planes,
+    frames: selection.frames,
+    stitchThreshold: method.kind === 'stitch' ? method.threshold : 0,
+    masksPerPlane: frames.map((f) => f.masksPerPlane),
+    masksPerFrame: frames.map((f) => f.maskCount),
+    diameterPerFrame: frames.map((f) => f.diameter),
+  };
+}
+
+function stackSummary(selection: { planes: number[]; frames: number[] }, frames: StackSegmentation[]): string {
+  const method = frames[0]!.method;
+  const how = method.kind === 'stitch' && selection.planes.length > 1 ? `stitched at IoU ${method.threshold} into` : 'with';
+  const framesText = selection.frames.length > 1 ? ` in ${selection.frames.length} frames` : '';
+  const perPlane = frames.map((f) => f.masksPerPlane.join(', ')).join(' | ');
+  const total = frames.reduce((sum, f) => sum + f.maskCount, 0);
+  return `${selection.planes.length} planes${framesText} ${how} ${total} ${method.kind === 'stitch' ? 'cells' : 'masks'} (masks per plane ${perPlane})`;
 }

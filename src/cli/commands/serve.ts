@@ -1,22 +1,22 @@
 // `celldesk serve [--port N]`: the desktop app's window in a web browser, for remote lab machines and browser tests.
 // Builds the renderer when its build is missing or older than its sources, then serves it and the app's calls on
-// 127.0.0.1 (see [Note: browser mode] in src/main/services/browserServer.ts). The first line of output is the URL.
+// 127.0.0.1 (see [Note: browser mode] in src/host/browserServer.ts). The first line of output is the URL.
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidSettingError } from '../../engine/errors';
 import { ENGINE_VERSION } from '../../engine/version';
-import { createHandlers } from '../../main/ipc';
-import { DesktopOnlyError, startBrowserServer } from '../../main/services/browserServer';
-import { closeEngineServices, createEngineServices, relayEvents } from '../../main/services/engineServices';
+import { createHandlers } from '../../host/router';
+import { DesktopOnlyError, startBrowserServer } from '../../host/browserServer';
+import { closeEngineServices, createEngineServices, relayEvents } from '../../host/engineServices';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 
 const USAGE = 'celldesk serve [--port <number>, default: a free port]';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
-/** What the renderer bundle is made from (src/renderer imports src/shared, which imports the engine's errors). */
-const RENDERER_SOURCES = ['src/renderer', 'src/shared', 'src/engine/errors.ts', 'electron.vite.config.ts', 'package-lock.json'];
+/** What the renderer bundle is made from (src/renderer imports src/shared, which imports the engine's errors and pure core). */
+const RENDERER_SOURCES = ['src/renderer', 'src/shared', 'src/engine/errors.ts', 'src/engine/core', 'electron.vite.config.ts', 'package-lock.json'];
 
 async function modifiedTime(path: string): Promise<number> {
   try {
@@ -96,6 +96,7 @@ export const serveCommand: CommandHandler = async (argv, io) => {
     ...services,
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
     chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog', "type the model file's path or upload it")),
+    chooseExportFolder: () => Promise.reject(new DesktopOnlyError('Choosing a folder with a dialog', "type the folder's full path")),
   });
   const server = await startBrowserServer({
     handlers,

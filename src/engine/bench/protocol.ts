@@ -6,16 +6,15 @@
 // counted as a sample, so that the samples measure warm runs only.
 import { channelPlane, type PlanarImage } from '../core/image';
 import { InvalidSettingError } from '../errors';
+import type { CropSize } from '../../shared/contract';
+
+export type { CropSize } from '../../shared/contract';
 
 export const CROP_STEP = 224;
 export const DEFAULT_ITERATIONS = 5;
 
-/** A crop side in pixels, or the whole image. */
-export type CropSize = number | 'full';
-
 export interface BenchmarkCrop {
-  /** '224', '448', ... or 'full'. */
-  size: string;
+  size: CropSize;
   width: number;
   height: number;
   left: number;
@@ -33,17 +32,16 @@ export function defaultCropSizes(width: number, height: number): CropSize[] {
 /** The crops for the requested sizes, in the order given; a size larger than the image is refused. */
 export function planCrops(width: number, height: number, sizes: readonly CropSize[]): BenchmarkCrop[] {
   if (sizes.length === 0) throw new InvalidSettingError('The benchmark needs at least one crop size.');
-  const seen = new Set<string>();
+  const seen = new Set<CropSize>();
   return sizes.map((size) => {
     if (size === 'full') return { size: 'full', width, height, left: 0, top: 0 };
     if (!Number.isInteger(size) || size < 16) throw new InvalidSettingError(`A crop size must be a whole number of pixels from 16; got ${size}.`);
     if (size > width || size > height) {
       throw new InvalidSettingError(`The crop size ${size} px does not fit the ${width} x ${height} image; the largest square crop is ${Math.min(width, height)} px.`, { size, width, height });
     }
-    const label = String(size);
-    if (seen.has(label)) throw new InvalidSettingError(`The crop size ${size} is listed twice.`);
-    seen.add(label);
-    return { size: label, width: size, height: size, left: Math.floor((width - size) / 2), top: Math.floor((height - size) / 2) };
+    if (seen.has(size)) throw new InvalidSettingError(`The crop size ${size} is listed twice.`);
+    seen.add(size);
+    return { size, width: size, height: size, left: Math.floor((width - size) / 2), top: Math.floor((height - size) / 2) };
   });
 }
 

@@ -7,15 +7,14 @@ import type { PlanarImage } from '../core/image';
 import { InvalidSettingError } from '../errors';
 import type { ModelManager } from '../models/modelManager';
 import { segmentImage, type SegmentationModel } from '../pipeline/segment';
-import type { SegmentSettings } from '../pipeline/settings';
+import type { SegmentSettingsInput } from '../pipeline/settings';
 import { collectFingerprint, deviceId } from './fingerprint';
-import { cropImage, defaultCropSizes, DEFAULT_ITERATIONS, planCrops, type BenchmarkCrop, type CropSize } from './protocol';
+import { cropImage, defaultCropSizes, DEFAULT_ITERATIONS, planCrops, type BenchmarkCrop } from './protocol';
 import { openOnProvider } from './providers';
 import { summarize } from '../../shared/bench/statistics';
+import { DEFAULT_DIAMETER, type CropSize } from '../../shared/contract';
 import type { BenchmarkEvent, BenchmarkRecorder, BenchmarkReport, BenchmarkRunInfo, BenchmarkSample, ProviderResult } from './types';
 
-/** The diameter used when estimation is off, as in Cellpose's default. */
-export const FIXED_DIAMETER = 30;
 
 export interface BenchmarkImage {
   /** A file name, or the synthetic image's name. */
@@ -30,7 +29,7 @@ export interface BenchmarkRequest {
   image: BenchmarkImage;
   channels: ChannelChoice;
   /** Default: every 224 step that fits, then the full image. */
-  sizes?: readonly CropSize[];
+  sizes?: readonly CropSize[] | undefined;
   iterations?: number;
   /** Default: all of them, CPU first (speed-ups are against it). */
   providers?: readonly ExecutionProvider[];
@@ -47,7 +46,8 @@ export interface BenchmarkDependencies {
 
 export interface BenchmarkHooks {
   signal?: AbortSignal;
-  onEvent?: (event: BenchmarkEvent) => void;
+  /** Awaited at each stage of a segmentation, as RunHooks.onProgress is (see [Note: engine worker]). */
+  onEvent?: (event: BenchmarkEvent) => void | Promise<void>;
 }
 
 function checkRequest(request: BenchmarkRequest): { iterations: number; providers: ExecutionProvider[] } {
@@ -67,7 +67,7 @@ interface ProviderRun {
   provider: ExecutionProvider;
   crops: BenchmarkCrop[];
   iterations: number;
-  settings: Partial<SegmentSettings>;
+  settings: SegmentSettingsInput;
   image: PlanarImage;
   hooks: BenchmarkHooks;
   onSample(sample: BenchmarkSample): void;
@@ -126,7 +126,7 @@ export async function runBenchmark(deps: BenchmarkDependencies, request: Benchma
   const resolved = await deps.manager.resolve(request.model);
   if (estimateDiameter && request.sizeModelPath === undefined && resolved.sizeModelPath === null) {
     throw new InvalidSettingError(
-      `The benchmark estimates the diameter of each image, which needs the size model of ${request.model}, and none was found. Give the size model file, or turn diameter estimation off (diameter ${FIXED_DIAMETER}).`,
+      `The benchmark estimates the diameter of each image, which needs the size model of ${request.model}, and none was found. Give the size model file, or turn diameter estimation off (diameter ${DEFAULT_DIAMETER}).`,
     );
   }
   const fingerprint = await collectFingerprint({ onnxRuntimeVersion: deps.backend.version, modelSha256: resolved.sha256 });
@@ -143,7 +143,7 @@ export async function runBenchmark(deps: BenchmarkDependencies, request: Benchma
   let plannedSamples = providers.length * perProvider;
   const results: ProviderResult[] = [];
   const samples: BenchmarkSample[] = [];
-  const settings: Partial<SegmentSettings> = { channels: request.channels, diameter: estimateDiameter ? 0 : FIXED_DIAMETER };
+  const settings: SegmentSettingsInput = { channels: [...request.channels], diameter: estimateDiameter ? 'estimate' : DEFAULT_DIAMETER };
   const onSample = (sample: BenchmarkSample) => {
     deps.recorder?.recordSample(run.uuid, sample);
     samples.push(sample);
@@ -164,9 +164,10 @@ export async function runBenchmark(deps: BenchmarkDependencies, request: Benchma
       const opening = await openOnProvider(deps.manager, deps.backend, { model: request.model, sizeModelPath: request.sizeModelPath }, provider);
       if (!opening.available) {
         plannedSamples -= perProvider;
-        addProvider({ provider, available: false, reason: opening.reason, sessionMs: null, firstRunMs: null });
+        addProvider({ provider, available: false, reason: opening.reason, sessionMs: null, firstRunMs: null, adapter: null });
         continue;
       }
+      const { adapter } = opening.model.session;
       try {
         const providerRun: ProviderRun = { model: opening.model, provider, crops, iterations, settings, image, hooks, onSample };
         let firstRunMs: number;
@@ -176,10 +177,10 @@ export async function runBenchmark(deps: BenchmarkDependencies, request: Benchma
           // A session that starts but cannot run (a GPU driver refusing a kernel) is a provider that does not work here.
           if (hooks.signal?.aborted === true) throw error;
           plannedSamples -= perProvider;
-          addProvider({ provider, available: false, reason: `the session started but could not run: ${errorText(error)}`, sessionMs: opening.sessionMs, firstRunMs: null });
+          addProvider({ provider, available: false, reason: `the session started but could not run: ${errorText(error)}`, sessionMs: opening.sessionMs, firstRunMs: null, adapter });
           continue;
         }
-        addProvider({ provider, available: true, reason: null, sessionMs: opening.sessionMs, firstRunMs });
+        addProvider({ provider, available: true, reason: null, sessionMs: opening.sessionMs, firstRunMs, adapter });
         await measureSamples(providerRun);
       } finally {
         await opening.model.release();

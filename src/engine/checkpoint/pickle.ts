@@ -1,4 +1,4 @@
-// Restricted reader of Python pickles (protocols 0-5) for model files: builds plain values and runs nothing.
+// Restricted reader of Python pickles (protocols 0-5) for model and _seg.npy files: builds plain values, runs nothing.
 // Pure, runs anywhere.
 // [Note: restricted unpickling] A pickle is a small program: GLOBAL names any Python callable and REDUCE calls it,
 // which is how a malicious .pth runs os.system inside torch.load. This reader never runs Python. Its caller lists the
@@ -7,103 +7,16 @@
 // and OBJ can only call those functions, and BUILD can only hand state to objects they made. Every read is bounds-
 // checked (a short file is reported as truncated), and the stack, memo and integer sizes are capped so a hostile
 // file cannot exhaust memory or time.
-import { FileFormatError } from '../errors';
 import { UnsafeCheckpointError } from './errors';
+import { latin1, PickleBytes } from './pickleBytes';
+import { describeValue, PickleDict, PickleFloat, PickleGlobal, PickleObject, PickleTuple, type AdmittedGlobal, type PickleValue, type UnpickleOptions } from './pickleValues';
 
-export type PickleValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PickleValue[]
-  | PickleTuple
-  | PickleDict
-  | PickleGlobal
-  | PickleObject;
-
-/** A Python tuple (lists are plain arrays). */
-export class PickleTuple {
-  constructor(readonly items: readonly PickleValue[]) {}
-}
-
-/** A Python dict or collections.OrderedDict, in insertion order. */
-export class PickleDict extends Map<PickleValue, PickleValue> {}
-
-/** Builds a value from the arguments of REDUCE/NEWOBJ; throws FileFormatError when they are not what it expects. */
-export type PickleConstructor = (args: readonly PickleValue[]) => PickleValue;
-
-/** A name the caller admits: `construct` for callables, null for names that are only passed around as data. */
-export interface AdmittedGlobal {
-  module: string;
-  name: string;
-  construct: PickleConstructor | null;
-}
-
-/** A reference to an admitted name, as GLOBAL/STACK_GLOBAL pushes it. */
-export class PickleGlobal {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-    readonly construct: PickleConstructor | null,
-  ) {}
-
-  get qualifiedName(): string {
-    return `${this.module}.${this.name}`;
-  }
-}
-
-/** A value an admitted constructor built; those that take BUILD state (NumPy arrays, dtypes) define setState. */
-export abstract class PickleObject {
-  abstract readonly kind: string;
-  setState?(state: PickleValue): void;
-}
-
-export interface UnpickleOptions {
-  /** What the file is, for messages: 'model file', 'size model'. */
-  fileKind: string;
-  admitted: readonly AdmittedGlobal[];
-  /** Resolves PERSID/BINPERSID references (PyTorch's storages); absent: such references are refused. */
-  persistentLoad?: (pid: PickleValue) => PickleValue;
-}
-
-/** The file's bytes break the pickle format in a way truncation does not explain. */
-export function damagedFileError(fileKind: string, detail: string, details: Record<string, unknown> = {}): FileFormatError {
-  return new FileFormatError(
-    'pickle',
-    `This ${fileKind} is damaged or is not a model file (${detail}). Copy or download it again.`,
-    { fileKind, ...details },
-  );
-}
-
-export function truncatedFileError(fileKind: string, details: Record<string, unknown> = {}): FileFormatError {
-  return new FileFormatError(
-    'pickle',
-    `This ${fileKind} is truncated or incomplete: its data stops before the end of a record. Copy or download it again.`,
-    { fileKind, reason: 'truncated', ...details },
-  );
-}
-
-/** Short English for a value, for messages. */
-export function describeValue(value: PickleValue): string {
-  if (value === null) return 'None';
-  if (typeof value === 'boolean') return 'a boolean';
-  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
-  if (typeof value === 'string') return 'a text string';
-  if (value instanceof Uint8Array) return 'raw bytes';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof PickleTuple) return 'a tuple';
-  if (value instanceof PickleDict) return 'a dictionary';
-  if (value instanceof PickleGlobal) return `'${value.qualifiedName}'`;
-  return value.kind;
-}
+export * from './pickleValues';
+export { latin1 } from './pickleBytes';
 
 const MAX_STACK = 1 << 20;
 const MAX_MEMO = 1 << 20;
 const MAX_MARKS = 1 << 16;
-/** Longest integer accepted (LONG1/LONG4, text ints); model files hold none longer than PyTorch's 10-byte magic. */
-const MAX_INT_BYTES = 64;
 const HIGHEST_PROTOCOL = 5;
 
 /** Reads one pickle starting at `start`; `end` is the offset just after its STOP. */
@@ -111,9 +24,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, start = 0)
   return new PickleMachine(bytes, options, start).run();
 }
 
-class PickleMachine {
-  private pos: number;
-  private readonly view: DataView;
+class PickleMachine extends PickleBytes {
   private readonly stack: PickleValue[] = [];
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, PickleValue>();
@@ -121,12 +32,11 @@ class PickleMachine {
   private readonly utf8 = new TextDecoder('utf-8');
 
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     private readonly options: UnpickleOptions,
     start: number,
   ) {
-    this.pos = start;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    super(bytes, options.fileKind, start);
     for (const g of options.admitted) this.admitted.set(`${g.module}\n${g.name}`, g);
   }
 
@@ -186,11 +96,11 @@ class PickleMachine {
       case 0x8b /* LONG4 */:
         return this.push(this.long(this.i32()));
       case 0x46 /* F FLOAT */:
-        return this.push(this.parseFloat(this.line()));
+        return this.push(this.float(this.parseFloat(this.line())));
       case 0x47 /* G BINFLOAT */:
         this.need(8);
         this.pos += 8;
-        return this.push(this.view.getFloat64(this.pos - 8, false));
+        return this.push(this.float(this.view.getFloat64(this.pos - 8, false)));
       // Python 2 byte strings: read as latin-1 text, as np.load(encoding='latin1') and torch.load do.
       case 0x54 /* T BINSTRING */:
         return this.push(latin1(this.take(this.i32())));
@@ -317,13 +227,16 @@ class PickleMachine {
         return this.push(this.persistent(this.pop()));
       default:
         // Sets, extension codes and out-of-band buffers never occur in state dicts or NumPy arrays.
-        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in model files`);
+        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in ${this.options.fileKind}s`);
     }
   }
 
   private resolve(module: string, name: string, at: number): PickleGlobal {
     const admitted = this.admitted.get(`${module}\n${name}`);
-    if (admitted === undefined) throw new UnsafeCheckpointError(`${module}.${name}`, this.options.fileKind, at);
+    if (admitted === undefined) {
+      const refuse = this.options.refuse ?? ((global, offset) => new UnsafeCheckpointError(global, this.options.fileKind, offset));
+      throw refuse(`${module}.${name}`, at);
+    }
     return new PickleGlobal(admitted.module, admitted.name, admitted.construct);
   }
 
@@ -333,13 +246,17 @@ class PickleMachine {
     return target.construct(args);
   }
 
+  private float(value: number): number | PickleFloat {
+    return this.options.tagFloats === true ? new PickleFloat(value) : value;
+  }
+
   private persistent(pid: PickleValue): PickleValue {
     if (this.options.persistentLoad === undefined) throw this.damaged('a reference to external data');
     return this.options.persistentLoad(pid);
   }
 
   private push(value: PickleValue): void {
-    if (this.stack.length >= MAX_STACK) throw this.damaged('more values than any model file holds');
+    if (this.stack.length >= MAX_STACK) throw this.damaged(`more values than any ${this.options.fileKind} holds`);
     this.stack.push(value);
   }
 
@@ -390,113 +307,8 @@ class PickleMachine {
   }
 
   private memoPut(index: number): void {
-    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged('more stored values than any model file holds');
+    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged(`more stored values than any ${this.options.fileKind} holds`);
     this.memo.set(index, this.top());
   }
 
-  private memoIndex(text: string): number {
-    const index = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(index)) throw this.damaged(`a memo index '${text}'`);
-    return index;
-  }
-
-  private parseInt(text: string): number | bigint {
-    if (!/^[+-]?\d+$/.test(text) || text.length > MAX_INT_BYTES * 3) throw this.damaged(`an integer '${text.slice(0, 40)}'`);
-    return normalizeInt(BigInt(text));
-  }
-
-  private parseFloat(text: string): number {
-    const lower = text.toLowerCase();
-    if (lower === 'nan' || lower === '-nan') return NaN;
-    if (lower === 'inf' || lower === '+inf') return Infinity;
-    if (lower === '-inf') return -Infinity;
-    const value = Number(text);
-    if (text.trim() === '' || Number.isNaN(value)) throw this.damaged(`a number '${text.slice(0, 40)}'`);
-    return value;
-  }
-
-  /** Little-endian two's-complement integer of n bytes (LONG1/LONG4). */
-  private long(n: number): number | bigint {
-    if (n < 0 || n > MAX_INT_BYTES) throw this.damaged(`an integer of ${n} bytes`);
-    const b = this.take(n);
-    let value = 0n;
-    for (let i = n - 1; i >= 0; i--) value = (value << 8n) | BigInt(b[i]!);
-    if (n > 0 && b[n - 1]! & 0x80) value -= 1n << BigInt(8 * n);
-    return normalizeInt(value);
-  }
-
-  /** Protocol-0 text: latin-1 with \uXXXX and \UXXXXXXXX escapes (pickle escapes every backslash this way). */
-  private rawUnicodeEscape(text: string): string {
-    return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_match, short?: string, long?: string) => {
-      const code = parseInt(short ?? long ?? '', 16);
-      if (code > 0x10ffff) throw this.damaged('a text character out of range');
-      return String.fromCodePoint(code);
-    });
-  }
-
-  private need(n: number): void {
-    if (n > this.bytes.length - this.pos) throw truncatedFileError(this.options.fileKind, { offset: this.pos });
-  }
-
-  private take(n: number): Uint8Array {
-    if (n < 0) throw this.damaged('a negative length');
-    this.need(n);
-    this.pos += n;
-    return this.bytes.subarray(this.pos - n, this.pos);
-  }
-
-  private line(): string {
-    const end = this.bytes.indexOf(0x0a, this.pos);
-    if (end < 0) throw truncatedFileError(this.options.fileKind, { offset: this.pos });
-    const text = latin1(this.bytes.subarray(this.pos, end));
-    this.pos = end + 1;
-    return text;
-  }
-
-  private u8(): number {
-    this.need(1);
-    return this.bytes[this.pos++]!;
-  }
-
-  private u16(): number {
-    this.need(2);
-    this.pos += 2;
-    return this.view.getUint16(this.pos - 2, true);
-  }
-
-  private u32(): number {
-    this.need(4);
-    this.pos += 4;
-    return this.view.getUint32(this.pos - 4, true);
-  }
-
-  private i32(): number {
-    this.need(4);
-    this.pos += 4;
-    return this.view.getInt32(this.pos - 4, true);
-  }
-
-  /** An 8-byte length; anything beyond the file's size is reported by the read that uses it. */
-  private u64(): number {
-    this.need(8);
-    this.pos += 8;
-    const low = this.view.getUint32(this.pos - 8, true);
-    const high = this.view.getUint32(this.pos - 4, true);
-    return high >= 0x200000 ? Number.MAX_SAFE_INTEGER : high * 0x100000000 + low;
-  }
-
-  private damaged(detail: string): FileFormatError {
-    return damagedFileError(this.options.fileKind, detail, { offset: this.pos });
-  }
-}
-
-function normalizeInt(value: bigint): number | bigint {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-}
-
-/** Bytes as latin-1 text (code point = byte), the way Python 3 reads Python 2 byte strings. */
-export function latin1(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return text;
 }

@@ -5,13 +5,22 @@
 // history stays exactly as it was. Runs already present (same uuid) are skipped, so importing the same file twice,
 // or files that overlap, adds each run once.
 import { z } from 'zod';
-import type { ImportResult } from '../../shared/benchTypes';
-import { EXECUTION_PROVIDERS } from '../backend/types';
-import type { BenchmarkReport } from '../bench/types';
+import { cropSizeFromText } from '../../shared/bench/cropSizes';
+import { orderStages } from '../../shared/bench/statistics';
+import {
+  benchmarkProtocol,
+  benchmarkReport,
+  benchmarkSample,
+  cropSize,
+  deviceRecord,
+  providerResult,
+  segmentationRunRecord,
+  type ImportResult,
+  type RunKind,
+} from '../../shared/benchTypes';
 import { CellDeskError } from '../errors';
 import { ENGINE_VERSION } from '../version';
 import type { HistoryStore } from './historyStore';
-import type { DeviceRecord, RunKind, SegmentationRunRecord } from './records';
 
 export const EXPORT_FORMAT = 'celldesk-history';
 export const EXPORT_VERSION = 1;
@@ -27,92 +36,29 @@ export class HistoryImportError extends CellDeskError {
   }
 }
 
-const finite = z.number().refine(Number.isFinite, 'expected a finite number');
-const count = z.number().int().nonnegative();
-const provider = z.enum(EXECUTION_PROVIDERS);
-const timestamp = z.iso.datetime();
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
-const milliseconds = z.record(z.string(), finite);
+/** A crop size; files exported before crop sizes were numbers give them as text ('224'). */
+const storedCropSize = z.union([
+  cropSize,
+  z.string().transform((text, context) => cropSizeFromText(text) ?? (context.addIssue({ code: 'custom', message: 'expected a crop size' }), z.NEVER)),
+]);
 
-const hardwareSchema = z.object({
-  platform: z.string(),
-  arch: z.string(),
-  cpuModel: z.string(),
-  cpuCores: count,
-  memoryBytes: count,
-  gpus: z.array(z.string()),
-});
-
-// Loose: fields a newer CellDesk adds to the fingerprint are kept as they are.
-const fingerprintSchema = z.looseObject({
-  hardware: hardwareSchema,
-  os: z.object({ name: z.string(), release: z.string() }),
-  gpuDrivers: z.array(z.object({ name: z.string(), driver: z.string().nullable() })),
-  appVersion: z.string(),
-  onnxRuntimeVersion: z.string(),
-  nodeVersion: z.string(),
-  modelSha256: z.string().nullable(),
-});
-
-const benchmarkRunSchema = z.object({
-  uuid: z.uuid(),
-  deviceId: z.string().min(1),
-  status: z.enum(['running', 'completed', 'cancelled', 'interrupted']),
-  error: z.string().nullable(),
-  startedAt: timestamp,
-  finishedAt: timestamp.nullable(),
-  fingerprint: fingerprintSchema,
-  model: z.object({ name: z.string(), sha256 }),
-  image: z.object({ name: z.string(), sha256, width: count, height: count }),
-  protocol: z.object({
-    sizes: z.array(z.string()).min(1),
-    iterations: count,
-    providers: z.array(provider).min(1),
-    estimateDiameter: z.boolean(),
-    channels: z.tuple([count, count]),
-  }),
-  providers: z.array(
-    z.object({ provider, available: z.boolean(), reason: z.string().nullable(), sessionMs: finite.nullable(), firstRunMs: finite.nullable() }),
-  ),
-  samples: z.array(
-    z.object({
-      provider,
-      size: z.string(),
-      width: count,
-      height: count,
-      iteration: count,
-      totalMs: finite,
-      stages: milliseconds,
-      maskCount: count,
-      diameter: finite,
-      measuredAt: timestamp,
-    }),
-  ),
-});
-
-const segmentationRunSchema = z.object({
-  uuid: z.uuid(),
-  deviceId: z.string().min(1),
-  recordedAt: timestamp,
-  fingerprint: fingerprintSchema,
-  image: z.object({ name: z.string(), sha256, width: count, height: count, channels: count }),
-  model: z.object({ name: z.string(), sha256 }),
-  settings: z.record(z.string(), z.unknown()),
-  provider,
-  diameter: finite,
-  maskCount: count,
-  timings: milliseconds,
+// The history's own records (src/shared/benchTypes.ts), as a file carries them.
+const benchmarkRunSchema = benchmarkReport.omit({ summary: true }).extend({
+  protocol: benchmarkProtocol.extend({ sizes: z.array(storedCropSize).min(1) }),
+  samples: z.array(benchmarkSample.extend({ size: storedCropSize })),
+  // Exports made before CellDesk recorded the adapter have none.
+  providers: z.array(providerResult.extend({ adapter: providerResult.shape.adapter.default(null) })),
 });
 
 const exportSchema = z
   .object({
     format: z.literal(EXPORT_FORMAT),
     version: z.literal(EXPORT_VERSION),
-    exportedAt: timestamp,
+    exportedAt: z.iso.datetime(),
     appVersion: z.string(),
-    devices: z.array(z.object({ id: z.string().min(1), hardware: hardwareSchema })),
+    devices: z.array(deviceRecord),
     benchmarkRuns: z.array(benchmarkRunSchema),
-    segmentationRuns: z.array(segmentationRunSchema),
+    segmentationRuns: z.array(segmentationRunRecord),
   })
   .superRefine((doc, context) => {
     const devices = new Set(doc.devices.map((d) => d.id));
@@ -137,17 +83,8 @@ const exportSchema = z
     });
   });
 
-export type BenchmarkRunExport = Omit<BenchmarkReport, 'summary'>;
-
-export interface HistoryExport {
-  format: typeof EXPORT_FORMAT;
-  version: typeof EXPORT_VERSION;
-  exportedAt: string;
-  appVersion: string;
-  devices: DeviceRecord[];
-  benchmarkRuns: BenchmarkRunExport[];
-  segmentationRuns: SegmentationRunRecord[];
-}
+export type BenchmarkRunExport = z.output<typeof benchmarkRunSchema>;
+export type HistoryExport = z.output<typeof exportSchema>;
 
 /** The runs (benchmark or segmentation, by uuid) as one export document, with the devices they ran on. */
 export function exportRuns(store: HistoryStore, runs: readonly { kind: RunKind; uuid: string }[]): HistoryExport {
@@ -192,7 +129,7 @@ export function parseExport(file: string, text: string): HistoryExport {
     const more = parsed.error.issues.length - 1;
     throw new HistoryImportError(file, `${describeIssue(first!)}${more > 0 ? ` (and ${more} more problems)` : ''}`);
   }
-  return parsed.data as HistoryExport;
+  return parsed.data;
 }
 
 export type { ImportResult } from '../../shared/benchTypes';
@@ -228,8 +165,6 @@ export function importRuns(store: HistoryStore, doc: HistoryExport): ImportResul
   return result;
 }
 
-const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'];
-
 function csvField(value: string | number | null): string {
   const text = value === null ? '' : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -240,7 +175,7 @@ export function exportCsv(doc: HistoryExport): string {
   const stageNames = new Set<string>();
   for (const run of doc.benchmarkRuns) for (const s of run.samples) Object.keys(s.stages).forEach((k) => stageNames.add(k));
   for (const run of doc.segmentationRuns) Object.keys(run.timings).filter((k) => k !== 'total').forEach((k) => stageNames.add(k));
-  const stages = [...STAGE_ORDER.filter((s) => stageNames.has(s)), ...[...stageNames].filter((s) => !STAGE_ORDER.includes(s)).sort()];
+  const stages = orderStages(stageNames);
   const header = ['kind', 'run_uuid', 'device_id', 'cpu', 'gpus', 'status', 'model_name', 'model_sha256', 'image_name', 'image_sha256',
     'provider', 'size', 'width', 'height', 'iteration', 'total_ms', 'mask_count', 'diameter', 'measured_at', ...stages.map((s) => `${s}_ms`)];
   const rows: (string | number | null)[][] = [];

@@ -4,7 +4,9 @@
 import { hostname } from 'node:os';
 import type { ExecutionProvider } from '../backend/types';
 import { describeDevice, type DeviceFingerprint, type DeviceHardware } from '../bench/fingerprint';
+import { cropSizeFromText } from '../../shared/bench/cropSizes';
 import { summarize } from '../../shared/bench/statistics';
+import type { BenchmarkProtocol, CropSize } from '../../shared/contract';
 import type { BenchmarkRecorder, BenchmarkReport, BenchmarkRunInfo, BenchmarkSample, BenchmarkStatus, ProviderResult } from '../bench/types';
 import { CellDeskError } from '../errors';
 import { openDatabase, type Database } from '../storage/database';
@@ -29,6 +31,19 @@ export class RunInProgressError extends CellDeskError {
   constructor(uuid: string) {
     super('RUN_IN_PROGRESS', `The benchmark ${uuid} is still running; cancel it or let it finish before deleting it.`, { uuid });
   }
+}
+
+/** A crop size as the database keeps it: text ('224', 'full'); written by CellDesk, so always one. */
+function storedCropSize(text: string): CropSize {
+  const size = cropSizeFromText(text);
+  if (size === null) throw new Error(`the history holds a sample of crop size ${JSON.stringify(text)}`);
+  return size;
+}
+
+/** The protocol's JSON; runs recorded before crop sizes were numbers list them as text ('224'). */
+function storedProtocol(json: string): BenchmarkProtocol {
+  const protocol = JSON.parse(json) as Omit<BenchmarkProtocol, 'sizes'> & { sizes: (CropSize | string)[] };
+  return { ...protocol, sizes: protocol.sizes.map((size) => (typeof size === 'string' ? storedCropSize(size) : size)) };
 }
 
 export const INTERRUPTED_REASON = 'CellDesk stopped before the run finished (the program was closed, crashed or was killed).';
@@ -59,6 +74,7 @@ interface ProviderRow {
   reason: string | null;
   session_ms: number | null;
   first_run_ms: number | null;
+  adapter: string | null;
 }
 
 interface SampleRow {
@@ -224,8 +240,8 @@ export class HistoryStore implements BenchmarkRecorder {
 
   recordProvider(runUuid: string, result: ProviderResult): void {
     this.db
-      .prepare('INSERT INTO benchmark_providers (run_uuid, provider, available, reason, session_ms, first_run_ms) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(runUuid, result.provider, result.available ? 1 : 0, result.reason, result.sessionMs, result.firstRunMs);
+      .prepare('INSERT INTO benchmark_providers (run_uuid, provider, available, reason, session_ms, first_run_ms, adapter) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(runUuid, result.provider, result.available ? 1 : 0, result.reason, result.sessionMs, result.firstRunMs, result.adapter === null ? null : JSON.stringify(result.adapter));
   }
 
   recordSample(runUuid: string, sample: BenchmarkSample): void {
@@ -234,7 +250,7 @@ export class HistoryStore implements BenchmarkRecorder {
         `INSERT INTO benchmark_samples (run_uuid, provider, size, width, height, iteration, total_ms, stages, mask_count,
            diameter, measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(runUuid, sample.provider, sample.size, sample.width, sample.height, sample.iteration, sample.totalMs, JSON.stringify(sample.stages), sample.maskCount, sample.diameter, sample.measuredAt);
+      .run(runUuid, sample.provider, String(sample.size), sample.width, sample.height, sample.iteration, sample.totalMs, JSON.stringify(sample.stages), sample.maskCount, sample.diameter, sample.measuredAt);
   }
 
   finishRun(runUuid: string, status: Exclude<BenchmarkStatus, 'running'>, error: string | null, finishedAt: string): void {
@@ -337,13 +353,20 @@ export class HistoryStore implements BenchmarkRecorder {
     const providers = this.db
       .prepare<[string], ProviderRow>('SELECT * FROM benchmark_providers WHERE run_uuid = ? ORDER BY rowid')
       .all(uuid)
-      .map((p) => ({ provider: p.provider, available: p.available === 1, reason: p.reason, sessionMs: p.session_ms, firstRunMs: p.first_run_ms }));
+      .map((p) => ({
+        provider: p.provider,
+        available: p.available === 1,
+        reason: p.reason,
+        sessionMs: p.session_ms,
+        firstRunMs: p.first_run_ms,
+        adapter: p.adapter === null ? null : (JSON.parse(p.adapter) as ProviderResult['adapter']),
+      }));
     const samples = this.db
       .prepare<[string], SampleRow>('SELECT * FROM benchmark_samples WHERE run_uuid = ? ORDER BY rowid')
       .all(uuid)
       .map((s) => ({
         provider: s.provider,
-        size: s.size,
+        size: storedCropSize(s.size),
         width: s.width,
         height: s.height,
         iteration: s.iteration,
@@ -360,7 +383,7 @@ export class HistoryStore implements BenchmarkRecorder {
       fingerprint: JSON.parse(run.fingerprint) as DeviceFingerprint,
       model: { name: run.model_name, sha256: run.model_sha256 },
       image: { name: run.image_name, sha256: run.image_sha256, width: run.image_width, height: run.image_height },
-      protocol: JSON.parse(run.protocol) as BenchmarkReport['protocol'],
+      protocol: storedProtocol(run.protocol),
       status: run.status,
       finishedAt: run.finished_at,
       error: run.error,

@@ -1,5 +1,5 @@
 // Decodes one page of a TIFF (classic or BigTIFF, either byte order, strips or tiles, interleaved or planar) into a
-// planar RasterImage of the samples as stored. Pure, runs anywhere. See [Note: own TIFF reader] in tiffStructure.ts.
+// planar RasterImage of the samples as stored, whole or region by region (whole slides). Pure, runs anywhere. See [Note: own TIFF reader] in tiffStructure.ts.
 //
 // Samples are returned raw, as tifffile's asarray() (Cellpose's TIFF reader) returns them: a palette image gives its
 // indices, a MinIsWhite image is not inverted, extra samples (alpha) are kept as channels.
@@ -7,7 +7,7 @@ import type { Region } from '../core/image';
 import { FileFormatError, InvalidSettingError } from '../errors';
 import { createCheckpoint } from './abort';
 import { ImagePageOutOfRangeError, ImageTooLargeError, UnsupportedImageError } from './errors';
-import { checkDeclaredSize, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './limits';
+import { checkDeclaredSize, type ImageLimits } from './limits';
 import { BYTES_PER_SAMPLE, SAMPLE_ARRAY_CONSTRUCTORS, type RasterImage, type SampleArrays, type SampleType } from './raster';
 import {
   ChunkEndedEarly,
@@ -16,24 +16,26 @@ import {
   undoFloatingPointPredictor,
   undoHorizontalPredictor,
 } from './tiffCodecs';
+import type { PageShape, TiffCalibration } from './imageAxes';
 import {
   bytesInMemory,
   HOST_IS_LITTLE_ENDIAN,
   openTiff,
   readTags,
   TAG,
+  tagRational,
+  tagText,
   tagValue,
   tagValues,
   truncatedTiff,
   type TagSet,
-  type TiffBytes,
   type TiffFile,
 } from './tiffStructure';
 
 type Samples = SampleArrays[SampleType];
 
-/** Where one page's pixels are and how they are stored. */
-interface PageLayout {
+/** Where one page's pixels are and how they are stored, checked against the limits and the file's length. */
+export interface PageLayout {
   width: number;
   height: number;
   samplesPerPixel: number;
@@ -83,9 +85,18 @@ export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageL
   const file = openTiff(bytesInMemory(bytes));
   const pageCount = file.pageOffsets.length;
   if (page >= pageCount) throw new ImagePageOutOfRangeError('tiff', page, pageCount);
-  const layout = describePage(file, readTags(file, file.pageOffsets[page]!), limits);
+  const layout = describeTiffPage(file, page, limits);
   const { width, height, samplesPerPixel, sampleType } = layout;
   const data = new SAMPLE_ARRAY_CONSTRUCTORS[sampleType](samplesPerPixel * width * height);
+  await decodeTiffPage(file, layout, page, data, 0, signal);
+  return { width, height, channels: samplesPerPixel, sampleType, data, pageCount, page, format: 'tiff' } as RasterImage;
+}
+
+/**
+ * Decodes a page described by describeTiffPage into `data`, a planar image of at least firstChannel +
+ * samplesPerPixel channels of the page's size and sample type: the page's samples become channels firstChannel on.
+ */
+export async function decodeTiffPage(file: TiffFile, layout: PageLayout, page: number, data: Samples, firstChannel: number, signal?: AbortSignal): Promise<void> {
   const checkpoint = createCheckpoint(signal);
   const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
   for (let plane = 0; plane < layout.planes; plane++) {
@@ -93,19 +104,50 @@ export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageL
       for (let column = 0; column < layout.chunksAcross; column++) {
         const index = plane * chunksPerPlane + row * layout.chunksAcross + column;
         const samples = decodeChunk(file, layout, index, page);
-        placeChunk(layout, samples, data, plane, row, column, { top: 0, left: 0, height, width });
+        placeChunk(layout, samples, data, firstChannel + plane, row, column, { top: 0, left: 0, height: layout.height, width: layout.width });
         await checkpoint(samples.byteLength);
       }
     }
   }
-  return { width, height, channels: samplesPerPixel, sampleType, data, pageCount, page, format: 'tiff' } as RasterImage;
+}
+
+/** Each page's size and sample storage as its tags declare them, unjudged: what stacks are grouped by. */
+export function tiffPageShapes(file: TiffFile): PageShape[] {
+  return file.pageOffsets.map((offset) => {
+    const tags = readTags(file, offset);
+    const bits = tagValue(file, tags, TAG.bitsPerSample, 1);
+    const format = tagValue(file, tags, TAG.sampleFormat, 1);
+    const kind = format === 2 ? 'int' : format === 3 ? 'float' : 'uint';
+    return {
+      width: tagValue(file, tags, TAG.imageWidth, 0),
+      height: tagValue(file, tags, TAG.imageLength, 0),
+      samplesPerPixel: tagValue(file, tags, TAG.samplesPerPixel, 1),
+      sampleType: SAMPLE_TYPES[`${kind} ${bits}`] ?? `${bits}-bit ${kind}`,
+    };
+  });
+}
+
+/** The first page's description text and resolution tags, which declare the axes and the pixel size. */
+export function tiffCalibration(file: TiffFile): TiffCalibration {
+  const tags = readTags(file, file.pageOffsets[0]!);
+  return {
+    description: tagText(file, tags, TAG.imageDescription),
+    xResolution: tagRational(file, tags, TAG.xResolution),
+    yResolution: tagRational(file, tags, TAG.yResolution),
+    resolutionUnit: tagValue(file, tags, TAG.resolutionUnit, 2),
+  };
 }
 
 /**
+ * The page's layout, refused (typed errors) when CellDesk cannot decode it or its data lies beyond the file's end.
  * `limits` bound the image; `chunkLimits` bound one strip or tile, decoded whole (the same limits unless the image is
  * read region by region, when no image-sized array is ever made).
  */
-function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, chunkLimits: ImageLimits = limits): PageLayout {
+export function describeTiffPage(file: TiffFile, page: number, limits: ImageLimits, chunkLimits: ImageLimits = limits): PageLayout {
+  return describePage(file, readTags(file, file.pageOffsets[page]!), limits, chunkLimits, page);
+}
+
+function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, chunkLimits: ImageLimits, page: number): PageLayout {
   const width = tagValues(file, tags, TAG.imageWidth)?.[0];
   const height = tagValues(file, tags, TAG.imageLength)?.[0];
   if (width === undefined || height === undefined) {
@@ -179,7 +221,7 @@ function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, chunkLi
     offsets: tagValues(file, tags, tiled ? TAG.tileOffsets : TAG.stripOffsets) ?? [],
     byteCounts: tagValues(file, tags, tiled ? TAG.tileByteCounts : TAG.stripByteCounts),
   };
-  checkChunksInFile(file, layout);
+  checkChunksInFile(file, layout, page);
   return layout;
 }
 
@@ -217,7 +259,7 @@ function chunkByteLength(layout: PageLayout, chunkRow: number): number {
 }
 
 /** Every strip or tile must lie inside the file: checked before the image is allocated. */
-function checkChunksInFile(file: TiffFile, layout: PageLayout): void {
+function checkChunksInFile(file: TiffFile, layout: PageLayout, page: number): void {
   const unit = layout.tiled ? 'tile' : 'strip';
   const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
   const chunkCount = chunksPerPlane * layout.planes;
@@ -234,7 +276,10 @@ function checkChunksInFile(file: TiffFile, layout: PageLayout): void {
   for (let i = 0; i < chunkCount; i++) {
     const length = layout.compression === 1 ? chunkByteLength(layout, Math.floor((i % chunksPerPlane) / layout.chunksAcross)) : layout.byteCounts![i]!;
     const end = layout.offsets[i]! + length;
-    if (end > file.source.length) throw truncatedTiff(`image data (${unit} ${i + 1} of ${chunkCount})`, end, file.source.length);
+    if (end > file.source.length) {
+      const where = file.pageOffsets.length === 1 ? '' : ` of page ${page + 1} of ${file.pageOffsets.length}`;
+      throw truncatedTiff(`image data${where} (${unit} ${i + 1} of ${chunkCount})`, end, file.source.length);
+    }
   }
 }
 
@@ -285,8 +330,11 @@ function swapBytes(bytes: Uint8Array, bytesPerSample: number): void {
   }
 }
 
-/** Copies the part of a chunk that lies in `region` into `data`, the region's planar samples. */
-function placeChunk(layout: PageLayout, samples: Samples, data: Samples, plane: number, chunkRow: number, chunkColumn: number, region: Region): void {
+/**
+ * Copies the part of a chunk that lies in `region` into `data`, the region's planar samples, as channel `channel` on
+ * (dropping the part of edge tiles that lies outside the image).
+ */
+function placeChunk(layout: PageLayout, samples: Samples, data: Samples, channel: number, chunkRow: number, chunkColumn: number, region: Region): void {
   const { width, height, chunkWidth, samplesPerPixel } = layout;
   const x0 = chunkColumn * chunkWidth;
   const y0 = chunkRow * layout.chunkHeight;
@@ -302,13 +350,13 @@ function placeChunk(layout: PageLayout, samples: Samples, data: Samples, plane: 
   if (layout.planes > 1 || samplesPerPixel === 1) {
     for (let y = top; y < bottom; y++) {
       const from = (y - y0) * chunkWidth + left - x0;
-      data.set(samples.subarray(from, from + columns), into(plane, y));
+      data.set(samples.subarray(from, from + columns), into(channel, y));
     }
     return;
   }
   for (let s = 0; s < samplesPerPixel; s++) {
     for (let y = top; y < bottom; y++) {
-      const target = into(s, y);
+      const target = into(channel + s, y);
       for (let x = 0, source = ((y - y0) * chunkWidth + left - x0) * samplesPerPixel + s; x < columns; x++, source += samplesPerPixel) {
         data[target + x] = samples[source]!;
       }
@@ -316,31 +364,17 @@ function placeChunk(layout: PageLayout, samples: Samples, data: Samples, plane: 
   }
 }
 
-/** One page of a TIFF read region by region: its size and sample type, and the samples of any region. */
-export interface TiffRegionReader {
-  width: number;
-  height: number;
-  channels: number;
-  sampleType: SampleType;
-  pageCount: number;
-  /** The region's samples, planar (channel-major) like a RasterImage's, decoding only the strips or tiles it overlaps. */
-  read(region: Region): Samples;
-}
-
-/** Decoded strips or tiles kept for the next regions (neighbouring blocks share them), at most this many bytes. */
+/** Decoded strips or tiles kept for the next regions (neighbouring blocks share them), at most this many bytes a page. */
 const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
 
 /**
- * A page of a TIFF read region by region, for images too large to decode whole: `limits` bound the image (nothing
- * image-sized is allocated), the default limits each strip or tile. A file stored as one huge strip is refused,
- * since every region would decode all of it.
+ * A page described by describeTiffPage read region by region, for images too large to decode whole: each call
+ * writes the region's samples into `data` (planar, the region's size) as channels firstChannel on, decoding only the
+ * strips or tiles it overlaps. A file stored as one huge strip is refused by describeTiffPage's chunk limits, since
+ * every region would decode all of it.
  */
-export function tiffRegionReader(source: TiffBytes, page: number, limits: ImageLimits): TiffRegionReader {
-  const file = openTiff(source);
-  const pageCount = file.pageOffsets.length;
-  if (page >= pageCount) throw new ImagePageOutOfRangeError('tiff', page, pageCount);
-  const layout = describePage(file, readTags(file, file.pageOffsets[page]!), limits, DEFAULT_IMAGE_LIMITS);
-  const { width, height, samplesPerPixel, sampleType } = layout;
+export function tiffPageRegions(file: TiffFile, layout: PageLayout, page: number): (region: Region, data: Samples, firstChannel: number) => void {
+  const { width, height } = layout;
   const cache = new Map<number, Samples>();
   let cachedBytes = 0;
   const chunk = (index: number): Samples => {
@@ -360,28 +394,19 @@ export function tiffRegionReader(source: TiffBytes, page: number, limits: ImageL
     }
     return samples;
   };
-  return {
-    width,
-    height,
-    channels: samplesPerPixel,
-    sampleType,
-    pageCount,
-    read(region) {
-      if (region.top < 0 || region.left < 0 || region.top + region.height > height || region.left + region.width > width) {
-        throw new InvalidSettingError(`The region ${region.width} x ${region.height} at (${region.left}, ${region.top}) lies outside the ${width} x ${height} image.`, { region });
-      }
-      const data = new SAMPLE_ARRAY_CONSTRUCTORS[sampleType](samplesPerPixel * region.width * region.height) as Samples;
-      const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
-      const rows = [Math.floor(region.top / layout.chunkHeight), Math.floor((region.top + region.height - 1) / layout.chunkHeight)];
-      const columns = [Math.floor(region.left / layout.chunkWidth), Math.floor((region.left + region.width - 1) / layout.chunkWidth)];
-      for (let plane = 0; plane < layout.planes; plane++) {
-        for (let row = rows[0]!; row <= rows[1]!; row++) {
-          for (let column = columns[0]!; column <= columns[1]!; column++) {
-            placeChunk(layout, chunk(plane * chunksPerPlane + row * layout.chunksAcross + column), data, plane, row, column, region);
-          }
+  return (region, data, firstChannel) => {
+    if (region.top < 0 || region.left < 0 || region.top + region.height > height || region.left + region.width > width) {
+      throw new InvalidSettingError(`The region ${region.width} x ${region.height} at (${region.left}, ${region.top}) lies outside the ${width} x ${height} image.`, { region });
+    }
+    const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
+    const rows = [Math.floor(region.top / layout.chunkHeight), Math.floor((region.top + region.height - 1) / layout.chunkHeight)];
+    const columns = [Math.floor(region.left / layout.chunkWidth), Math.floor((region.left + region.width - 1) / layout.chunkWidth)];
+    for (let plane = 0; plane < layout.planes; plane++) {
+      for (let row = rows[0]!; row <= rows[1]!; row++) {
+        for (let column = columns[0]!; column <= columns[1]!; column++) {
+          placeChunk(layout, chunk(plane * chunksPerPlane + row * layout.chunksAcross + column), data, firstChannel + plane, row, column, region);
         }
       }
-      return data;
-    },
+    }
   };
 }

@@ -3,27 +3,35 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Region } from '../core/image';
-import { REGION_READ_LIMITS } from '../image/limits';
+import { CellDeskError } from '../errors';
 import type { SampleType } from '../image/raster';
-import { tiffRegionReader, type TiffRegionReader } from '../image/tiff';
+import { defaultPosition, openTiffRegions, type PlanePosition } from '../image/imageStack';
 import { hasTiffSignature, type TiffBytes } from '../image/tiffStructure';
 import type { ImageRegions } from '../pipeline/segmentBlocks';
 import { imageRegionsOf } from '../pipeline/segmentBlocks';
-import { ImageFileError, loadImageFile, pagesMayBeChannels } from './imageFiles';
+import { ImageFileError, readImagePlane } from './imageFiles';
 
 export interface ImageFileRegions extends ImageRegions {
   /** Whether the file is read a region at a time (a TIFF) rather than decoded whole. */
   readByRegion: boolean;
-  sampleType: SampleType | 'float32';
-  /** Pages stacked as channels, as loadImageFile does (see [Note: pages as channels]). */
-  pagesAsChannels: boolean;
+  sampleType: SampleType;
+  /** The plane read (the one the image opens on unless asked for another). */
+  position: PlanePosition;
   close(): Promise<void>;
+}
+
+/** Block mode segments one plane: a stack's must be named. */
+export class BlockModeNeedsPlaneError extends CellDeskError {
+  constructor(path: string, planes: number, frames: number) {
+    const what = frames > 1 ? `${planes} planes in ${frames} time points` : `${planes} planes`;
+    super('BLOCK_MODE_NEEDS_PLANE', `${path} holds ${what}; segmenting in blocks takes one plane: choose it with --plane (and --frame).`, { path, planes, frames });
+  }
 }
 
 function cannotRead(path: string, error: unknown): ImageFileError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': it is a folder' : ` (${code})`;
-  return new ImageFileError(path, `Cannot read the image ${path}${why}.`, error);
+  const reason = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : `the system said ${code}`;
+  return new ImageFileError(path, reason, error);
 }
 
 /** A file read with positioned reads, as the TIFF reader asks for its pieces. */
@@ -43,7 +51,11 @@ function fileBytes(descriptor: number): TiffBytes {
   };
 }
 
-export async function openImageRegions(path: string, options: { page?: number } = {}): Promise<ImageFileRegions> {
+/**
+ * One plane of the image at `path`, to be read region by region: the plane asked for (a TIFF's undeclared pages
+ * then read as planes, as the CLI reads them), else the image's only plane; a stack's plane must be chosen.
+ */
+export async function openImageRegions(path: string, options: { position?: PlanePosition } = {}): Promise<ImageFileRegions> {
   let signature: Uint8Array;
   try {
     const handle = await open(path, 'r');
@@ -57,32 +69,26 @@ export async function openImageRegions(path: string, options: { page?: number } 
     throw cannotRead(path, error);
   }
   if (!hasTiffSignature(signature)) {
-    const { image, raster, pagesAsChannels } = await loadImageFile(path, options);
-    return { ...imageRegionsOf(image), readByRegion: false, sampleType: raster.sampleType, pagesAsChannels, close: async () => undefined };
+    const { stack, image } = await readImagePlane(path, options.position);
+    const position = options.position ?? defaultPosition(stack.description);
+    return { ...imageRegionsOf(image), readByRegion: false, sampleType: stack.description.sampleType, position, close: async () => undefined };
   }
   const descriptor = openSync(path, 'r');
   try {
-    const source = fileBytes(descriptor);
-    const first = tiffRegionReader(source, options.page ?? 0, REGION_READ_LIMITS);
-    let pages: TiffRegionReader[] = [first];
-    if (pagesMayBeChannels(first, options.page)) {
-      const all = Array.from({ length: first.pageCount }, (_, page) => (page === 0 ? first : tiffRegionReader(source, page, REGION_READ_LIMITS)));
-      if (all.every((p) => p.width === first.width && p.height === first.height && p.channels === 1)) pages = all;
-    }
-    const channels = pages.length > 1 ? pages.length : first.channels;
+    const stack = openTiffRegions(fileBytes(descriptor), { pagesAsPlanes: options.position !== undefined });
+    const { width, height, channels, sampleType, planes, frames } = stack.description;
+    if (options.position === undefined && planes * frames > 1) throw new BlockModeNeedsPlaneError(path, planes, frames);
+    const position = options.position ?? defaultPosition(stack.description);
     return {
-      width: first.width,
-      height: first.height,
+      width,
+      height,
       channels,
       readByRegion: true,
-      sampleType: first.sampleType,
-      pagesAsChannels: pages.length > 1,
+      sampleType,
+      position,
       async read(region: Region) {
-        const plane = region.width * region.height;
-        const data = new Float32Array(channels * plane);
         // As numpy's astype(np.float32): integers above 2^24 and float64 samples round to the nearest float32.
-        pages.forEach((page, k) => data.set(page.read(region), k * plane));
-        return { width: region.width, height: region.height, channels, data };
+        return { width: region.width, height: region.height, channels, data: new Float32Array(stack.readRegion(position, region)) };
       },
       async close() {
         closeSync(descriptor);

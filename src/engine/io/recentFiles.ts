@@ -8,19 +8,14 @@
 // come back, e.g. on a network drive, so they are not forgotten until pushed out by newer ones).
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { RecentFile } from '../../shared/segmentControls';
 import { writeFileAtomically } from './atomicWrite';
 
 /** How many images the list keeps. */
 export const RECENT_LIMIT = 10;
 const FILE_NAME = 'recent-files.json';
 
-export interface RecentFile {
-  path: string;
-  /** The file's name, for menus. */
-  name: string;
-  /** When it was last opened, ISO 8601. */
-  openedAt: string;
-}
+export type { RecentFile } from '../../shared/segmentControls';
 
 interface StoredEntry {
   path: string;

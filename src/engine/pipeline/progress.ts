@@ -1,17 +1,15 @@
 // Progress, cancellation and per-stage timing shared by the pipeline's steps; runs anywhere.
+import type { StageProgress } from '../../shared/engineTypes';
 
-export type SegmentStage = 'normalize' | 'sizeStyle' | 'sizeMasks' | 'network' | 'masks';
-
-export interface SegmentProgress {
-  stage: SegmentStage;
-  /** Work done and total in the stage's own unit (network tiles, or 0/1 for single-step stages). */
-  done: number;
-  total: number;
-}
+export type { SegmentStage, StageProgress } from '../../shared/engineTypes';
 
 export interface RunHooks {
   signal?: AbortSignal;
-  onProgress?: (progress: SegmentProgress) => void;
+  /**
+   * Told at each stage and after each network batch, and awaited there: in a worker it yields to the event loop so
+   * that a cancellation sent meanwhile is read (see [Note: engine worker]); the signal is checked right after.
+   */
+  onProgress?: (progress: StageProgress) => void | Promise<void>;
 }
 
 /** Milliseconds per named stage; a stage timed twice accumulates. */

@@ -39,12 +39,12 @@ async function forEachBatch(
   run: (batch: Float32Array, first: number, n: number) => Promise<void>,
 ): Promise<void> {
   const tileSize = tiles.channels * tiles.grid.tileHeight * tiles.grid.tileWidth;
-  hooks.onProgress?.({ stage, done: 0, total: tiles.count });
+  await hooks.onProgress?.({ stage, done: 0, total: tiles.count });
   for (let first = 0; first < tiles.count; first += batchSize) {
     hooks.signal?.throwIfAborted();
     const n = Math.min(batchSize, tiles.count - first);
     await run(tiles.data.subarray(first * tileSize, (first + n) * tileSize), first, n);
-    hooks.onProgress?.({ stage, done: first + n, total: tiles.count });
+    await hooks.onProgress?.({ stage, done: first + n, total: tiles.count });
   }
 }
 

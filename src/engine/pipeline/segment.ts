@@ -12,7 +12,7 @@ import { defaultIterations, estimateDiameter, type DiameterEstimate } from './es
 import { KeptNetworkOutput } from './keptNetworkOutput';
 import { StageTimer, type RunHooks } from './progress';
 import { runNetworkPass } from './runNetwork';
-import { resolveSettings, type SegmentSettings } from './settings';
+import { resolveSettings, type CellposeSettings, type SegmentSettings } from './settings';
 
 /** The image cannot be segmented as it is (e.g. NaN pixels). */
 export class InvalidImageError extends CellDeskError {
@@ -71,18 +71,19 @@ async function prepareInput(image: PlanarImage, settings: SegmentSettings, timer
       { nonFinite },
     );
   }
-  hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
+  await hooks.onProgress?.({ stage: 'normalize', done: 0, total: 1 });
+  hooks.signal?.throwIfAborted();
   return timer.time('normalize', () => normalizePercentile(selected));
 }
 
 /**
- * The diameter the size model estimates for an image (models.Cellpose.eval with diameter 0, stopped before the
+ * The diameter the size model estimates for an image (models.Cellpose.eval with diameter 'estimate', stopped before the
  * final pass): what the Segment view's Calibrate button shows without segmenting.
  */
 export async function estimateImageDiameter(
   image: PlanarImage,
   model: SegmentationModel & { sizeModel: SizeModel },
-  requested: Partial<SegmentSettings> = {},
+  requested: CellposeSettings = {},
   hooks: RunHooks = {},
 ): Promise<DiameterEstimate & { timings: Record<string, number> }> {
   const settings = resolveSettings(requested);
@@ -95,24 +96,30 @@ export async function estimateImageDiameter(
   return { ...estimate, timings: timer.timings };
 }
 
+/** The model, refused unless it has a size model: estimating the diameter (diameter 'estimate') needs one. */
+export function withSizeModel(model: SegmentationModel): SegmentationModel & { sizeModel: SizeModel } {
+  if (model.sizeModel === undefined) {
+    throw new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
+  }
+  return { ...model, sizeModel: model.sizeModel };
+}
+
 export async function segmentImage(
   image: PlanarImage,
   model: SegmentationModel,
-  requested: Partial<SegmentSettings> = {},
+  requested: CellposeSettings = {},
   hooks: RunHooks = {},
 ): Promise<SegmentResult> {
   const settings = resolveSettings(requested);
-  if (settings.diameter === 0 && model.sizeModel === undefined) {
-    throw new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
-  }
+  if (settings.diameter === 'estimate') withSizeModel(model);
   const timer = new StageTimer();
   const start = performance.now();
   const { batchSize, augment } = settings;
   const normalized = await prepareInput(image, settings, timer, hooks);
 
-  let diameter = settings.diameter;
+  let diameter: number;
   let diameterFromStyle: number | null = null;
-  if (diameter === 0) {
+  if (settings.diameter === 'estimate') {
     const estimate = await estimateDiameter(
       { image: normalized, session: model.session, styleSession: model.styleSession, architecture: model.architecture, sizeModel: model.sizeModel!, batchSize, augment },
       timer,
@@ -120,6 +127,8 @@ export async function segmentImage(
     );
     diameter = estimate.diameter;
     diameterFromStyle = estimate.fromStyle;
+  } else {
+    diameter = settings.diameter;
   }
 
   const rescale = model.architecture.diamMean / diameter;
@@ -130,11 +139,12 @@ export async function segmentImage(
       : await timer.time('resample', () => resizeBilinear(pass.maps, image.height, image.width));
 
   hooks.signal?.throwIfAborted();
-  hooks.onProgress?.({ stage: 'masks', done: 0, total: 1 });
+  await hooks.onProgress?.({ stage: 'masks', done: 0, total: 1 });
+  hooks.signal?.throwIfAborted();
   const niter = settings.niter ?? defaultIterations(rescale);
   const kept = new KeptNetworkOutput(flows, niter);
   const labels = await timer.time('masks', () => kept.masks(settings));
-  hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
+  await hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
 
   timer.timings.total = performance.now() - start;
   return {

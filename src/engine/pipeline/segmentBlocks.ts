@@ -27,7 +27,7 @@ import { defaultIterations } from './estimateDiameter';
 import type { RunHooks } from './progress';
 import type { SegmentationModel } from './segment';
 import { InvalidImageError } from './segment';
-import { resolveSettings, type SegmentSettings } from './settings';
+import { resolveSettings, type CellposeSettings, type SegmentSettings } from './settings';
 
 /** An image read region by region (a whole-slide file). */
 export interface ImageRegions {
@@ -74,7 +74,7 @@ const MARGIN_WIDENINGS = 2;
 /** Block mode was asked to estimate the diameter, which needs the whole image's style. */
 export class BlockModeNeedsDiameterError extends CellDeskError {
   constructor() {
-    super('BLOCK_MODE_NEEDS_DIAMETER', 'Segmenting an image in blocks needs the cell diameter: give it (in pixels) instead of 0, for example after calibrating on a crop of the image.');
+    super('BLOCK_MODE_NEEDS_DIAMETER', 'Segmenting an image in blocks needs the cell diameter: give it in pixels rather than asking for an estimate, for example after calibrating on a crop of the image.');
   }
 }
 
@@ -92,13 +92,15 @@ interface Geometry {
 export async function segmentInBlocks(
   source: ImageRegions,
   model: SegmentationModel,
-  requested: Partial<SegmentSettings>,
+  requested: CellposeSettings,
   sink: LabelRowSink,
   options: BlockOptions = {},
   hooks: RunHooks = {},
 ): Promise<BlockSegmentResult> {
-  const settings = resolveSettings(requested);
-  if (settings.diameter === 0) throw new BlockModeNeedsDiameterError();
+  const resolved = resolveSettings(requested);
+  const { diameter } = resolved;
+  if (diameter === 'estimate') throw new BlockModeNeedsDiameterError();
+  const settings = { ...resolved, diameter };
   const start = performance.now();
   const timings: Record<string, number> = {};
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;

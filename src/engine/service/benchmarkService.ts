@@ -1,23 +1,26 @@
-// The app's one-click benchmark: runs one benchmark at a time in a worker thread of its own, relays its events and
-// answers with the report. Runs on the thread that answers calls (Electron's main process, the browser-mode server).
+// The app's one-click benchmark: answers 'bench:start' and 'bench:cancel', running one benchmark at a time in a
+// worker thread of its own, publishing its events, answering with the report. Runs on the thread that answers calls
+// (Electron's main process, the browser-mode server).
 //
 // [Note: benchmark worker] A benchmark segments for minutes with onnxruntime blocking the thread it runs on, so it
 // cannot share the engine worker (which would stop answering the Segment view) nor run on the answering thread. Each
 // run gets a fresh worker that opens its own sessions, as a cold start is part of what the benchmark measures, and
 // ends with it, releasing every session and buffer. The run is written to the history database from the worker as it
-// goes, so a crash keeps the samples measured (see [Note: run history]). Cancelling sets a flag in shared memory that
-// the worker reads at every event (the same reason as in [Note: engine worker]); the run then ends 'cancelled' with
-// what it measured.
+// goes, so a crash keeps the samples measured (see [Note: run history]). The worker is called over the same RPC as the
+// engine's (rpc.ts): each event is the call's progress, published as 'bench:event', and cancelling is the RPC's
+// 'cancel' message, read when the worker yields at each event (see [Note: engine worker]); the run then ends
+// 'cancelled' with what it measured.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { BenchmarkEvent, BenchmarkReport } from '../bench/types';
 import { CellDeskError } from '../errors';
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
-import type { BenchmarkStartRequest, BenchmarkWorkerStart, FromBenchmarkWorker } from './benchmarkProtocol';
-import { fromWorkerFailure } from './protocol';
-import { startWorker } from './startWorker';
+import type { BenchmarkEvent, BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
+import { validateInput } from '../../shared/contract';
+import { EventHub } from './events';
+import { RpcClient } from './rpc';
+import { portTransport, startWorker } from './startWorker';
 
 /** The benchmark's worker ended without a report (it crashed or ran out of memory). */
 export class BenchmarkStoppedError extends CellDeskError {
@@ -42,7 +45,7 @@ export interface BenchmarkServiceOptions {
 
 interface Running {
   worker: Worker;
-  cancelFlag: Int32Array;
+  controller: AbortController;
   /** Known once the worker reports the run started. */
   runUuid: string | null;
 }
@@ -53,7 +56,13 @@ export class BenchmarkService {
   private readonly script: string;
   private readonly env: NodeJS.ProcessEnv;
   private running: Running | null = null;
-  private readonly listeners = new Set<(event: BenchmarkEvent) => void>();
+  private readonly events = new EventHub();
+
+  /** The contract calls this service answers. */
+  readonly handlers: CallHandlers<CallsAnsweredBy<'benchmark'>> = {
+    'bench:start': (request) => this.start(request),
+    'bench:cancel': () => ({ cancelled: this.cancel() }),
+  };
 
   constructor(options: BenchmarkServiceOptions = {}) {
     this.script = options.workerScript ?? SOURCE_WORKER;
@@ -65,49 +74,42 @@ export class BenchmarkService {
   }
 
   /** Runs a benchmark; resolves with its report when it completes or is cancelled. Events go to `onEvent` listeners. */
-  start(request: BenchmarkStartRequest): Promise<BenchmarkReport> {
-    if (this.running !== null) return Promise.reject(new BenchmarkBusyError());
-    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = startWorker(this.script, { env: { ...this.env }, request, cancelFlag } satisfies BenchmarkWorkerStart);
-    const running: Running = { worker, cancelFlag, runUuid: null };
+  async start(request: CallInput<'bench:start'>): Promise<BenchmarkReport> {
+    const checked = validateInput('bench:start', request);
+    if (this.running !== null) throw new BenchmarkBusyError();
+    const worker = startWorker(this.script, { env: { ...this.env } });
+    const running: Running = { worker, controller: new AbortController(), runUuid: null };
     this.running = running;
-    return new Promise<BenchmarkReport>((resolve, reject) => {
-      let settled = false;
-      const settle = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
-        if (this.running === running) this.running = null;
-        outcome();
-        void worker.terminate();
-      };
-      const stopped = (reason: string) =>
-        settle(() => {
-          if (running.runUuid !== null) this.markInterrupted(running.runUuid, reason);
-          reject(new BenchmarkStoppedError(reason));
-        });
-      worker.on('message', (message: FromBenchmarkWorker) => {
-        if (message.kind === 'event') {
-          if (message.event.type === 'started') running.runUuid = message.event.run.uuid;
-          this.listeners.forEach((listener) => listener(message.event));
-        } else if (message.kind === 'done') settle(() => resolve(message.report));
-        else settle(() => reject(fromWorkerFailure(message.error)));
-      });
-      worker.on('error', (error) => stopped(error.message));
-      worker.on('exit', (code) => stopped(`its thread exited with code ${code}`));
-    });
+    const client = new RpcClient(portTransport(worker));
+    const stopped = (reason: string) => {
+      if (running.runUuid !== null) this.markInterrupted(running.runUuid, reason);
+      client.fail(new BenchmarkStoppedError(reason));
+    };
+    worker.on('error', (error) => stopped(error.message));
+    worker.on('exit', (code) => stopped(`its thread exited with code ${code}`));
+    const onProgress = (payload: unknown) => {
+      const event = payload as BenchmarkEvent;
+      if (event.type === 'started') running.runUuid = event.run.uuid;
+      this.events.emit('bench:event', event);
+    };
+    try {
+      return (await client.call('bench:start', checked, { signal: running.controller.signal, onProgress })) as BenchmarkReport;
+    } finally {
+      worker.removeAllListeners('exit');
+      if (this.running === running) this.running = null;
+      void worker.terminate();
+    }
   }
 
   /** Cancels the running benchmark; false when none runs. */
   cancel(): boolean {
-    if (this.running === null) return false;
-    Atomics.store(this.running.cancelFlag, 0, 1);
-    return true;
+    this.running?.controller.abort();
+    return this.running !== null;
   }
 
-  /** Calls `listener` with every event of every run; returns the function that stops it. */
-  onEvent(listener: (event: BenchmarkEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Calls `listener` with each `name` event of every run ('bench:event'); returns the function that stops it. */
+  on<E extends EventName>(name: E, listener: EventListener<E>): () => void {
+    return this.events.on(name, listener);
   }
 
   /** A run whose worker died cannot finish itself; the history would otherwise show it running while the app lives. */

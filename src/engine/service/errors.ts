@@ -16,24 +16,18 @@ export class NoSegmentationError extends CellDeskError {
   }
 }
 
+/** Per contract call that can be cancelled, what to say. */
 const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
-  segment: 'The segmentation was cancelled.',
-  openImage: 'Opening the image was cancelled.',
-  uploadImage: 'Opening the image was cancelled.',
-  calibrate: 'Calibrating the diameter was cancelled.',
+  'segment:run': 'The segmentation was cancelled.',
+  'image:open': 'Opening the image was cancelled.',
+  'image:upload': 'Opening the image was cancelled.',
+  'segment:calibrate': 'Calibrating the diameter was cancelled.',
 };
 
 /** The user (or a newer request for the same image) cancelled a running operation. */
 export class OperationCancelledError extends CellDeskError {
-  constructor(operation: string) {
-    super('CANCELLED', CANCELLED_MESSAGES[operation] ?? 'The operation was cancelled.', { operation });
-  }
-}
-
-/** The image file could not be read from disk. */
-export class ImageFileError extends CellDeskError {
-  constructor(path: string, reason: string, cause?: unknown) {
-    super('IMAGE_FILE', `Cannot read the image ${path}: ${reason}.`, { path }, cause === undefined ? undefined : { cause });
+  constructor(call: string) {
+    super('CANCELLED', CANCELLED_MESSAGES[call] ?? 'The operation was cancelled.', { call });
   }
 }
 
@@ -48,13 +42,6 @@ export class ExportError extends CellDeskError {
 export class EngineStoppedError extends CellDeskError {
   constructor(reason: string) {
     super('ENGINE_STOPPED', `CellDesk's engine stopped (${reason}). Open the image again; if this repeats, the image may be too large for this computer's memory.`, { reason });
-  }
-}
-
-/** A CellDeskError raised in the worker, rebuilt on the answering side with its code and details. */
-export class RemoteEngineError extends CellDeskError {
-  constructor(code: string, message: string, details: Record<string, unknown>) {
-    super(code, message, details);
   }
 }
 

@@ -1,73 +1,62 @@
-// The History view's calls: list, read, export, import and delete runs of the history database, and describe this
-// computer as the benchmark records it. Runs on the thread that answers calls: each call is a few small SQLite
-// statements (better-sqlite3 is synchronous and fast at this size), and the database is opened per call, so runs the
-// CLI or a benchmark worker writes meanwhile are seen at once. Node side.
+// The history service: answers the calls the contract marks `answeredBy: 'history'` (list, read, export, import and
+// delete runs of the history database, and describe this computer as the benchmark records it). Runs on the thread
+// that answers calls: each call is a few small SQLite statements (better-sqlite3 is synchronous and fast at this
+// size), and the database is opened per call, so runs the CLI, the engine worker or a benchmark worker write
+// meanwhile are seen at once. Node side.
 import { collectFingerprint, describeDevice, deviceId } from '../bench/fingerprint';
-import type { BenchmarkReport } from '../bench/types';
-import { exportCsv, exportJson, exportRuns, importRuns, parseExport, type ImportResult } from '../history/historyExport';
+import { exportCsv, exportJson, exportRuns, importRuns, parseExport } from '../history/historyExport';
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
 import { installedOnnxRuntimeVersion } from '../version';
-import type { HistoryExportFormat, HistoryListing, ThisDevice } from '../../shared/benchTypes';
+import type { CallHandlers, CallsAnsweredBy, ThisDevice } from '../../shared/contract';
 
 /** Segmentation runs listed at most; the newest are the ones worth showing. */
 const SEGMENTATION_RUNS_LISTED = 500;
 
-export class HistoryService {
-  private readonly databaseFile: string;
-  private thisDevice: Promise<ThisDevice> | null = null;
+export type HistoryService = CallHandlers<CallsAnsweredBy<'history'>>;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.databaseFile = appPathsFor(env).databaseFile;
-  }
-
-  /** This computer's fingerprint; collected once (it asks GPU tools, which take a moment). */
-  describeThisDevice(): Promise<ThisDevice> {
-    this.thisDevice ??= collectFingerprint({ onnxRuntimeVersion: installedOnnxRuntimeVersion(), modelSha256: null }).then((fingerprint) => ({
+export function createHistoryService(env: NodeJS.ProcessEnv = process.env): HistoryService {
+  const databaseFile = appPathsFor(env).databaseFile;
+  const withStore = <T>(work: (store: HistoryStore) => T): T => HistoryStore.use(databaseFile, work);
+  // Collected once: it asks GPU tools, which take a moment.
+  let thisDevice: Promise<ThisDevice> | null = null;
+  const describeThisDevice = () =>
+    (thisDevice ??= collectFingerprint({ onnxRuntimeVersion: installedOnnxRuntimeVersion(), modelSha256: null }).then((fingerprint) => ({
       deviceId: deviceId(fingerprint.hardware),
       description: describeDevice(fingerprint.hardware),
       fingerprint,
-    }));
-    return this.thisDevice;
-  }
+    })));
 
-  async list(): Promise<HistoryListing> {
-    const { deviceId: thisDeviceId } = await this.describeThisDevice();
-    return this.withStore((store) => ({
-      thisDeviceId,
-      benchmarkRuns: store.listBenchmarkRuns(),
-      segmentationRuns: store.listSegmentationRuns(SEGMENTATION_RUNS_LISTED),
-    }));
-  }
+  return {
+    'device:describe': describeThisDevice,
 
-  benchmarkRuns(uuids: readonly string[]): BenchmarkReport[] {
-    return this.withStore((store) => uuids.map((uuid) => store.benchmarkRun(uuid)));
-  }
+    'history:list': async () => {
+      const { deviceId: thisDeviceId } = await describeThisDevice();
+      return withStore((store) => ({
+        thisDeviceId,
+        benchmarkRuns: store.listBenchmarkRuns(),
+        segmentationRuns: store.listSegmentationRuns(SEGMENTATION_RUNS_LISTED),
+      }));
+    },
 
-  /** The runs (benchmark or segmentation) as a file: JSON to import elsewhere, CSV for spreadsheets. */
-  exportRuns(uuids: readonly string[], format: HistoryExportFormat): { fileName: string; bytes: Uint8Array } {
-    const doc = this.withStore((store) =>
-      exportRuns(
-        store,
-        uuids.map((uuid) => store.findRun(uuid)),
-      ),
-    );
-    const stamp = doc.exportedAt.slice(0, 19).replace(/[:T]/g, '-');
-    const text = format === 'csv' ? exportCsv(doc) : exportJson(doc);
-    return { fileName: `celldesk-history-${stamp}.${format}`, bytes: new TextEncoder().encode(text) };
-  }
+    'history:runs': ({ uuids }) => withStore((store) => uuids.map((uuid) => store.benchmarkRun(uuid))),
 
-  /** A JSON export, all or nothing (see [Note: history import]); `name` is the file's name, for messages. */
-  importFile(name: string, bytes: Uint8Array): ImportResult {
-    const doc = parseExport(name, new TextDecoder().decode(bytes));
-    return this.withStore((store) => importRuns(store, doc));
-  }
+    /** The runs (benchmark or segmentation) as a file: JSON to import elsewhere, CSV for spreadsheets. */
+    'history:export': ({ uuids, format }) => {
+      const doc = withStore((store) =>
+        exportRuns(
+          store,
+          uuids.map((uuid) => store.findRun(uuid)),
+        ),
+      );
+      const stamp = doc.exportedAt.slice(0, 19).replace(/[:T]/g, '-');
+      const text = format === 'csv' ? exportCsv(doc) : exportJson(doc);
+      return { fileName: `celldesk-history-${stamp}.${format}`, bytes: new TextEncoder().encode(text) };
+    },
 
-  deleteRuns(uuids: readonly string[]): { deleted: number } {
-    return this.withStore((store) => ({ deleted: store.deleteRuns(uuids) }));
-  }
+    /** A JSON export, all or nothing (see [Note: history import]); `name` is the file's name, for messages. */
+    'history:import': ({ name, bytes }) => withStore((store) => importRuns(store, parseExport(name, new TextDecoder().decode(bytes)))),
 
-  private withStore<T>(work: (store: HistoryStore) => T): T {
-    return HistoryStore.use(this.databaseFile, work);
-  }
+    'history:delete': ({ uuids }) => withStore((store) => ({ deleted: store.deleteRuns(uuids) })),
+  };
 }

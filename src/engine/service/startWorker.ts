@@ -1,15 +1,34 @@
 // Starts a worker thread from a script that may be TypeScript (running from sources: CLI, tests) or the desktop app's
-// bundled JavaScript. Node side.
+// bundled JavaScript, and adapts worker threads' ports to the RPC's Transport (rpc.ts). Node side.
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { workerStart, type WorkerStart } from '../../shared/workerMessages';
+import type { Transport } from './rpc';
 
-/** A worker running `script` with `workerData`; a TypeScript script is loaded through tsx's loader, registered inside the worker. */
-export function startWorker(script: string, workerData: unknown): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData });
+/** A worker running `script` with its start-up data; a TypeScript script is loaded through tsx, registered inside the worker. */
+export function startWorker(script: string, start: WorkerStart): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: start });
   const bootstrap = [
     `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
     'register();',
     `await import(${JSON.stringify(pathToFileURL(script).href)});`,
   ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: start });
+}
+
+/** Either end of a worker thread as the RPC's transport. */
+export function portTransport(port: Worker | MessagePort): Transport {
+  return {
+    postMessage: (message) => port.postMessage(message),
+    onMessage: (listener) => {
+      port.on('message', listener);
+      return () => port.off('message', listener);
+    },
+  };
+}
+
+/** Inside a worker thread: its start-up data, checked, and the port to the service that started it. */
+export function workerSide(script: string): { start: WorkerStart; port: MessagePort } {
+  if (parentPort === null) throw new Error(`${script} runs only as a worker thread`);
+  return { start: workerStart.parse(workerData), port: parentPort };
 }

@@ -6,7 +6,7 @@ import { appDataDir } from '../../engine/io/appPaths';
 import type { EngineService } from '../../engine/service/engineService';
 import { EVENT_CHANNEL, type AppCommand, type Handlers } from '../../shared/contract';
 import { buildMenuTemplate, CELLPOSE_DOCUMENTATION_URL, type MenuActions } from '../menu';
-import { readAppInfo } from './appInfo';
+import { readAppInfo } from '../../host/appInfo';
 
 /** The window a command is for: the focused one, else the first (a menu used while no window has the focus). */
 function targetWindow(): BrowserWindow | undefined {
@@ -37,7 +37,7 @@ const actions: MenuActions = {
 export function installAppMenu(engine: EngineService, handlers: Handlers): Handlers {
   const refresh = async () => {
     // Without the list the menu is still useful: it is built with none.
-    const recent = await engine.recentFiles().catch(() => []);
+    const recent = await engine.call('image:recent', undefined).catch(() => []);
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(recent, actions, process.platform)));
   };
   void refresh();

@@ -3,8 +3,10 @@
 // milliseconds of each pipeline stage; several runs overlay on one chart. Pure, runs anywhere (see
 // [Note: viewer helpers in src/shared] for why renderer helpers live here).
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
-import type { BenchmarkSample, DeviceHardware, SummaryRow } from '../benchTypes';
-import { mean, summarize } from './statistics';
+import type { BenchmarkSample, CropSize, DeviceHardware, ProviderResult, SummaryRow } from '../benchTypes';
+import { sortSizes } from './cropSizes';
+import { providerLabel } from './providerLabel';
+import { mean, orderStages, summarize } from './statistics';
 
 /** One benchmark run as the charts see it: finished (from the history) or filling in live. */
 export interface ChartRun {
@@ -13,6 +15,8 @@ export interface ChartRun {
   device: string;
   startedAt: string;
   samples: readonly BenchmarkSample[];
+  /** What each provider ran on: a software GPU is named so in the legends. */
+  providers: readonly ProviderResult[];
 }
 
 /** One row of the results table: a provider on a crop size in one run, with its stages' mean milliseconds. */
@@ -48,19 +52,10 @@ export interface ChartFigure {
   emptyText: string;
 }
 
-/** The stages in pipeline order; any other stage a run reports follows them. */
-const STAGE_ORDER = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'] as const;
-
 const NO_SAMPLES = 'no samples yet';
 const NOTHING_TO_COMPARE = 'needs the CPU and another provider on the same crop size';
 
 const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5c940d', '#6741d9', '#868e96'];
-
-/** Crop labels smallest first: numeric sides ascending, then 'full', then anything else by name. */
-export function sortSizes(labels: Iterable<string>): string[] {
-  const rank = (label: string) => (/^\d+$/.test(label) ? 0 : label === 'full' ? 1 : 2);
-  return [...new Set(labels)].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? Number(a) - Number(b) : a.localeCompare(b)));
-}
 
 const providerRank = (provider: ExecutionProvider) => EXECUTION_PROVIDERS.indexOf(provider);
 
@@ -87,7 +82,8 @@ export function runDate(startedAt: string): string {
 
 /** A series' legend entry: the provider alone for one run; device, date and provider when runs overlay. */
 export function seriesName(run: ChartRun, provider: ExecutionProvider, runCount: number): string {
-  return runCount > 1 ? `${run.device} · ${runDate(run.startedAt)} · ${provider}` : provider;
+  const label = providerLabel(provider, run.providers);
+  return runCount > 1 ? `${run.device} · ${runDate(run.startedAt)} · ${label}` : label;
 }
 
 interface Series {
@@ -109,8 +105,11 @@ function seriesOf(runs: readonly ChartRun[]): Series[] {
   return series;
 }
 
+/** A crop size as the charts' x axis names it: '224', 'full'. */
+const label = (size: CropSize) => String(size);
+
 function allSizes(runs: readonly ChartRun[]): string[] {
-  return sortSizes(runs.flatMap((run) => run.samples.map((sample) => sample.size)));
+  return sortSizes(runs.flatMap((run) => run.samples.map((sample) => sample.size))).map(label);
 }
 
 /** (a) Time per segmentation against crop size, one line per run and provider: mean with SD error bars. */
@@ -127,7 +126,7 @@ export function timeFigure(runs: readonly ChartRun[]): ChartFigure {
       name,
       kind: 'line',
       colour,
-      x: rows.map((row) => row.size),
+      x: rows.map((row) => label(row.size)),
       y: rows.map((row) => row.meanMs),
       errorY: rows.map((row) => row.sdMs ?? 0),
     })),
@@ -139,7 +138,7 @@ function againstCpu(runs: readonly ChartRun[], value: (row: SizeStats) => number
   return seriesOf(runs)
     .map(({ name, colour, rows }) => {
       const compared = rows.filter((row) => value(row) !== null);
-      return { name, kind, colour, x: compared.map((row) => row.size), y: compared.map((row) => value(row)!) };
+      return { name, kind, colour, x: compared.map((row) => label(row.size)), y: compared.map((row) => value(row)!) };
     })
     .filter((trace) => trace.x.length > 0);
 }
@@ -178,21 +177,20 @@ export function stageFigure(runs: readonly ChartRun[]): ChartFigure {
   const bars = series.flatMap(({ name, rows }) => rows.map((row) => ({ name, row })));
   const order = sortSizes(bars.map((bar) => bar.row.size));
   bars.sort((a, b) => order.indexOf(a.row.size) - order.indexOf(b.row.size));
-  const present = new Set(bars.flatMap((bar) => Object.keys(bar.row.stageMeans)));
-  const stages = [...STAGE_ORDER.filter((stage) => present.has(stage)), ...[...present].filter((stage) => !(STAGE_ORDER as readonly string[]).includes(stage)).sort()];
+  const stages = orderStages(bars.flatMap((bar) => Object.keys(bar.row.stageMeans)));
   return {
     id: 'stages',
     title: 'Time per stage',
     yTitle: 'ms (mean)',
     logY: false,
     stacked: true,
-    categories: order,
+    categories: order.map(label),
     emptyText: NO_SAMPLES,
     traces: stages.map((stage, k) => ({
       name: stage,
       kind: 'bar',
       colour: PALETTE[k % PALETTE.length]!,
-      x: bars.map((bar) => bar.row.size),
+      x: bars.map((bar) => label(bar.row.size)),
       group: bars.map((bar) => bar.name),
       y: bars.map((bar) => bar.row.stageMeans[stage] ?? 0),
     })),

@@ -1,12 +1,12 @@
 // Benchmark summaries: mean, sample SD and n per provider and crop size, with speed-up against the CPU. Pure; the
 // engine's reports and the Benchmark view's live charts compute them with the same functions.
-import type { SummaryRow } from '../benchTypes';
+import type { CropSize, SummaryRow } from '../benchTypes';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
 
 /** What a summary needs of a sample. */
 export interface TimedSample {
   provider: ExecutionProvider;
-  size: string;
+  size: CropSize;
   width: number;
   height: number;
   totalMs: number;
@@ -53,4 +53,13 @@ export function summarize(samples: readonly TimedSample[]): SummaryRow[] {
     const [x, y] = [order(a), order(b)];
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
   });
+}
+
+/** The stages timings name, in pipeline order; segmentations time more (cleanup, measure, ...), which follow them. */
+const STAGE_ORDER: readonly string[] = ['normalize', 'sizeStyle', 'sizeMasks', 'network', 'resample', 'masks'];
+
+/** The stage names given, each once: the pipeline's in its order, then any other by name. */
+export function orderStages(names: Iterable<string>): string[] {
+  const present = new Set(names);
+  return [...STAGE_ORDER.filter((stage) => present.has(stage)), ...[...present].filter((stage) => !STAGE_ORDER.includes(stage)).sort()];
 }

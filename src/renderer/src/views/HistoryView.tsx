@@ -1,15 +1,17 @@
 // The History view: recorded benchmark runs grouped by computer (this one first), picked with checkboxes to overlay
 // on the Benchmark view's charts; export the picked runs (JSON or CSV, downloaded from the returned bytes), import
-// a JSON export, delete with a confirmation. Renderer.
-import { Alert, Badge, Button, Checkbox, FileButton, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+// a JSON export, delete with a confirmation; and the segmentations recorded, from the app and the CLI alike.
+// Renderer.
+import { Badge, Button, Checkbox, FileButton, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import type { BenchmarkRunListing, BenchmarkStatus } from '../../../shared/contract';
+import type { BenchmarkRunListing, BenchmarkStatus, SegmentationRunRecord } from '../../../shared/contract';
 import { runDate } from '../../../shared/bench/figures';
 import { chartRunOf, groupRunsByDevice } from '../../../shared/bench/history';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
-import { fileNameOf } from '../fileNames';
 import type { HistoryModel } from '../model/history';
 import { useStore } from '../useStore';
+import { fileNameOf, plural } from '../wording';
+import { ErrorAlert } from './ErrorAlert';
 
 const STATUS_COLOURS: Record<BenchmarkStatus, string> = { completed: 'green', running: 'blue', cancelled: 'yellow', interrupted: 'red' };
 
@@ -92,11 +94,61 @@ function RunList({ history }: { history: HistoryModel }) {
   );
 }
 
+function SegmentationRow({ run }: { run: SegmentationRunRecord }) {
+  const seconds = run.timings['total'] === undefined ? '' : (run.timings['total'] / 1000).toFixed(1);
+  return (
+    <Table.Tr>
+      <Table.Td>{runDate(run.recordedAt)}</Table.Td>
+      <Table.Td title={run.model.name}>{fileNameOf(run.model.name)}</Table.Td>
+      <Table.Td>{`${run.image.name} (${run.image.width} × ${run.image.height})`}</Table.Td>
+      <Table.Td>{run.provider}</Table.Td>
+      <Table.Td ta="right">{run.maskCount}</Table.Td>
+      <Table.Td ta="right">{run.diameter.toFixed(1)}</Table.Td>
+      <Table.Td ta="right">{seconds}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** The segmentations recorded (see [Note: every segmentation recorded]), newest first. */
+function SegmentationList({ history }: { history: HistoryModel }) {
+  const runs = useStore(history.store, (s) => s.listing?.segmentationRuns ?? null);
+  if (runs === null) return null;
+  return (
+    <div>
+      <Title order={6} mb={4}>
+        Segmentations
+      </Title>
+      {runs.length === 0 ? (
+        <Text c="dimmed">No segmentations recorded yet: each run in the Segment view (with "Record in history" on) or of `celldesk segment` is listed here.</Text>
+      ) : (
+        <Table striped withTableBorder fz="sm" aria-label="Segmentation runs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Recorded (UTC)</Table.Th>
+              <Table.Th>Model</Table.Th>
+              <Table.Th>Image</Table.Th>
+              <Table.Th>Provider</Table.Th>
+              <Table.Th ta="right">Masks</Table.Th>
+              <Table.Th ta="right">Diameter (px)</Table.Th>
+              <Table.Th ta="right">Time (s)</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {runs.map((run) => (
+              <SegmentationRow key={run.uuid} run={run} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </div>
+  );
+}
+
 function Toolbar({ history }: { history: HistoryModel }) {
   const picked = useStore(history.store, (s) => s.picked.length);
   const busy = useStore(history.store, (s) => s.busy);
   const [confirming, setConfirming] = useState(false);
-  const runs = `${picked} run${picked === 1 ? '' : 's'}`;
+  const runs = plural(picked, 'run');
   const exportAs = async (format: 'json' | 'csv') => {
     const file = await history.exportPicked(format);
     if (file !== null) download(file);
@@ -169,11 +221,7 @@ export function HistoryView({ history }: { history: HistoryModel }) {
           <Title order={5}>History</Title>
           <Toolbar history={history} />
         </Group>
-        {error !== null && (
-          <Alert color="red" title="Something went wrong" withCloseButton onClose={() => history.dismissError()} role="alert">
-            {error}
-          </Alert>
-        )}
+        <ErrorAlert error={error} onClose={() => history.dismissError()} />
         {notice !== null && (
           <Text size="sm" role="status">
             {notice}
@@ -181,6 +229,7 @@ export function HistoryView({ history }: { history: HistoryModel }) {
         )}
         <RunList history={history} />
         <Overlay history={history} />
+        <SegmentationList history={history} />
       </Stack>
     </ScrollArea>
   );
