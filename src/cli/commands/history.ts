@@ -7,7 +7,7 @@ import { HistoryStore } from '../../engine/history/historyStore';
 import type { RunKind, SegmentationRunRecord } from '../../engine/history/records';
 import { appPathsFor } from '../../engine/io/appPaths';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { parseCommandLine, print, type CliIO } from '../io';
 import { subcommandDispatcher } from '../subcommands';
 import { formatBenchmarkReport } from './bench';
 
