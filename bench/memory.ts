@@ -1,8 +1,9 @@
 // `npm run bench:memory [-- --sizes 6000,12000] [--block 1024]`: peak resident memory of `celldesk segment`, each
 // case in a child process measured by /usr/bin/time: the 2560 x 2160 synthetic image whole, then tiled TIFFs of
 // the sizes given (made by tiling a shared image, written band by band) in block mode, and how well the block
-// mode's masks agree with the whole image's on the 2560 x 2160 image. Prints a table and one JSON line. A
-// developer's tool (Node); the 12000 x 12000 case runs the network over 144 million pixels (tens of minutes).
+// mode's masks agree with the whole image's on the 2560 x 2160 image. Prints each case's line as it is measured
+// (so a run stopped early keeps what it measured), then one JSON line. A developer's tool (Node); the 12000 x 12000
+// case runs the network over 144 million pixels (tens of minutes on an idle laptop, hours on a loaded 2-core one).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -121,29 +122,26 @@ async function main(): Promise<void> {
     const synthetic = join(folder, 'synthetic-2560x2160.png');
     writeSynthetic(synthetic);
     const common = ['--model', DEMO_CHECKPOINT, '--diameter', '30', '--ep', 'cpu'];
-    out('2560 x 2160, whole image...');
-    const whole = await segmentMeasured('2560x2160 whole', [synthetic, '--channels', '1,2', '--blocks', 'off', '--out', join(folder, 'whole.tif'), ...common]);
-    out(`2560 x 2160, blocks of ${block} px...`);
-    const blocked = await segmentMeasured(`2560x2160 blocks`, [synthetic, '--channels', '1,2', '--blocks', block, '--out', join(folder, 'blocks.tif'), ...common]);
+    out(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    out(`${'case'.padEnd(26)}${'peak RSS MB'.padStart(12)}${'masks'.padStart(10)}${'blocks'.padStart(8)}${'widened'.padStart(9)}${'seconds'.padStart(10)}`);
+    const measured = (c: Case) => {
+      out(`${c.name.padEnd(26)}${c.peakMB.toFixed(0).padStart(12)}${String(c.report.masks).padStart(10)}${String(c.report.blocks?.count ?? '-').padStart(8)}${String(c.report.blocks?.widened ?? '-').padStart(9)}${c.seconds.toFixed(0).padStart(10)}`);
+      return c;
+    };
+    const whole = measured(await segmentMeasured('2560x2160 whole', [synthetic, '--channels', '1,2', '--blocks', 'off', '--out', join(folder, 'whole.tif'), ...common]));
+    const blocked = measured(await segmentMeasured(`2560x2160 blocks`, [synthetic, '--channels', '1,2', '--blocks', block, '--out', join(folder, 'blocks.tif'), ...common]));
     const read = async (name: string) => (await decodeImage(new Uint8Array(readFileSync(join(folder, name))))).data;
     const agreed = agreement(await read('whole.tif'), await read('blocks.tif'));
+    out(`Block mode vs whole image at 2560 x 2160: ${agreed.identicalMasks} of ${agreed.masks} masks identical, ${(100 * agreed.pixelAgreement).toFixed(4)}% of pixels agree`);
     const source = await decodeImage(new Uint8Array(readFileSync(TILED_IMAGE)));
     const large: Case[] = [];
     for (const size of sizes) {
       const path = join(folder, `tiled-${size}.tif`);
       await writeTiledMirror(path, source, size);
-      out(`${size} x ${size}, blocks of ${block} px...`);
-      large.push(await segmentMeasured(`${size}x${size} blocks`, [path, '--channels', '2,1', '--blocks', block, '--out', join(folder, `labels-${size}.tif`), ...common]));
+      large.push(measured(await segmentMeasured(`${size}x${size} blocks`, [path, '--channels', '2,1', '--blocks', block, '--out', join(folder, `labels-${size}.tif`), ...common])));
       rmSync(path);
     }
-
-    out();
-    out(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    out(`${'case'.padEnd(26)}${'peak RSS MB'.padStart(12)}${'masks'.padStart(10)}${'blocks'.padStart(8)}${'widened'.padStart(9)}${'seconds'.padStart(10)}`);
-    for (const c of [whole, blocked, ...large]) {
-      out(`${c.name.padEnd(26)}${c.peakMB.toFixed(0).padStart(12)}${String(c.report.masks).padStart(10)}${String(c.report.blocks?.count ?? '-').padStart(8)}${String(c.report.blocks?.widened ?? '-').padStart(9)}${c.seconds.toFixed(0).padStart(10)}`);
-    }
-    out(`Block mode vs whole image at 2560 x 2160: ${agreed.identicalMasks} of ${agreed.masks} masks identical, ${(100 * agreed.pixelAgreement).toFixed(4)}% of pixels agree`);
+    out(`Load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const largest = large[large.length - 1];
     const growth = large.length > 1 ? largest!.peakMB / large[0]!.peakMB - 1 : 0;
     const results = {
