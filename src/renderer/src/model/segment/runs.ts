@@ -11,7 +11,7 @@ import { codeOf } from '../../errorText';
 import { fileNameOf } from '../../wording';
 import type { MaskHistory } from './maskHistory';
 import type { Overlays } from './overlays';
-import { showError, thresholdsMatch, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, thresholdsMatch, type SegmentStore } from './state';
 
 /** How long threshold changes settle before masks are recomputed. */
 export const RETHRESHOLD_DELAY_MS = 250;
@@ -143,7 +143,8 @@ export class Runs {
           const ms = Math.round(result.timings['total'] ?? 0);
           this.store.set({ notice: `Masks recomputed from the kept network output in ${ms} ms, without running the network.` });
         } catch (error) {
-          showError(this.store, error);
+          if (lacksNetworkOutput(error)) this.store.set({ notice: NEEDS_NETWORK_OUTPUT });
+          else showError(this.store, error);
         } finally {
           this.store.set({ activity: { kind: 'idle' } });
         }
