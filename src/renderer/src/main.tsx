@@ -1,5 +1,6 @@
-// Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API with the token
-// from the page's address), creates each view's state on it (outside React) and mounts the CellDesk window.
+// Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API, authorised by
+// the cookie `celldesk serve` set when its address was opened), creates each view's state on it (outside React)
+// and mounts the CellDesk window.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -14,8 +15,7 @@ function engineClient(): EngineClient {
   // `window.celldesk` is absent outside Electron, whatever the type declaration says.
   const bridge = (window as Partial<Window>).celldesk;
   if (bridge !== undefined) return createBridgeClient(bridge);
-  const token = new URLSearchParams(window.location.search).get('token') ?? '';
-  return createHttpClient(window.location.origin, token);
+  return createHttpClient(window.location.origin);
 }
 
 const container = document.getElementById('root');
