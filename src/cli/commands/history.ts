@@ -7,6 +7,7 @@ import { HistoryStore } from '../../engine/history/historyStore';
 import type { RunKind, SegmentationRunRecord } from '../../engine/history/records';
 import { appPathsFor } from '../../engine/io/appPaths';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
+import { prepareOutputFile } from '../../engine/io/outputPaths';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 import { formatBenchmarkReport } from './bench';
 
@@ -113,6 +114,7 @@ async function exportCommand(argv: string[], io: CliIO): Promise<number> {
     throw new InvalidSettingError(`history export needs run ids (or --all, not both) and --out.\nUsage: ${USAGES.export}`);
   }
   const out = values.out;
+  await prepareOutputFile(out);
   return withHistory(io, async (store) => {
     const runs: { kind: RunKind; uuid: string }[] = all
       ? [

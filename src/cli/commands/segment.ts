@@ -1,6 +1,6 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image; or on many
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
@@ -8,6 +8,7 @@ import { CellDeskError, InvalidSettingError } from '../../engine/errors';
 import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { loadImageFile } from '../../engine/io/imageFiles';
+import { prepareOutputFile, prepareOutputFolder, refuseFolderAt } from '../../engine/io/outputPaths';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
 import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
@@ -91,11 +92,10 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   });
   const page = numberOption('page', values.page);
   const outDir = values['out-dir'];
-  const jobs =
-    outDir === undefined
-      ? [{ imagePath: positionals[0]!, out: values.out! }]
-      : (await expandImagePaths(positionals)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
-  if (outDir !== undefined) await mkdir(outDir, { recursive: true });
+  // Where the masks go is checked before any image is read or model opened (see [Note: output paths]).
+  if (outDir === undefined) await prepareOutputFile(values.out!);
+  else await prepareOutputFolder(outDir);
+  const jobs = outDir === undefined ? [{ imagePath: positionals[0]!, out: values.out! }] : await batchJobs(positionals, outDir);
 
   const manager = new ModelManager({ env: io.env });
   // Opened at the first image that reads, so a bad image alone costs no model loading.
@@ -157,6 +157,13 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     manager.close();
   }
 };
+
+/** Each image with its label file in `outDir`; a folder where a label file should go is refused before any work. */
+async function batchJobs(paths: readonly string[], outDir: string): Promise<{ imagePath: string; out: string }[]> {
+  const jobs = (await expandImagePaths(paths)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
+  for (const { out } of jobs) await refuseFolderAt(out);
+  return jobs;
+}
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
 

@@ -7,6 +7,7 @@ import { describeDevice, type DeviceFingerprint, type DeviceHardware } from '../
 import { summarize } from '../../shared/bench/statistics';
 import type { BenchmarkRecorder, BenchmarkReport, BenchmarkRunInfo, BenchmarkSample, BenchmarkStatus, ProviderResult } from '../bench/types';
 import { CellDeskError } from '../errors';
+import { processAlive } from '../io/processes';
 import { openDatabase, type Database } from '../storage/database';
 import type { BenchmarkRunListing, DeviceRecord, RunKind, SegmentationRunRecord } from './records';
 
@@ -91,16 +92,6 @@ interface SegmentationRow {
   diameter: number;
   mask_count: number;
   timings: string;
-}
-
-/** Whether a process with this id exists on this computer (EPERM: it exists, owned by someone else). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function segmentationFromRow(row: SegmentationRow): SegmentationRunRecord {
