@@ -10,11 +10,12 @@ import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { loadImageFile } from '../../engine/io/imageFiles';
 import { prepareOutputFile, prepareOutputFolder, refuseFolderAt } from '../../engine/io/outputPaths';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { recordSegmentationRun } from '../../engine/history/recordSegmentation';
+import { recordSegmentationRun, type FinishedSegmentation } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
+import { HistoryNotRecordedError } from '../../engine/storage/databaseFaults';
 import { segmentImage } from '../../engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
-import { parseCommandLine, print, type CommandHandler } from '../io';
+import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
@@ -102,6 +103,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   let model: OpenedModel | null = null;
   let failed = 0;
   let fallbacksSaid = false;
+  // A history that cannot be written is said once, and not tried again in the same batch.
+  const history = new HistoryNotice(values['no-history'] === true ? null : manager, outDir !== undefined);
   /** One image is the whole job: its error is the command's. In a batch, the other images still get segmented. */
   const failedOn = (imagePath: string, error: unknown) => {
     if (outDir === undefined || !(error instanceof CellDeskError)) throw error;
@@ -124,9 +127,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         const result = await segmentImage(image, model, settings);
         await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
         const timings = { ...result.timings, total: performance.now() - start };
-        if (values['no-history'] !== true) {
-          await recordSegmentationRun(manager.paths.databaseFile, { imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
-        }
+        const recorded = await history.record({ imagePath, image, model: model.resolved, result, timings, onnxRuntimeVersion: onnxRuntimeBackend.version });
         if (values.json === true) {
           print(io.stdout, JSON.stringify({
             ...(outDir === undefined ? {} : { file: imagePath }),
@@ -138,6 +139,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
             out,
             timings,
+            recorded,
           }));
         } else {
           // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
@@ -146,6 +148,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
           const which = outDir === undefined ? '' : `${imagePath}: `;
           print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);
         }
+        history.sayOnce(io);
       } catch (error) {
         failedOn(imagePath, error);
       }
@@ -163,6 +166,39 @@ async function batchJobs(paths: readonly string[], outDir: string): Promise<{ im
   const jobs = (await expandImagePaths(paths)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
   for (const { out } of jobs) await refuseFolderAt(out);
   return jobs;
+}
+
+/** Records runs in the history until it cannot; then says why, once (see [Note: database faults]). */
+class HistoryNotice {
+  private problem: HistoryNotRecordedError | null;
+  private said = false;
+
+  /** `manager` null: history off (--no-history). */
+  constructor(
+    private readonly manager: ModelManager | null,
+    private readonly batch: boolean,
+  ) {
+    this.problem = manager?.databaseFault == null ? null : new HistoryNotRecordedError(manager.databaseFault);
+  }
+
+  /** Whether the run was recorded. */
+  async record(run: FinishedSegmentation): Promise<boolean> {
+    if (this.manager === null || this.problem !== null) return false;
+    try {
+      await recordSegmentationRun(this.manager.paths.databaseFile, run);
+      return true;
+    } catch (error) {
+      if (!(error instanceof HistoryNotRecordedError)) throw error;
+      this.problem = error;
+      return false;
+    }
+  }
+
+  sayOnce(io: CliIO): void {
+    if (this.problem === null || this.said) return;
+    this.said = true;
+    print(io.stderr, `note: ${this.problem.message}${this.batch ? ' The other images of this batch are not recorded either.' : ''}`);
+  }
 }
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);

@@ -5,6 +5,7 @@ import { collectFingerprint, deviceId } from '../bench/fingerprint';
 import { sha256OfFile } from '../models/fileStamp';
 import type { ResolvedModel } from '../models/modelManager';
 import type { SegmentResult } from '../pipeline/segment';
+import { DatabaseAccessError, DatabaseOpenError, HistoryNotRecordedError } from '../storage/databaseFaults';
 import { HistoryStore } from './historyStore';
 import type { SegmentationRunRecord } from './records';
 
@@ -18,6 +19,10 @@ export interface FinishedSegmentation {
   onnxRuntimeVersion: string;
 }
 
+/**
+ * Notes the run in the history. A database that cannot be written raises HistoryNotRecordedError, with the cause
+ * and its remedy (see [Note: database faults]): the caller has written the masks already and goes on.
+ */
 export async function recordSegmentationRun(databaseFile: string, run: FinishedSegmentation): Promise<SegmentationRunRecord> {
   const [imageSha256, fingerprint] = await Promise.all([
     sha256OfFile(run.imagePath),
@@ -36,6 +41,11 @@ export async function recordSegmentationRun(databaseFile: string, run: FinishedS
     maskCount: run.result.maskCount,
     timings: run.timings,
   };
-  HistoryStore.use(databaseFile, (store) => store.recordSegmentation(record));
+  try {
+    HistoryStore.use(databaseFile, (store) => store.recordSegmentation(record));
+  } catch (error) {
+    if (error instanceof DatabaseOpenError || error instanceof DatabaseAccessError) throw new HistoryNotRecordedError(error.fault, error);
+    throw error;
+  }
   return record;
 }

@@ -11,7 +11,8 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { CellDeskError } from '../errors';
 import { appPaths, appPathsFor, type AppPaths } from '../io/appPaths';
 import { copyFileAtomically } from '../io/atomicWrite';
-import { openDatabase, type Database } from '../storage/database';
+import { openDatabaseOrCopy, type Database } from '../storage/database';
+import type { DatabaseFault } from '../storage/databaseFaults';
 import {
   ModelRepository,
   type ModelFormat,
@@ -104,6 +105,11 @@ export class ModelManager {
   readonly paths: AppPaths;
   readonly cellposeDir: string;
   readonly registry: ModelRepository;
+  /**
+   * Why the database file cannot be written, when it cannot: the registry then works on a copy in memory (see
+   * [Note: database in memory]) and nothing is recorded in the history.
+   */
+  readonly databaseFault: DatabaseFault | null;
   private readonly db: Database;
   private readonly catalogue: readonly CatalogueEntry[];
   private readonly baseUrl: string;
@@ -116,8 +122,10 @@ export class ModelManager {
     this.catalogue = options.catalogue ?? CATALOGUE;
     this.baseUrl = modelBaseUrl(options.baseUrl, env);
     this.downloadAttempts = options.downloadAttempts;
-    this.db = openDatabase(this.paths.databaseFile);
-    this.registry = new ModelRepository(this.db);
+    const { db, fault } = openDatabaseOrCopy(this.paths.databaseFile);
+    this.db = db;
+    this.databaseFault = fault;
+    this.registry = new ModelRepository(db);
   }
 
   close(): void {
