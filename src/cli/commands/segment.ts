@@ -144,6 +144,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         } else {
           // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
           if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+          if (!fallbacksSaid && model.sizeModelError !== undefined) print(io.stderr, `note: ${model.sizeModelError.message}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
           print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total / 1000).toFixed(2)} s -> ${out}`);

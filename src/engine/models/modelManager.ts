@@ -30,7 +30,7 @@ import {
   UnsupportedModelError,
 } from './errors';
 import { fileStamp, isUnchanged, sha256OfFile, type FileStamp } from './fileStamp';
-import { inspectModelFile } from './inspect';
+import { inspectModelFile, inspectSizeModelFile } from './inspect';
 
 export interface ModelManagerOptions {
   /** Data folder (default: CELLDESK_HOME or the platform's, see [Note: data folder]). */
@@ -181,6 +181,8 @@ export class ModelManager {
     const extension = extname(source).toLowerCase();
     const wanted = options.name ?? basename(source, MODEL_EXTENSIONS.has(extension) ? extname(source) : '');
     const facts = await inspectModelFile(source);
+    const sizeSource = await sizeModelBeside(source);
+    if (sizeSource !== null) await inspectSizeModelFile(sizeSource, 'Nothing was imported.');
     let name = wanted;
     if (options.numberIfTaken === true) {
       for (let n = 2; this.registry.get(name) !== undefined; n++) {
@@ -191,7 +193,6 @@ export class ModelManager {
     this.checkNewName(name);
     const dir = join(this.paths.modelsDir, 'imported', name);
     const path = join(dir, basename(source));
-    const sizeSource = await sizeModelBeside(source);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await copyFileAtomically(source, path);
@@ -274,6 +275,7 @@ export class ModelManager {
       }
       try {
         const facts = await inspectModelFile(model.path);
+        if (model.sizeModelPath !== null) await inspectSizeModelFile(model.sizeModelPath, 'The model is not used until it is replaced or removed.');
         const sizeModelSha256 = model.sizeModelPath === null ? null : await sha256OfFile(model.sizeModelPath);
         found.push(this.registry.save({ ...facts, name: model.name, source: 'cellpose-folder', path: model.path,
           sizeModelPath: model.sizeModelPath, sizeModelSha256 }));

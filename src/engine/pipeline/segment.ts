@@ -27,6 +27,8 @@ export interface SegmentationModel {
   styleSession: NetworkSession;
   architecture: CpnetArchitecture;
   sizeModel?: SizeModel;
+  /** Why the model's size model file cannot be used, when it cannot: raised only if a diameter is to be estimated. */
+  sizeModelError?: CellDeskError;
 }
 
 export interface SegmentResult {
@@ -103,7 +105,7 @@ export async function segmentImage(
 ): Promise<SegmentResult> {
   const settings = resolveSettings(requested);
   if (settings.diameter === 0 && model.sizeModel === undefined) {
-    throw new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
+    throw model.sizeModelError ?? new InvalidSettingError('Estimating the diameter (diameter 0) needs the model\'s size model, and none was found. Give a diameter, or the size model file.');
   }
   const timer = new StageTimer();
   const start = performance.now();

@@ -203,7 +203,7 @@ export class EngineWorkspace {
     const settings = resolveSettings({ channels, ...(batchSize === undefined ? {} : { batchSize }), ...(augment === undefined ? {} : { augment }) });
     const model = await this.model(request.model, request.provider);
     const { sizeModel } = model;
-    if (sizeModel === undefined) throw new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
+    if (sizeModel === undefined) throw model.sizeModelError ?? new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
     const estimate = await estimateImageDiameter(rasterToPlanarFloat32(held.raster), { ...model, sizeModel }, settings, hooks);
     return {
       imageId: request.imageId,
