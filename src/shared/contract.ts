@@ -111,8 +111,15 @@ export const contract = {
   'image:close': call<{ closed: boolean }>()(imageRef),
   'image:pixels': call<DisplayPixels>()(imageRef),
   'models:list': call<ModelChoice[]>()(z.undefined()),
+  /** A run estimated to be large fails with LARGE_RUN (its estimate in the details) unless `confirmLarge`. */
   'segment:run': call<Segmentation>()(
-    z.strictObject({ imageId, model: z.string().min(1).max(4096), provider: z.enum(['auto', ...EXECUTION_PROVIDERS]), settings: segmentSettings }),
+    z.strictObject({
+      imageId,
+      model: z.string().min(1).max(4096),
+      provider: z.enum(['auto', ...EXECUTION_PROVIDERS]),
+      settings: segmentSettings,
+      confirmLarge: z.boolean().optional(),
+    }),
   ),
   /** Masks from the kept network output with new thresholds: `networkRan` false, `networkRuns` unchanged. */
   'segment:rethreshold': call<Segmentation>()(

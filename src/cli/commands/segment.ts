@@ -13,15 +13,18 @@ import { openModel, type OpenedModel } from '../../engine/io/openModel';
 import { recordSegmentationRun, type FinishedSegmentation } from '../../engine/history/recordSegmentation';
 import { ModelManager } from '../../engine/models/modelManager';
 import { HistoryNotRecordedError } from '../../engine/storage/databaseFaults';
+import { LARGE_RUN_SECONDS } from '../../engine/pipeline/estimateRun';
 import { segmentImage } from '../../engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS, resolveSettings } from '../../engine/pipeline/settings';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { confirmLargeRun } from '../largeRuns';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px>, 0 = estimate] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history] ' +
+  '[--yes] [--confirm-above <minutes>, default 10: runs estimated longer, or to need over half the memory, ask first]';
 
 function numberOption(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -70,6 +73,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         page: { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        yes: { type: 'boolean' },
+        'confirm-above': { type: 'string' },
       },
     },
     USAGE,
@@ -92,6 +97,9 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     batchSize: numberOption('batch-size', values['batch-size']) ?? CELLPOSE_DEFAULTS.batchSize,
   });
   const page = numberOption('page', values.page);
+  const confirmAbove = numberOption('confirm-above', values['confirm-above']);
+  if (confirmAbove !== undefined && confirmAbove < 0) throw new InvalidSettingError(`--confirm-above takes minutes from 0 up; got '${values['confirm-above']}'.`);
+  const largeRuns = { yes: values.yes === true, largeSeconds: confirmAbove === undefined ? LARGE_RUN_SECONDS : confirmAbove * 60 };
   const outDir = values['out-dir'];
   // Where the masks go is checked before any image is read or model opened (see [Note: output paths]).
   if (outDir === undefined) await prepareOutputFile(values.out!);
@@ -124,6 +132,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
       model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
       const { image, pagesAsChannels } = loaded;
       try {
+        const estimate = await confirmLargeRun(io, { imagePath, width: image.width, height: image.height, settings, model }, largeRuns);
         const result = await segmentImage(image, model, settings);
         await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
         const timings = { ...result.timings, total: performance.now() - start };
@@ -139,6 +148,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
             model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
             out,
             timings,
+            estimate: { seconds: estimate.seconds, memoryBytes: estimate.memoryBytes, networkTiles: estimate.networkTiles },
             recorded,
           }));
         } else {

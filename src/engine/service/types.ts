@@ -25,6 +25,8 @@ export interface SegmentRequest {
   model: string;
   provider: ExecutionProviderChoice;
   settings: Partial<SegmentSettings>;
+  /** The user said yes to a large run (see [Note: run estimates]); without it a large run fails with LARGE_RUN. */
+  confirmLarge?: boolean;
 }
 
 export interface RethresholdRequest {

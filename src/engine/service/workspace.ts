@@ -25,6 +25,7 @@ import { channelStatistics, displaySamples } from './display';
 import { InvalidSettingError } from '../errors';
 import { ImageFileError, ImageNotOpenError, NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from './errors';
 import { writeExports } from './exportMasks';
+import { refuseLargeRun } from './largeRuns';
 import type { OperationInput, OperationResult } from './protocol';
 import { draftSummary } from '../../shared/contract';
 
@@ -114,6 +115,7 @@ export class EngineWorkspace {
     const held = this.held(request.imageId);
     const settings = resolveSettings(request.settings);
     const model = await this.model(request.model, request.provider);
+    if (request.confirmLarge !== true) refuseLargeRun(held.raster, settings, model);
     const result = await segmentImage(rasterToPlanarFloat32(held.raster), model, settings, hooks);
     held.run = {
       output: result.kept,

@@ -118,6 +118,8 @@ export interface WorkbenchState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
+  largeRun: string | null;
 }
 
 /** A whole new set of masks (a run or a re-threshold) replacing the shown one. */
@@ -166,6 +168,7 @@ function initialState(): WorkbenchState {
     activity: { kind: 'idle' },
     error: null,
     notice: null,
+    largeRun: null,
     segmentation: null,
     present: new Uint8Array(0),
     maskCount: 0,
@@ -254,12 +257,14 @@ export class Workbench {
     if (thresholdsChanged) this.scheduleRethreshold();
   }
 
-  async run(): Promise<void> {
+  /** Segments the open image; a run estimated to be large waits for `confirmLargeRun` (see [Note: run estimates]). */
+  async run(confirmLarge = false): Promise<void> {
     const { image, parameters, segmentation } = this.store.get();
     if (image === null) return;
-    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null });
+    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null, largeRun: null });
     try {
       const result = await this.client.call('segment:run', {
+        confirmLarge,
         imageId: image.imageId,
         model: parameters.model.trim(),
         provider: parameters.provider,
@@ -287,10 +292,21 @@ export class Workbench {
       if (!this.thresholdsMatch(result)) this.scheduleRethreshold();
     } catch (error) {
       if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      else if (codeOf(error) === 'LARGE_RUN') this.store.set({ largeRun: messageOf(error) });
       else this.fail(error);
     } finally {
       this.store.set({ activity: { kind: 'idle' } });
     }
+  }
+
+  /** The user said yes to the large run: it starts. */
+  confirmLargeRun(): Promise<void> {
+    return this.run(true);
+  }
+
+  /** The user declined the large run: nothing starts. */
+  declineLargeRun(): void {
+    this.store.set({ largeRun: null, notice: 'Segmentation not started.' });
   }
 
   /** Estimates the diameter with the model's size model, without segmenting, and puts it in the diameter field. */

@@ -7,6 +7,7 @@ import type { Workbench } from '../model/workbench';
 import { keyBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
+import { LargeRunDialog } from './LargeRunDialog';
 import { ResultsPanel } from './ResultsPanel';
 import { Viewer } from './Viewer';
 
@@ -108,6 +109,7 @@ export function SegmentView({ workbench, active = true }: { workbench: Workbench
       </ScrollArea>
       <div className="centre">
         <ErrorMessage workbench={workbench} />
+        <LargeRunDialog workbench={workbench} />
         <Viewer workbench={workbench} active={active} />
         <StatusBar workbench={workbench} />
       </div>
