@@ -141,3 +141,9 @@ test("writing a file removes the partial files of it that killed CellDesk proces
   const left = readdirSync(folder).map((name) => join(folder, name)).sort();
   assert.deepEqual(left, [target, live, ...others].sort());
 });
+
+test('a data folder (CELLDESK_HOME) under /proc is refused at once instead of hanging as the database makes it', { timeout: 30_000 }, async () => {
+  const run = await runCelldesk(['history', 'list'], { CELLDESK_HOME: '/proc/celldesk' });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /CellDesk cannot write to \/proc\/celldesk: \/proc is a view of the running system/);
+});

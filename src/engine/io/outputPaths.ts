@@ -7,8 +7,8 @@
 // time here rather than with Node's recursive mkdir, which loops forever when a folder exists but refuses children
 // with "no such file" (procfs does: `mkdir -p /proc/x` spins at 100% CPU in Node 20). Writing into the system's
 // pseudo file systems (/proc, /sys, /dev) is refused outright: nothing written there is a file a user could open.
-import { constants } from 'node:fs';
-import { access, mkdir, realpath, stat } from 'node:fs/promises';
+import { constants, realpathSync } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { CellDeskError } from '../errors';
 
@@ -25,20 +25,23 @@ function systemFolderOf(path: string): string | undefined {
   return SYSTEM_FOLDERS.find((folder) => path === folder || path.startsWith(folder + sep));
 }
 
-/** The path as written and as its nearest existing folder really is (links followed): both must be ordinary. */
-async function refuseSystemFolders(path: string): Promise<void> {
-  let existing = path;
+/**
+ * Refuses a path in the system's pseudo file systems: as written, or as its nearest existing folder really is
+ * (links followed). Synchronous, so the database can check its folder before SQLite makes it.
+ */
+export function refuseSystemFolder(path: string): void {
+  let existing = resolve(path);
   let real: string | null = null;
   while (real === null) {
     try {
-      real = await realpath(existing);
+      real = realpathSync(existing);
     } catch {
       const parent = dirname(existing);
       if (parent === existing) break;
       existing = parent;
     }
   }
-  const system = systemFolderOf(path) ?? (real === null ? undefined : systemFolderOf(real));
+  const system = systemFolderOf(resolve(path)) ?? (real === null ? undefined : systemFolderOf(real));
   if (system !== undefined) {
     throw new OutputPathError(path, `${system} is a view of the running system, not a place for files. Choose a folder in your home or data folders.`);
   }
@@ -100,7 +103,7 @@ export async function makeFolder(folder: string): Promise<void> {
 /** Makes sure `folder` is a writable folder, making it if needed; returns its absolute path. */
 export async function prepareOutputFolder(folder: string): Promise<string> {
   const absolute = resolve(folder);
-  await refuseSystemFolders(absolute);
+  refuseSystemFolder(absolute);
   await makeFolder(absolute);
   try {
     await access(absolute, constants.W_OK);

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { CellDeskError } from '../errors';
+import { refuseSystemFolder } from '../io/outputPaths';
 import { DatabaseOpenError, diagnoseDatabaseFault, writabilityFault, type DatabaseFault } from './databaseFaults';
 import { DatabaseTooNewError, MIGRATIONS, migrate, type Migration } from './migrations';
 
@@ -15,6 +16,8 @@ export { DatabaseOpenError } from './databaseFaults';
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database {
   let db: Database | undefined;
+  // Node's recursive mkdir never returns under /proc (see [Note: output paths]).
+  refuseSystemFolder(dirname(file));
   try {
     mkdirSync(dirname(file), { recursive: true });
     db = new BetterSqlite3(file);
