@@ -8,7 +8,7 @@ import { prepareNetwork } from '../../src/engine/io/networkFiles';
 import { convertCheckpoint, readOnnxArchitecture } from '../../src/engine/onnx/convertCheckpoint';
 import { ModelProto } from '../../src/engine/onnx/onnxSchema';
 import { tempDir } from '../helpers/cli';
-import { readShared } from '../helpers/shared';
+import { readShared, sharedPath } from '../helpers/shared';
 import { rejectsWithCode } from '../helpers/errors';
 
 // A copy: the converter gives a Node Buffer, whose slice() would be a view of it.
@@ -35,5 +35,18 @@ test("an ONNX model whose CellDesk description says diameter 0 or a channel coun
     const props = model.metadataProps.map((p) => (p.key === key ? { key, value } : p));
     const bytes = ModelProto.encode({ ...model, metadataProps: props } as never).finish();
     assert.throws(() => readOnnxArchitecture(bytes), refused(/description is damaged/), key);
+  }
+});
+
+test("a damaged record in CellDesk's conversion cache is converted again rather than failing the model", { timeout: 120_000 }, async () => {
+  const cache = tempDir('damaged-cache');
+  const checkpoint = sharedPath('models', 'celldesk-demo', 'celldesk-demo.zip.pth');
+  const first = await prepareNetwork(checkpoint, cache);
+  const record = join(cache, `${first.sha256}.json`);
+  for (const damage of ['{"architecture": ', '{"architecture": {"diamMean": 0}}', 'null']) {
+    writeFileSync(record, damage);
+    const again = await prepareNetwork(checkpoint, cache);
+    assert.equal(again.converted, true, damage);
+    assert.deepEqual(again.architecture, first.architecture);
   }
 });
