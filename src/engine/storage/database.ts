@@ -8,7 +8,6 @@ import { DatabaseOpenError, diagnoseDatabaseFault, writabilityFault, type Databa
 import { DatabaseTooNewError, MIGRATIONS, migrate, type Migration } from './migrations';
 
 export type { Database } from 'better-sqlite3';
-export { DatabaseOpenError } from './databaseFaults';
 
 /**
  * Opens (creating if needed) the database at `file`, in WAL mode so the app and the CLI can read while one of them

@@ -15,7 +15,7 @@ import { timingSafeEqual } from 'node:crypto';
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
 /** The hosts, with port, under which this server is reached: what Host may say and Origin may name. */
-export function servedHosts(port: number): string[] {
+function servedHosts(port: number): string[] {
   return LOOPBACK_HOSTS.map((host) => `${host}:${port}`);
 }
 
@@ -34,7 +34,7 @@ export function foreignRequestReason(headers: IncomingHttpHeaders, port: number)
 }
 
 /** The cookie that carries the token; named by port, because browsers share a host's cookies across its ports. */
-export function tokenCookieName(port: number): string {
+function tokenCookieName(port: number): string {
   return `celldesk-token-${port}`;
 }
 
