@@ -129,7 +129,8 @@ export const contract = {
   'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
   /**
    * Segments the image, cancelling a run going on for it, and records the run in the history unless `record` is
-   * false (see src/engine/history/segmentAndRecord.ts).
+   * false (see src/engine/history/segmentAndRecord.ts). A run estimated to be large fails with LARGE_RUN (its
+   * estimate in the details) unless `confirmLarge` (see [Note: run estimates] in src/engine/pipeline/estimateRun.ts).
    */
   'segment:run': call({
     answeredBy: 'engine',
@@ -139,6 +140,7 @@ export const contract = {
       provider: executionProviderChoice,
       settings: segmentSettings,
       record: z.boolean().default(true),
+      confirmLarge: z.boolean().optional(),
     }),
     result: segmentation,
     progress: 'segment:progress',

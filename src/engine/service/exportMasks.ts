@@ -1,13 +1,13 @@
 // Writes a segmentation's exports into a folder under Cellpose's file names: label TIFF and PNG
 // (<name>_cp_masks.tif/.png), the image with red outlines (<name>_outlines.png), ImageJ ROIs (<name>_rois.zip) and a
 // CSV of per-mask measurements. Node side (the engine worker).
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outlinePixels } from '../core/outlines';
 import { encodePng } from '../image/encodePng';
 import type { RasterImage } from '../image/raster';
 import { writeFileAtomically } from '../io/atomicWrite';
 import { encodeLabelFile } from '../io/labelFiles';
+import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import { channelStatistics, renderRgb } from './display';
 import { ExportError } from './errors';
 import type { ExportFormat, ExportResult } from '../../shared/contract';
@@ -65,15 +65,13 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
       height: raster.height,
     });
   }
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new ExportError(`Cannot create the export folder ${folder} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { folder }, error);
-  }
+  // Every destination is checked before anything is encoded or written (see [Note: output paths]).
+  await prepareOutputFolder(folder);
   const base = exportBaseName(job.imageName);
+  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${FILE_SUFFIXES[format]}`) }));
+  for (const { path } of targets) await refuseFolderAt(path);
   const files: ExportResult['files'] = [];
-  for (const format of job.formats) {
-    const path = join(folder, `${base}${FILE_SUFFIXES[format]}`);
+  for (const { format, path } of targets) {
     const data = encode(format, job);
     try {
       await writeFileAtomically(path, data);

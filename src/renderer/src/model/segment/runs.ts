@@ -7,7 +7,7 @@
 // settles while one runs only marks another as due, and when it ends one more call is made with the thresholds set
 // by then, however many changes came meanwhile. Thresholds changed during a run or a calibration wait for it to end.
 import type { EngineClient } from '../../engineClient';
-import { codeOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 import { fileNameOf } from '../../wording';
 import type { MaskHistory } from './maskHistory';
 import type { Overlays } from './overlays';
@@ -37,10 +37,11 @@ export class Runs {
     });
   }
 
-  async run(): Promise<void> {
+  /** Segments the open image; a run estimated to be large waits for `confirmLargeRun` (see [Note: run estimates]). */
+  async run(confirmLarge = false): Promise<void> {
     const { image, parameters } = this.store.get();
     if (image === null) return;
-    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null });
+    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null, largeRun: null });
     try {
       const result = await this.client.call('segment:run', {
         imageId: image.imageId,
@@ -57,6 +58,7 @@ export class Runs {
           batchSize: parameters.batchSize,
         },
         record: parameters.record,
+        ...(confirmLarge ? { confirmLarge } : {}),
       });
       this.overlays.forgetNetworkOutput();
       this.masks.replace(result);
@@ -71,10 +73,21 @@ export class Runs {
       if (!thresholdsMatch(this.store.get().parameters, result)) this.thresholdsChanged();
     } catch (error) {
       if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      else if (codeOf(error) === 'LARGE_RUN') this.store.set({ largeRun: messageOf(error) });
       else showError(this.store, error);
     } finally {
       this.store.set({ activity: { kind: 'idle' } });
     }
+  }
+
+  /** The user said yes to the large run: it starts. */
+  confirmLargeRun(): Promise<void> {
+    return this.run(true);
+  }
+
+  /** The user declined the large run: nothing starts. */
+  declineLargeRun(): void {
+    this.store.set({ largeRun: null, notice: 'Segmentation not started.' });
   }
 
   /** Estimates the diameter with the model's size model, without segmenting, and puts it in the diameter field. */
