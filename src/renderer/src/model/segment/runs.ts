@@ -22,6 +22,8 @@ export class Runs {
   private rethresholdTimer: ReturnType<typeof setTimeout> | null = null;
   private rethresholdRunning = false;
   private rethresholdDue = false;
+  /** Runs started by this view; only the latest one's end makes the view idle. */
+  private runsStarted = 0;
 
   constructor(
     private readonly store: SegmentStore,
@@ -42,6 +44,7 @@ export class Runs {
     const { image, parameters } = this.store.get();
     if (image === null) return;
     this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null, largeRun: null });
+    const started = ++this.runsStarted;
     try {
       const result = await this.client.call('segment:run', {
         imageId: image.imageId,
@@ -72,11 +75,16 @@ export class Runs {
       // Thresholds changed while the network ran.
       if (!thresholdsMatch(this.store.get().parameters, result)) this.thresholdsChanged();
     } catch (error) {
-      if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
-      else if (codeOf(error) === 'LARGE_RUN') this.store.set({ largeRun: messageOf(error) });
+      const code = codeOf(error);
+      // A run replaced by a newer one of this view says nothing: the newer one reports (see [Note: one run per
+      // image] in src/engine/service/workspace.ts); replaced from elsewhere, it says so.
+      if (code === 'RUN_REPLACED') {
+        if (started === this.runsStarted) this.store.set({ notice: messageOf(error) });
+      } else if (code === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      else if (code === 'LARGE_RUN') this.store.set({ largeRun: messageOf(error) });
       else showError(this.store, error);
     } finally {
-      this.store.set({ activity: { kind: 'idle' } });
+      if (started === this.runsStarted) this.store.set({ activity: { kind: 'idle' } });
     }
   }
 
