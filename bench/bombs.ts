@@ -1,22 +1,30 @@
 // Decompression bombs against CellDesk's readers: a 1 GiB data.pkl in a checkpoint of about 1 MB, with its declared
-// size honest, far smaller, or just under the inflation budget; each loaded in a fresh process, which prints how long
-// the refusal took and how much its peak memory grew. Target: well under 1 s and 100 MB each. `npm run bench:bombs`.
+// size honest, far smaller, or just under the inflation budget, and the same stream as the .roi of an ImageJ ROI set;
+// each read in a fresh process, which prints how long the refusal took and how much its peak memory grew. Target:
+// well under 1 s and 100 MB each. `npm run bench:bombs`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bombCheckpoint, deflatedZeros } from '../tests/checkpoint/zipBomb';
+import { bombCheckpoint, bombRoiSet, deflatedZeros } from '../tests/checkpoint/zipBomb';
 
 const MEASURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'checkpoint', 'measureLoad.ts');
 const GiB = 2 ** 30;
 const bomb = await deflatedZeros(GiB);
 const folder = mkdtempSync(join(tmpdir(), 'celldesk-bombs-'));
 console.log(`data.pkl: ${bomb.length} bytes of deflate that inflate to 1 GiB`);
-for (const [label, declared] of [['declared 1 GiB', GiB - 1], ['declared 1000 bytes', 1000], ['declared 15 MiB', 15 * 2 ** 20]] as const) {
-  const file = join(folder, `bomb-${declared}.pth`);
-  writeFileSync(file, bombCheckpoint(bomb, declared));
-  const { outcome, ms, cpuMs, peakGrowthBytes } = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', MEASURE, file], { encoding: 'utf8' })) as {
+const bombs = [
+  ['declared 1 GiB', GiB - 1, 'checkpoint'],
+  ['declared 1000 bytes', 1000, 'checkpoint'],
+  ['declared 15 MiB', 15 * 2 ** 20, 'checkpoint'],
+  ['ROI set, 1000 bytes', 1000, 'roi-set'],
+  ['ROI set, 15 MiB', 15 * 2 ** 20, 'roi-set'],
+] as const;
+for (const [label, declared, kind] of bombs) {
+  const file = join(folder, `bomb-${kind}-${declared}${kind === 'roi-set' ? '.zip' : '.pth'}`);
+  writeFileSync(file, kind === 'roi-set' ? bombRoiSet(bomb, declared) : bombCheckpoint(bomb, declared));
+  const { outcome, ms, cpuMs, peakGrowthBytes } = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', MEASURE, file, kind], { encoding: 'utf8' })) as {
     outcome: string;
     ms: number;
     cpuMs: number;

@@ -1,6 +1,6 @@
-// Decompression bombs: zip entries, TIFF strips and PNG image data inflate no further than their declared sizes
-// allow, so a small file cannot make CellDesk spend gigabytes of memory or seconds of time (see [Note: inflation
-// limits]). Memory is measured in a child process, whose peak is its own.
+// Decompression bombs: zip entries (checkpoints, ImageJ ROI sets), TIFF strips and PNG image data inflate no further
+// than their declared sizes allow, so a small file cannot make CellDesk spend gigabytes of memory or seconds of time
+// (see [Note: inflation limits]). Memory is measured in a child process, whose peak is its own.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { loadStateDict } from '../../src/engine/checkpoint/torchCheckpoint';
 import { inflatesBeyond, inflateWithin } from '../../src/engine/formats/inflate';
+import { decodeImagejRoiZip } from '../../src/engine/formats/imagejRoi';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { encodePng } from '../../src/engine/image/encodePng';
 import { tempDir } from '../helpers/cli';
 import { REPO_ROOT } from '../helpers/shared';
 import { writeTestTiff } from '../image/helpers/testTiff';
-import { bombCheckpoint, deflatedZeros } from './zipBomb';
+import { bombCheckpoint, bombRoiSet, deflatedZeros } from './zipBomb';
 
 const GiB = 2 ** 30;
 let gigabyte: Uint8Array;
@@ -48,6 +49,18 @@ test('each checkpoint bomb is refused with less than 100 MB of memory growth, me
     assert.match(outcome, /^FILE_FORMAT: /, outcome);
     assert.ok(peakGrowthBytes < 100e6, `declared ${declared}: peak memory grew by ${(peakGrowthBytes / 1e6).toFixed(1)} MB`);
   }
+});
+
+test('an ImageJ ROI set whose .roi inflates to 1 GiB is refused at its declared size, with little memory', (t) => {
+  assert.throws(() => decodeImagejRoiZip(bombRoiSet(gigabyte, 1000)), refusal(/not a readable ImageJ ROI set .*decompresses to more than the 1000 bytes it declares/));
+  assert.throws(() => decodeImagejRoiZip(bombRoiSet(gigabyte, GiB - 1)), refusal(/0001-0001\.roi in this ROI set is 1073741823 bytes, too large for an outline/));
+  const file = join(tempDir('roi-bombs'), 'bomb.zip');
+  writeFileSync(file, bombRoiSet(gigabyte, 15 * 2 ** 20));
+  const output = execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests', 'checkpoint', 'measureLoad.ts'), file, 'roi-set'], { encoding: 'utf8' });
+  const { outcome, cpuMs, peakGrowthBytes } = JSON.parse(output) as { outcome: string; cpuMs: number; peakGrowthBytes: number };
+  t.diagnostic(`ROI set bomb declaring 15 MiB: refused after ${cpuMs.toFixed(0)} ms of CPU, peak memory +${(peakGrowthBytes / 1e6).toFixed(1)} MB`);
+  assert.match(outcome, /^FILE_FORMAT: .*decompresses to more than the 15728640 bytes it declares/, outcome);
+  assert.ok(peakGrowthBytes < 100e6, `peak memory grew by ${(peakGrowthBytes / 1e6).toFixed(1)} MB`);
 });
 
 test('inflation keeps at most its limit however far the stream would go, and tells exactly whether it would go further', async () => {

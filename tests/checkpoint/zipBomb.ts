@@ -1,5 +1,6 @@
 // Test and benchmark helper: decompression bombs, small deflate streams of zeros that inflate to gigabytes, and a
-// zip-format checkpoint whose data.pkl is one, with the size its directory declares chosen by the caller.
+// zip-format checkpoint whose data.pkl is one, or an ImageJ ROI set whose .roi is one, with the size its directory
+// declares chosen by the caller.
 import { constants, createDeflateRaw } from 'node:zlib';
 
 const SLICE = Buffer.alloc(1 << 20);
@@ -69,4 +70,9 @@ export function bombCheckpoint(bomb: Uint8Array, declaredSize: number): Uint8Arr
     { name: 'archive/data.pkl', data: bomb, method: 8, size: declaredSize },
     { name: 'archive/version', data: new TextEncoder().encode('3\n'), method: 0, size: 2 },
   ]);
+}
+
+/** An ImageJ ROI set whose one .roi is `bomb` (deflated), its directory declaring `declaredSize` bytes for it. */
+export function bombRoiSet(bomb: Uint8Array, declaredSize: number): Uint8Array {
+  return zipArchive([{ name: '0001-0001.roi', data: bomb, method: 8, size: declaredSize }]);
 }

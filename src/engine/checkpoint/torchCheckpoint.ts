@@ -16,7 +16,7 @@ import {
   type PickleValue,
 } from './pickleValues';
 import type { StateDict, StateTensor, TensorDType } from './types';
-import { inflationBudget, readZipDirectory, zipEntryData } from './zipEntries';
+import { inflationBudget, readZipDirectory, zipEntryData, type ZipErrors } from '../formats/zipEntries';
 
 const FILE_KIND = 'model file';
 
@@ -102,8 +102,18 @@ function wholeModelInstead(error: unknown): unknown {
   );
 }
 
+/** How a checkpoint's zip container is refused. */
+const ZIP_ERRORS: ZipErrors = {
+  fileKind: `a ${FILE_KIND}`,
+  truncated: () =>
+    new FileFormatError('pytorch', 'This model file is truncated or incomplete: the zip directory at its end is missing. Copy or download it again.', {
+      reason: 'truncated',
+    }),
+  damaged,
+};
+
 function readZipCheckpoint(bytes: Uint8Array): StateDict {
-  const zip = readZipDirectory(bytes);
+  const zip = readZipDirectory(bytes, ZIP_ERRORS);
   const pickleName = [...zip.keys()].find((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickleName === undefined) {
     throw new FileFormatError('pytorch', 'This zip file is not a PyTorch model file: it has no data.pkl inside.');
@@ -114,7 +124,7 @@ function readZipCheckpoint(bytes: Uint8Array): StateDict {
   const entry = (name: string): Uint8Array | undefined => {
     const found = zip.get(prefix + name);
     if (found === undefined) return undefined;
-    const data = read.get(name) ?? zipEntryData(bytes, found, budget);
+    const data = read.get(name) ?? zipEntryData(bytes, found, budget, ZIP_ERRORS);
     read.set(name, data);
     return data;
   };

@@ -1,11 +1,18 @@
-// The zip container of PyTorch checkpoints (torch.save since PyTorch 1.6): its central directory, and each entry's
-// bytes, stored or deflated within limits (see [Note: inflation limits] in src/engine/formats/inflate.ts). Pure,
-// runs anywhere.
-import { FileFormatError } from '../errors';
-import { inflateWithin } from '../formats/inflate';
-import { damagedFileError } from './pickle';
+// Zip archives as CellDesk reads them (PyTorch checkpoints since PyTorch 1.6, ImageJ ROI sets): the central
+// directory, and each entry's bytes, stored or deflated within limits (see [Note: inflation limits] in inflate.ts).
+// Pure, runs anywhere.
+import type { CellDeskError } from '../errors';
+import { inflateWithin } from './inflate';
 
-const FILE_KIND = 'model file';
+/** How the archive's reader words a refusal, in terms of the file it reads (a model file, a ROI set). */
+export interface ZipErrors {
+  /** The kind of file, with its article: 'a model file'. */
+  fileKind: string;
+  /** The directory at the archive's end is missing. */
+  truncated(): CellDeskError;
+  /** `detail`: what is wrong, as a noun phrase ("an encrypted zip entry"). */
+  damaged(detail: string, details?: Record<string, unknown>): CellDeskError;
+}
 
 export interface ZipEntry {
   method: number;
@@ -14,8 +21,9 @@ export interface ZipEntry {
   localHeader: number;
 }
 
-/** Central directory of a zip file (PyTorch stores entries uncompressed; deflate is read for re-zipped files). */
-export function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
+/** Central directory of a zip file, entries in its order (PyTorch stores them uncompressed; ImageJ deflates them). */
+export function readZipDirectory(bytes: Uint8Array, errors: ZipErrors): Map<string, ZipEntry> {
+  const { damaged } = errors;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let end = -1;
   for (let p = bytes.length - 22; p >= Math.max(0, bytes.length - 22 - 0xffff); p--) {
@@ -24,18 +32,12 @@ export function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
       break;
     }
   }
-  if (end < 0) {
-    throw new FileFormatError(
-      'pytorch',
-      'This model file is truncated or incomplete: the zip directory at its end is missing. Copy or download it again.',
-      { reason: 'truncated' },
-    );
-  }
+  if (end < 0) throw errors.truncated();
   const count = view.getUint16(end + 10, true);
   const directorySize = view.getUint32(end + 12, true);
   const directory = view.getUint32(end + 16, true);
   if (count === 0xffff || directory === 0xffffffff) {
-    throw damaged('a zip layout for files over 4 GB, which no Cellpose model needs');
+    throw damaged('a zip layout for files over 4 GB');
   }
   if (directory + directorySize > end) throw damaged('a zip directory that points outside the file');
   const entries = new Map<string, ZipEntry>();
@@ -60,15 +62,18 @@ export function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
 }
 
 /**
- * Bytes that the compressed entries of one checkpoint may inflate to, all together (see [Note: inflation limits]).
- * PyTorch stores its entries uncompressed; a file zipped again compresses weights little (about 10%), so output 16
- * times the file (at least 16 MiB, for small files) is far more than any real checkpoint needs, and bounds a bomb.
+ * Bytes that the compressed entries of one archive may inflate to, all together (see [Note: inflation limits]).
+ * PyTorch stores its entries uncompressed, and a checkpoint zipped again compresses weights little (about 10%); an
+ * ImageJ ROI set's outlines deflate to about a third. Output 16 times the file (at least 16 MiB, for small files) is
+ * far more than any real archive of either needs, and bounds a bomb.
  */
 export function inflationBudget(fileLength: number): number {
   return Math.max(16 * 2 ** 20, 16 * fileLength);
 }
 
-export function zipEntryData(bytes: Uint8Array, entry: ZipEntry, budget: { left: number }): Uint8Array {
+/** An entry's bytes; `budget.left` (see inflationBudget) shrinks by what a deflated entry declares. */
+export function zipEntryData(bytes: Uint8Array, entry: ZipEntry, budget: { left: number }, errors: ZipErrors): Uint8Array {
+  const { damaged } = errors;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = entry.localHeader;
   if (header + 30 > bytes.length || view.getUint32(header, true) !== 0x04034b50) {
@@ -80,7 +85,7 @@ export function zipEntryData(bytes: Uint8Array, entry: ZipEntry, budget: { left:
   if (entry.method === 0 && entry.compressedSize === entry.size) return stored;
   if (entry.method === 8) {
     if (entry.size > budget.left) {
-      throw damaged(`a zip entry that declares ${entry.size} bytes once decompressed, far more than a model file holds`, { declared: entry.size });
+      throw damaged(`a zip entry that declares ${entry.size} bytes once decompressed, far more than ${errors.fileKind} holds`, { declared: entry.size });
     }
     budget.left -= entry.size;
     let inflated: ReturnType<typeof inflateWithin>;
@@ -93,8 +98,4 @@ export function zipEntryData(bytes: Uint8Array, entry: ZipEntry, budget: { left:
     if (inflated.data.length === entry.size) return inflated.data;
   }
   throw damaged(`a zip entry stored with method ${entry.method} or of the wrong size`);
-}
-
-function damaged(detail: string, details: Record<string, unknown> = {}): FileFormatError {
-  return damagedFileError(FILE_KIND, detail, details);
 }
