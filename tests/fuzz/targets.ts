@@ -1,7 +1,8 @@
 // Fuzz targets: every file format CellDesk reads, each with its reader, real files from ../shared to mutate (or,
 // where ../shared has none, made from one), where its length fields lie, and what a correct result must satisfy.
-// A reader added later (the `_seg.npy` masks reader) registers here: one entry in FUZZ_TARGETS.
+// A new reader registers here: one entry in FUZZ_TARGETS.
 import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { describeCpnet } from '../../src/engine/checkpoint/cpnet';
 import { PickleDict, PickleTuple, unpickle, type AdmittedGlobal } from '../../src/engine/checkpoint/pickle';
@@ -11,7 +12,10 @@ import { parseNpy } from '../../src/engine/formats/npy';
 import { exportJson, exportRuns, parseExport } from '../../src/engine/history/historyExport';
 import { HistoryStore } from '../../src/engine/history/historyStore';
 import { decodeImage } from '../../src/engine/image/decodeImage';
+import { encodeLabelFile } from '../../src/engine/io/labelFiles';
+import { roiSetLabels } from '../../src/engine/io/maskFiles';
 import { convertCheckpoint, readOnnxArchitecture } from '../../src/engine/onnx/convertCheckpoint';
+import { readSegFile } from '../../src/engine/sessionFile/readSegFile';
 import { decodeMessage, encodeMessage } from '../../src/shared/wire';
 import { tempDir } from '../helpers/cli';
 import { sharedPath } from '../helpers/shared';
@@ -141,6 +145,41 @@ function npyFields(bytes: Uint8Array): LengthField[] {
   return [{ offset: 8, bytes: 2, littleEndian: true }, ...digits.map((offset) => ({ offset, bytes: 1 as const, littleEndian: true }))];
 }
 
+/**
+ * A session file's .npy fields, and the lengths of the pickle's BINBYTES (0x42, 4-byte length) that hold its arrays'
+ * data, found as those whose data CPython follows with a BINPUT (0x71).
+ */
+function segFields(bytes: Uint8Array): LengthField[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fields = npyFields(bytes);
+  for (let i = 0; i + 5 < bytes.length; i++) {
+    if (bytes[i] !== 0x42) continue;
+    const end = i + 5 + view.getUint32(i + 1, true);
+    if (end + 1 < bytes.length && bytes[end] === 0x71 && end - i > 1000) {
+      fields.push({ offset: i + 1, bytes: 4, littleEndian: true });
+      i = end;
+    }
+  }
+  return fields;
+}
+
+/** A stored ROI set's zip fields, and in each .roi its point count, box corner and second header's offset and name. */
+function roiSetFields(bytes: Uint8Array): LengthField[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fields = zipFields(bytes);
+  const be = (offset: number, size: 2 | 4): LengthField => ({ offset, bytes: size, littleEndian: false });
+  for (let at = view.getUint32(bytes.length - 22 + 16, true); view.getUint32(at, true) === 0x02014b50; ) {
+    const local = view.getUint32(at + 42, true);
+    const roi = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    if (view.getUint16(at + 10, true) === 0 && view.getUint32(roi) === 0x496f7574 /* Iout */) {
+      const header2 = roi + view.getInt32(roi + 60);
+      fields.push(be(roi + 8, 2), be(roi + 10, 2), be(roi + 16, 2), be(roi + 60, 4), be(header2 + 16, 4), be(header2 + 20, 4));
+    }
+    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return fields;
+}
+
 function checkStateDict(bytes: Uint8Array): void {
   const tensors = loadStateDict(bytes);
   for (const [name, tensor] of tensors) {
@@ -167,6 +206,9 @@ function jsonFields(bytes: Uint8Array): LengthField[] {
   for (const match of text.matchAll(/[:[,]\s*(-?\d)/g)) fields.push({ offset: match.index + match[0].length - 1, bytes: 1, littleEndian: true });
   return fields;
 }
+
+/** The image a ROI set is drawn on: as large as the official masks its seeds come from (512 x 512, 467 x 349). */
+const ROI_IMAGE = { width: 512, height: 512 };
 
 const demoZip = () => shared('models', 'celldesk-demo', 'celldesk-demo.zip.pth');
 
@@ -270,7 +312,43 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
       if (model.A.length !== 256 || model.smean.length !== 256 || !(model.diamMean > 0)) fail('a size model without its 256 weights or diameter');
     },
   },
-  // The `_seg.npy` reader (Cellpose's saved masks) registers here when it exists: its seeds, fields and checks.
+  {
+    name: '_seg.npy (sessions)',
+    cases: 300,
+    seeds: () =>
+      ['cell_00849', 'omni_img02'].map((name) => {
+        const bytes = shared('reference', 'seg', `${name}_seg.npy`);
+        return { label: `reference/seg/${name}_seg.npy`, bytes, fields: segFields(bytes) };
+      }),
+    read: (bytes) => {
+      const { masks, outlines, isManual } = readSegFile(bytes);
+      const voxels = masks.planes * masks.height * masks.width;
+      if (!(voxels > 0) || masks.data.length !== voxels) fail(`${masks.data.length} labels for ${masks.planes} x ${masks.height} x ${masks.width}`);
+      if (outlines.data.length !== voxels) fail(`${outlines.data.length} outline labels for ${voxels} mask labels`);
+      if (isManual !== undefined && isManual.some((flag) => flag > 1)) fail('an ismanual flag other than 0 or 1');
+    },
+  },
+  {
+    name: 'ImageJ ROI set (.zip)',
+    cases: 400,
+    // ../shared holds no ROI set: the official masks there are written as one, stored as Cellpose's save_rois does
+    // and deflated as ImageJ's ROI Manager does, and read back onto an image of their size as masks convert does.
+    seeds: async () => {
+      const seeds: FuzzSeed[] = [];
+      for (const name of ['cell_00849', 'omni_img02']) {
+        const masks = await decodeImage(shared('reference', 'seg', `${name}.seg-source.masks.tif`));
+        const stored = encodeLabelFile('imagej-rois', Uint32Array.from(masks.data), masks.width, masks.height) as Uint8Array;
+        const deflated = zipSync(unzipSync(stored), { level: 6 });
+        const label = `${name}.seg-source.masks.tif as a ROI set`;
+        seeds.push({ label: `${label} (stored)`, bytes: stored, fields: roiSetFields(stored) }, { label: `${label} (deflated)`, bytes: deflated, fields: zipFields(deflated) });
+      }
+      return seeds;
+    },
+    read: (bytes) => {
+      const labels = roiSetLabels(bytes, ROI_IMAGE);
+      if (labels.length !== ROI_IMAGE.width * ROI_IMAGE.height) fail(`${labels.length} labels for a ${ROI_IMAGE.width} x ${ROI_IMAGE.height} image`);
+    },
+  },
   {
     name: 'history import (JSON)',
     cases: 500,
