@@ -9,7 +9,8 @@ import { appPathsFor } from '../../engine/io/appPaths';
 import { repairDatabase, type TableRepair } from '../../engine/storage/repairDatabase';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { prepareOutputFile } from '../../engine/io/outputPaths';
-import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { parseCommandLine, print, type CliIO } from '../io';
+import { subcommandDispatcher } from '../subcommands';
 import { formatBenchmarkReport } from './bench';
 
 const USAGES = {
@@ -179,14 +180,10 @@ async function repair(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, CommandHandler> = { list, show, export: exportCommand, import: importCommand, repair };
-
-export const historyCommand: CommandHandler = async (argv, io) => {
-  const [name, ...rest] = argv;
-  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
-  if (sub === undefined) {
-    print(io.stderr, `Usage:\n${Object.values(USAGES).map((u) => `  ${u}`).join('\n')}`);
-    return 1;
-  }
-  return sub(rest, io);
-};
+export const historyCommand = subcommandDispatcher('history', {
+  list: { handler: list, usage: USAGES.list },
+  show: { handler: show, usage: USAGES.show },
+  export: { handler: exportCommand, usage: USAGES.export },
+  import: { handler: importCommand, usage: USAGES.import },
+  repair: { handler: repair, usage: USAGES.repair },
+});
