@@ -114,6 +114,8 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
+  largeRun: string | null;
 }
 
 export type SegmentStore = Store<SegmentState>;
@@ -147,6 +149,7 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    largeRun: null,
   };
 }
 
