@@ -14,7 +14,7 @@
 // touches.
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
-import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, thisDevice } from './benchTypes';
+import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, providerCheck, thisDevice } from './benchTypes';
 import {
   bytes,
   channelChoice,
@@ -188,6 +188,8 @@ export const contract = {
     }),
     result: exportResult,
   }),
+  /** Which execution providers start on this computer (see [Note: providers here]), CPU first. */
+  'providers:check': call({ answeredBy: 'engine', input: nothing, result: z.array(providerCheck) }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
   'masks:saveDraft': call({
     answeredBy: 'engine',
