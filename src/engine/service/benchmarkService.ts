@@ -12,15 +12,13 @@
 // 'cancelled' with what it measured.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import { CellDeskError } from '../errors';
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
-import type { BenchmarkEvent, BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
+import type { BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
 import { validateInput } from '../../shared/contract';
 import { EventHub } from './events';
-import { RpcClient } from './rpc';
-import { portTransport, startWorker } from './startWorker';
+import { JobWorker } from './jobWorker';
 
 /** The benchmark's worker ended without a report (it crashed or ran out of memory). */
 export class BenchmarkStoppedError extends CellDeskError {
@@ -43,19 +41,11 @@ export interface BenchmarkServiceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Running {
-  worker: Worker;
-  controller: AbortController;
-  /** Known once the worker reports the run started. */
-  runUuid: string | null;
-}
-
 const SOURCE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'benchmarkWorker.ts');
 
 export class BenchmarkService {
-  private readonly script: string;
   private readonly env: NodeJS.ProcessEnv;
-  private running: Running | null = null;
+  private readonly job: JobWorker;
   private readonly events = new EventHub();
 
   /** The contract calls this service answers. */
@@ -65,46 +55,38 @@ export class BenchmarkService {
   };
 
   constructor(options: BenchmarkServiceOptions = {}) {
-    this.script = options.workerScript ?? SOURCE_WORKER;
     this.env = options.env ?? process.env;
+    this.job = new JobWorker({
+      script: options.workerScript ?? SOURCE_WORKER,
+      env: this.env,
+      busy: () => new BenchmarkBusyError(),
+      stopped: (reason) => new BenchmarkStoppedError(reason),
+    });
   }
 
   get isRunning(): boolean {
-    return this.running !== null;
+    return this.job.isRunning;
   }
 
   /** Runs a benchmark; resolves with its report when it completes or is cancelled. Events go to `onEvent` listeners. */
   async start(request: CallInput<'bench:start'>): Promise<BenchmarkReport> {
     const checked = validateInput('bench:start', request);
-    if (this.running !== null) throw new BenchmarkBusyError();
-    const worker = startWorker(this.script, { env: { ...this.env } });
-    const running: Running = { worker, controller: new AbortController(), runUuid: null };
-    this.running = running;
-    const client = new RpcClient(portTransport(worker));
-    const stopped = (reason: string) => {
-      if (running.runUuid !== null) this.markInterrupted(running.runUuid, reason);
-      client.fail(new BenchmarkStoppedError(reason));
-    };
-    worker.on('error', (error) => stopped(error.message));
-    worker.on('exit', (code) => stopped(`its thread exited with code ${code}`));
-    const onProgress = (payload: unknown) => {
-      const event = payload as BenchmarkEvent;
-      if (event.type === 'started') running.runUuid = event.run.uuid;
-      this.events.emit('bench:event', event);
-    };
-    try {
-      return (await client.call('bench:start', checked, { signal: running.controller.signal, onProgress })) as BenchmarkReport;
-    } finally {
-      worker.removeAllListeners('exit');
-      if (this.running === running) this.running = null;
-      void worker.terminate();
-    }
+    /** Known once the worker reports the run started. */
+    let runUuid: string | null = null;
+    return this.job.run('bench:start', checked, {
+      onProgress: (event) => {
+        if (event.type === 'started') runUuid = event.run.uuid;
+        this.events.emit('bench:event', event);
+      },
+      onStopped: (reason) => {
+        if (runUuid !== null) this.markInterrupted(runUuid, reason);
+      },
+    });
   }
 
   /** Cancels the running benchmark; false when none runs. */
   cancel(): boolean {
-    this.running?.controller.abort();
-    return this.running !== null;
+    return this.job.cancel();
   }
 
   /** Calls `listener` with each `name` event of every run ('bench:event'); returns the function that stops it. */
@@ -121,8 +103,6 @@ export class BenchmarkService {
 
   /** Stops a running benchmark at once (the app is closing); its run is left for the history to mark interrupted. */
   async close(): Promise<void> {
-    const running = this.running;
-    this.running = null;
-    if (running !== null) await running.worker.terminate();
+    await this.job.close();
   }
 }
