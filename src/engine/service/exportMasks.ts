@@ -12,7 +12,8 @@ import { channelStatistics, renderRgb } from './display';
 import { ExportError } from './errors';
 import type { ExportFormat, ExportResult } from '../../shared/contract';
 
-const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
+/** What each export's file name ends with, after the image's name (Cellpose's names). */
+export const EXPORT_FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
   'labels-png': '_cp_masks.png',
   'outlines-png': '_outlines.png',
@@ -41,7 +42,8 @@ function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
   return rgb;
 }
 
-function encode(format: ExportFormat, job: ExportJob): Uint8Array | string {
+/** The file of `format` for these labels on this image. */
+export function encodeExport(format: ExportFormat, job: Pick<ExportJob, 'raster' | 'labels'>): Uint8Array | string {
   const { raster, labels } = job;
   const { width, height } = raster;
   if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
@@ -73,8 +75,8 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
   const base = exportBaseName(job.imageName);
   const files: ExportResult['files'] = [];
   for (const format of job.formats) {
-    const path = join(folder, `${base}${FILE_SUFFIXES[format]}`);
-    const data = encode(format, job);
+    const path = join(folder, `${base}${EXPORT_FILE_SUFFIXES[format]}`);
+    const data = encodeExport(format, job);
     try {
       await writeFileAtomically(path, data);
     } catch (error) {
