@@ -11,6 +11,7 @@
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { APP_NAME, appDataDir } from '../engine/io/appPaths';
+import batchWorkerPath from '../engine/service/batchWorker?modulePath';
 import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
 import engineWorkerPath from '../engine/service/worker?modulePath';
 import { currentRuntime, SQLITE_BINDING_ENV } from '../engine/storage/nativeModule';
@@ -24,7 +25,7 @@ import { imagesFromArgv, imagesFromSecondInstance, type SecondInstanceData } fro
 import { checkSqliteBinding, electronSqliteBinding } from './nativeModules';
 import { isTrustedPage, rendererPage } from './rendererLocation';
 import { installAppMenu } from './services/appMenu';
-import { chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
+import { chooseBatchImages, chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
 import { stopBeforeQuit } from './shutdown';
 import { bringToFront, createMainWindow } from './window';
 
@@ -56,7 +57,7 @@ function start(inbox: ImageInbox): void {
   // ELECTRON_RENDERER_URL is followed only by a main process bundled by `electron-vite dev`.
   const renderer = rendererPage(process.env['ELECTRON_RENDERER_URL'], import.meta.env.DEV);
   serveRenderer(join(import.meta.dirname, '../renderer'));
-  const services = createEngineServices({ engineWorker: engineWorkerPath, benchmarkWorker: benchmarkWorkerPath });
+  const services = createEngineServices({ engineWorker: engineWorkerPath, benchmarkWorker: benchmarkWorkerPath, batchWorker: batchWorkerPath });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
   const handlers = createHandlers({
     version: app.getVersion(),
@@ -64,6 +65,7 @@ function start(inbox: ImageInbox): void {
     chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
     chooseModelFile: () => chooseModelFile(BrowserWindow.getFocusedWindow()),
     chooseExportFolder: (current) => chooseExportFolder(BrowserWindow.getFocusedWindow(), current),
+    chooseBatchImages: (kind) => chooseBatchImages(BrowserWindow.getFocusedWindow(), kind),
   });
   registerIpc(ipcMain, installAppMenu(services.engine, handlers), (event) => isTrustedPage(event.senderFrame?.url, renderer));
   relayEvents(services, (name, payload) => {
