@@ -37,7 +37,7 @@ const SEGMENT_CHANNELS = [
 ];
 const NUCLEAR_CHANNELS = [{ value: '0', label: '0: none' }, ...SEGMENT_CHANNELS.slice(1)];
 const PROVIDERS = ['auto', ...EXECUTION_PROVIDERS].map((p) => ({ value: p, label: p === 'auto' ? 'auto (fastest available)' : p }));
-const STAGE_NAMES: Readonly<Record<string, string>> = {
+export const STAGE_NAMES: Readonly<Record<string, string>> = {
   normalize: 'Normalizing',
   sizeStyle: 'Estimating the diameter',
   sizeMasks: 'Estimating the diameter',
