@@ -8,9 +8,8 @@
 // ([Note: every segmentation recorded]); write its files; record it in the manifest; hand the outcome to `deliver`.
 // An image's failure never stops the batch. The model failing to open does (no image could be done), and so does
 // cancelling: the image in progress is left undone (its files are written whole or not at all) and the images after
-// it are not started. The overlapped batch of src/engine/batch/segmentBatch.ts (branch perf-fast: one image's masks
-// computed while the next image's network runs) has the same shape, load then segment then deliver in order; when it
-// lands, readJob is its `load` and finishJob its `deliver` for images of one plane.
+// it are not started. Overlapping images (one image's masks computed while the next image's network runs) belongs in
+// this one loop, for the CLI and the app alike: doJob started for the next images ahead, outcomes delivered in order.
 import { createHash } from 'node:crypto';
 import { CellDeskError } from '../errors';
 import { readImageFile } from '../io/imageFiles';
