@@ -86,11 +86,13 @@ export interface SegmentedImage {
 async function encodeOutput(format: BatchFormat, image: SegmentedImage): Promise<Uint8Array | string> {
   const { frames, selection, stack, imagePath } = image;
   const { width, height } = frames[0]!;
-  if (format === 'labels-tiff') return encodeLabelTiff(joinFrames(frames), width, height, { stack: { planes: selection.planes.length, frames: selection.frames.length } });
+  const shape = { planes: selection.planes.length, frames: selection.frames.length };
   if (format === 'seg-npy') return sessionFileOf(imagePath, frames[0]!);
-  // One plane (checkFormatsFit): its pixels give the outlines' picture and the measurements' intensities.
+  if (format === 'labels-tiff' && shape.planes * shape.frames > 1) return encodeLabelTiff(joinFrames(frames), width, height, { stack: shape });
+  // One 2D plane (checkFormatsFit), written as the Segment view exports it: its pixels give the outlines' picture and
+  // the measurements' intensities.
   const raster = await stack.readPlane({ plane: selection.planes[0]!, frame: selection.frames[0]! });
-  return encodeExport(format, { raster, labels: frames[0]!.labels });
+  return encodeExport(format, raster, frames[0]!.labels);
 }
 
 /** Writes each output of the image, atomically, in order; a file that cannot be written fails with ExportError. */
