@@ -7,8 +7,8 @@ import type { BatchFormat, BatchImageResult, BatchImageStatus } from '../../../s
 import { batchCounts, masksFileOf, missingForBatch, type BatchModel } from '../model/batch';
 import { useStore } from '../useStore';
 import { fileNameOf, plural } from '../wording';
-import { STAGE_NAMES } from './ControlPanel';
 import { ErrorAlert } from './ErrorAlert';
+import { stageText } from './RunBar';
 
 const FORMATS: { format: BatchFormat; label: string }[] = [
   { format: 'labels-tiff', label: 'Label image, TIFF (_cp_masks.tif)' },
@@ -172,7 +172,7 @@ function RunProgress({ batch }: { batch: BatchModel }) {
       <Progress value={counts.total === 0 ? 0 : (100 * finished) / counts.total} animated={running} aria-label="Batch progress" />
       {running && image !== undefined && (
         <Stack gap={2} aria-label="Image progress">
-          <Text size="xs">{`${image.name}: ${stage === null ? 'reading…' : `${STAGE_NAMES[stage.stage] ?? stage.stage}${stage.total > 1 ? ` (${stage.done} of ${stage.total} tiles)` : '…'}`}`}</Text>
+          <Text size="xs">{`${image.name}: ${stage === null ? 'reading…' : stageText(stage)}`}</Text>
           <Progress size="sm" value={stage === null || stage.total === 0 ? 0 : (100 * stage.done) / stage.total} />
         </Stack>
       )}
