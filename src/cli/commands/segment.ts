@@ -1,28 +1,32 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { expandImagePaths, outputPath, planJobs, type BatchJob } from '../../engine/batch/batchJobs';
 import { runBatch, type DoneImage } from '../../engine/batch/runBatch';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
+import { prepareOutputFile, prepareOutputFolder, refuseFolderAt } from '../../engine/io/outputPaths';
 import { openModel } from '../../engine/io/openModel';
 import { SegmentationRecorder } from '../../engine/history/segmentAndRecord';
 import { ModelManager } from '../../engine/models/modelManager';
+import { LARGE_RUN_SECONDS, type RunEstimate } from '../../engine/pipeline/estimateRun';
 import { resolveSettings } from '../../engine/pipeline/settings';
 import { stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { HistoryNotRecordedError } from '../../engine/storage/databaseFaults';
 import type { BatchFormat, BatchOutput } from '../../shared/batchTypes';
 import { describeAdapter } from '../../shared/bench/providerLabel';
-import { parseCommandLine, print, type CommandHandler } from '../io';
+import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { confirmLargeRun } from '../largeRuns';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
-  'apart] [--save-seg] [--json] [--no-history]';
+  'apart] [--save-seg] [--json] [--no-history] ' +
+  '[--yes] [--confirm-above <minutes>, default 10: runs estimated longer, or to need over half the memory, ask first]';
 
 /** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
 function diameterOption(text: string | undefined): number | 'estimate' | undefined {
@@ -79,6 +83,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
         'save-seg': { type: 'boolean' },
+        yes: { type: 'boolean' },
+        'confirm-above': { type: 'string' },
       },
     },
     USAGE,
@@ -106,17 +112,23 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   const method = stackMethod(stitchThreshold ?? 0);
   // Asking for planes reads the pages of a file that declares no axes as planes (see [Note: undeclared pages]).
   const pagesAsPlanes = asked.plane !== undefined || stitchThreshold !== undefined;
-  const outDir = values['out-dir'];
+  const confirmAbove = numberOption('confirm-above', values['confirm-above']);
+  if (confirmAbove !== undefined && confirmAbove < 0) throw new InvalidSettingError(`--confirm-above takes minutes from 0 up; got '${values['confirm-above']}'.`);
+  const largeRuns = { yes: values.yes === true, largeSeconds: confirmAbove === undefined ? LARGE_RUN_SECONDS : confirmAbove * 60 };
   const saveSeg = values['save-seg'] === true;
+  const outDir = values['out-dir'];
   const formats: BatchFormat[] = saveSeg ? ['labels-tiff', 'seg-npy'] : ['labels-tiff'];
-  const jobs =
-    outDir === undefined
-      ? [oneImageJob(positionals[0]!, values.out!, saveSeg)]
-      : planJobs(await expandImagePaths(positionals), outDir, formats);
-  if (outDir !== undefined) await mkdir(outDir, { recursive: true });
+  // Where the masks go is checked before any image is read or model opened (see [Note: output paths]).
+  if (outDir === undefined) await prepareOutputFile(values.out!);
+  else await prepareOutputFolder(outDir);
+  const jobs = outDir === undefined ? [oneImageJob(positionals[0]!, values.out!, saveSeg)] : planJobs(await expandImagePaths(positionals), outDir, formats);
+  for (const { outputs } of jobs) for (const { path } of outputs) await refuseFolderAt(path);
 
   const manager = new ModelManager({ env: io.env });
-  const recorder = values['no-history'] === true ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
+  // A history that cannot be written is said once, and not tried again in the same batch.
+  const history = new HistoryNotice(values['no-history'] === true ? null : manager, outDir !== undefined);
+  /** Each image's run estimate, by its index, once it may go ahead. */
+  const estimates: RunEstimate[] = [];
   let failed = 0;
   let fallbacksSaid = false;
   /** One image is the whole job: its error is the command's. In a batch, the other images still get segmented. */
@@ -125,13 +137,14 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     failed++;
     print(io.stderr, `${imagePath}: ${error.message}`);
   };
-  const report = ({ imagePath }: BatchJob, done: DoneImage) => {
-    const { result, timings, recordError, description, selection, model: opened } = done;
+  const report = (index: number, { imagePath }: BatchJob, done: DoneImage) => {
+    const { result, timings, record, recordError, description, selection, model: opened } = done;
     const { frames, executionProvider } = result;
     const out = done.outputs.find((o) => o.format === 'labels-tiff')!.path;
     const seg = done.outputs.find((o) => o.format === 'seg-npy')?.path;
-    if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
+    history.failed(io, imagePath, recordError);
     const isStack = selection.planes.length * selection.frames.length > 1;
+    const estimate = estimates[index]!;
     if (values.json === true) {
       print(io.stdout, JSON.stringify({
         ...(outDir === undefined ? {} : { file: imagePath }),
@@ -146,16 +159,20 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         out,
         ...(seg === undefined ? {} : { seg }),
         timings,
+        estimate: { seconds: estimate.seconds, memoryBytes: estimate.memoryBytes, networkTiles: estimate.networkTiles },
+        recorded: record !== null,
       }));
     } else {
       // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
       if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+      if (!fallbacksSaid && opened.sizeModelError !== undefined) print(io.stderr, `note: ${opened.sizeModelError.message}`);
       fallbacksSaid = true;
       const which = outDir === undefined ? '' : `${imagePath}: `;
       const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
       const { adapter } = opened.session;
       print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
     }
+    history.sayOnce(io);
   };
   try {
     await runBatch({
@@ -164,11 +181,16 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
       model: () => openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] }),
       settings,
       stack: { asked, method, pagesAsPlanes },
-      recorder,
+      recorder: () => history.recorder(),
+      beforeSegment: async (index, { description, selection, model }) => {
+        const { imagePath } = jobs[index]!;
+        const planes = selection.planes.length * selection.frames.length;
+        estimates[index] = await confirmLargeRun(io, { imagePath, width: description.width, height: description.height, planes, settings, model }, largeRuns);
+      },
       deliver: (index, outcome) => {
         const job = jobs[index]!;
         if (outcome.kind === 'failed') failedOn(job.imagePath, outcome.error);
-        else if (outcome.kind === 'done') report(job, outcome.image);
+        else if (outcome.kind === 'done') report(index, job, outcome.image);
       },
     });
     if (failed > 0) print(io.stderr, `${failed} of ${jobs.length} images could not be segmented; nothing was written for them.`);
@@ -177,6 +199,43 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     manager.close();
   }
 };
+
+/**
+ * Records runs in the history until it cannot; then says why, once, and records no more of the batch (see
+ * [Note: database faults]). A database the model registry could only copy into memory is known unwritable at once.
+ */
+class HistoryNotice {
+  private readonly segmentationRecorder: SegmentationRecorder | null;
+  private problem: HistoryNotRecordedError | null;
+  private said = false;
+
+  /** `manager` null: history off (--no-history). */
+  constructor(
+    manager: ModelManager | null,
+    private readonly batch: boolean,
+  ) {
+    this.segmentationRecorder = manager === null ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
+    this.problem = manager?.databaseFault == null ? null : new HistoryNotRecordedError(manager.databaseFault);
+  }
+
+  /** Where the next run is recorded: nowhere once the history has failed. */
+  recorder(): SegmentationRecorder | null {
+    return this.problem === null ? this.segmentationRecorder : null;
+  }
+
+  /** Notes why a run was not recorded, if it was not: a database fault stops recording; anything else is said now. */
+  failed(io: CliIO, imagePath: string, error: Error | null): void {
+    if (error instanceof HistoryNotRecordedError) this.problem ??= error;
+    else if (error !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${error.message}`);
+  }
+
+  /** Says, once, why runs are not recorded. */
+  sayOnce(io: CliIO): void {
+    if (this.problem === null || this.said) return;
+    this.said = true;
+    print(io.stderr, `note: ${this.problem.message}${this.batch ? ' The other images of this batch are not recorded either.' : ''}`);
+  }
+}
 
 /** The one image of `--out`: its label TIFF there, its session file (--save-seg) beside it as <image name>_seg.npy. */
 function oneImageJob(imagePath: string, out: string, saveSeg: boolean): BatchJob {

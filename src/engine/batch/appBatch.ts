@@ -2,14 +2,13 @@
 // view's settings through runBatch (the CLI's loop), resumed from the output folder's manifest, reported as events as
 // it goes and as a report at the end. Node side (the batch worker; see [Note: batch worker]).
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { InferenceBackend } from '../backend/types';
 import { InvalidSettingError } from '../errors';
 import type { SegmentationRecorder } from '../history/segmentAndRecord';
 import { openModel } from '../io/openModel';
+import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import type { ModelManager } from '../models/modelManager';
-import { ExportError } from '../service/errors';
 import { resolveExportFolder } from '../service/exportFolder';
 import type { BatchEvent, BatchImageResult, BatchReport, BatchRequest } from '../../shared/batchTypes';
 import { expandImagePaths, planJobs, type BatchJob } from './batchJobs';
@@ -51,25 +50,17 @@ function resultOf(job: BatchJob, outcome: BatchOutcome, manifest: BatchManifest)
   }
 }
 
-/** Where the files go: a full path as it is, a name inside the first image's folder. */
-async function prepareOutputFolder(given: string, firstImage: string): Promise<string> {
-  const folder = resolveExportFolder(given, dirname(firstImage));
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new ExportError(`Cannot create the output folder ${folder} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { folder }, error);
-  }
-  return folder;
-}
-
 export async function runAppBatch(request: BatchRequest, services: AppBatchServices, hooks: AppBatchHooks): Promise<BatchReport> {
   const start = performance.now();
   // Relative to what? The engine's working folder is nothing a user can see.
   const relative = request.images.find((path) => !isAbsolute(path.trim()));
   if (relative !== undefined) throw new InvalidSettingError(`Give each image or folder by its full path; "${relative}" is not one.`, { path: relative });
   const imagePaths = await expandImagePaths(request.images.map((path) => path.trim()));
-  const outputFolder = await prepareOutputFolder(request.outputFolder, imagePaths[0]!);
+  // Where the files go (a full path as it is, a name inside the first image's folder), checked before any work (see
+  // [Note: output paths]).
+  const outputFolder = await prepareOutputFolder(resolveExportFolder(request.outputFolder, dirname(imagePaths[0]!)));
   const jobs = planJobs(imagePaths, outputFolder, [...new Set(request.formats)]);
+  for (const { outputs } of jobs) for (const { path } of outputs) await refuseFolderAt(path);
   const { manager, backend } = services;
   const model = await manager.resolve(request.model);
   const { manifest, note } = await BatchManifest.open(outputFolder);
@@ -86,7 +77,7 @@ export async function runAppBatch(request: BatchRequest, services: AppBatchServi
     model: () => openModel(manager, backend, { model: request.model, provider: request.provider }),
     settings: request.settings,
     stack: ALL_PLANES_APART,
-    recorder: request.record ? services.recorder : null,
+    recorder: () => (request.record ? services.recorder : null),
     resume: { manifest, settingsKey: settingsKey(model.sha256, request.settings, ALL_PLANES_APART.method), redo: request.redo },
     signal: hooks.signal,
     onImageStart: (index) => update(index, { ...images[index]!, status: 'running' }),

@@ -4,7 +4,7 @@
 //
 // [Note: batch runner] Per image, in order: read it (a file that cannot be read is that image's outcome); when the
 // batch resumes, skip it if an earlier run did it ([Note: batch manifest]); refuse formats it cannot be written in;
-// open the model if no image has yet; segment it through segmentAndRecord, the path of every recorded segmentation
+// open the model if no image has yet; let the caller refuse it (beforeSegment: a run too large); segment it through segmentAndRecord, the path of every recorded segmentation
 // ([Note: every segmentation recorded]); write its files; record it in the manifest; hand the outcome to `deliver`.
 // An image's failure never stops the batch. The model failing to open does (no image could be done), and so does
 // cancelling: the image in progress is left undone (its files are written whole or not at all) and the images after
@@ -65,11 +65,13 @@ export interface BatchPlan {
   model: () => Promise<OpenedModel>;
   settings: CellposeSettings;
   stack?: StackChoice;
-  /** Where each image is recorded; null: not recorded. */
-  recorder: SegmentationRecorder | null;
+  /** Where each image is recorded, asked per image (a history that failed can be left out for the rest); null: not recorded. */
+  recorder: () => SegmentationRecorder | null;
   /** Keeps the manifest of the output folder, skipping images done earlier unless `redo`; absent: no manifest (the CLI). */
   resume?: { manifest: BatchManifest; settingsKey: string; redo: boolean };
   signal?: AbortSignal;
+  /** Told once an image is read and the model open, before any network work; a throw is that image's failure (a large run refused). */
+  beforeSegment?: (index: number, image: { description: ImageDescription; selection: StackSelection; model: OpenedModel }) => void | Promise<void>;
   /** Told when an image starts being read. */
   onImageStart?: (index: number) => void | Promise<void>;
   /** Told of each stage inside the image's segmentation, and awaited (a worker reads cancellations there). */
@@ -125,6 +127,7 @@ export async function runBatch(plan: BatchPlan): Promise<'completed' | 'cancelle
     checkFormatsFit(job.imagePath, formats(job), read.selection);
     const opened = await (model ??= plan.model());
     const { description } = read.stack;
+    await plan.beforeSegment?.(index, { description, selection: read.selection, model: opened });
     const hooks = { signal, onProgress: (progress: StageProgress) => plan.onProgress?.(index, progress) };
     const run = await segmentAndRecord({
       image: description,
@@ -132,7 +135,7 @@ export async function runBatch(plan: BatchPlan): Promise<'completed' | 'cancelle
       model: opened,
       segment: async () =>
         framesTogether(await segmentSelection(read.stack, read.selection, opened, plan.settings, stack.method, hooks, { keepNetworkOutput: formats(job).includes('seg-npy') })),
-      recorder: plan.recorder,
+      recorder: plan.recorder(),
       startedAt,
     });
     const outputs = await writeOutputs(job.outputs, { imagePath: job.imagePath, stack: read.stack, selection: read.selection, frames: run.result.frames });

@@ -8,6 +8,7 @@ import { keyBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
 import { ErrorAlert } from './ErrorAlert';
+import { LargeRunDialog } from './LargeRunDialog';
 import { ResultsPanel } from './ResultsPanel';
 import { RunBar } from './RunBar';
 import { Viewer } from './Viewer';
@@ -133,6 +134,7 @@ export function SegmentView({ segment, active = true }: { segment: SegmentModel;
       </div>
       <div className="centre">
         <ErrorMessage segment={segment} />
+        <LargeRunDialog segment={segment} />
         <Viewer segment={segment} active={active} />
         <StatusBar segment={segment} panels={panels} onPanels={setPanels} />
       </div>
