@@ -4,17 +4,18 @@
 // `window.celldesk` (contract calls, validated in main, from CellDesk's own page only), it cannot navigate away,
 // open windows or obtain permissions, and its HTML carries a strict Content-Security-Policy
 // (src/renderer/index.html). Heavy work never runs here: a busy main process freezes the window too, so the engine
-// works in a worker thread (see [Note: engine worker] in src/engine/service/engineService.ts).
+// works in a utility process of its own (see [Note: engine host] in src/engine/service/engineService.ts).
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_NAME, appDataDir } from '../engine/io/appPaths';
 import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
-import engineWorkerPath from '../engine/service/worker?modulePath';
+import engineHostPath from '../engine/service/engineHost?modulePath';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { createHandlers } from '../host/router';
 import { registerIpc } from './ipc';
 import { installAppMenu } from './services/appMenu';
+import { utilityProcessHost } from './utilityProcessHost';
 import { chooseImageFile, chooseModelFile, confirmLeavingUnsavedEdits } from './services/dialogs';
 import { closeEngineServices, createEngineServices, relayEvents } from '../host/engineServices';
 
@@ -62,7 +63,7 @@ function createWindow(renderer: URL): BrowserWindow {
 
 function start(): void {
   const renderer = rendererUrl();
-  const services = createEngineServices({ engineWorker: engineWorkerPath, benchmarkWorker: benchmarkWorkerPath });
+  const services = createEngineServices({ engineHost: utilityProcessHost(engineHostPath), benchmarkWorker: benchmarkWorkerPath });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
   const handlers = createHandlers({
     version: app.getVersion(),
