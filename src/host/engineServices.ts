@@ -17,15 +17,15 @@ export interface EngineServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the engine runs (the desktop app's utility process); default: a worker thread on the sources, through tsx. */
   engineHost?: StartHost;
-  /** The desktop app's bundled benchmark worker; default: the source, through tsx. */
-  benchmarkWorker?: string;
+  /** Where each benchmark runs (the desktop app's utility process); default: a worker thread on the source, through tsx. */
+  benchmarkHost?: StartHost;
 }
 
 export function createEngineServices(options: EngineServicesOptions = {}): EngineServices {
   const env = options.env ?? process.env;
   return {
     engine: new EngineService({ env, host: options.engineHost }),
-    benchmark: new BenchmarkService({ env, workerScript: options.benchmarkWorker }),
+    benchmark: new BenchmarkService({ env, host: options.benchmarkHost }),
     history: createHistoryService(env),
   };
 }

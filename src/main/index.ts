@@ -63,7 +63,10 @@ function createWindow(renderer: URL): BrowserWindow {
 
 function start(): void {
   const renderer = rendererUrl();
-  const services = createEngineServices({ engineHost: utilityProcessHost(engineHostPath), benchmarkWorker: benchmarkWorkerPath });
+  const services = createEngineServices({
+    engineHost: utilityProcessHost(engineHostPath, 'CellDesk engine'),
+    benchmarkHost: utilityProcessHost(benchmarkWorkerPath, 'CellDesk benchmark'),
+  });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
   const handlers = createHandlers({
     version: app.getVersion(),

@@ -17,9 +17,10 @@
 import { utilityProcess } from 'electron';
 import type { EngineHost, HostExit, StartHost } from '../engine/service/startHost';
 
-export function utilityProcessHost(modulePath: string): StartHost {
+/** `serviceName` names the process in the system's task manager and Electron's process metrics. */
+export function utilityProcessHost(modulePath: string, serviceName: string): StartHost {
   return (env) => {
-    const child = utilityProcess.fork(modulePath, [], { serviceName: 'CellDesk engine', stdio: 'inherit', env });
+    const child = utilityProcess.fork(modulePath, [], { serviceName, stdio: 'inherit', env });
     let detail: string | null = null;
     child.on('error', (type, location) => (detail = `${type} at ${location}`));
     const exited = new Promise<HostExit>((resolve) => child.once('exit', (code) => resolve({ code, signal: null, detail })));

@@ -2,11 +2,14 @@
 // run here under plain Node as a child process, through the same service, RPC and supervision (see [Note: engine
 // host] in src/engine/service/engineService.ts). A host killed with SIGKILL during a segmentation fails the call with
 // ENGINE_CRASHED and the next calls are served by a fresh host; closing ends the host by itself, or kills it once the
-// grace period has passed; a worker-thread host that ends unexpectedly is replaced the same way.
+// grace period has passed; a worker-thread host that ends unexpectedly is replaced the same way; a benchmark whose
+// worker process is killed reports it and its run is marked interrupted in the history.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { averagePrecision } from '../../src/engine/core/metrics';
+import { BENCHMARK_WORKER_SOURCE, BenchmarkService } from '../../src/engine/service/benchmarkService';
 import { ENGINE_HOST_SOURCE, EngineService } from '../../src/engine/service/engineService';
+import { createHistoryService } from '../../src/engine/service/historyService';
 import { childProcessHost, workerThreadHost, type EngineHost, type HostExit, type StartHost } from '../../src/engine/service/startHost';
 import type { SegmentProgressEvent } from '../../src/shared/contract';
 import { tempDir } from '../helpers/cli';
@@ -22,18 +25,20 @@ const SETTINGS = { channels: REFERENCE.channels, diameter: 30, batchSize: 1 };
 const services: EngineService[] = [];
 after(() => Promise.all(services.map((service) => service.close())));
 
-/** A service on hosts started by `start`, each one kept in `hosts` as it starts, so a test can reach its process. */
-function serviceOn(start: StartHost, options: { stopGraceMs?: number } = {}) {
+/** Hosts started by `start`, each one kept in `hosts` as it starts, so that a test can reach its process. */
+function recorded(start: StartHost): { host: StartHost; hosts: EngineHost[] } {
   const hosts: EngineHost[] = [];
-  const service = new EngineService({
-    host: (env) => {
-      const host = start(env);
-      hosts.push(host);
-      return host;
-    },
-    env: { ...process.env, CELLDESK_HOME: tempDir('engine-host-home') },
-    ...options,
-  });
+  const host: StartHost = (env) => {
+    const started = start(env);
+    hosts.push(started);
+    return started;
+  };
+  return { host, hosts };
+}
+
+function serviceOn(start: StartHost, options: { stopGraceMs?: number } = {}) {
+  const { host, hosts } = recorded(start);
+  const service = new EngineService({ host, env: { ...process.env, CELLDESK_HOME: tempDir('engine-host-home') }, ...options });
   services.push(service);
   return { service, hosts, call: checkedCalls(service) };
 }
@@ -118,4 +123,28 @@ test('a worker-thread host that ends unexpectedly fails its call with ENGINE_CRA
   const image = await call('image:open', { path: IMAGE });
   assert.equal(image.width, 240);
   assert.equal(hosts.length, 2);
+});
+
+test('a benchmark whose worker process is killed mid-run fails with BENCHMARK_STOPPED and its run is marked interrupted', async () => {
+  const env = { ...process.env, CELLDESK_HOME: tempDir('engine-host-bench') };
+  const { host, hosts } = recorded(childProcessHost(BENCHMARK_WORKER_SOURCE));
+  const benchmark = new BenchmarkService({ host, env });
+  const measuring = new Promise<string>((resolve) => {
+    const stop = benchmark.on('bench:event', (event) => {
+      if (event.type === 'started') resolve(event.run.uuid);
+      if (event.type === 'sample') {
+        stop();
+        process.kill(hosts[0]!.pid!, 'SIGKILL');
+      }
+    });
+  });
+  const run = benchmark.start({ model: DEMO_CHECKPOINT, imagePath: IMAGE, sizes: [224], iterations: 50, providers: ['cpu'] });
+  const error = await rejectsWithCode(run, 'BENCHMARK_STOPPED');
+  assert.equal(error.message, 'The benchmark stopped before it finished (signal SIGKILL). The samples measured so far are kept in the history.');
+  assert.equal(benchmark.isRunning, false);
+  const uuid = await measuring;
+  const runs = (await createHistoryService(env)['history:list'](undefined)).benchmarkRuns;
+  const interrupted = runs.find((r) => r.uuid === uuid);
+  assert.equal(interrupted?.status, 'interrupted');
+  assert.ok(interrupted.samples >= 1, `${interrupted.samples} samples kept`);
 });

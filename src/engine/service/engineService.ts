@@ -48,20 +48,17 @@ import {
 import { EngineCrashedError, EngineStoppedError } from './errors';
 import { EventHub } from './events';
 import { RpcClient } from './rpc';
-import { describeExit, endWithin, workerThreadHost, type EngineHost, type StartHost } from './startHost';
+import { describeExit, endWithin, HOST_STOP_GRACE_MS, workerThreadHost, type EngineHost, type StartHost } from './startHost';
 
 /** The engine host's entry as a source file, run through tsx (running from sources: CLI, tests). */
 export const ENGINE_HOST_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'engineHost.ts');
-
-/** How long closing lets the host end its calls and release what it holds before it is killed. */
-export const ENGINE_STOP_GRACE_MS = 3000;
 
 export interface EngineServiceOptions {
   /** Where the engine runs (see [Note: engine host]). Default: a worker thread running ENGINE_HOST_SOURCE. */
   host?: StartHost;
   /** Environment the host reads for the data folder and model sources (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** How long close() waits for the host before killing it (default: ENGINE_STOP_GRACE_MS). */
+  /** How long close() waits for the host before killing it (default: HOST_STOP_GRACE_MS). */
   stopGraceMs?: number;
 }
 
@@ -80,7 +77,7 @@ export class EngineService {
   constructor(options: EngineServiceOptions = {}) {
     this.startHost = options.host ?? workerThreadHost(ENGINE_HOST_SOURCE);
     this.env = options.env ?? process.env;
-    this.stopGraceMs = options.stopGraceMs ?? ENGINE_STOP_GRACE_MS;
+    this.stopGraceMs = options.stopGraceMs ?? HOST_STOP_GRACE_MS;
   }
 
   /**

@@ -97,6 +97,12 @@ export function describeExit({ code, signal, detail }: HostExit): string {
   return detail === null ? how : `${how}: ${detail}`;
 }
 
+/**
+ * How long a host asked to stop gets to end its calls and release what it holds before it is killed. With
+ * KILL_WAIT_MS it stays within the 5 s the desktop app waits for the engine when quitting (src/main/shutdown.ts).
+ */
+export const HOST_STOP_GRACE_MS = 3000;
+
 /** How long killing a host may take to show: a worker thread ends only once the native code it runs returns. */
 const KILL_WAIT_MS = 1000;
 
