@@ -112,7 +112,7 @@ test('a host that does not answer the request to stop is killed once the grace p
   assert.deepEqual(await hosts[0]!.exited, { code: null, signal: 'SIGKILL', detail: null } satisfies HostExit);
 });
 
-test('a worker-thread host that ends unexpectedly fails its call with ENGINE_CRASHED and the next call starts a fresh one', async () => {
+test('a worker-thread host that ends unexpectedly fails its call with ENGINE_CRASHED, the next call starts a fresh one, and closing ends it cleanly', async () => {
   const { service, hosts, call } = serviceOn(workerThreadHost(ENGINE_HOST_SOURCE));
   await call('image:recent', undefined);
   const opening = service.call('image:open', { path: IMAGE });
@@ -123,6 +123,9 @@ test('a worker-thread host that ends unexpectedly fails its call with ENGINE_CRA
   const image = await call('image:open', { path: IMAGE });
   assert.equal(image.width, 240);
   assert.equal(hosts.length, 2);
+  // Closed, the thread ends by itself (exit code 0), as a process does.
+  await service.close();
+  assert.deepEqual(await hosts[1]!.exited, { code: 0, signal: null, detail: null } satisfies HostExit);
 });
 
 test('a benchmark whose worker process is killed mid-run fails with BENCHMARK_STOPPED and its run is marked interrupted', async () => {
