@@ -1,16 +1,17 @@
 // The app's one-click benchmark: answers 'bench:start' and 'bench:cancel', running one benchmark at a time in a
-// worker of its own (a thread, or the desktop app's utility process), publishing its events, answering with the report. Runs on the thread that answers calls
-// (Electron's main process, the browser-mode server).
+// worker of its own (a thread, or the desktop app's utility process), publishing its events, answering with the
+// report. Runs on the thread that answers calls (Electron's main process, the browser-mode server).
 //
 // [Note: benchmark worker] A benchmark segments for minutes with onnxruntime blocking the thread it runs on, so it
 // cannot share the engine's host (which would stop answering the Segment view) nor run on the answering thread. Each
-// run gets a fresh worker, started as the engine's host is (see [Note: engine host] in engineService.ts), that opens its own sessions, as a cold start is part of what the benchmark measures, and
-// ends with it, releasing every session and buffer. The run is written to the history database from the worker as it
-// goes, so a crash keeps the samples measured (see [Note: run history]). The worker is called over the same RPC as the
-// engine's (rpc.ts): each event is the call's progress, published as 'bench:event', and cancelling is the RPC's
-// 'cancel' message, read when the worker yields at each event (see [Note: engine worker]); the run then ends
-// 'cancelled' with what it measured. A worker that ends before its report (a native crash) has its run marked
-// interrupted; closing asks it to stop, which cancels the run, and kills it after a grace period.
+// run gets a fresh worker, started as the engine's host is (see [Note: engine host] in engineService.ts), that opens
+// its own sessions, as a cold start is part of what the benchmark measures, and ends with it, releasing every session
+// and buffer. The run is written to the history database from the worker as it goes, so a crash keeps the samples
+// measured (see [Note: run history]). The worker is called over the same RPC as the engine's (rpc.ts): each event is
+// the call's progress, published as 'bench:event', and cancelling is the RPC's 'cancel' message, read when the worker
+// yields at each event (see [Note: engine worker]); the run then ends 'cancelled' with what it measured. A worker
+// that ends before its report (a native crash) has its run marked interrupted; closing asks it to stop, which
+// cancels the run, and kills it after a grace period.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CellDeskError } from '../errors';
