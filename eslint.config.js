@@ -1,5 +1,5 @@
-// Lint rules, including the layer rules of ../shared/STYLE.md: what each folder of src/ may import, written once in
-// LAYERS below (CONTRIBUTING.md's layout table says the same in words), and checked on every import.
+// Lint rules, including the layer rules of ../shared/STYLE.md: what each folder of src/ (and packaging/) may import,
+// written once in LAYERS below (CONTRIBUTING.md's layout table says the same in words), and checked on every import.
 import { isBuiltin } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import js from '@eslint/js';
@@ -27,13 +27,19 @@ export const LAYERS = [
     packages: ['node:*', 'zod', 'better-sqlite3', 'onnxruntime-node', 'fflate', 'fast-png', 'jpeg-js', 'protobufjs'],
   },
   { folder: 'src/host', imports: ['src/host', 'src/engine', 'src/shared'], packages: ['node:*'] },
-  { folder: 'src/main', imports: ['src/main', 'src/host', 'src/engine', 'src/shared'], packages: ['node:*', 'electron'] },
+  { folder: 'src/main', imports: ['src/main', 'src/host', 'src/engine', 'src/shared'], packages: ['node:*', 'electron', 'zod'] },
   { folder: 'src/cli', imports: ['src/cli', 'src/host', 'src/engine', 'src/shared'], packages: ['node:*', 'vite', 'electron-vite'] },
   { folder: 'src/preload', imports: ['src/preload', 'src/shared'], packages: ['electron'] },
   {
     folder: 'src/renderer',
     imports: ['src/renderer', 'src/shared', 'src/engine/core', 'src/engine/errors.ts'],
     packages: ['react', 'react-dom', '@mantine/*', 'plotly.js-dist-min'],
+  },
+  // The installers' scripts (run with tsx, never bundled): the app's names and native-module rules, and the build tools.
+  {
+    folder: 'packaging',
+    imports: ['packaging', 'src/engine', 'src/main'],
+    packages: ['node:*', 'electron-builder', '@electron/*', 'playwright-core'],
   },
 ];
 
@@ -88,7 +94,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.{ts,tsx}'],
+    files: ['src/**/*.{ts,tsx}', 'packaging/**/*.ts'],
     plugins: { celldesk: { rules: { layers: layerRule } } },
     rules: { 'celldesk/layers': 'error' },
   },
@@ -106,7 +112,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/core/**/*.ts', 'src/engine/checkpoint/**/*.ts', 'src/engine/formats/**/*.ts', 'src/engine/image/**/*.ts', 'src/engine/onnx/**/*.ts'],
+    files: ['src/engine/core/**/*.ts', 'src/engine/checkpoint/**/*.ts', 'src/engine/formats/**/*.ts', 'src/engine/image/**/*.ts', 'src/engine/onnx/**/*.ts', 'src/engine/sessionFile/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { onnxRuntimeBackend } from '../src/engine/backend/onnxruntime';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../src/engine/backend/types';
-import { loadImageFile } from '../src/engine/io/imageFiles';
+import { readImagePlane } from '../src/engine/io/imageFiles';
 import { openModel } from '../src/engine/io/openModel';
 import { ModelManager } from '../src/engine/models/modelManager';
 import { segmentImage, type SegmentResult } from '../src/engine/pipeline/segment';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const provider = (values.ep ?? 'cpu') as ExecutionProviderChoice;
   if (provider !== 'auto' && !(EXECUTION_PROVIDERS as readonly string[]).includes(provider)) fail(`--ep must be auto or one of ${EXECUTION_PROVIDERS.join(', ')}.`);
 
-  const { image } = await loadImageFile(imagePath);
+  const { image } = await readImagePlane(imagePath);
   const manager = new ModelManager();
   const opened = await openModel(manager, onnxRuntimeBackend, { model, provider, sizeModelPath });
   try {

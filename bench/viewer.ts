@@ -16,15 +16,15 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium, type Page, type Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { syntheticCellImage } from '../src/engine/bench/syntheticImage';
 import { encodePng } from '../src/engine/image/encodePng';
 import { unwrapOutcome, type CallOutcome, type Segmentation } from '../src/shared/contract';
 import { decodeMessage, encodeMessage } from '../src/shared/wire';
+import { launchChromium } from '../tests/helpers/chromium';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEMO_CHECKPOINT = join(ROOT, '..', 'shared', 'models', 'celldesk-demo', 'celldesk-demo.zip.pth');
-const CHROMIUM = '/usr/bin/chromium';
 const CELLS = 1000;
 const TARGET_FRAME_MS = 1000 / 60;
 const TARGET_RETHRESHOLD_MS = 300;
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(frames) || frames < 10) throw new Error(`--frames takes a whole number of at least 10; got '${values.frames}'.`);
   const folder = mkdtempSync(join(tmpdir(), 'celldesk-bench-viewer-'));
   let server: ChildProcess | undefined;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const browser = await launchChromium();
   try {
     const imagePath = writeImage(folder);
     const started = await startServer(join(folder, 'home'));

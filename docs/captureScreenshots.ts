@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/helpers/chromium';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared');
@@ -18,7 +18,7 @@ const server = spawn(process.execPath, [join(root, 'bin', 'celldesk.js'), 'serve
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const url = await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve));
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // JPEG keeps each screenshot near 100 KB; the images are photographs of cells, which PNG compresses poorly.

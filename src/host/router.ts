@@ -13,6 +13,8 @@ export interface AppContext extends EngineServices {
   chooseImageFile: () => Promise<string | null>;
   /** Asks the user for a model file (the desktop app's dialog); resolves to null when they cancel. */
   chooseModelFile: () => Promise<string | null>;
+  /** Asks the user for an export folder (the desktop app's dialog), starting at `current`; null when they cancel. */
+  chooseExportFolder: (current: string | undefined) => Promise<string | null>;
 }
 
 /** The calls the hosting process answers itself. */
@@ -21,6 +23,7 @@ function appHandlers(app: AppContext): CallHandlers<CallsAnsweredBy<'app'>> {
     'app:info': () => readAppInfo(app.version),
     'image:choose': async () => ({ path: await app.chooseImageFile() }),
     'models:choose': async () => ({ path: await app.chooseModelFile() }),
+    'masks:chooseFolder': async ({ current }) => ({ path: await app.chooseExportFolder(current) }),
   };
 }
 

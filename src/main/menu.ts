@@ -2,9 +2,12 @@
 // images and the actions its items trigger, so tests check it without Electron. Main process (types only here).
 //
 // [Note: menu keys] The Segment view's single-letter keys (X masks, Z outlines, F flows, P cell probability) are
-// handled by the page, which knows when a text field has the focus. The menu shows them but does not register them
-// (registerAccelerator: false): a registered plain letter would be taken from every text field. Shortcuts with Ctrl
-// or Cmd are registered. Ctrl+Z stays with the page too (mask undo), so the Edit menu has no Undo item.
+// handled by the page, which knows when a text field has the focus. A menu accelerator that is a plain letter would
+// be taken from every text field, so these items never register one. On Linux and Windows the menu still shows the
+// key (registerAccelerator: false keeps it a label); macOS ignores that flag and would register the letter, so there
+// the items carry no accelerator and name the key in their tooltip. Shortcuts with Ctrl or Cmd are registered.
+// Ctrl+Z stays with the page too (mask undo), so the Edit menu has no Undo item. Only Electron shows whether a key
+// reaches a text field; tests check the template that decides it.
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AppCommand, RecentFile } from '../shared/contract';
 
@@ -24,8 +27,10 @@ function recentMenu(recent: readonly RecentFile[], actions: MenuActions): MenuIt
 }
 
 /** A View item whose key the page handles (see [Note: menu keys]). */
-function pageKey(label: string, key: string, command: AppCommand, actions: MenuActions): MenuItemConstructorOptions {
-  return { label, accelerator: key, registerAccelerator: false, click: () => actions.command(command) };
+function pageKey(label: string, key: string, command: AppCommand, actions: MenuActions, platform: NodeJS.Platform): MenuItemConstructorOptions {
+  const click = () => actions.command(command);
+  if (platform === 'darwin') return { label, toolTip: `Key ${key} in the image view`, click };
+  return { label, accelerator: key, registerAccelerator: false, click };
 }
 
 export function buildMenuTemplate(recent: readonly RecentFile[], actions: MenuActions, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
@@ -46,10 +51,10 @@ export function buildMenuTemplate(recent: readonly RecentFile[], actions: MenuAc
     {
       label: 'View',
       submenu: [
-        pageKey('Masks', 'X', { command: 'toggle-masks' }, actions),
-        pageKey('Outlines', 'Z', { command: 'toggle-outlines' }, actions),
-        pageKey('Flows', 'F', { command: 'toggle-flows' }, actions),
-        pageKey('Cell Probability', 'P', { command: 'toggle-cellprob' }, actions),
+        pageKey('Masks', 'X', { command: 'toggle-masks' }, actions, platform),
+        pageKey('Outlines', 'Z', { command: 'toggle-outlines' }, actions, platform),
+        pageKey('Flows', 'F', { command: 'toggle-flows' }, actions, platform),
+        pageKey('Cell Probability', 'P', { command: 'toggle-cellprob' }, actions, platform),
         { type: 'separator' },
         { label: 'Fit to Window', accelerator: 'CmdOrCtrl+0', click: () => actions.command({ command: 'fit' }) },
         { label: 'Actual Size (1:1)', accelerator: 'CmdOrCtrl+1', click: () => actions.command({ command: 'actual-size' }) },

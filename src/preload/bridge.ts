@@ -7,11 +7,14 @@ export type Invoke = (channel: string, input: unknown) => Promise<unknown>;
 /** Subscribes to the main process's events (name, payload); returns the function that unsubscribes. */
 export type Subscribe = (listener: (name: unknown, payload: unknown) => void) => () => void;
 
+/** A dropped file's path on disk ('' when it has none): Electron's webUtils.getPathForFile. */
+export type PathForFile = (file: File) => string;
+
 /**
  * The renderer's only door to the main process: contract calls and contract events, nothing else (no raw channels,
- * no ipcRenderer).
+ * no ipcRenderer), and the paths of files dropped on the window, so they are opened where they lie.
  */
-export function createBridge(invoke: Invoke, subscribe: Subscribe): CellDeskBridge {
+export function createBridge(invoke: Invoke, subscribe: Subscribe, pathForFile: PathForFile): CellDeskBridge {
   const bridge = {
     call: async (name: unknown, input?: unknown) =>
       isCallName(name) ? invoke(name, input) : { ok: false, error: toCallFailure(new UnknownCallError(name)) },
@@ -21,6 +24,8 @@ export function createBridge(invoke: Invoke, subscribe: Subscribe): CellDeskBrid
         if (eventName === name) listener(payload);
       });
     },
+    // A file dragged from a web page, not from a folder, has no path: '' from Electron.
+    pathForFile: (file: File) => pathForFile(file) || null,
   };
   return bridge as CellDeskBridge;
 }

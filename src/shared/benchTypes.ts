@@ -96,6 +96,20 @@ export const benchmarkRunInfo = z.object({
 });
 export type BenchmarkRunInfo = z.output<typeof benchmarkRunInfo>;
 
+/**
+ * The adapter a GPU execution provider runs on, where it can be told (WebGPU on Linux, see [Note: WebGPU adapter
+ * probe] in src/engine/backend/webgpuProbe.ts).
+ */
+export const providerAdapter = z.object({
+  /** The device's name as its driver gives it, e.g. "NVIDIA GeForce RTX 4070" or "SwiftShader Device (Subzero)". */
+  name: z.string(),
+  /** A driver that runs on the CPU (SwiftShader, llvmpipe): a software GPU, slower than the CPU provider. */
+  software: z.boolean(),
+  /** The driver library, where known. */
+  driver: z.string().nullable(),
+});
+export type ProviderAdapter = z.output<typeof providerAdapter>;
+
 /** One execution provider in a run: whether a session could be created, how long it took, and the warm-up. */
 export const providerResult = z.object({
   provider: executionProvider,
@@ -106,6 +120,8 @@ export const providerResult = z.object({
   sessionMs: milliseconds.nullable(),
   /** The first segmentation after it (warm-up on the smallest crop, not a sample), ms. */
   firstRunMs: milliseconds.nullable(),
+  /** The adapter it ran on, where known; null for the CPU and where the provider does not tell. */
+  adapter: providerAdapter.nullable(),
 });
 export type ProviderResult = z.output<typeof providerResult>;
 

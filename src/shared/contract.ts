@@ -110,7 +110,10 @@ export const contract = {
   'image:choose': call({ answeredBy: 'app', input: nothing, result: chosenPath }),
   /** The desktop app's dialog for a model file; null when the user cancels. Refused in the browser. */
   'models:choose': call({ answeredBy: 'app', input: nothing, result: chosenPath }),
+  /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels. Refused in the browser. */
+  'masks:chooseFolder': call({ answeredBy: 'app', input: z.strictObject({ current: z.string().max(4096).optional() }), result: chosenPath }),
 
+  /** Opens an image on the plane that holds `page` when given, else on its middle plane (the stack's axes: OpenedImage). */
   'image:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath, page: z.int().min(0).optional() }), result: openedImage }),
   /** An image sent as its file's bytes (drag and drop, browser upload). */
   'image:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: openedImage }),
@@ -307,6 +310,8 @@ export interface CellDeskBridge {
   call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallOutcome<CallResult<K>>>;
   /** Listens to an engine event; returns the function that stops listening. */
   on<E extends EventName>(name: E, listener: EventListener<E>): () => void;
+  /** Where a file dropped on the window lies on disk (Electron's webUtils.getPathForFile); null when it has none. */
+  pathForFile(file: File): string | null;
 }
 
 /** The argument checked against the call's schema (defaults filled in); throws InvalidRequestError. */

@@ -41,19 +41,47 @@ const range = z.tuple([z.number(), z.number()]);
 /** Milliseconds per named stage, and `total`. */
 export const timings = z.record(z.string(), z.number());
 
+/** The size of a pixel in micrometres, as the file declares it; z is the distance between planes, when declared. */
+export const pixelSize = z.object({ x: z.number(), y: z.number(), z: z.number().nullable() });
+export type PixelSize = z.output<typeof pixelSize>;
+
+/**
+ * What an image file holds, read from what it declares (see [Note: image axes] in src/engine/image/imageAxes.ts):
+ * planes (Z) of frames (T), each plane `channels` x height x width.
+ */
+export const imageDescription = z.object({
+  format: z.enum(['tiff', 'png', 'jpeg']),
+  width: count,
+  height: count,
+  /** Z planes: 1 for a 2D image. */
+  planes: z.int().positive(),
+  /** Time points: 1 unless a time series. */
+  frames: z.int().positive(),
+  /** Channels of each plane (what the channel settings choose from). */
+  channels: count,
+  /** Pages in the file (1 for PNG and JPEG). */
+  pageCount: count,
+  /** How the file stores samples: uint8, uint16, float32, ... */
+  sampleType: z.string(),
+  /** Null when the file declares no physical size. */
+  pixelSize: pixelSize.nullable(),
+  /** Where the axes come from: ImageJ's or OME's metadata, or CellDesk's rule for files that declare none. */
+  axesFrom: z.enum(['imagej', 'ome', 'undeclared']),
+});
+export type ImageDescription = z.output<typeof imageDescription>;
+
 export const openedImage = z.object({
+  ...imageDescription.shape,
   imageId: z.string(),
   /** File name, for titles and exported file names. */
   name: z.string(),
   /** Where it was read from; null for an image sent as bytes (a browser upload). */
   path: z.string().nullable(),
-  width: count,
-  height: count,
-  channels: count,
-  /** How the file stores samples: uint8, uint16, float32, ... */
-  sampleType: z.string(),
+  /** The plane and frame shown and segmented, from 0. */
+  plane: count,
+  frame: count,
+  /** The file's first page of that plane (what the image's draft is kept under). */
   page: count,
-  pageCount: count,
   /** The folder exports go to unless the user picks another. */
   exportFolder: z.string(),
 });

@@ -42,12 +42,16 @@ export const preferences = z.object({
 });
 export type Preferences = z.output<typeof preferences>;
 
-/** What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would. */
-export const APP_COMMANDS = ['open', 'open-recent', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
+/**
+ * What the desktop app's menu asks the window to do; the Segment view runs each as its own button or key would.
+ * 'open-file' is an image the operating system asked CellDesk to open (command line, file association, drop on the
+ * Dock icon).
+ */
+export const APP_COMMANDS = ['open', 'open-recent', 'open-file', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
 export type AppCommandName = (typeof APP_COMMANDS)[number];
 export const appCommand = z.union([
-  z.object({ command: z.enum(APP_COMMANDS).exclude(['open-recent']) }),
-  z.object({ command: z.literal('open-recent'), path: z.string() }),
+  z.object({ command: z.enum(APP_COMMANDS).exclude(['open-recent', 'open-file']) }),
+  z.object({ command: z.enum(['open-recent', 'open-file']), path: z.string() }),
 ]);
 export type AppCommand = z.output<typeof appCommand>;
 

@@ -19,7 +19,19 @@ test('segment writes a uint16 label TIFF and reports masks, diameter, provider, 
   const run = await runCelldesk(['segment', RGB_IMAGE, '--model', DEMO_CHECKPOINT, '--size-model', DEMO_SIZE_MODEL, '--diameter', '0', '--channels', '2,3', '--ep', 'cpu', '--out', out, '--json']);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout) as Record<string, unknown> & { timings: Record<string, number>; masks: number; diameter: number };
-  assert.deepEqual(report.image, { width: 240, height: 300, channels: 3, pagesAsChannels: false });
+  assert.deepEqual(report.image, {
+    format: 'png',
+    width: 240,
+    height: 300,
+    planes: 1,
+    frames: 1,
+    channels: 3,
+    pageCount: 1,
+    sampleType: 'uint8',
+    pixelSize: null,
+    axesFrom: 'undeclared',
+  });
+  assert.equal(report.stack, undefined);
   assert.equal(report.executionProvider, 'cpu');
   assert.ok(Math.abs(report.diameter - 33.61) / 33.61 < 0.01, `diameter ${report.diameter}`);
   assert.equal(typeof report.diameterFromStyle, 'number');
@@ -40,7 +52,7 @@ async function expectRefusal(args: string[], message: RegExp): Promise<void> {
 }
 
 test('an image that does not exist is one clear line and no output', async () => {
-  await expectRefusal([join(tempDir('none'), 'missing.tif'), '--model', DEMO_CHECKPOINT], /Cannot read the image .*missing\.tif: no such file/);
+  await expectRefusal([join(tempDir('none'), 'missing.tif'), '--model', DEMO_CHECKPOINT], /Cannot read the image .*missing\.tif: there is no such file\./);
 });
 
 test('a truncated image is one clear line and no output', async () => {

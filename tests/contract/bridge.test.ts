@@ -6,9 +6,12 @@ import { createHandlers } from '../../src/host/router';
 import { createBridge } from '../../src/preload/bridge';
 import { CallFailedError, dispatchCall, unwrapOutcome, type CallName } from '../../src/shared/contract';
 
+/** webUtils.getPathForFile's answer for a file that is not on disk. */
+const noPath = () => '';
+
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
 function appContext() {
-  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null };
+  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null, chooseExportFolder: async () => null };
 }
 
 test('the preload bridge carries a contract call to the router and its answer back', async () => {
@@ -20,6 +23,7 @@ test('the preload bridge carries a contract call to the router and its answer ba
       return dispatchCall(handlers, channel, input);
     },
     () => () => {},
+    noPath,
   );
   const info = unwrapOutcome(await bridge.call('app:info'));
   assert.equal(info.version, '1.2.3');
@@ -35,6 +39,7 @@ test('the preload bridge sends nothing for a name outside the contract', async (
       return { ok: true, value: null };
     },
     () => () => {},
+    noPath,
   );
   const outcome = await bridge.call('ipc:raw' as CallName);
   assert.deepEqual(sent, []);
@@ -52,6 +57,7 @@ test('the preload bridge passes on the events a listener asked for, until it uns
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    noPath,
   );
   const received: unknown[] = [];
   const stop = bridge.on('segment:progress', (event) => received.push(event.done));
@@ -86,6 +92,7 @@ test("the desktop menu's commands reach the page as 'app:command' events", () =>
       relay = listener;
       return () => {};
     },
+    noPath,
   );
   const received: unknown[] = [];
   bridge.on('app:command', (command) => received.push(command));

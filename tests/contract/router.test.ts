@@ -7,6 +7,7 @@ import { InvalidSettingError } from '../../src/engine/errors';
 import { createEngineServices } from '../../src/host/engineServices';
 import { createHandlers } from '../../src/host/router';
 import { registerIpc } from '../../src/main/ipc';
+import { APP_PAGE, isTrustedPage } from '../../src/main/rendererLocation';
 import { createEngineHandlers } from '../../src/engine/service/engineHandlers';
 import { EngineWorkspace } from '../../src/engine/service/workspace';
 import { callNames, contract, dispatchCall, type AppInfo, type Handlers } from '../../src/shared/contract';
@@ -14,7 +15,7 @@ import { REPO_ROOT } from '../helpers/shared';
 
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
 function appContext() {
-  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null };
+  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null, chooseExportFolder: async () => null };
 }
 
 const installedOnnxRuntime = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
@@ -57,7 +58,7 @@ test('registers every contract call on ipcMain', () => {
 test('app:info reports the app version, the installed onnxruntime-node and the platform', async () => {
   const ipcMain = recordingIpcMain();
   registerIpc(ipcMain, createHandlers(appContext()), () => true);
-  const outcome = await ipcMain.listeners.get('app:info')!(senderAt('file:///app/index.html'), undefined);
+  const outcome = await ipcMain.listeners.get('app:info')!(senderAt('app://celldesk/index.html'), undefined);
   const expected: AppInfo = {
     version: '1.2.3',
     onnxruntime: installedOnnxRuntime,
@@ -116,7 +117,7 @@ test("keeps a CellDeskError's code and details; other errors become INTERNAL and
 
 test("refuses calls from a page that is not CellDesk's own", async () => {
   const ipcMain = recordingIpcMain();
-  registerIpc(ipcMain, createHandlers(appContext()), (event) => event.senderFrame?.url === 'file:///app/index.html');
+  registerIpc(ipcMain, createHandlers(appContext()), (event) => isTrustedPage(event.senderFrame?.url, APP_PAGE));
   const outcome = await ipcMain.listeners.get('app:info')!(senderAt('https://example.org/'), undefined);
   assert.deepEqual(outcome, {
     ok: false,

@@ -1,9 +1,10 @@
-// Test helper for browser tests: `celldesk serve` with a data folder of its own and a headless Chromium page on it,
-// collecting the page's console errors; and the two ways tests wait for the viewer.
+// Test helper for browser and HTTP API tests: `celldesk serve` with a data folder of its own, alone or with a headless
+// Chromium page on it collecting the page's console errors; and the two ways tests wait for the viewer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { tempDir } from './cli';
 import { REPO_ROOT } from './shared';
 
@@ -33,17 +34,35 @@ async function stop(server: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Starts the server on a free port and opens a 1400 x 900 page (not yet on the URL). */
-export async function startBrowserApp(name: string): Promise<BrowserApp> {
+export interface ServeProcess {
+  /** The address `celldesk serve` printed, token included. */
+  url: string;
+  /** The server's data folder (CELLDESK_HOME). */
+  home: string;
+  close(): Promise<void>;
+}
+
+/** Starts `celldesk serve` on a free port with a data folder of its own. */
+export async function startServe(name: string): Promise<ServeProcess> {
   const home = tempDir(name);
   const server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
     env: { ...process.env, CELLDESK_HOME: home },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  try {
+    return { url: await firstLine(server), home, close: () => stop(server) };
+  } catch (error) {
+    await stop(server);
+    throw error;
+  }
+}
+
+/** Starts the server on a free port and opens a 1400 x 900 page (not yet on the URL). */
+export async function startBrowserApp(name: string): Promise<BrowserApp> {
+  const server = await startServe(name);
   let browser: Browser | undefined;
   try {
-    const url = await firstLine(server);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
@@ -52,18 +71,18 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     const opened = browser;
     return {
-      url,
-      home,
+      url: server.url,
+      home: server.home,
       page,
       consoleErrors,
       async close() {
         await opened.close();
-        await stop(server);
+        await server.close();
       },
     };
   } catch (error) {
     await browser?.close();
-    await stop(server);
+    await server.close();
     throw error;
   }
 }

@@ -41,8 +41,8 @@ export function benchmarkRun(uuid = '0b0e6f3e-0d8c-4a5e-9a55-6f2d2a1c7e01'): Ben
     finishedAt: '2025-03-11T10:09:00.000Z',
     error: null,
     providers: [
-      { provider: 'cpu', available: true, reason: null, sessionMs: 120, firstRunMs: 900 },
-      { provider: 'webgpu', available: true, reason: null, sessionMs: 800, firstRunMs: 2000 },
+      { provider: 'cpu', available: true, reason: null, sessionMs: 120, firstRunMs: 900, adapter: null },
+      { provider: 'webgpu', available: true, reason: null, sessionMs: 800, firstRunMs: 2000, adapter: { name: 'NVIDIA GeForce RTX 4070', software: false, driver: '/usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0' } },
     ],
     samples: [sample('cpu', 224, 1, 1000), sample('cpu', 224, 2, 1200), sample('webgpu', 224, 3, 250), sample('webgpu', 224, 4, 150)],
   };

@@ -6,6 +6,7 @@ import { InvalidSettingError } from '../../src/engine/errors';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { encodeLabelTiff } from '../../src/engine/image/encodeTiff';
 import { encodePng } from '../../src/engine/image/encodePng';
+import { openImageStack } from '../../src/engine/image/imageStack';
 import { rasterToPlanarFloat32, type RasterImage } from '../../src/engine/image/raster';
 import { readShared } from '../helpers/shared';
 
@@ -62,6 +63,23 @@ test('re-encoding an official Cellpose mask TIFF keeps every label', async () =>
   assert.equal(official.sampleType, 'uint32');
   const again = await decodeImage(encodeLabelTiff(official.data as Uint32Array, official.width, official.height));
   assert.deepEqual(again.data, official.data);
+});
+
+test('a label volume is written as one page per plane of each frame, which the reader and geotiff read as a hyperstack', async () => {
+  const width = 50;
+  const height = 30;
+  const volume = labelPattern(new Uint16Array(2 * 3 * width * height), width);
+  const file = encodeLabelTiff(volume, width, height, { stack: { planes: 3, frames: 2 } });
+  const stack = await openImageStack(file);
+  const { planes, frames, channels, axesFrom, pageCount } = stack.description;
+  assert.deepEqual({ planes, frames, channels, axesFrom, pageCount }, { planes: 3, frames: 2, channels: 1, axesFrom: 'imagej', pageCount: 6 });
+  const plane = width * height;
+  assert.deepEqual((await stack.readPlane({ plane: 2, frame: 1 })).data, volume.subarray(5 * plane, 6 * plane));
+  const tiff = await fromArrayBuffer(file.slice().buffer);
+  assert.equal(await tiff.getImageCount(), 6);
+  const [fourth] = (await (await tiff.getImage(3)).readRasters()) as unknown as [Uint16Array];
+  assert.deepEqual(fourth, volume.subarray(3 * plane, 4 * plane));
+  assert.throws(() => encodeLabelTiff(volume, width, height, { stack: { planes: 4, frames: 2 } }), /9000 values, but 8 planes of 50 x 30 pixels need 12000/);
 });
 
 test('refuses labels that do not fill width x height', () => {

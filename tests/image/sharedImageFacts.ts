@@ -3,6 +3,11 @@
 // CellDesk with numpy and zlib only (PNG: IDAT inflated and unfiltered by hand; TIFF: directories parsed and strips
 // read, inflated where Deflate), so they check the decoders against an independent reading of each file. Pixels are
 // (0, 0, 0), (last channel, h/2, w/3), (0, h-1, w-1), the first maximum, and a non-zero sample mid-way in the image.
+// Multi-page files (and the official stitched masks) also give the axes the one image reader must describe, as
+// ../shared/DATA-SOURCES.md and reference/README.md state them: the stacks are ImageJ hyperstacks of 3 slices; the
+// official 3D masks were written by tifffile as one planar RGB page of shape (3, H, W), so they hold no axes of
+// their own and read as one page of 3 samples (their planes).
+import type { ImageDescription } from '../../src/shared/engineTypes';
 import type { SampleType } from '../../src/engine/image/raster';
 
 export interface SharedImageFacts {
@@ -17,6 +22,8 @@ export interface SharedImageFacts {
   pageCount: number;
   sum: number;
   pixels: [number, number, number, number][];
+  /** What the reader describes (for multi-page files and the official 3D masks). */
+  axes?: Pick<ImageDescription, 'planes' | 'frames' | 'channels' | 'axesFrom' | 'pixelSize'>;
 }
 
 export const SHARED_IMAGE_FACTS: SharedImageFacts[] = [
@@ -25,6 +32,54 @@ export const SHARED_IMAGE_FACTS: SharedImageFacts[] = [
     format: 'tiff', width: 807, height: 565, channels: 1, sampleType: 'uint16', pageCount: 3,
     sum: 47325015,
     pixels: [[0, 0, 0, 87], [0, 282, 269, 145], [0, 564, 806, 95], [0, 351, 352, 221], [0, 282, 403, 92]],
+    // ImageJ=1.54f images=3 slices=3 unit=\u00B5m; XResolution 8077194/1000000 pixels per µm.
+    axes: { planes: 3, frames: 1, channels: 1, axesFrom: 'imagej', pixelSize: { x: 1000000 / 8077194, y: 1000000 / 8077194, z: null } },
+  },
+  {
+    path: 'images/stacks/cell_00849_drift.tif',
+    format: 'tiff', width: 512, height: 512, channels: 1, sampleType: 'uint8', pageCount: 3,
+    sum: 3407218,
+    pixels: [[0, 0, 0, 0], [0, 256, 170, 0], [0, 511, 511, 0], [0, 38, 357, 176], [0, 139, 145, 150]],
+    // ImageJ=1.11a images=3 slices=3 hyperstack=true, uncalibrated.
+    axes: { planes: 3, frames: 1, channels: 1, axesFrom: 'imagej', pixelSize: null },
+  },
+  {
+    path: 'images/stacks/cell_00849_drift.tif', page: 1,
+    format: 'tiff', width: 512, height: 512, channels: 1, sampleType: 'uint8', pageCount: 3,
+    sum: 3203065,
+    pixels: [[0, 0, 0, 0], [0, 256, 170, 0], [0, 511, 511, 0], [0, 40, 359, 167], [0, 141, 17, 4]],
+  },
+  {
+    path: 'images/stacks/cell_00849_drift.tif', page: 2,
+    format: 'tiff', width: 512, height: 512, channels: 1, sampleType: 'uint8', pageCount: 3,
+    sum: 3050731,
+    pixels: [[0, 0, 0, 0], [0, 256, 170, 0], [0, 511, 511, 0], [0, 42, 362, 158], [0, 142, 242, 81]],
+  },
+  {
+    path: 'reference/bmz_test_images.stitch0.25.masks.tif',
+    format: 'tiff', width: 807, height: 565, channels: 3, sampleType: 'uint16', pageCount: 1,
+    sum: 45578,
+    pixels: [[0, 0, 0, 0], [2, 282, 269, 0], [0, 564, 806, 0], [2, 219, 726, 7], [1, 145, 789, 5]],
+    axes: { planes: 1, frames: 1, channels: 3, axesFrom: 'undeclared', pixelSize: null },
+  },
+  {
+    path: 'reference/cell_00849_drift.stitch0.25.masks.tif',
+    format: 'tiff', width: 512, height: 512, channels: 3, sampleType: 'uint16', pageCount: 1,
+    sum: 3643784,
+    pixels: [[0, 0, 0, 0], [2, 256, 170, 0], [0, 511, 511, 0], [2, 209, 264, 65], [1, 109, 116, 30]],
+    axes: { planes: 1, frames: 1, channels: 3, axesFrom: 'undeclared', pixelSize: null },
+  },
+  {
+    path: 'reference/seg/cell_00849.seg-source.masks.tif',
+    format: 'tiff', width: 512, height: 512, channels: 1, sampleType: 'uint16', pageCount: 1,
+    sum: 615334,
+    pixels: [[0, 0, 0, 0], [0, 256, 170, 0], [0, 511, 511, 0], [0, 490, 143, 51], [0, 159, 96, 17]],
+  },
+  {
+    path: 'reference/seg/omni_img02.seg-source.masks.tif',
+    format: 'tiff', width: 467, height: 349, channels: 1, sampleType: 'uint16', pageCount: 1,
+    sum: 1082855,
+    pixels: [[0, 0, 0, 0], [0, 174, 155, 0], [0, 348, 466, 0], [0, 337, 432, 81], [0, 196, 151, 42]],
   },
   {
     path: 'images/mediar/img1.tiff',
@@ -631,6 +686,18 @@ export const SHARED_IMAGE_FACTS: SharedImageFacts[] = [
     format: 'tiff', width: 350, height: 350, channels: 1, sampleType: 'uint32', pageCount: 1,
     sum: 5311944,
     pixels: [[0, 0, 0, 1], [0, 175, 116, 54], [0, 349, 349, 92], [0, 330, 117, 95], [0, 174, 148, 52]],
+  },
+  {
+    path: 'reference/seg/cell_00849.seg-source.masks.tif',
+    format: 'tiff', width: 512, height: 512, channels: 1, sampleType: 'uint16', pageCount: 1,
+    sum: 615334,
+    pixels: [[0, 0, 0, 0], [0, 256, 170, 0], [0, 511, 511, 0], [0, 490, 143, 51], [0, 256, 229, 29]],
+  },
+  {
+    path: 'reference/seg/omni_img02.seg-source.masks.tif',
+    format: 'tiff', width: 467, height: 349, channels: 1, sampleType: 'uint16', pageCount: 1,
+    sum: 1082855,
+    pixels: [[0, 0, 0, 0], [0, 174, 155, 0], [0, 348, 466, 0], [0, 337, 432, 81], [0, 174, 260, 36]],
   },
   {
     path: 'images/cellpose-bmz-wrapper/test_images.tif', page: 1,

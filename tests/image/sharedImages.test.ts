@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { decodeImage } from '../../src/engine/image/decodeImage';
+import { openImageStack } from '../../src/engine/image/imageStack';
 import { readShared, sharedPath } from '../helpers/shared';
 import { SHARED_IMAGE_FACTS } from './sharedImageFacts';
 
@@ -36,5 +37,18 @@ for (const facts of SHARED_IMAGE_FACTS) {
     let sum = 0;
     for (let i = 0; i < raster.data.length; i++) sum += raster.data[i]!;
     assert.equal(sum, facts.sum);
+  });
+}
+
+for (const facts of SHARED_IMAGE_FACTS.filter((f) => f.axes !== undefined)) {
+  test(`the image reader describes the axes of ${facts.path} as its file declares them`, async () => {
+    const described = (await openImageStack(readShared(facts.path))).description;
+    const { pixelSize, ...axes } = facts.axes!;
+    const { planes, frames, channels, axesFrom } = described;
+    assert.deepEqual({ planes, frames, channels, axesFrom }, axes);
+    assert.deepEqual([described.width, described.height, described.pageCount], [facts.width, facts.height, facts.pageCount]);
+    if (pixelSize === null) return assert.equal(described.pixelSize, null);
+    for (const axis of ['x', 'y'] as const) assert.ok(Math.abs(described.pixelSize![axis] - pixelSize[axis]) < 1e-12, `${axis}: ${described.pixelSize![axis]}`);
+    assert.equal(described.pixelSize!.z, pixelSize.z);
   });
 }

@@ -1,33 +1,44 @@
-// Reading image files as Cellpose does: a short multi-page TIFF is a multi-channel image unless a page is chosen.
+// Reading image files from disk through the one reader: a stack as its file declares it, a plane of it as the
+// pipeline's float32 image, and one error type for a file that cannot be read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageFileError, loadImageFile } from '../../src/engine/io/imageFiles';
-import { sharedPath } from '../helpers/shared';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ImageFileError, readImageFile, readImagePlane } from '../../src/engine/io/imageFiles';
+import { decodeImage } from '../../src/engine/image/decodeImage';
+import { tempDir } from '../helpers/cli';
+import { readShared, sharedPath } from '../helpers/shared';
+import { writeTestTiff } from '../image/helpers/testTiff';
 
-const THREE_PAGES = sharedPath('images', 'cellpose-bmz-wrapper', 'test_images.tif');
+const THREE_PLANES = sharedPath('images', 'cellpose-bmz-wrapper', 'test_images.tif');
 
-test('a 3-page TIFF of single-channel pages is read as 3 channels, like Cellpose', async () => {
-  const { image, pagesAsChannels, raster } = await loadImageFile(THREE_PAGES);
-  assert.equal(pagesAsChannels, true);
-  assert.equal(raster.pageCount, 3);
-  assert.equal(image.channels, 3);
-  const plane = image.width * image.height;
-  const page1 = await loadImageFile(THREE_PAGES, { page: 1 });
-  assert.deepEqual(image.data.subarray(plane, 2 * plane), page1.image.data);
+test('a 3-page ImageJ stack is 3 planes of 1 channel, and opens on its middle plane', async () => {
+  const { stack, image } = await readImagePlane(THREE_PLANES);
+  assert.deepEqual([stack.description.planes, stack.description.channels], [3, 1]);
+  const page1 = await decodeImage(readShared('images', 'cellpose-bmz-wrapper', 'test_images.tif'), { page: 1 });
+  assert.deepEqual([image.width, image.height, image.channels], [807, 565, 1]);
+  assert.deepEqual(image.data, new Float32Array(page1.data));
+  const { image: last } = await readImagePlane(THREE_PLANES, { plane: 2, frame: 0 });
+  const page2 = await decodeImage(readShared('images', 'cellpose-bmz-wrapper', 'test_images.tif'), { page: 2 });
+  assert.deepEqual(last.data, new Float32Array(page2.data));
 });
 
-test('choosing a page reads that page alone', async () => {
-  const { image, pagesAsChannels } = await loadImageFile(THREE_PAGES, { page: 2 });
-  assert.equal(pagesAsChannels, false);
-  assert.equal(image.channels, 1);
+test('the same 3 pages without metadata are one plane of 3 channels, as Cellpose reads them', async () => {
+  const pages = await Promise.all([0, 1, 2].map((page) => decodeImage(readShared('images', 'cellpose-bmz-wrapper', 'test_images.tif'), { page })));
+  const path = join(tempDir('undeclared'), 'three-pages.tif');
+  writeFileSync(path, writeTestTiff(pages.map((p) => ({ width: p.width, height: p.height, channels: 1, kind: 'uint', bits: 16, values: p.data }))));
+  const { stack, image } = await readImagePlane(path);
+  assert.deepEqual([stack.description.planes, stack.description.channels, stack.description.axesFrom], [1, 3, 'undeclared']);
+  const plane = image.width * image.height;
+  assert.deepEqual(image.data.subarray(plane, 2 * plane), new Float32Array(pages[1]!.data));
 });
 
 test('a single-page image is read as it is', async () => {
-  const { image, pagesAsChannels } = await loadImageFile(sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png'));
-  assert.equal(pagesAsChannels, false);
-  assert.deepEqual([image.width, image.height, image.channels], [240, 300, 3]);
+  const { stack, image } = await readImagePlane(sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png'));
+  assert.deepEqual([image.width, image.height, image.channels, stack.description.planes, stack.description.format], [240, 300, 3, 1, 'png']);
 });
 
-test('a folder is refused with a clear message', async () => {
-  await assert.rejects(loadImageFile(sharedPath('images')), (error: unknown) => error instanceof ImageFileError && /it is a folder/.test(error.message));
+test('a folder or a missing file is refused with the one image file error', async () => {
+  await assert.rejects(readImageFile(sharedPath('images')), (error: unknown) => error instanceof ImageFileError && error.message === `Cannot read the image ${sharedPath('images')}: it is a folder.`);
+  await assert.rejects(readImageFile('/no/such.tif'), (error: unknown) => error instanceof ImageFileError && error.code === 'IMAGE_FILE' && /there is no such file/.test(error.message));
 });

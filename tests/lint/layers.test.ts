@@ -1,5 +1,5 @@
 // The layer rules of eslint.config.js ([Note: layers]) catch imports that cross a layer the wrong way, for every
-// folder of src/; the probes are linted in memory through ESLint's API, as `npm run lint` would lint such a file, so
+// folder of src/ and for packaging/; the probes are linted in memory through ESLint's API, as `npm run lint` would lint such a file, so
 // nothing is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,9 +39,11 @@ const refused: [file: string, code: string, reason: RegExp][] = [
   ['src/renderer/src/probe.ts', "import { createHandlers } from '../../host/router';", /src\/renderer may not import src\/host\/router/],
   ['src/renderer/src/probe.ts', "import { readFileSync } from 'fs';", /src\/renderer may not import the package node:fs/],
   ['src/renderer/src/probe.ts', "export { ipcRenderer } from 'electron';", /src\/renderer may not import the package electron/],
+  ['packaging/probe.ts', "import { createRoot } from 'react-dom/client';", /packaging may not import the package react-dom/],
+  ['packaging/probe.ts', "import { App } from '../src/renderer/src/App';", /packaging may not import src\/renderer\/src\/App/],
 ];
 
-test('an import across a layer the wrong way fails lint, in every folder of src/', async () => {
+test('an import across a layer the wrong way fails lint, in every folder of src/ and in packaging/', async () => {
   for (const [file, code, reason] of refused) {
     const problems = await importProblems(file, code);
     assert.ok(problems.some((message) => reason.test(message)), `${file}: ${code} -> ${JSON.stringify(problems)}`);
@@ -54,8 +56,9 @@ const allowed: [file: string, code: string][] = [
   ['src/engine/service/probe.ts', "import { readFile } from 'node:fs/promises';\nimport { contract } from '../../shared/contract';"],
   ['src/host/probe.ts', "import { createServer } from 'node:http';\nimport { EngineService } from '../engine/service/engineService';"],
   ['src/cli/commands/probe.ts', "import { createHandlers } from '../../host/router';\nimport { segmentAndRecord } from '../../engine/history/segmentAndRecord';"],
-  ['src/main/probe.ts', "import { app } from 'electron';\nimport { createHandlers } from '../host/router';\nimport engineHost from '../engine/service/engineHost?modulePath';"],
+  ['src/main/probe.ts', "import { app } from 'electron';\nimport { z } from 'zod';\nimport { createHandlers } from '../host/router';\nimport engineHost from '../engine/service/engineHost?modulePath';"],
   ['src/preload/probe.ts', "import { contextBridge } from 'electron';\nimport { EVENT_CHANNEL } from '../shared/contract';"],
+  ['packaging/probe.ts', "import { build } from 'electron-builder';\nimport { rebuild } from '@electron/rebuild';\nimport { APP_NAME } from '../src/engine/io/appPaths';\nimport { SQLITE_MODULE_FILE } from '../src/main/nativeModules';"],
   ['src/renderer/src/probe.ts', "import { useState } from 'react';\nimport { createRoot } from 'react-dom/client';\nimport '@mantine/core/styles.css';\nimport { contract } from '../../shared/contract';"],
 ];
 

@@ -87,14 +87,48 @@ test('each File and View item sends its command to the window', () => {
   assert.deepEqual(calls, items.map(([, command]) => command));
 });
 
-test("the view's letter keys are shown but left to the page, so text fields still receive them", () => {
-  const template = buildMenuTemplate(RECENT, recordingActions().actions, 'linux');
-  for (const [label, key] of [['Masks', 'X'], ['Outlines', 'Z'], ['Flows', 'F'], ['Cell Probability', 'P']] as const) {
-    const item = find(template, ['View', label]);
-    assert.deepEqual([item.accelerator, item.registerAccelerator], [key, false], label);
+const VIEW_KEYS = [['Masks', 'X'], ['Outlines', 'Z'], ['Flows', 'F'], ['Cell Probability', 'P']] as const;
+
+/** Every item of a template, submenus included. */
+function allItems(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
+  return items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? allItems(item.submenu as MenuItemConstructorOptions[]) : [])]);
+}
+
+/** An accelerator without a modifier key: it would be taken from text fields if registered. */
+function isPlainKey(accelerator: MenuItemConstructorOptions['accelerator']): boolean {
+  const parts = String(accelerator).split('+');
+  const modifiers = /^(CmdOrCtrl|CommandOrControl|Cmd|Command|Ctrl|Control|Alt|Option|AltGr|Super|Meta)$/i;
+  return !parts.some((part) => modifiers.test(part));
+}
+
+test("on Linux and Windows the view's letter keys are shown in the menu but left to the page", () => {
+  for (const platform of ['linux', 'win32'] as const) {
+    const template = buildMenuTemplate(RECENT, recordingActions().actions, platform);
+    for (const [label, key] of VIEW_KEYS) {
+      const item = find(template, ['View', label]);
+      assert.deepEqual([item.accelerator, item.registerAccelerator], [key, false], `${platform} ${label}`);
+    }
   }
-  assert.equal(find(template, ['File', 'Open…']).accelerator, 'CmdOrCtrl+O');
-  const edit = submenu(find(template, ['Edit']));
+});
+
+test('on macOS, which registers every accelerator, the letter keys are named in tooltips instead', () => {
+  const template = buildMenuTemplate(RECENT, recordingActions().actions, 'darwin');
+  for (const [label, key] of VIEW_KEYS) {
+    const item = find(template, ['View', label]);
+    assert.equal(item.accelerator, undefined, label);
+    assert.match(item.toolTip ?? '', new RegExp(`Key ${key}\\b`), label);
+  }
+});
+
+test('no menu item on any platform registers a key without Ctrl or Cmd, so typing always reaches text fields', () => {
+  for (const platform of ['linux', 'win32', 'darwin'] as const) {
+    const items = allItems(buildMenuTemplate(RECENT, recordingActions().actions, platform));
+    const plain = items.filter((item) => item.accelerator !== undefined && isPlainKey(item.accelerator));
+    const registered = plain.filter((item) => platform === 'darwin' || item.registerAccelerator !== false);
+    assert.deepEqual(registered.map((item) => item.label), [], platform);
+    assert.ok(items.some((item) => item.accelerator === 'CmdOrCtrl+O'), `${platform}: shortcuts with a modifier stay registered`);
+  }
+  const edit = submenu(find(buildMenuTemplate(RECENT, recordingActions().actions, 'linux'), ['Edit']));
   assert.ok(!edit.some((i) => i.role === 'undo' || i.role === 'redo'), 'Ctrl+Z stays with the page (mask undo)');
 });
 

@@ -37,7 +37,7 @@ const samples = [
   sample('webgpu', 448, 300),
   sample('webgpu', 'full', 900),
 ];
-const run: ChartRun = { uuid: 'a', device: 'Xeon', startedAt: '2026-11-24T01:02:03.000Z', samples };
+const run: ChartRun = { uuid: 'a', device: 'Xeon', startedAt: '2026-11-24T01:02:03.000Z', samples, providers: [] };
 
 test('the sample SD divides by n - 1 and is null for one value', () => {
   assert.equal(sampleSd([100, 110, 120]), 10);
@@ -100,7 +100,7 @@ test('the stage chart stacks the mean ms of each stage, in pipeline order, per s
 });
 
 test('overlaid runs get one series each, named by device, date and provider', () => {
-  const other: ChartRun = { uuid: 'b', device: 'M2', startedAt: '2026-11-20T09:30:00.000Z', samples: [sample('cpu', 224, 50), sample('coreml', 224, 10)] };
+  const other: ChartRun = { uuid: 'b', device: 'M2', startedAt: '2026-11-20T09:30:00.000Z', samples: [sample('cpu', 224, 50), sample('coreml', 224, 10)], providers: [] };
   const figure = timeFigure([run, other]);
   assert.deepEqual(
     figure.traces.map((t) => t.name),
@@ -108,6 +108,21 @@ test('overlaid runs get one series each, named by device, date and provider', ()
   );
   assert.equal(new Set(figure.traces.map((t) => t.colour)).size, 5);
   assert.deepEqual(speedupFigure([run, other]).traces.at(-1)!.y, [5]);
+});
+
+test('a provider that ran on a software adapter is named a software GPU in every chart legend', () => {
+  const adapter = { name: 'SwiftShader Device (Subzero)', software: true, driver: '/tmp/libvk_swiftshader.so' };
+  const providers = [
+    { provider: 'cpu' as const, available: true, reason: null, sessionMs: 10, firstRunMs: 100, adapter: null },
+    { provider: 'webgpu' as const, available: true, reason: null, sessionMs: 600, firstRunMs: 3000, adapter },
+    { provider: 'cuda' as const, available: true, reason: null, sessionMs: 900, firstRunMs: 200, adapter: { ...adapter, name: 'NVIDIA H100', software: false } },
+  ];
+  const labelled = { ...run, providers };
+  for (const figure of [timeFigure([labelled]), speedupFigure([labelled])]) {
+    assert.deepEqual(figure.traces.map((t) => t.name), figure.id === 'time' ? ['cpu', 'webgpu (software GPU)', 'cuda'] : ['webgpu (software GPU)', 'cuda']);
+  }
+  assert.deepEqual([...new Set(stageFigure([labelled]).traces[0]!.group!.filter((g) => g.startsWith('webgpu')))], ['webgpu (software GPU)']);
+  assert.equal(timeFigure([labelled, { ...labelled, uuid: 'c' }]).traces[1]!.name, 'Xeon · 2026-11-24 01:02:03 · webgpu (software GPU)');
 });
 
 test('a device is named by its CPU and first GPU', () => {

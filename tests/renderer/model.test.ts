@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { maskColour } from '../../src/shared/viewer/colours';
 import { deleteMasks, labelPresence, reapplyEdit, revertEdit } from '../../src/shared/viewer/labelEdits';
 import { createStore } from '../../src/shared/viewer/store';
+import { sliceOf } from '../../src/renderer/src/model/appModel';
 import { UndoStack } from '../../src/shared/viewer/undoStack';
 import { actualSizeViewport, centreOn, fitViewport, MAX_SCALE, toImagePoint, zoomAt } from '../../src/shared/viewer/viewport';
 
@@ -16,6 +17,20 @@ test('the store merges changes and tells subscribers until they unsubscribe', ()
   store.set({ a: 3 });
   assert.deepEqual(store.get(), { a: 3, b: 'xy' });
   assert.equal(calls, 2);
+});
+
+test("a view's slice of the store merges changes into its part and tells its subscribers only of changes to it", () => {
+  const store = createStore({ segment: { a: 1, b: 'x' }, history: { c: true } });
+  const segment = sliceOf(store, 'segment');
+  const history = sliceOf(store, 'history');
+  let heard = 0;
+  segment.subscribe(() => heard++);
+  segment.set({ a: 2 });
+  segment.set((part) => ({ b: part.b + 'y' }));
+  history.set({ c: false });
+  assert.deepEqual(store.get(), { segment: { a: 2, b: 'xy' }, history: { c: false } });
+  assert.deepEqual(segment.get(), { a: 2, b: 'xy' });
+  assert.equal(heard, 2);
 });
 
 test('undo and redo walk the edits without limit; a new edit drops what was undone', () => {

@@ -29,6 +29,7 @@ before(async () => {
     ...services,
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
     chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog')),
+    chooseExportFolder: () => Promise.reject(new DesktopOnlyError('Choosing a folder with a dialog')),
   });
   server = await startBrowserServer({
     handlers,

@@ -48,7 +48,25 @@ after(() => service.close());
 test('opens an image by path and describes it', () => {
   assert.deepEqual(
     { ...image, imageId: typeof image.imageId },
-    { imageId: 'string', name: 'cellpose_img_075.png', path: IMAGE, width: 240, height: 300, channels: 3, sampleType: 'uint8', page: 0, pageCount: 1, exportFolder: sharedPath('images', 'webgpu-cellseg') },
+    {
+      imageId: 'string',
+      name: 'cellpose_img_075.png',
+      path: IMAGE,
+      format: 'png',
+      width: 240,
+      height: 300,
+      planes: 1,
+      frames: 1,
+      channels: 3,
+      sampleType: 'uint8',
+      pixelSize: null,
+      axesFrom: 'undeclared',
+      plane: 0,
+      frame: 0,
+      page: 0,
+      pageCount: 1,
+      exportFolder: sharedPath('images', 'webgpu-cellseg'),
+    },
   );
 });
 

@@ -5,10 +5,11 @@ import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../../engine/backen
 import { describeDevice } from '../../engine/bench/fingerprint';
 import { defaultBenchmarkChannels, loadBenchmarkImage } from '../../engine/bench/benchmarkImage';
 import { runBenchmark } from '../../engine/bench/runBenchmark';
-import type { BenchmarkEvent, BenchmarkReport } from '../../engine/bench/types';
+import type { BenchmarkEvent, BenchmarkReport, ProviderResult } from '../../engine/bench/types';
 import { InvalidSettingError } from '../../engine/errors';
 import { HistoryStore } from '../../engine/history/historyStore';
 import { ModelManager } from '../../engine/models/modelManager';
+import { describeAdapter, providerLabel } from '../../shared/bench/providerLabel';
 import { parseCropSizes } from '../../shared/bench/cropSizes';
 import type { CropSize } from '../../shared/contract';
 import { parseCommandLine, print, type CommandHandler } from '../io';
@@ -44,6 +45,7 @@ function iterationsOption(text: string | undefined): number | undefined {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const onAdapter = (result: ProviderResult) => (result.adapter === null ? '' : `, on ${describeAdapter(result.adapter)}`);
 
 /** A bar redrawn in place on a terminal; one line per sample elsewhere (logs, pipes, CI). */
 class ProgressDisplay {
@@ -65,7 +67,7 @@ class ProgressDisplay {
       case 'provider': {
         this.planned = event.plannedSamples;
         const r = event.result;
-        this.line(r.available ? `${r.provider}: session ${seconds(r.sessionMs!)} s, first run ${seconds(r.firstRunMs!)} s` : `${r.provider}: not available (${r.reason})`);
+        this.line(r.available ? `${r.provider}: session ${seconds(r.sessionMs!)} s, first run ${seconds(r.firstRunMs!)} s${onAdapter(r)}` : `${r.provider}: not available (${r.reason})`);
         break;
       }
       case 'sample': {
@@ -123,12 +125,13 @@ export function formatBenchmarkReport(report: BenchmarkReport): string {
       `${report.protocol.estimateDiameter ? 'diameter estimated on every image' : 'diameter 30'}, ${report.protocol.iterations} iterations`,
   ];
   report.providers.forEach((p, i) => {
-    const text = p.available ? `session ${seconds(p.sessionMs!)} s (cold), first run ${seconds(p.firstRunMs!)} s` : `not available: ${p.reason}`;
+    const text = p.available ? `session ${seconds(p.sessionMs!)} s (cold), first run ${seconds(p.firstRunMs!)} s${onAdapter(p)}` : `not available: ${p.reason}`;
     lines.push(`${i === 0 ? 'Providers ' : '          '} ${p.provider}: ${text}`);
   });
   const providers = EXECUTION_PROVIDERS.filter((p) => report.summary.some((r) => r.provider === p));
   const compared = providers.filter((p) => p !== 'cpu' && providers.includes('cpu'));
-  const header = ['size (px)', ...providers.map((p) => `${p} mean ± SD (s)`), ...compared.map((p) => `${p} speed-up`)];
+  const label = (provider: ExecutionProvider) => providerLabel(provider, report.providers);
+  const header = ['size (px)', ...providers.map((p) => `${label(p)} mean ± SD (s)`), ...compared.map((p) => `${label(p)} speed-up`)];
   const rows: string[][] = [];
   for (const size of [...new Set(report.summary.map((r) => r.size))]) {
     const cells = report.summary.filter((r) => r.size === size);
@@ -141,7 +144,9 @@ export function formatBenchmarkReport(report: BenchmarkReport): string {
       }),
       ...compared.map((p) => {
         const row = cells.find((r) => r.provider === p);
-        return row?.speedup == null ? '' : `${row.speedup.toFixed(2)}x (${row.improvementPct!.toFixed(1)}% faster)`;
+        if (row?.speedup == null) return '';
+        const pct = row.improvementPct!;
+        return `${row.speedup.toFixed(2)}x (${Math.abs(pct).toFixed(1)}% ${pct >= 0 ? 'less' : 'more'} time)`;
       }),
     ]);
   }

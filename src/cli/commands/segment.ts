@@ -1,25 +1,32 @@
-// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image; or on many
+// `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
+// a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
 import { encodeLabelTiff } from '../../engine/image/encodeTiff';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import { loadImageFile } from '../../engine/io/imageFiles';
+import type { ImageStack } from '../../engine/image/imageStack';
+import { readImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { SegmentationRecorder, segmentAndRecord } from '../../engine/history/segmentAndRecord';
+import { SegmentationRecorder, segmentAndRecord, type RecordedResult } from '../../engine/history/segmentAndRecord';
 import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
 import { resolveSettings } from '../../engine/pipeline/settings';
+import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { sessionFromApp } from '../../engine/sessionFile/appSession';
+import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
+import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CommandHandler } from '../io';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
-  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--page N] [--json] [--no-history]';
+  '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
+  'apart] [--save-seg] [--json] [--no-history]';
 
 /** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
 function diameterOption(text: string | undefined): number | 'estimate' | undefined {
@@ -70,9 +77,12 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         augment: { type: 'boolean' },
         'batch-size': { type: 'string' },
         ep: { type: 'string' },
-        page: { type: 'string' },
+        plane: { type: 'string' },
+        frame: { type: 'string' },
+        'stitch-threshold': { type: 'string' },
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
+        'save-seg': { type: 'boolean' },
       },
     },
     USAGE,
@@ -95,7 +105,11 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     augment: values.augment,
     batchSize: numberOption('batch-size', values['batch-size']),
   });
-  const page = numberOption('page', values.page);
+  const asked = { plane: numberOption('plane', values.plane), frame: numberOption('frame', values.frame) };
+  const stitchThreshold = numberOption('stitch-threshold', values['stitch-threshold']);
+  const method = stackMethod(stitchThreshold ?? 0);
+  // Asking for planes reads the pages of a file that declares no axes as planes (see [Note: undeclared pages]).
+  const pagesAsPlanes = asked.plane !== undefined || stitchThreshold !== undefined;
   const outDir = values['out-dir'];
   const jobs =
     outDir === undefined
@@ -118,38 +132,59 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   try {
     for (const { imagePath, out } of jobs) {
       const start = performance.now();
-      let loaded: Awaited<ReturnType<typeof loadImageFile>>;
+      let stack: ImageStack;
+      let selection: ReturnType<typeof selectPlanes>;
       try {
-        loaded = await loadImageFile(imagePath, { page });
+        ({ stack } = await readImageFile(imagePath, { pagesAsPlanes }));
+        selection = selectPlanes(stack.description, asked);
       } catch (error) {
         failedOn(imagePath, error);
         continue;
       }
-      model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
-      const { image, pagesAsChannels } = loaded;
+      const opened = (model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] }));
+      const { description } = stack;
       try {
         const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
-        const { result, timings, recordError } = await segmentAndRecord({ image, source, model, settings, recorder, startedAt: start });
-        await writeFileAtomically(out, encodeLabelTiff(result.labels, result.width, result.height));
+        const saveSeg = values['save-seg'] === true;
+        if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
+        const { result, timings, recordError } = await segmentAndRecord({
+          image: description,
+          source,
+          model: opened,
+          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, {}, { keepNetworkOutput: saveSeg })),
+          recorder,
+          startedAt: start,
+        });
+        const { frames, executionProvider } = result;
+        const { width, height } = frames[0]!;
+        const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
+        await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
+        const seg = saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined;
         if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
+        const isStack = stackShape.planes * stackShape.frames > 1;
         if (values.json === true) {
           print(io.stdout, JSON.stringify({
             ...(outDir === undefined ? {} : { file: imagePath }),
             masks: result.maskCount,
             diameter: result.diameter,
             diameterFromStyle: result.diameterFromStyle,
-            executionProvider: result.executionProvider,
-            image: { width: image.width, height: image.height, channels: image.channels, pagesAsChannels },
-            model: { name: model.resolved.name, path: model.resolved.path, sha256: model.resolved.sha256 },
+            executionProvider,
+            adapter: opened.session.adapter,
+            image: description,
+            ...(isStack ? { stack: stackReport(selection, frames) } : {}),
+            model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
             out,
+            ...(seg === undefined ? {} : { seg }),
             timings,
           }));
         } else {
           // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
-          if (!fallbacksSaid) for (const f of model.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+          if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
           fallbacksSaid = true;
           const which = outDir === undefined ? '' : `${imagePath}: `;
-          print(io.stdout, `${which}${result.maskCount} masks, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${result.executionProvider}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}`);
+          const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
+          const { adapter } = opened.session;
+          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
         }
       } catch (error) {
         failedOn(imagePath, error);
@@ -189,7 +224,71 @@ async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
   return [...new Set(files)];
 }
 
+/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
+async function writeSessionFile(out: string, imagePath: string, result: StackSegmentation): Promise<string> {
+  const path = join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
+  const { labels, width, height, planes, diameter, settings, networkOutputs } = result;
+  const session = sessionFromApp({
+    labels,
+    width,
+    height,
+    planes,
+    imagePath: resolve(imagePath),
+    channels: settings.channels,
+    diameter,
+    network: { planes: networkOutputs, cellprobThreshold: settings.cellprobThreshold },
+  });
+  await writeFileAtomically(path, encodeSegFile(session));
+  return path;
+}
+
 /** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
 function labelFileStem(imagePath: string): string {
   return basename(imagePath, extname(imagePath));
+}
+
+/** The frames' label volumes one after the other, as 16-bit labels when they fit (as Cellpose writes masks). */
+function joinFrames(frames: StackSegmentation[]): Uint16Array | Uint32Array {
+  const joined = new Uint32Array(frames.reduce((sum, f) => sum + f.labels.length, 0));
+  let at = 0;
+  let max = 0;
+  for (const { labels } of frames) {
+    joined.set(labels, at);
+    at += labels.length;
+    for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
+  }
+  return max < 65536 ? Uint16Array.from(joined) : joined;
+}
+
+/** The frames segmented, as one run of the history: their masks counted together, the first frame's diameter and provider. */
+function framesTogether(frames: StackSegmentation[]): RecordedResult & Pick<StackSegmentation, 'diameterFromStyle'> & { frames: StackSegmentation[] } {
+  return { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0), timings: sumTimings(frames), frames };
+}
+
+function sumTimings(frames: StackSegmentation[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const { timings } of frames) for (const [stage, ms] of Object.entries(timings)) if (stage !== 'total') sums[stage] = (sums[stage] ?? 0) + ms;
+  return sums;
+}
+
+/** What a stack's JSON report adds: the planes and frames segmented, how, and the masks of each plane. */
+function stackReport(selection: { planes: number[]; frames: number[] }, frames: StackSegmentation[]) {
+  const method = frames[0]!.method;
+  return {
+    planes: selection.planes,
+    frames: selection.frames,
+    stitchThreshold: method.kind === 'stitch' ? method.threshold : 0,
+    masksPerPlane: frames.map((f) => f.masksPerPlane),
+    masksPerFrame: frames.map((f) => f.maskCount),
+    diameterPerFrame: frames.map((f) => f.diameter),
+  };
+}
+
+function stackSummary(selection: { planes: number[]; frames: number[] }, frames: StackSegmentation[]): string {
+  const method = frames[0]!.method;
+  const how = method.kind === 'stitch' && selection.planes.length > 1 ? `stitched at IoU ${method.threshold} into` : 'with';
+  const framesText = selection.frames.length > 1 ? ` in ${selection.frames.length} frames` : '';
+  const perPlane = frames.map((f) => f.masksPerPlane.join(', ')).join(' | ');
+  const total = frames.reduce((sum, f) => sum + f.maskCount, 0);
+  return `${selection.planes.length} planes${framesText} ${how} ${total} ${method.kind === 'stitch' ? 'cells' : 'masks'} (masks per plane ${perPlane})`;
 }

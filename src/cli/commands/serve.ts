@@ -96,6 +96,7 @@ export const serveCommand: CommandHandler = async (argv, io) => {
     ...services,
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
     chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog', "type the model file's path or upload it")),
+    chooseExportFolder: () => Promise.reject(new DesktopOnlyError('Choosing a folder with a dialog', "type the folder's full path")),
   });
   const server = await startBrowserServer({
     handlers,

@@ -1,7 +1,6 @@
 // The engine's only importer of onnxruntime-node: sessions for the CPnet contract on a chosen execution provider.
 // Runs in Node (CLI, Electron utility process, browser-mode server), never in the renderer.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
 import { CellDeskError } from '../errors';
 import { NETWORK_FLOWS, NETWORK_INPUT, NETWORK_STYLE } from '../onnx/cpnetGraph';
@@ -10,9 +9,11 @@ import type {
   InferenceBackend,
   NetworkOutput,
   NetworkSession,
+  ProviderAdapter,
   ProviderFailure,
   SessionRequest,
 } from './types';
+import { probeWebGpu, type WebGpuProbe } from './webgpuProbe';
 
 // Provider probing fails on purpose on most machines; the reasons are collected and shown by CellDesk instead of
 // the runtime's own red log lines.
@@ -54,21 +55,29 @@ function unavailableReason(provider: ExecutionProvider): string | undefined {
     return `not available on ${process.platform}`;
   }
   if (!ort.listSupportedBackends().some((b) => b.name === provider)) return 'not built into this ONNX Runtime';
-  if (provider === 'webgpu' && process.platform === 'linux' && !vulkanLoaderPresent()) {
-    return 'no Vulkan loader (libvulkan.so.1) found: install your GPU driver with its Vulkan support (Debian/Ubuntu: libvulkan1)';
-  }
   return undefined;
 }
 
-const LINUX_LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/lib', '/usr/local/lib'];
+/** onnxruntime-node's entry file, which the WebGPU probe's child process loads (see [Note: WebGPU adapter probe]). */
+const RUNTIME_ENTRY = createRequire(import.meta.url).resolve('onnxruntime-node');
+
+/** Whether WebGPU starts here and on which adapter (see [Note: WebGPU adapter probe]); probed once per process. */
+export function probeWebGpuAdapter(): Promise<WebGpuProbe> {
+  return probeWebGpu(RUNTIME_ENTRY);
+}
 
 /**
- * WebGPU on Linux runs on Vulkan. Without the loader, Dawn prints its own warning to the terminal and fails; checking
- * first gives the user the actual remedy instead.
+ * The adapter WebGPU would run on, or why it cannot start, found before a session opens in this process. `auto`
+ * passes over a software adapter: it runs WebGPU on the CPU, slower than the CPU provider; asked for by name, it is
+ * used (that is how CI tests WebGPU on machines without a GPU).
  */
-function vulkanLoaderPresent(): boolean {
-  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...LINUX_LIBRARY_DIRS];
-  return dirs.some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
+async function webGpuAdapter(choice: SessionRequest['provider']): Promise<{ adapter: ProviderAdapter | null } | { reason: string }> {
+  const probe = await probeWebGpuAdapter();
+  if (!probe.available) return { reason: probe.reason };
+  if (choice === 'auto' && probe.adapter?.software === true) {
+    return { reason: `only a software adapter (${probe.adapter.name}), which runs on the CPU and is slower than the CPU provider; choose webgpu by name to use it anyway` };
+  }
+  return { adapter: probe.adapter };
 }
 
 /** The runtime's first error line, with a hint where the usual cause is a missing optional install. */
@@ -91,6 +100,7 @@ class OrtNetworkSession implements NetworkSession {
     private readonly session: ort.InferenceSession,
     readonly executionProvider: ExecutionProvider,
     readonly fallbackReasons: ProviderFailure[],
+    readonly adapter: ProviderAdapter | null,
   ) {}
 
   async run(batch: Float32Array, n: number, height: number, width: number): Promise<NetworkOutput> {
@@ -121,6 +131,15 @@ export const onnxRuntimeBackend: InferenceBackend = {
         failures.push({ provider, reason });
         continue;
       }
+      let adapter: ProviderAdapter | null = null;
+      if (provider === 'webgpu') {
+        const found = await webGpuAdapter(request.provider);
+        if ('reason' in found) {
+          failures.push({ provider, reason: found.reason });
+          continue;
+        }
+        adapter = found.adapter;
+      }
       try {
         const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
@@ -132,7 +151,7 @@ export const onnxRuntimeBackend: InferenceBackend = {
           typeof request.model === 'string'
             ? await ort.InferenceSession.create(request.model, options)
             : await ort.InferenceSession.create(request.model, options);
-        return new OrtNetworkSession(session, provider, failures);
+        return new OrtNetworkSession(session, provider, failures, adapter);
       } catch (error) {
         failures.push({ provider, reason: failureReason(provider, error) });
       }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ChannelChoice } from '../core/channels';
-import { loadImageFile } from '../io/imageFiles';
+import { readImagePlane } from '../io/imageFiles';
 import { sha256OfFile } from '../models/fileStamp';
 import type { BenchmarkImage } from './runBenchmark';
 import { SYNTHETIC_CHANNELS, SYNTHETIC_IMAGE_NAME, syntheticCellImage } from './syntheticImage';
@@ -15,7 +15,8 @@ export async function loadBenchmarkImage(path: string | undefined): Promise<Benc
     const sha256 = createHash('sha256').update(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength)).digest('hex');
     return { name: SYNTHETIC_IMAGE_NAME, sha256, image };
   }
-  const { image } = await loadImageFile(path);
+  // A stack is benchmarked on the plane it opens on, as the app shows it.
+  const { image } = await readImagePlane(path);
   return { name: basename(path), sha256: await sha256OfFile(path), image };
 }
 

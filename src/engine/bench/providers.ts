@@ -1,7 +1,7 @@
 // Which execution providers work on this computer, found by really creating a session on each, with the time that
 // takes and the reason when one cannot; Node side (CLI, Electron worker).
 import { ExecutionProviderError } from '../backend/onnxruntime';
-import { EXECUTION_PROVIDERS, type ExecutionProvider, type InferenceBackend } from '../backend/types';
+import { EXECUTION_PROVIDERS, type ExecutionProvider, type InferenceBackend, type ProviderAdapter } from '../backend/types';
 import { openModel, type OpenedModel } from '../io/openModel';
 import type { ModelManager } from '../models/modelManager';
 
@@ -54,6 +54,8 @@ export interface ProviderProbe {
   available: boolean;
   reason: string | null;
   sessionMs: number | null;
+  /** The adapter a GPU provider runs on, where known (see [Note: WebGPU adapter probe]). */
+  adapter: ProviderAdapter | null;
 }
 
 /** Tries each provider in turn (one session open at a time) and closes what it opened. */
@@ -68,9 +70,9 @@ export async function discoverProviders(
     const opening = await openOnProvider(manager, backend, request, provider);
     if (opening.available) {
       await opening.model.release();
-      probes.push({ provider, available: true, reason: null, sessionMs: opening.sessionMs });
+      probes.push({ provider, available: true, reason: null, sessionMs: opening.sessionMs, adapter: opening.model.session.adapter });
     } else {
-      probes.push({ provider, available: false, reason: opening.reason, sessionMs: null });
+      probes.push({ provider, available: false, reason: opening.reason, sessionMs: null, adapter: null });
     }
   }
   return probes;

@@ -164,9 +164,10 @@ export async function runBenchmark(deps: BenchmarkDependencies, request: Benchma
       const opening = await openOnProvider(deps.manager, deps.backend, { model: request.model, sizeModelPath: request.sizeModelPath }, provider);
       if (!opening.available) {
         plannedSamples -= perProvider;
-        addProvider({ provider, available: false, reason: opening.reason, sessionMs: null, firstRunMs: null });
+        addProvider({ provider, available: false, reason: opening.reason, sessionMs: null, firstRunMs: null, adapter: null });
         continue;
       }
+      const { adapter } = opening.model.session;
       try {
         const providerRun: ProviderRun = { model: opening.model, provider, crops, iterations, settings, image, hooks, onSample };
         let firstRunMs: number;
@@ -176,10 +177,10 @@ export async function runBenchmark(deps: BenchmarkDependencies, request: Benchma
           // A session that starts but cannot run (a GPU driver refusing a kernel) is a provider that does not work here.
           if (hooks.signal?.aborted === true) throw error;
           plannedSamples -= perProvider;
-          addProvider({ provider, available: false, reason: `the session started but could not run: ${errorText(error)}`, sessionMs: opening.sessionMs, firstRunMs: null });
+          addProvider({ provider, available: false, reason: `the session started but could not run: ${errorText(error)}`, sessionMs: opening.sessionMs, firstRunMs: null, adapter });
           continue;
         }
-        addProvider({ provider, available: true, reason: null, sessionMs: opening.sessionMs, firstRunMs });
+        addProvider({ provider, available: true, reason: null, sessionMs: opening.sessionMs, firstRunMs, adapter });
         await measureSamples(providerRun);
       } finally {
         await opening.model.release();

@@ -1,4 +1,4 @@
-// Restricted reader of Python pickles (protocols 0-5) for model files: builds plain values and runs nothing.
+// Restricted reader of Python pickles (protocols 0-5) for model and _seg.npy files: builds plain values, runs nothing.
 // Pure, runs anywhere.
 // [Note: restricted unpickling] A pickle is a small program: GLOBAL names any Python callable and REDUCE calls it,
 // which is how a malicious .pth runs os.system inside torch.load. This reader never runs Python. Its caller lists the
@@ -9,7 +9,7 @@
 // file cannot exhaust memory or time.
 import { UnsafeCheckpointError } from './errors';
 import { latin1, PickleBytes } from './pickleBytes';
-import { describeValue, PickleDict, PickleGlobal, PickleObject, PickleTuple, type AdmittedGlobal, type PickleValue, type UnpickleOptions } from './pickleValues';
+import { describeValue, PickleDict, PickleFloat, PickleGlobal, PickleObject, PickleTuple, type AdmittedGlobal, type PickleValue, type UnpickleOptions } from './pickleValues';
 
 export * from './pickleValues';
 export { latin1 } from './pickleBytes';
@@ -96,11 +96,11 @@ class PickleMachine extends PickleBytes {
       case 0x8b /* LONG4 */:
         return this.push(this.long(this.i32()));
       case 0x46 /* F FLOAT */:
-        return this.push(this.parseFloat(this.line()));
+        return this.push(this.float(this.parseFloat(this.line())));
       case 0x47 /* G BINFLOAT */:
         this.need(8);
         this.pos += 8;
-        return this.push(this.view.getFloat64(this.pos - 8, false));
+        return this.push(this.float(this.view.getFloat64(this.pos - 8, false)));
       // Python 2 byte strings: read as latin-1 text, as np.load(encoding='latin1') and torch.load do.
       case 0x54 /* T BINSTRING */:
         return this.push(latin1(this.take(this.i32())));
@@ -227,13 +227,16 @@ class PickleMachine extends PickleBytes {
         return this.push(this.persistent(this.pop()));
       default:
         // Sets, extension codes and out-of-band buffers never occur in state dicts or NumPy arrays.
-        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in model files`);
+        throw this.damaged(`pickle instruction 0x${op.toString(16).padStart(2, '0')} at byte ${at}, unused in ${this.options.fileKind}s`);
     }
   }
 
   private resolve(module: string, name: string, at: number): PickleGlobal {
     const admitted = this.admitted.get(`${module}\n${name}`);
-    if (admitted === undefined) throw new UnsafeCheckpointError(`${module}.${name}`, this.options.fileKind, at);
+    if (admitted === undefined) {
+      const refuse = this.options.refuse ?? ((global, offset) => new UnsafeCheckpointError(global, this.options.fileKind, offset));
+      throw refuse(`${module}.${name}`, at);
+    }
     return new PickleGlobal(admitted.module, admitted.name, admitted.construct);
   }
 
@@ -243,13 +246,17 @@ class PickleMachine extends PickleBytes {
     return target.construct(args);
   }
 
+  private float(value: number): number | PickleFloat {
+    return this.options.tagFloats === true ? new PickleFloat(value) : value;
+  }
+
   private persistent(pid: PickleValue): PickleValue {
     if (this.options.persistentLoad === undefined) throw this.damaged('a reference to external data');
     return this.options.persistentLoad(pid);
   }
 
   private push(value: PickleValue): void {
-    if (this.stack.length >= MAX_STACK) throw this.damaged('more values than any model file holds');
+    if (this.stack.length >= MAX_STACK) throw this.damaged(`more values than any ${this.options.fileKind} holds`);
     this.stack.push(value);
   }
 
@@ -300,7 +307,7 @@ class PickleMachine extends PickleBytes {
   }
 
   private memoPut(index: number): void {
-    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged('more stored values than any model file holds');
+    if (this.memo.size >= MAX_MEMO && !this.memo.has(index)) throw this.damaged(`more stored values than any ${this.options.fileKind} holds`);
     this.memo.set(index, this.top());
   }
 

@@ -13,7 +13,7 @@ export class PickleBytes {
 
   constructor(
     protected readonly bytes: Uint8Array,
-    /** What the file is, for messages: 'model file', 'size model'. */
+    /** What the file is, for messages: 'model file', 'size model', 'Cellpose _seg.npy file'. */
     protected readonly fileKind: string,
     start: number,
   ) {

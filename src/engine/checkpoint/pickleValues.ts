@@ -1,12 +1,13 @@
 // The values a restricted pickle read builds (see [Note: restricted unpickling] in pickle.ts), and the errors and
 // words its messages use. Pure, runs anywhere.
-import { FileFormatError } from '../errors';
+import { FileFormatError, type CellDeskError } from '../errors';
 
 export type PickleValue =
   | null
   | boolean
   | number
   | bigint
+  | PickleFloat
   | string
   | Uint8Array
   | PickleValue[]
@@ -14,6 +15,11 @@ export type PickleValue =
   | PickleDict
   | PickleGlobal
   | PickleObject;
+
+/** A Python float, for readers that ask for floats to be told from ints (UnpickleOptions.tagFloats). */
+export class PickleFloat {
+  constructor(readonly value: number) {}
+}
 
 /** A Python tuple (lists are plain arrays). */
 export class PickleTuple {
@@ -53,18 +59,22 @@ export abstract class PickleObject {
 }
 
 export interface UnpickleOptions {
-  /** What the file is, for messages: 'model file', 'size model'. */
+  /** What the file is, for messages: 'model file', 'size model', 'Cellpose _seg.npy file'. */
   fileKind: string;
   admitted: readonly AdmittedGlobal[];
   /** Resolves PERSID/BINPERSID references (PyTorch's storages); absent: such references are refused. */
   persistentLoad?: (pid: PickleValue) => PickleValue;
+  /** Floats as PickleFloat rather than numbers, for readers that write the values back as Python has them. */
+  tagFloats?: boolean;
+  /** The error for a name outside `admitted`; default UnsafeCheckpointError. */
+  refuse?: (global: string, offset: number) => CellDeskError;
 }
 
 /** The file's bytes break the pickle format in a way truncation does not explain. */
 export function damagedFileError(fileKind: string, detail: string, details: Record<string, unknown> = {}): FileFormatError {
   return new FileFormatError(
     'pickle',
-    `This ${fileKind} is damaged or is not a model file (${detail}). Copy or download it again.`,
+    `This ${fileKind} is damaged or is not a ${fileKind} (${detail}). Copy or download it again.`,
     { fileKind, ...details },
   );
 }
@@ -81,7 +91,7 @@ export function truncatedFileError(fileKind: string, details: Record<string, unk
 export function describeValue(value: PickleValue): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return 'a boolean';
-  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof PickleFloat) return 'a number';
   if (typeof value === 'string') return 'a text string';
   if (value instanceof Uint8Array) return 'raw bytes';
   if (Array.isArray(value)) return 'a list';

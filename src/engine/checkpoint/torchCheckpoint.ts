@@ -3,6 +3,8 @@
 import { inflateSync } from 'fflate';
 import { FileFormatError } from '../errors';
 import { NotACellposeModelError, UnsafeCheckpointError } from './errors';
+import { unpickle } from './pickle';
+import { latin1 } from './pickleBytes';
 import {
   PickleDict,
   PickleGlobal,
@@ -10,12 +12,10 @@ import {
   PickleTuple,
   damagedFileError,
   describeValue,
-  latin1,
   truncatedFileError,
-  unpickle,
   type AdmittedGlobal,
   type PickleValue,
-} from './pickle';
+} from './pickleValues';
 import type { StateDict, StateTensor, TensorDType } from './types';
 
 const FILE_KIND = 'model file';

@@ -3,7 +3,7 @@
 import { InvalidSettingError } from '../errors';
 import { fillHolesAndRemoveSmallMasks } from './fillHoles';
 import { flowErrors, masksAbove, zeroMasks } from './flowError';
-import { checkFlowField, followFlows } from './followFlows';
+import { checkFlowField, followFlows, type EndPoints } from './followFlows';
 import { masksFromFlows } from './masksFromFlows';
 import { resizeNearest } from './resize';
 
@@ -61,6 +61,16 @@ export function computeMasks(options: ComputeMasksOptions): Uint16Array | Uint32
 
 /** Masked flows, dynamics and get_masks for one cell probability threshold. */
 export function candidateMasks(options: CandidateMasksOptions): CandidateMasks {
+  const { height, width } = options;
+  const endPoints = cellEndPoints(options);
+  return { height, width, labels: endPoints === null ? null : masksFromFlows(endPoints), flowErrors: null };
+}
+
+/**
+ * Where the dynamics take each pixel of the flows masked by the cell probability (compute_masks' p), or null when no
+ * pixel is a cell or too few pixels move, where Cellpose reports no masks (and a p of zeros).
+ */
+export function cellEndPoints(options: CandidateMasksOptions): EndPoints | null {
   const { dP, cellprob, height, width, niter, interp } = options;
   checkFlowField(dP, height, width);
   checkSettings({ ...options, flowThreshold: 0, minSize: 0 });
@@ -84,9 +94,9 @@ export function candidateMasks(options: CandidateMasksOptions): CandidateMasks {
       cells++;
     }
   }
-  const endPoints = cells > 0 ? followFlows(scaled, height, width, niter, interp) : undefined;
-  const labels = endPoints === undefined || endPoints.moving < MIN_MOVING_PIXELS ? null : masksFromFlows(endPoints);
-  return { height, width, labels, flowErrors: null };
+  if (cells === 0) return null;
+  const endPoints = followFlows(scaled, height, width, niter, interp);
+  return endPoints.moving < MIN_MOVING_PIXELS ? null : endPoints;
 }
 
 /**

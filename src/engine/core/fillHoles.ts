@@ -8,82 +8,119 @@ import { checkLabels, type LabelArray } from './flowError';
 // (scipy find_objects): a label with fewer than minSize pixels (when minSize > 0) is erased; otherwise its holes
 // are filled (binary_fill_holes inside its box: background not 4-connected to the box edge) and its pixels, filled
 // ones included, get the next number j + 1. A filled hole may cover a label enclosed in it; what is left of that
-// label is then handled when its turn comes. Above 65535 labels 3.0.11 passes the masks through float32 (exact up
-// to 2^24 labels); we keep uint32 throughout.
+// label is then handled when its turn comes. A volume's masks are counted over all their planes and filled plane
+// by plane, each plane within the mask's 3D box (find_objects over the volume). Above 65535 labels 3.0.11 passes
+// the masks through float32 (exact up to 2^24 labels); we keep uint32 throughout.
 
 /** Box cell states: part of the mask, background not (yet) reached from the edge, background reached. */
 const MASK = 1;
 const UNREACHED = 0;
 const OUTSIDE = 2;
 
-/** fill_holes_and_remove_small_masks; Uint16Array while the largest label fits, else Uint32Array. */
-export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number, width: number, minSize: number): Uint16Array | Uint32Array {
-  checkLabels(labels, height, width);
+/**
+ * fill_holes_and_remove_small_masks; Uint16Array while the largest label fits, else Uint32Array. With `planes` > 1,
+ * `labels` is a volume of that many height x width planes one after the other, cleaned as Cellpose cleans a 3D
+ * label array: a mask's size counts its pixels in every plane, and its holes are filled plane by plane.
+ */
+export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number, width: number, minSize: number, planes = 1): Uint16Array | Uint32Array {
+  if (planes === 1) checkLabels(labels, height, width);
+  else if (!Number.isInteger(planes) || planes < 1 || labels.length !== planes * height * width) {
+    throw new InvalidSettingError(`${planes} label planes of ${height} x ${width} have ${planes * height * width} values; got ${labels.length}.`, {
+      planes,
+      height,
+      width,
+      length: labels.length,
+    });
+  }
   if (!Number.isFinite(minSize)) {
     throw new InvalidSettingError(`The minimum mask size must be a number of pixels; got ${minSize}.`, { minSize });
   }
   const masks = new Uint32Array(labels);
-  const boxes = boundingBoxes(masks, width);
+  const planeSize = height * width;
+  const boxes = boundingBoxes(masks, height, width);
   let nextLabel = 0;
   let inBox = new Uint8Array(0);
   let stack = new Int32Array(0);
-  for (let label = 1; label < boxes.length / 4; label++) {
-    const top = boxes[4 * label]!;
-    const bottom = boxes[4 * label + 1]!;
-    if (bottom < top) continue; // label absent: find_objects gives None
-    const left = boxes[4 * label + 2]!;
-    const right = boxes[4 * label + 3]!;
-    const boxWidth = right - left + 1;
-    const boxArea = (bottom - top + 1) * boxWidth;
+  for (let label = 1; label < boxes.length / BOX; label++) {
+    const at = BOX * label;
+    const first = boxes[at]!;
+    const last = boxes[at + 1]!;
+    if (last < first) continue; // label absent: find_objects gives None
+    const box = { top: boxes[at + 2]!, bottom: boxes[at + 3]!, left: boxes[at + 4]!, right: boxes[at + 5]! };
+    const boxArea = (box.bottom - box.top + 1) * (box.right - box.left + 1);
     if (inBox.length < boxArea) {
       inBox = new Uint8Array(boxArea);
       stack = new Int32Array(boxArea);
     }
     let pixels = 0;
-    for (let r = top, b = 0; r <= bottom; r++) {
-      for (let c = left; c <= right; c++, b++) {
-        const isMask = masks[r * width + c] === label;
-        inBox[b] = isMask ? MASK : UNREACHED;
-        if (isMask) pixels++;
-      }
-    }
+    for (let plane = first; plane <= last; plane++) pixels += markMask(masks.subarray(plane * planeSize, (plane + 1) * planeSize), inBox, box, width, label);
     if (minSize > 0 && pixels < minSize) {
-      paint(masks, inBox, top, bottom, left, right, width, MASK, 0);
+      for (let plane = first; plane <= last; plane++) {
+        const slice = masks.subarray(plane * planeSize, (plane + 1) * planeSize);
+        if (first !== last) markMask(slice, inBox, box, width, label);
+        paint(slice, inBox, box, width, MASK, 0);
+      }
     } else if (pixels > 0) {
-      markOutside(inBox, stack, bottom - top + 1, boxWidth);
       nextLabel++;
-      paint(masks, inBox, top, bottom, left, right, width, MASK, nextLabel);
-      paint(masks, inBox, top, bottom, left, right, width, UNREACHED, nextLabel);
+      for (let plane = first; plane <= last; plane++) {
+        const slice = masks.subarray(plane * planeSize, (plane + 1) * planeSize);
+        if (first !== last) markMask(slice, inBox, box, width, label);
+        markOutside(inBox, stack, box.bottom - box.top + 1, box.right - box.left + 1);
+        paint(slice, inBox, box, width, MASK, nextLabel);
+        paint(slice, inBox, box, width, UNREACHED, nextLabel);
+      }
     }
   }
   // Every label was erased or renumbered to at most nextLabel, and a filled hole takes its mask's new number.
   return nextLabel < 65536 ? new Uint16Array(masks) : masks;
 }
 
-/** Per label: top, bottom, left, right (bottom < top when absent). */
-function boundingBoxes(masks: Uint32Array, width: number): Int32Array {
+interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** Entries per label in boundingBoxes: first and last plane, top, bottom, left, right. */
+const BOX = 6;
+
+/** Per label: first and last plane, top, bottom, left, right (bottom < top when absent). */
+function boundingBoxes(masks: Uint32Array, height: number, width: number): Int32Array {
   let maxLabel = 0;
   for (let i = 0; i < masks.length; i++) maxLabel = Math.max(maxLabel, masks[i]!);
-  const boxes = new Int32Array(4 * (maxLabel + 1));
-  for (let label = 0; label <= maxLabel; label++) {
-    boxes[4 * label] = 0x7fffffff;
-    boxes[4 * label + 1] = -1;
-    boxes[4 * label + 2] = 0x7fffffff;
-    boxes[4 * label + 3] = -1;
-  }
-  const height = masks.length / width;
-  for (let row = 0, i = 0; row < height; row++) {
-    for (let col = 0; col < width; col++, i++) {
-      const label = masks[i]!;
-      if (label === 0) continue;
-      const at = 4 * label;
-      if (row < boxes[at]!) boxes[at] = row;
-      boxes[at + 1] = row;
-      if (col < boxes[at + 2]!) boxes[at + 2] = col;
-      if (col > boxes[at + 3]!) boxes[at + 3] = col;
+  const boxes = new Int32Array(BOX * (maxLabel + 1));
+  for (let label = 0; label <= maxLabel; label++) boxes.set([0x7fffffff, -1, 0x7fffffff, -1, 0x7fffffff, -1], BOX * label);
+  const planes = masks.length / (height * width);
+  for (let plane = 0, i = 0; plane < planes; plane++) {
+    for (let row = 0; row < height; row++) {
+      for (let col = 0; col < width; col++, i++) {
+        const label = masks[i]!;
+        if (label === 0) continue;
+        const at = BOX * label;
+        if (plane < boxes[at]!) boxes[at] = plane;
+        boxes[at + 1] = plane;
+        if (row < boxes[at + 2]!) boxes[at + 2] = row;
+        if (row > boxes[at + 3]!) boxes[at + 3] = row;
+        if (col < boxes[at + 4]!) boxes[at + 4] = col;
+        if (col > boxes[at + 5]!) boxes[at + 5] = col;
+      }
     }
   }
   return boxes;
+}
+
+/** Marks the label's pixels of one plane's box as MASK, the rest UNREACHED; returns how many there are. */
+function markMask(slice: Uint32Array, inBox: Uint8Array, box: Box, width: number, label: number): number {
+  let pixels = 0;
+  for (let r = box.top, b = 0; r <= box.bottom; r++) {
+    for (let c = box.left; c <= box.right; c++, b++) {
+      const isMask = slice[r * width + c] === label;
+      inBox[b] = isMask ? MASK : UNREACHED;
+      if (isMask) pixels++;
+    }
+  }
+  return pixels;
 }
 
 /** Flood fill (4-connected) of the background from the box edge: what it cannot reach is a hole. */
@@ -114,20 +151,10 @@ function markOutside(inBox: Uint8Array, stack: Int32Array, rows: number, columns
   }
 }
 
-function paint(
-  masks: Uint32Array,
-  inBox: Uint8Array,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-  width: number,
-  state: number,
-  value: number,
-): void {
-  for (let r = top, b = 0; r <= bottom; r++) {
-    for (let c = left; c <= right; c++, b++) {
-      if (inBox[b] === state) masks[r * width + c] = value;
+function paint(slice: Uint32Array, inBox: Uint8Array, box: Box, width: number, state: number, value: number): void {
+  for (let r = box.top, b = 0; r <= box.bottom; r++) {
+    for (let c = box.left; c <= box.right; c++, b++) {
+      if (inBox[b] === state) slice[r * width + c] = value;
     }
   }
 }

@@ -1,5 +1,5 @@
 // Writes ImageJ ROIs (.roi) and ROI sets (.zip) as Cellpose's io.save_rois does, through roifile's
-// ImagejRoi.frompoints: one freehand ROI per mask outline. Pure, runs anywhere.
+// ImagejRoi.frompoints: one freehand ROI per mask outline; and reads the polygon ROIs of such sets back. Pure.
 //
 // [Note: ImageJ ROI layout] ImageJ's RoiDecoder reads, big-endian: a 64-byte header ("Iout", version, type, the
 // bounding box top/left/bottom/right as int16, the point count, stroke and fill colours, options, and the offset
@@ -8,7 +8,8 @@
 // positions, the name's offset and length, ...), and the name in UTF-16BE. roifile's frompoints writes version 226,
 // type 7 (freehand), options OVERLAY_LABELS | OVERLAY_BACKGROUNDS, and adds float32 coordinates only when an
 // integer one falls outside -5000..60000, where ImageJ's int16 reading would wrap.
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
+import { FileFormatError } from '../errors';
 
 const VERSION = 226;
 const TYPE_FREEHAND = 7;
@@ -83,4 +84,78 @@ export function encodeImagejRoiZip(rois: readonly ImagejRoi[]): Uint8Array {
   const files: Record<string, [Uint8Array, { level: 0 }]> = {};
   for (const roi of rois) files[`${roi.name}.roi`] = [encodeImagejRoi(roi), { level: 0 }];
   return zipSync(files);
+}
+
+/** ROI types whose points are a polygon's vertices: polygon, freehand and traced (ImageJ's Roi.POLYGON, ...). */
+const POLYGON_TYPES: Readonly<Record<number, string>> = { 0: 'polygon', 7: 'freehand', 8: 'traced' };
+const OTHER_TYPES: Readonly<Record<number, string>> = { 1: 'rectangle', 2: 'oval', 3: 'line', 4: 'freehand line', 5: 'segmented line', 9: 'angle', 10: 'point' };
+/** A .roi in a zip larger than this is not an outline; refused before it is unpacked. */
+const MAX_ROI_BYTES = 64 * 2 ** 20;
+
+export interface DecodedRoi {
+  name: string;
+  /** Vertices in image pixels, x then y for each; whole numbers unless the ROI stores sub-pixel coordinates. */
+  points: Float64Array;
+}
+
+function roiError(message: string, details: Record<string, unknown> = {}): FileFormatError {
+  return new FileFormatError('imagej-roi', message, details);
+}
+
+/** One .roi file of a polygon type (see [Note: ImageJ ROI layout]); `name` names it in messages when it has none. */
+export function decodeImagejRoi(bytes: Uint8Array, name = 'ROI'): DecodedRoi {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < HEADER_SIZE || view.getUint32(0) !== 0x496f7574 /* Iout */) {
+    throw roiError(`${name} is not an ImageJ ROI (it does not start with ImageJ's ROI signature).`, { name });
+  }
+  const type = view.getUint8(6);
+  if (POLYGON_TYPES[type] === undefined || view.getInt32(36) !== 0) {
+    const kind = view.getInt32(36) !== 0 ? 'composite shape ROI' : OTHER_TYPES[type] !== undefined ? `${OTHER_TYPES[type]} ROI` : `ROI of type ${type}`;
+    throw roiError(`${name} is an ImageJ ${kind}; CellDesk reads the polygon, freehand and traced ROIs that Cellpose and CellDesk write.`, { name, type });
+  }
+  // Boxes are written as 16-bit numbers; read unsigned, as CellDesk and Cellpose write them for images up to 65535 wide.
+  const top = view.getUint16(8);
+  const left = view.getUint16(10);
+  const n = view.getUint16(16) || view.getInt32(18);
+  const subPixel = (view.getInt16(50) & SUB_PIXEL_RESOLUTION) !== 0;
+  const needed = HEADER_SIZE + n * 4 + (subPixel ? n * 8 : 0);
+  if (n < 0 || needed > bytes.length) throw roiError(`${name} is truncated: it declares ${n} points, more than its ${bytes.length} bytes hold.`, { name, points: n });
+  const points = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    points[2 * k] = subPixel ? view.getFloat32(HEADER_SIZE + 4 * n + 4 * k) : left + view.getInt16(HEADER_SIZE + 2 * k);
+    points[2 * k + 1] = subPixel ? view.getFloat32(HEADER_SIZE + 8 * n + 4 * k) : top + view.getInt16(HEADER_SIZE + 2 * (n + k));
+  }
+  if (!points.every(Number.isFinite)) throw roiError(`${name} has coordinates that are not numbers.`, { name });
+  return { name: roiName(bytes, view) ?? name, points };
+}
+
+/** The name stored after the second header, when there is one that fits in the file. */
+function roiName(bytes: Uint8Array, view: DataView): string | null {
+  const header2 = view.getInt32(60);
+  if (header2 < HEADER_SIZE || header2 + HEADER_SIZE > bytes.length) return null;
+  const offset = view.getInt32(header2 + 16);
+  const length = view.getInt32(header2 + 20);
+  if (offset <= 0 || length <= 0 || offset + 2 * length > bytes.length) return null;
+  let text = '';
+  for (let k = 0; k < length; k++) text += String.fromCharCode(view.getUint16(offset + 2 * k));
+  return text;
+}
+
+/** The .roi files of a ROI set, in the zip's order (ImageJ's ROI Manager order). */
+export function decodeImagejRoiZip(bytes: Uint8Array): DecodedRoi[] {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes, {
+      filter: (file) => {
+        if (file.originalSize > MAX_ROI_BYTES) throw roiError(`${file.name} in this ROI set is ${file.originalSize} bytes, too large for an outline.`, { name: file.name });
+        return file.name.toLowerCase().endsWith('.roi');
+      },
+    });
+  } catch (error) {
+    if (error instanceof FileFormatError) throw error;
+    throw roiError(`This is not a readable ImageJ ROI set (a zip of .roi files): ${(error as Error).message}.`);
+  }
+  const names = Object.keys(entries);
+  if (names.length === 0) throw roiError('This zip file holds no ImageJ ROIs (.roi files).');
+  return names.map((name) => decodeImagejRoi(entries[name]!, name));
 }

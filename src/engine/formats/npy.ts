@@ -1,5 +1,6 @@
-// Parses NumPy .npy bytes into typed arrays; pure, runs anywhere. Object arrays (np.save of a dict, as Cellpose's
-// size models are) come back as their raw pickle bytes, for the restricted unpickler to read.
+// Parses NumPy .npy bytes into typed arrays, and writes the .npy of a pickled object; pure, runs anywhere. Object
+// arrays (np.save of a dict, as Cellpose's size models and _seg.npy files are) come back as their raw pickle bytes,
+// for the restricted unpickler to read.
 import { FileFormatError } from '../errors';
 
 export type NumericArray =
@@ -104,5 +105,24 @@ export function npyToFloat32(array: NpyArray): Float32Array {
   if (array.data instanceof Float32Array) return array.data;
   const out = new Float32Array(array.data.length);
   for (let i = 0; i < out.length; i++) out[i] = Number(array.data[i]);
+  return out;
+}
+
+/** .npy files start their data at a multiple of this many bytes (NumPy's ARRAY_ALIGN). */
+const ARRAY_ALIGN = 64;
+
+/**
+ * The .npy file np.save writes for a 0-d object array (a dict, say) whose pickle is `pickle`: format version 1.0,
+ * the header dict as NumPy spells it, padded with spaces and a newline to ARRAY_ALIGN.
+ */
+export function encodeObjectNpy(pickle: Uint8Array): Uint8Array {
+  const dict = "{'descr': '|O', 'fortran_order': False, 'shape': (), }";
+  const prefix = MAGIC.length + 4;
+  const header = `${dict}${' '.repeat(ARRAY_ALIGN - ((prefix + dict.length + 1) % ARRAY_ALIGN))}\n`;
+  const out = new Uint8Array(prefix + header.length + pickle.length);
+  out.set(MAGIC);
+  out.set([1, 0, header.length & 0xff, header.length >> 8], MAGIC.length);
+  for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
+  out.set(pickle, prefix + header.length);
   return out;
 }

@@ -13,6 +13,7 @@ import {
   benchmarkSample,
   cropSize,
   deviceRecord,
+  providerResult,
   segmentationRunRecord,
   type ImportResult,
   type RunKind,
@@ -45,6 +46,8 @@ const storedCropSize = z.union([
 const benchmarkRunSchema = benchmarkReport.omit({ summary: true }).extend({
   protocol: benchmarkProtocol.extend({ sizes: z.array(storedCropSize).min(1) }),
   samples: z.array(benchmarkSample.extend({ size: storedCropSize })),
+  // Exports made before CellDesk recorded the adapter have none.
+  providers: z.array(providerResult.extend({ adapter: providerResult.shape.adapter.default(null) })),
 });
 
 const exportSchema = z

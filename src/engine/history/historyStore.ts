@@ -74,6 +74,7 @@ interface ProviderRow {
   reason: string | null;
   session_ms: number | null;
   first_run_ms: number | null;
+  adapter: string | null;
 }
 
 interface SampleRow {
@@ -239,8 +240,8 @@ export class HistoryStore implements BenchmarkRecorder {
 
   recordProvider(runUuid: string, result: ProviderResult): void {
     this.db
-      .prepare('INSERT INTO benchmark_providers (run_uuid, provider, available, reason, session_ms, first_run_ms) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(runUuid, result.provider, result.available ? 1 : 0, result.reason, result.sessionMs, result.firstRunMs);
+      .prepare('INSERT INTO benchmark_providers (run_uuid, provider, available, reason, session_ms, first_run_ms, adapter) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(runUuid, result.provider, result.available ? 1 : 0, result.reason, result.sessionMs, result.firstRunMs, result.adapter === null ? null : JSON.stringify(result.adapter));
   }
 
   recordSample(runUuid: string, sample: BenchmarkSample): void {
@@ -352,7 +353,14 @@ export class HistoryStore implements BenchmarkRecorder {
     const providers = this.db
       .prepare<[string], ProviderRow>('SELECT * FROM benchmark_providers WHERE run_uuid = ? ORDER BY rowid')
       .all(uuid)
-      .map((p) => ({ provider: p.provider, available: p.available === 1, reason: p.reason, sessionMs: p.session_ms, firstRunMs: p.first_run_ms }));
+      .map((p) => ({
+        provider: p.provider,
+        available: p.available === 1,
+        reason: p.reason,
+        sessionMs: p.session_ms,
+        firstRunMs: p.first_run_ms,
+        adapter: p.adapter === null ? null : (JSON.parse(p.adapter) as ProviderResult['adapter']),
+      }));
     const samples = this.db
       .prepare<[string], SampleRow>('SELECT * FROM benchmark_samples WHERE run_uuid = ? ORDER BY rowid')
       .all(uuid)

@@ -10,11 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { collectFingerprint, deviceId } from '../bench/fingerprint';
-import type { PlanarImage } from '../core/image';
 import type { OpenedModel } from '../io/openModel';
-import { segmentImage, type SegmentResult } from '../pipeline/segment';
-import type { RunHooks } from '../pipeline/progress';
-import type { DeviceFingerprint, SegmentationRunRecord, SegmentSettingsInput } from '../../shared/contract';
+import type { SegmentResult } from '../pipeline/segment';
+import type { DeviceFingerprint, SegmentationRunRecord } from '../../shared/contract';
 import { HistoryStore } from './historyStore';
 
 /** Writes segmentation runs to one history database; this computer's fingerprint is collected once (it asks GPU tools). */
@@ -26,7 +24,7 @@ export class SegmentationRecorder {
     private readonly onnxRuntimeVersion: string,
   ) {}
 
-  async record(run: { source: ImageSource; image: PlanarImage; model: OpenedModel; result: SegmentResult; timings: Record<string, number> }): Promise<SegmentationRunRecord> {
+  async record(run: { source: ImageSource; image: RecordedImage; model: OpenedModel; result: RecordedResult; timings: Record<string, number> }): Promise<SegmentationRunRecord> {
     this.fingerprint ??= collectFingerprint({ onnxRuntimeVersion: this.onnxRuntimeVersion, modelSha256: null });
     const [imageSha256, fingerprint] = await Promise.all([run.source.sha256(), this.fingerprint]);
     const { result, model, image } = run;
@@ -54,20 +52,33 @@ export interface ImageSource {
   sha256(): Promise<string>;
 }
 
-export interface SegmentationJob {
-  image: PlanarImage;
+/** What the history describes of the image segmented: a plane's size, and its channels. */
+export interface RecordedImage {
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/** What the history records of a result: one image's SegmentResult, or a stack's planes together (segmentStack.ts). */
+export type RecordedResult = Pick<SegmentResult, 'settings' | 'executionProvider' | 'diameter' | 'maskCount' | 'timings'>;
+
+export interface SegmentationJob<Result extends RecordedResult> {
+  image: RecordedImage;
   source: ImageSource;
   model: OpenedModel;
-  settings: SegmentSettingsInput;
+  /**
+   * The segmentation itself, with `model`: segmentImage on the image the app holds, or segmentSelection on the planes
+   * of a stack the CLI reads (a 2D image being a stack of one plane).
+   */
+  segment: () => Promise<Result>;
   /** Where the run is recorded; null: not recorded (`--no-history`, the app's switch off). */
   recorder: SegmentationRecorder | null;
-  hooks?: RunHooks;
   /** performance.now() when the job began, for the recorded `total` (the CLI counts reading the image in); default: now. */
   startedAt?: number;
 }
 
-export interface SegmentedRun {
-  result: SegmentResult;
+export interface SegmentedRun<Result> {
+  result: Result;
   /** The pipeline's stages and `total`, as recorded. */
   timings: Record<string, number>;
   /** The history's record of the run; null when it was not recorded. */
@@ -76,9 +87,9 @@ export interface SegmentedRun {
   recordError: Error | null;
 }
 
-export async function segmentAndRecord(job: SegmentationJob): Promise<SegmentedRun> {
+export async function segmentAndRecord<Result extends RecordedResult>(job: SegmentationJob<Result>): Promise<SegmentedRun<Result>> {
   const startedAt = job.startedAt ?? performance.now();
-  const result = await segmentImage(job.image, job.model, job.settings, job.hooks);
+  const result = await job.segment();
   const timings = { ...result.timings, total: performance.now() - startedAt };
   if (job.recorder === null) return { result, timings, record: null, recordError: null };
   try {

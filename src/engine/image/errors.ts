@@ -1,4 +1,5 @@
-// Errors of image decoding: a file that is no image we read, one too large to open, a page that does not exist.
+// Errors of image decoding: a file that is no image we read, one too large to open, a page or plane that does not
+// exist, axes that do not fit the pages.
 // Pure, runs anywhere. See [Note: typed errors] in ../errors.ts. Damaged files (truncated, corrupt) raise
 // FileFormatError from ../errors with the format's name.
 import { CellDeskError } from '../errors';
@@ -31,5 +32,23 @@ export class ImagePageOutOfRangeError extends CellDeskError {
       { format, page, pageCount },
     );
     this.pageCount = pageCount;
+  }
+}
+
+/**
+ * A multi-page file whose declared axes do not fit its pages: counts that disagree with each other or with the
+ * pages the file holds, a plane stored in another file, pages of different sizes in one stack.
+ */
+export class ImageAxesError extends CellDeskError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('IMAGE_AXES', message, details);
+  }
+}
+
+/** A plane (Z) or frame (T) beyond the last one of a stack was asked for. */
+export class ImagePositionOutOfRangeError extends CellDeskError {
+  constructor(axis: 'plane' | 'frame', index: number, count: number) {
+    const has = count === 1 ? `only one ${axis} (${axis} 0)` : `${count} ${axis}s (numbered 0 to ${count - 1})`;
+    super('IMAGE_POSITION_OUT_OF_RANGE', `${axis[0]!.toUpperCase()}${axis.slice(1)} ${index} was asked for, but this image has ${has}.`, { axis, index, count });
   }
 }

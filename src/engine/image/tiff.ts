@@ -15,11 +15,14 @@ import {
   undoFloatingPointPredictor,
   undoHorizontalPredictor,
 } from './tiffCodecs';
+import type { PageShape, TiffCalibration } from './imageAxes';
 import {
   HOST_IS_LITTLE_ENDIAN,
   openTiff,
   readTags,
   TAG,
+  tagRational,
+  tagText,
   tagValue,
   tagValues,
   truncatedTiff,
@@ -29,8 +32,8 @@ import {
 
 type Samples = SampleArrays[SampleType];
 
-/** Where one page's pixels are and how they are stored. */
-interface PageLayout {
+/** Where one page's pixels are and how they are stored, checked against the limits and the file's length. */
+export interface PageLayout {
   width: number;
   height: number;
   samplesPerPixel: number;
@@ -80,9 +83,18 @@ export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageL
   const file = openTiff(bytes);
   const pageCount = file.pageOffsets.length;
   if (page >= pageCount) throw new ImagePageOutOfRangeError('tiff', page, pageCount);
-  const layout = describePage(file, readTags(file, file.pageOffsets[page]!), limits);
+  const layout = describeTiffPage(file, page, limits);
   const { width, height, samplesPerPixel, sampleType } = layout;
   const data = new SAMPLE_ARRAY_CONSTRUCTORS[sampleType](samplesPerPixel * width * height);
+  await decodeTiffPage(file, layout, page, data, 0, signal);
+  return { width, height, channels: samplesPerPixel, sampleType, data, pageCount, page, format: 'tiff' } as RasterImage;
+}
+
+/**
+ * Decodes a page described by describeTiffPage into `data`, a planar image of at least firstChannel +
+ * samplesPerPixel channels of the page's size and sample type: the page's samples become channels firstChannel on.
+ */
+export async function decodeTiffPage(file: TiffFile, layout: PageLayout, page: number, data: Samples, firstChannel: number, signal?: AbortSignal): Promise<void> {
   const checkpoint = createCheckpoint(signal);
   const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
   for (let plane = 0; plane < layout.planes; plane++) {
@@ -90,15 +102,46 @@ export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageL
       for (let column = 0; column < layout.chunksAcross; column++) {
         const index = plane * chunksPerPlane + row * layout.chunksAcross + column;
         const samples = decodeChunk(file, layout, index, page);
-        placeChunk(layout, samples, data, plane, row, column);
+        placeChunk(layout, samples, data, firstChannel + plane, row, column);
         await checkpoint(samples.byteLength);
       }
     }
   }
-  return { width, height, channels: samplesPerPixel, sampleType, data, pageCount, page, format: 'tiff' } as RasterImage;
 }
 
-function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits): PageLayout {
+/** Each page's size and sample storage as its tags declare them, unjudged: what stacks are grouped by. */
+export function tiffPageShapes(file: TiffFile): PageShape[] {
+  return file.pageOffsets.map((offset) => {
+    const tags = readTags(file, offset);
+    const bits = tagValue(file, tags, TAG.bitsPerSample, 1);
+    const format = tagValue(file, tags, TAG.sampleFormat, 1);
+    const kind = format === 2 ? 'int' : format === 3 ? 'float' : 'uint';
+    return {
+      width: tagValue(file, tags, TAG.imageWidth, 0),
+      height: tagValue(file, tags, TAG.imageLength, 0),
+      samplesPerPixel: tagValue(file, tags, TAG.samplesPerPixel, 1),
+      sampleType: SAMPLE_TYPES[`${kind} ${bits}`] ?? `${bits}-bit ${kind}`,
+    };
+  });
+}
+
+/** The first page's description text and resolution tags, which declare the axes and the pixel size. */
+export function tiffCalibration(file: TiffFile): TiffCalibration {
+  const tags = readTags(file, file.pageOffsets[0]!);
+  return {
+    description: tagText(file, tags, TAG.imageDescription),
+    xResolution: tagRational(file, tags, TAG.xResolution),
+    yResolution: tagRational(file, tags, TAG.yResolution),
+    resolutionUnit: tagValue(file, tags, TAG.resolutionUnit, 2),
+  };
+}
+
+/** The page's layout, refused (typed errors) when CellDesk cannot decode it or its data lies beyond the file's end. */
+export function describeTiffPage(file: TiffFile, page: number, limits: ImageLimits): PageLayout {
+  return describePage(file, readTags(file, file.pageOffsets[page]!), limits, page);
+}
+
+function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, page: number): PageLayout {
   const width = tagValues(file, tags, TAG.imageWidth)?.[0];
   const height = tagValues(file, tags, TAG.imageLength)?.[0];
   if (width === undefined || height === undefined) {
@@ -172,7 +215,7 @@ function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits): PageLa
     offsets: tagValues(file, tags, tiled ? TAG.tileOffsets : TAG.stripOffsets) ?? [],
     byteCounts: tagValues(file, tags, tiled ? TAG.tileByteCounts : TAG.stripByteCounts),
   };
-  checkChunksInFile(file, layout);
+  checkChunksInFile(file, layout, page);
   return layout;
 }
 
@@ -210,7 +253,7 @@ function chunkByteLength(layout: PageLayout, chunkRow: number): number {
 }
 
 /** Every strip or tile must lie inside the file: checked before the image is allocated. */
-function checkChunksInFile(file: TiffFile, layout: PageLayout): void {
+function checkChunksInFile(file: TiffFile, layout: PageLayout, page: number): void {
   const unit = layout.tiled ? 'tile' : 'strip';
   const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
   const chunkCount = chunksPerPlane * layout.planes;
@@ -227,7 +270,10 @@ function checkChunksInFile(file: TiffFile, layout: PageLayout): void {
   for (let i = 0; i < chunkCount; i++) {
     const length = layout.compression === 1 ? chunkByteLength(layout, Math.floor((i % chunksPerPlane) / layout.chunksAcross)) : layout.byteCounts![i]!;
     const end = layout.offsets[i]! + length;
-    if (end > file.bytes.length) throw truncatedTiff(`image data (${unit} ${i + 1} of ${chunkCount})`, end, file.bytes.length);
+    if (end > file.bytes.length) {
+      const where = file.pageOffsets.length === 1 ? '' : ` of page ${page + 1} of ${file.pageOffsets.length}`;
+      throw truncatedTiff(`image data${where} (${unit} ${i + 1} of ${chunkCount})`, end, file.bytes.length);
+    }
   }
 }
 
@@ -279,7 +325,7 @@ function swapBytes(bytes: Uint8Array, bytesPerSample: number): void {
 }
 
 /** Copies a chunk's samples into the planar image, dropping the part of edge tiles that lies outside it. */
-function placeChunk(layout: PageLayout, samples: Samples, data: Samples, plane: number, chunkRow: number, chunkColumn: number): void {
+function placeChunk(layout: PageLayout, samples: Samples, data: Samples, channel: number, chunkRow: number, chunkColumn: number): void {
   const { width, height, chunkWidth, samplesPerPixel } = layout;
   const x0 = chunkColumn * chunkWidth;
   const y0 = chunkRow * layout.chunkHeight;
@@ -287,12 +333,12 @@ function placeChunk(layout: PageLayout, samples: Samples, data: Samples, plane: 
   const rows = Math.min(chunkRows(layout, chunkRow), height - y0);
   const planeSize = width * height;
   if (layout.planes > 1 || samplesPerPixel === 1) {
-    const base = plane * planeSize + y0 * width + x0;
+    const base = channel * planeSize + y0 * width + x0;
     for (let r = 0; r < rows; r++) data.set(samples.subarray(r * chunkWidth, r * chunkWidth + columns), base + r * width);
     return;
   }
   for (let s = 0; s < samplesPerPixel; s++) {
-    const base = s * planeSize + y0 * width + x0;
+    const base = (channel + s) * planeSize + y0 * width + x0;
     for (let r = 0; r < rows; r++) {
       const target = base + r * width;
       for (let x = 0, source = r * chunkWidth * samplesPerPixel + s; x < columns; x++, source += samplesPerPixel) {

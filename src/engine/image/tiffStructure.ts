@@ -56,11 +56,15 @@ export const TAG = {
   bitsPerSample: 258,
   compression: 259,
   photometric: 262,
+  imageDescription: 270,
   stripOffsets: 273,
   samplesPerPixel: 277,
   rowsPerStrip: 278,
   stripByteCounts: 279,
+  xResolution: 282,
+  yResolution: 283,
   planarConfiguration: 284,
+  resolutionUnit: 296,
   predictor: 317,
   tileWidth: 322,
   tileLength: 323,
@@ -191,4 +195,26 @@ export function tagValues(file: TiffFile, tags: TagSet, tag: number): number[] |
 /** The first value of a tag, or `fallback` (the specification's default) if absent. */
 export function tagValue(file: TiffFile, tags: TagSet, tag: number, fallback: number): number {
   return tagValues(file, tags, tag)?.[0] ?? fallback;
+}
+
+/** A tag's ASCII text (up to its first NUL), or undefined if absent or not text. */
+export function tagText(file: TiffFile, tags: TagSet, tag: number): string | undefined {
+  const entry = tags.get(tag);
+  if (entry === undefined || entry.type !== 2) return undefined;
+  const end = entry.valueOffset + entry.count;
+  if (end > file.bytes.length) throw truncatedTiff(`header's ${TAG_NAMES[tag] ?? `tag ${tag}`} text`, end, file.bytes.length);
+  const text = new TextDecoder().decode(file.bytes.subarray(entry.valueOffset, end));
+  const nul = text.indexOf('\0');
+  return nul === -1 ? text : text.slice(0, nul);
+}
+
+/** A RATIONAL tag's first value as a number, or undefined if absent, of another type, or with a zero denominator. */
+export function tagRational(file: TiffFile, tags: TagSet, tag: number): number | undefined {
+  const entry = tags.get(tag);
+  if (entry === undefined || entry.type !== 5 || entry.count < 1) return undefined;
+  const end = entry.valueOffset + 8;
+  if (end > file.bytes.length) throw truncatedTiff(`header's ${TAG_NAMES[tag] ?? `tag ${tag}`} value`, end, file.bytes.length);
+  const numerator = file.view.getUint32(entry.valueOffset, file.littleEndian);
+  const denominator = file.view.getUint32(entry.valueOffset + 4, file.littleEndian);
+  return denominator === 0 ? undefined : numerator / denominator;
 }

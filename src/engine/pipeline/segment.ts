@@ -96,6 +96,14 @@ export async function estimateImageDiameter(
   return { ...estimate, timings: timer.timings };
 }
 
+/** The model, refused unless it has a size model: estimating the diameter (diameter 'estimate') needs one. */
+export function withSizeModel(model: SegmentationModel): SegmentationModel & { sizeModel: SizeModel } {
+  if (model.sizeModel === undefined) {
+    throw new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
+  }
+  return { ...model, sizeModel: model.sizeModel };
+}
+
 export async function segmentImage(
   image: PlanarImage,
   model: SegmentationModel,
@@ -103,9 +111,7 @@ export async function segmentImage(
   hooks: RunHooks = {},
 ): Promise<SegmentResult> {
   const settings = resolveSettings(requested);
-  if (settings.diameter === 'estimate' && model.sizeModel === undefined) {
-    throw new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
-  }
+  if (settings.diameter === 'estimate') withSizeModel(model);
   const timer = new StageTimer();
   const start = performance.now();
   const { batchSize, augment } = settings;

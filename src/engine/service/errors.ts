@@ -31,13 +31,6 @@ export class OperationCancelledError extends CellDeskError {
   }
 }
 
-/** The image file could not be read from disk. */
-export class ImageFileError extends CellDeskError {
-  constructor(path: string, reason: string, cause?: unknown) {
-    super('IMAGE_FILE', `Cannot read the image ${path}: ${reason}.`, { path }, cause === undefined ? undefined : { cause });
-  }
-}
-
 /** An export could not be written as asked. */
 export class ExportError extends CellDeskError {
   constructor(message: string, details: Record<string, unknown> = {}, cause?: unknown) {

@@ -3,13 +3,11 @@
 // CSV of per-mask measurements. Node side (the engine worker).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { maskContours, outlinePixels } from '../core/outlines';
-import { measureMasks } from '../core/maskMeasurements';
-import { encodeImagejRoiZip } from '../formats/imagejRoi';
+import { outlinePixels } from '../core/outlines';
 import { encodePng } from '../image/encodePng';
-import { encodeLabelTiff } from '../image/encodeTiff';
 import type { RasterImage } from '../image/raster';
 import { writeFileAtomically } from '../io/atomicWrite';
+import { encodeLabelFile } from '../io/labelFiles';
 import { channelStatistics, renderRgb } from './display';
 import { ExportError } from './errors';
 import type { ExportFormat, ExportResult } from '../../shared/contract';
@@ -31,13 +29,6 @@ export interface ExportJob {
   folder: string;
 }
 
-/** The largest label, and the labels as 16-bit when they fit (as Cellpose saves them), else as given. */
-function compactLabels(labels: Uint32Array): { maxLabel: number; compact: Uint16Array | Uint32Array } {
-  let maxLabel = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i]! > maxLabel) maxLabel = labels[i]!;
-  return { maxLabel, compact: maxLabel < 65536 ? Uint16Array.from(labels) : labels };
-}
-
 function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
   const rgb = renderRgb(raster, channelStatistics(raster).ranges);
   const outlines = outlinePixels(labels, raster.height, raster.width);
@@ -50,41 +41,11 @@ function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
   return rgb;
 }
 
-function measurementsCsv(raster: RasterImage, labels: Uint32Array): string {
-  const rows = measureMasks(labels, raster.height, raster.width, raster);
-  const channelColumns = Array.from({ length: raster.channels }, (_, c) => `mean_intensity_ch${c + 1}`);
-  const lines = [['mask', 'area_px', 'centroid_x', 'centroid_y', ...channelColumns].join(',')];
-  for (const row of rows) {
-    const values = [row.label, row.area, row.centroidX.toFixed(3), row.centroidY.toFixed(3), ...row.meanIntensity.map((v) => v.toFixed(4))];
-    lines.push(values.join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 function encode(format: ExportFormat, job: ExportJob): Uint8Array | string {
   const { raster, labels } = job;
   const { width, height } = raster;
-  switch (format) {
-    case 'labels-tiff':
-      return encodeLabelTiff(compactLabels(labels).compact, width, height);
-    case 'labels-png': {
-      const { maxLabel, compact } = compactLabels(labels);
-      if (!(compact instanceof Uint16Array)) {
-        throw new ExportError(`A PNG holds labels up to 65535, but this image has ${maxLabel} masks. Export a label TIFF instead.`, { maxLabel });
-      }
-      return encodePng({ width, height, channels: 1, data: compact });
-    }
-    case 'outlines-png':
-      return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
-    case 'imagej-rois': {
-      const rois = maskContours(labels, height, width)
-        .filter((contour) => contour.points.length > 0)
-        .map((contour) => ({ name: String(contour.label).padStart(4, '0'), points: contour.points }));
-      return encodeImagejRoiZip(rois);
-    }
-    case 'measurements-csv':
-      return measurementsCsv(raster, labels);
-  }
+  if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
+  return encodeLabelFile(format, labels, width, height, raster);
 }
 
 /** The image's name without its extension, with characters no file system accepts replaced. */

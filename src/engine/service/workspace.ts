@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import type { MaskMeasurement } from '../core/maskMeasurements';
+import { defaultPosition, type ImageStack } from '../image/imageStack';
 import type { RasterImage } from '../image/raster';
 import { appPathsFor } from '../io/appPaths';
 import { SegmentationRecorder } from '../history/segmentAndRecord';
@@ -57,10 +58,18 @@ export class EngineWorkspace {
     return appPathsFor(this.env);
   }
 
-  hold(raster: RasterImage, bytes: Uint8Array, name: string, path: string | null, exportFolder: string): OpenedImage {
-    const { width, height, channels, sampleType, page, pageCount } = raster;
-    const info = { imageId: randomUUID(), name, path, width, height, channels, sampleType, page, pageCount, exportFolder };
-    const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page };
+  /** Holds the plane shown and segmented: the one holding `page` when given, else the stack's default one. */
+  async hold(
+    stack: ImageStack,
+    bytes: Uint8Array,
+    page: number | undefined,
+    file: { name: string; path: string | null; exportFolder: string },
+    signal: AbortSignal | undefined,
+  ): Promise<OpenedImage> {
+    const position = page === undefined ? defaultPosition(stack.description) : stack.positionOfPage(page);
+    const raster = await stack.readPlane(position, signal);
+    const info = { imageId: randomUUID(), ...file, ...stack.description, ...position, page: raster.page };
+    const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page: raster.page };
     this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey });
     return info;
   }

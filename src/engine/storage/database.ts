@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { CellDeskError } from '../errors';
 import { MIGRATIONS, migrate, type Migration } from './migrations';
+import { explainNativeLoadFailure, isNativeLoadFailure, SQLITE_BINDING_ENV, sqliteBindingPath } from './nativeModule';
 
 export type { Database } from 'better-sqlite3';
 
@@ -23,13 +24,16 @@ export class DatabaseOpenError extends CellDeskError {
 
 /**
  * Opens (creating if needed) the database at `file`, in WAL mode so the app and the CLI can read while one of them
- * writes, and applies pending migrations (see [Note: migrations]).
+ * writes, and applies pending migrations (see [Note: migrations]). `env` may name the better-sqlite3 build to load
+ * (see [Note: native module ABI] in nativeModule.ts); a build that does not load is reported as such, not as a
+ * damaged database.
  */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database {
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, env: NodeJS.ProcessEnv = process.env): Database {
   let db: Database | undefined;
+  const binding = env[SQLITE_BINDING_ENV];
   try {
     mkdirSync(dirname(file), { recursive: true });
-    db = new BetterSqlite3(file);
+    db = new BetterSqlite3(file, binding === undefined || binding === '' ? {} : { nativeBinding: binding });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -39,6 +43,7 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   } catch (error) {
     db?.close();
     if (error instanceof CellDeskError) throw error;
+    if (isNativeLoadFailure(error)) throw explainNativeLoadFailure(sqliteBindingPath(env), error);
     throw new DatabaseOpenError(file, error);
   }
 }

@@ -136,6 +136,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'the adapter each benchmark provider ran on',
+    up(db) {
+      // JSON {name, software, driver} (ProviderAdapter in src/shared/benchTypes.ts): which GPU, and whether it was a
+      // software one; NULL on the CPU, where a provider does not tell, and for runs recorded before this column.
+      db.exec('ALTER TABLE benchmark_providers ADD COLUMN adapter TEXT;');
+    },
+  },
 ];
 
 /** The database was written by a newer CellDesk, whose schema this version does not know. */

@@ -1,11 +1,13 @@
-// The desktop app's native file dialogs. Main process only.
+// The desktop app's native file and folder dialogs. Main process only: only Electron can show them, so tests reach
+// the contract calls that open them through the router with answers of their own (tests/contract).
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import { IMAGE_FILE_TYPES } from '../launchArguments';
 
 const IMAGE_DIALOG: OpenDialogOptions = {
   title: 'Open an image',
   properties: ['openFile'],
   filters: [
-    { name: 'Images (TIFF, PNG, JPEG)', extensions: ['tif', 'tiff', 'png', 'jpg', 'jpeg'] },
+    { name: 'Images (TIFF, PNG, JPEG)', extensions: IMAGE_FILE_TYPES.flatMap((type) => type.extensions) },
     { name: 'All files', extensions: ['*'] },
   ],
 };
@@ -20,19 +22,31 @@ const MODEL_DIALOG: OpenDialogOptions = {
   ],
 };
 
-async function chooseFile(parent: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
+/** The first path the user picks in an open dialog (a file or a folder, as `options` ask), or null when they cancel. */
+async function choosePath(parent: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
   const result = parent === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 /** The image file the user picks, or null when they cancel. */
 export function chooseImageFile(parent: BrowserWindow | null): Promise<string | null> {
-  return chooseFile(parent, IMAGE_DIALOG);
+  return choosePath(parent, IMAGE_DIALOG);
+}
+
+/** The folder the user picks for exports, starting at `current` when it exists; null when they cancel. */
+export async function chooseExportFolder(parent: BrowserWindow | null, current: string | undefined): Promise<string | null> {
+  const options: OpenDialogOptions = {
+    title: 'Export masks to a folder',
+    buttonLabel: 'Export Here',
+    properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+    ...(current === undefined || current === '' ? {} : { defaultPath: current }),
+  };
+  return choosePath(parent, options);
 }
 
 /** The model file the user picks, or null when they cancel. */
 export function chooseModelFile(parent: BrowserWindow | null): Promise<string | null> {
-  return chooseFile(parent, MODEL_DIALOG);
+  return choosePath(parent, MODEL_DIALOG);
 }
 
 /**

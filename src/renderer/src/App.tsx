@@ -10,9 +10,7 @@ import { Badge, Group, MantineProvider, Tabs, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { EngineClient } from './engineClient';
-import type { BenchmarkModel } from './model/benchmark';
-import type { HistoryModel } from './model/history';
-import type { Workbench } from './model/workbench';
+import type { AppModel } from './model/appModel';
 import { BenchmarkView } from './views/BenchmarkView';
 import { HistoryView } from './views/HistoryView';
 import { SegmentView } from './views/SegmentView';
@@ -65,25 +63,19 @@ function Header({ client, view, onViewChange }: { client: EngineClient; view: Vi
   );
 }
 
-interface Models {
-  client: EngineClient;
-  workbench: Workbench;
-  benchmark: BenchmarkModel;
-  history: HistoryModel;
-}
-
 /**
  * Each view's state lives in its model outside React, so the Benchmark and History views mount when shown. The
  * Segment view stays mounted, only hidden, so that its viewer keeps its pan and zoom; its shortcuts are off meanwhile.
  */
-export function App({ client, workbench, benchmark, history }: Models) {
+export function App({ client, model }: { client: EngineClient; model: AppModel }) {
+  const { segment, benchmark, history } = model;
   const [view, setView] = useState<ViewName>('segment');
   return (
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
       <div className="app">
         <Header client={client} view={view} onViewChange={setView} />
         <div className={view === 'segment' ? 'view' : 'view view-hidden'}>
-          <SegmentView workbench={workbench} active={view === 'segment'} />
+          <SegmentView segment={segment} active={view === 'segment'} />
         </div>
         {view === 'benchmark' && (
           <div className="view">

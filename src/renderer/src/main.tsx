@@ -1,32 +1,28 @@
 // Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API with the token
-// from the page's address), creates each view's state on it (outside React) and mounts the CellDesk window.
+// from the page's address), creates the views' models and their store on it (outside React) and mounts the CellDesk
+// window; a desktop window without its bridge says so (see [Note: missing bridge] in src/shared/clientChoice.ts).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { createBridgeClient, createHttpClient, type EngineClient } from './engineClient';
-import { BenchmarkModel } from './model/benchmark';
-import { HistoryModel } from './model/history';
-import { Workbench } from './model/workbench';
+import { chooseClient } from '../../shared/clientChoice';
+import { createBridgeClient } from './engineClient';
+import { createHttpClient } from './httpClient';
+import { createAppModel } from './model/appModel';
+import { BridgeMissing } from './views/BridgeMissing';
 import '@mantine/core/styles.css';
 import './styles.css';
-
-function engineClient(): EngineClient {
-  // `window.celldesk` is absent outside Electron, whatever the type declaration says.
-  const bridge = (window as Partial<Window>).celldesk;
-  if (bridge !== undefined) return createBridgeClient(bridge);
-  const token = new URLSearchParams(window.location.search).get('token') ?? '';
-  return createHttpClient(window.location.origin, token);
-}
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element to mount CellDesk in');
 
-const client = engineClient();
-const history = new HistoryModel(client);
-// A finished benchmark run is in the history: the History view lists it without being reopened.
-const benchmark = new BenchmarkModel(client, () => void history.refresh());
-createRoot(container).render(
-  <StrictMode>
-    <App client={client} workbench={new Workbench(client)} benchmark={benchmark} history={history} />
-  </StrictMode>,
-);
+const choice = chooseClient({ bridge: (window as Partial<Window>).celldesk, href: window.location.href, userAgent: navigator.userAgent });
+if (choice.kind === 'missing-bridge') {
+  createRoot(container).render(<BridgeMissing />);
+} else {
+  const client = choice.kind === 'desktop' ? createBridgeClient(choice.bridge) : createHttpClient(choice.origin, choice.token);
+  createRoot(container).render(
+    <StrictMode>
+      <App client={client} model={createAppModel(client)} />
+    </StrictMode>,
+  );
+}

@@ -3,8 +3,9 @@
 // milliseconds of each pipeline stage; several runs overlay on one chart. Pure, runs anywhere (see
 // [Note: viewer helpers in src/shared] for why renderer helpers live here).
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../engineTypes';
-import type { BenchmarkSample, CropSize, DeviceHardware, SummaryRow } from '../benchTypes';
+import type { BenchmarkSample, CropSize, DeviceHardware, ProviderResult, SummaryRow } from '../benchTypes';
 import { sortSizes } from './cropSizes';
+import { providerLabel } from './providerLabel';
 import { mean, orderStages, summarize } from './statistics';
 
 /** One benchmark run as the charts see it: finished (from the history) or filling in live. */
@@ -14,6 +15,8 @@ export interface ChartRun {
   device: string;
   startedAt: string;
   samples: readonly BenchmarkSample[];
+  /** What each provider ran on: a software GPU is named so in the legends. */
+  providers: readonly ProviderResult[];
 }
 
 /** One row of the results table: a provider on a crop size in one run, with its stages' mean milliseconds. */
@@ -79,7 +82,8 @@ export function runDate(startedAt: string): string {
 
 /** A series' legend entry: the provider alone for one run; device, date and provider when runs overlay. */
 export function seriesName(run: ChartRun, provider: ExecutionProvider, runCount: number): string {
-  return runCount > 1 ? `${run.device} · ${runDate(run.startedAt)} · ${provider}` : provider;
+  const label = providerLabel(provider, run.providers);
+  return runCount > 1 ? `${run.device} · ${runDate(run.startedAt)} · ${label}` : label;
 }
 
 interface Series {

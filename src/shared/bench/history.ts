@@ -24,5 +24,5 @@ export function groupRunsByDevice(listing: HistoryListing): DeviceGroup[] {
 }
 
 export function chartRunOf(report: BenchmarkReport): ChartRun {
-  return { uuid: report.uuid, device: deviceLabel(report.fingerprint.hardware), startedAt: report.startedAt, samples: report.samples };
+  return { uuid: report.uuid, device: deviceLabel(report.fingerprint.hardware), startedAt: report.startedAt, samples: report.samples, providers: report.providers };
 }

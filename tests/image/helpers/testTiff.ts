@@ -20,6 +20,10 @@ export interface TestPage {
   tile?: { width: number; height: number };
   /** Tags written as one SHORT value, replacing the helper's own: [tag, value]. */
   shortTags?: [number, number][];
+  /** ASCII tags (ImageDescription 270, ...): [tag, text], written NUL-terminated. */
+  textTags?: [number, string][];
+  /** RATIONAL tags (XResolution 282, YResolution 283): [tag, numerator, denominator]. */
+  rationalTags?: [number, number, number][];
   /** Replaces each strip or tile after compression, e.g. to cut it short. */
   damageChunk?: (stored: Uint8Array, index: number) => Uint8Array;
 }
@@ -29,8 +33,10 @@ export interface TestFileOptions {
   bigTiff?: boolean;
 }
 
+const ASCII = 2;
 const SHORT = 3;
 const LONG = 4;
+const RATIONAL = 5;
 const LONG8 = 16;
 
 function writeSample(view: DataView, at: number, value: number, kind: SampleKind, bits: number, littleEndian: boolean): void {
@@ -244,6 +250,8 @@ function pageChunks(page: TestPage, littleEndian: boolean): { chunks: Uint8Array
       : [{ tag: 278, type: LONG, values: [chunkHeight] }]),
   ].filter((entry) => !overridden.has(entry.tag));
   entries.push(...(page.shortTags ?? []).map(([tag, value]) => ({ tag, type: SHORT, values: [value] })));
+  entries.push(...(page.textTags ?? []).map(([tag, text]) => ({ tag, type: ASCII, values: [...new TextEncoder().encode(text), 0] })));
+  entries.push(...(page.rationalTags ?? []).map(([tag, numerator, denominator]) => ({ tag, type: RATIONAL, values: [numerator, denominator] })));
   return { chunks, entries };
 }
 
@@ -267,7 +275,9 @@ export function writeTestTiff(pages: TestPage[], options: TestFileOptions = {}):
     return at;
   };
   const offsetType = bigTiff ? LONG8 : LONG;
-  const typeSize = (type: number): number => (type === SHORT ? 2 : type === LONG ? 4 : 8);
+  const typeSize = (type: number): number => (type === ASCII ? 1 : type === SHORT ? 2 : type === LONG ? 4 : 8);
+  // A RATIONAL is two LONGs, counted as one value.
+  const valueCount = (entry: Entry): number => (entry.type === RATIONAL ? entry.values.length / 2 : entry.values.length);
   const entrySize = bigTiff ? 20 : 12;
   const inline = bigTiff ? 8 : 4;
   // Where the offset of the next directory goes: the header first, then each directory's last field.
@@ -283,11 +293,11 @@ export function writeTestTiff(pages: TestPage[], options: TestFileOptions = {}):
 
     const valueOffsets = new Map<number, number>();
     for (const entry of entries) {
-      const size = typeSize(entry.type) * entry.values.length;
+      const size = typeSize(entry.type) * valueCount(entry);
       if (size <= inline) continue;
       const bytes = new Uint8Array(size);
       const view = new DataView(bytes.buffer);
-      entry.values.forEach((v, i) => writeValue(view, i * typeSize(entry.type), entry.type, v, littleEndian));
+      entry.values.forEach((v, i) => writeValue(view, i * elementSize(entry.type), entry.type, v, littleEndian));
       valueOffsets.set(entry.tag, append(bytes));
     }
     const countSize = bigTiff ? 8 : 2;
@@ -299,11 +309,11 @@ export function writeTestTiff(pages: TestPage[], options: TestFileOptions = {}):
       const at = countSize + i * entrySize;
       view.setUint16(at, entry.tag, littleEndian);
       view.setUint16(at + 2, entry.type, littleEndian);
-      writeValue(view, at + 4, bigTiff ? LONG8 : LONG, entry.values.length, littleEndian);
+      writeValue(view, at + 4, bigTiff ? LONG8 : LONG, valueCount(entry), littleEndian);
       const valueAt = at + (bigTiff ? 12 : 8);
       const external = valueOffsets.get(entry.tag);
       if (external !== undefined) writeValue(view, valueAt, bigTiff ? LONG8 : LONG, external, littleEndian);
-      else entry.values.forEach((v, k) => writeValue(view, valueAt + k * typeSize(entry.type), entry.type, v, littleEndian));
+      else entry.values.forEach((v, k) => writeValue(view, valueAt + k * elementSize(entry.type), entry.type, v, littleEndian));
     });
     const ifdAt = append(ifd);
     writeValue(nextPointer.view, nextPointer.at, bigTiff ? LONG8 : LONG, ifdAt, littleEndian);
@@ -319,9 +329,15 @@ export function writeTestTiff(pages: TestPage[], options: TestFileOptions = {}):
   return file;
 }
 
+/** Bytes of one stored number of a field type (a RATIONAL is stored as two LONGs). */
+function elementSize(type: number): number {
+  return type === ASCII ? 1 : type === SHORT ? 2 : type === LONG || type === RATIONAL ? 4 : 8;
+}
+
 function writeValue(view: DataView, at: number, type: number, value: number, littleEndian: boolean): void {
-  if (type === SHORT) view.setUint16(at, value, littleEndian);
-  else if (type === LONG) view.setUint32(at, value, littleEndian);
+  if (type === ASCII) view.setUint8(at, value);
+  else if (type === SHORT) view.setUint16(at, value, littleEndian);
+  else if (type === LONG || type === RATIONAL) view.setUint32(at, value, littleEndian);
   else view.setBigUint64(at, BigInt(value), littleEndian);
 }
 

@@ -5,6 +5,7 @@ import { outlinePixels } from '../../core/outlines';
 import { InvalidSettingError } from '../../errors';
 import { DraftUnreadableError } from '../../io/drafts';
 import { draftSummary, type ExportFormat } from '../../../shared/contract';
+import { resolveExportFolder } from '../exportFolder';
 import { writeExports } from '../exportMasks';
 import { handlerGroup } from './handlerGroup';
 
@@ -15,7 +16,7 @@ export const maskHandlers = handlerGroup((workspace) => ({
   /** Writes the labels (and a label image export deletes the image's draft: see [Note: mask drafts]). */
   'masks:export': async ({ imageId, labels, formats, folder }) => {
     const { info, raster, draftKey } = workspace.held(imageId);
-    const result = await writeExports({ imageName: info.name, raster, labels, formats, folder });
+    const result = await writeExports({ imageName: info.name, raster, labels, formats, folder: resolveExportFolder(folder, info.exportFolder) });
     if (formats.some((format) => LABEL_FORMATS.has(format))) await workspace.drafts().delete(draftKey);
     return result;
   },

@@ -7,7 +7,7 @@ import { measureMasks } from '../../core/maskMeasurements';
 import { outlinePixels } from '../../core/outlines';
 import { segmentAndRecord } from '../../history/segmentAndRecord';
 import { rasterToPlanarFloat32 } from '../../image/raster';
-import { estimateImageDiameter } from '../../pipeline/segment';
+import { estimateImageDiameter, segmentImage } from '../../pipeline/segment';
 import { resolveSettings } from '../../pipeline/settings';
 import type { Segmentation } from '../../../shared/contract';
 import { NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from '../errors';
@@ -34,13 +34,13 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
       const { imageId } = request;
       const held = workspace.held(imageId);
       const model = await workspace.model(request.model, request.provider);
+      const image = rasterToPlanarFloat32(held.raster);
       const { result, record, recordError } = await segmentAndRecord({
-        image: rasterToPlanarFloat32(held.raster),
+        image,
         source: { name: held.info.name, sha256: async () => held.draftKey.sha256 },
         model,
-        settings: request.settings,
+        segment: () => segmentImage(image, model, request.settings, { signal, onProgress: (progress) => hooks.onProgress({ imageId, ...progress }) }),
         recorder: request.record ? workspace.recorder() : null,
-        hooks: { signal, onProgress: (progress) => hooks.onProgress({ imageId, ...progress }) },
       });
       if (recordError !== null) console.error(`CellDesk: the segmentation of ${held.info.name} was not recorded in the history:`, recordError);
       held.run = {

@@ -3,6 +3,7 @@
 import { Alert, Table, Text } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { benchmarkFigures, runDate, summarizeSamples, type ChartFigure, type ChartRun } from '../../../shared/bench/figures';
+import { providerLabel } from '../../../shared/bench/providerLabel';
 import { loadPlotly, PLOT_CONFIG, plotData, plotLayout } from './plotly';
 
 /** One Plotly chart; redrawn in place (Plotly.react) whenever its figure changes. */
@@ -72,7 +73,7 @@ export function ResultsTable({ runs }: { runs: readonly ChartRun[] }) {
           <Table.Tr key={`${run.uuid}/${row.provider}/${row.size}`}>
             {runs.length > 1 && <Table.Td>{`${run.device} · ${runDate(run.startedAt)}`}</Table.Td>}
             <Table.Td>{row.size === 'full' ? `full (${row.width} × ${row.height})` : `${row.width} × ${row.height}`}</Table.Td>
-            <Table.Td>{row.provider}</Table.Td>
+            <Table.Td>{providerLabel(row.provider, run.providers)}</Table.Td>
             <Table.Td ta="right">{row.sdMs === null ? ms(row.meanMs) : `${ms(row.meanMs)} ± ${ms(row.sdMs)}`}</Table.Td>
             <Table.Td ta="right">{row.n}</Table.Td>
             <Table.Td ta="right">{row.speedup === null ? '' : `${row.speedup.toFixed(2)}×`}</Table.Td>

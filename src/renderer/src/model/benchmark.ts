@@ -8,7 +8,6 @@ import type {
   BenchmarkStatus,
   CropSize,
   ExecutionProvider,
-  ModelChoice,
   ProviderResult,
   StageProgress,
   ThisDevice,
@@ -16,9 +15,10 @@ import type {
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
 import { parseCropSizes } from '../../../shared/bench/cropSizes';
 import { deviceLabel, type ChartRun } from '../../../shared/bench/figures';
-import { createStore, type Store } from '../../../shared/viewer/store';
+import type { Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
 import { messageOf } from '../errorText';
+import type { ModelCatalog } from './modelCatalog';
 
 export type ProtocolName = 'quick' | 'full';
 
@@ -50,7 +50,6 @@ export interface BenchmarkOptions {
 }
 
 export interface BenchmarkState {
-  models: ModelChoice[];
   device: ThisDevice | null;
   options: BenchmarkOptions;
   running: boolean;
@@ -67,46 +66,42 @@ export interface BenchmarkState {
   error: string | null;
 }
 
-export class BenchmarkModel {
-  readonly store: Store<BenchmarkState>;
+export function initialBenchmarkState(): BenchmarkState {
+  return {
+    device: null,
+    options: { model: '', imagePath: '', providers: [...EXECUTION_PROVIDERS], ...PROTOCOLS.quick, estimateDiameter: true },
+    running: false,
+    cancelling: false,
+    run: null,
+    providerResults: [],
+    samples: [],
+    plannedSamples: 0,
+    stage: null,
+    status: null,
+    error: null,
+  };
+}
 
+export class BenchmarkModel {
   /** `onRecorded` is told when a run has ended and is in the history. */
   constructor(
     private readonly client: EngineClient,
+    readonly store: Store<BenchmarkState>,
+    readonly catalog: ModelCatalog,
     private readonly onRecorded: () => void = () => {},
   ) {
-    this.store = createStore<BenchmarkState>({
-      models: [],
-      device: null,
-      options: { model: '', imagePath: '', providers: [...EXECUTION_PROVIDERS], ...PROTOCOLS.quick, estimateDiameter: true },
-      running: false,
-      cancelling: false,
-      run: null,
-      providerResults: [],
-      samples: [],
-      plannedSamples: 0,
-      stage: null,
-      status: null,
-      error: null,
-    });
     // Subscribed once, before any run, so that no event of a run is missed while a listener connects.
     client.on('bench:event', (event) => {
       if (this.store.get().running) this.receive(event);
     });
   }
 
-  /** The models to choose from and this computer's fingerprint (once each). */
+  /** The models to choose from (once) and this computer's fingerprint (once). */
   async load(): Promise<void> {
-    const { models, device } = this.store.get();
     try {
-      if (models.length === 0) {
-        const loaded = await this.client.call('models:list');
-        this.store.set(({ options }) => {
-          const preferred = loaded.find((m) => m.available && m.supported) ?? loaded.find((m) => m.name === 'cyto3');
-          return { models: loaded, options: options.model === '' && preferred !== undefined ? { ...options, model: preferred.name } : options };
-        });
-      }
-      if (device === null) this.store.set({ device: await this.client.call('device:describe') });
+      await this.catalog.loaded();
+      this.store.set(({ options }) => ({ options: { ...options, model: this.catalog.chosen(options.model) } }));
+      if (this.store.get().device === null) this.store.set({ device: await this.client.call('device:describe') });
     } catch (error) {
       this.store.set({ error: messageOf(error) });
     }
@@ -199,7 +194,7 @@ export class BenchmarkModel {
 }
 
 /** The run shown as a chart series; null before a run has started. */
-export function chartRunOfState(state: Pick<BenchmarkState, 'run' | 'samples'>): ChartRun | null {
-  const { run, samples } = state;
-  return run === null ? null : { uuid: run.uuid, device: deviceLabel(run.fingerprint.hardware), startedAt: run.startedAt, samples };
+export function chartRunOfState(state: Pick<BenchmarkState, 'run' | 'samples' | 'providerResults'>): ChartRun | null {
+  const { run, samples, providerResults } = state;
+  return run === null ? null : { uuid: run.uuid, device: deviceLabel(run.fingerprint.hardware), startedAt: run.startedAt, samples, providers: providerResults };
 }

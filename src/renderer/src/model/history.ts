@@ -2,9 +2,10 @@
 // picked to overlay on the charts (loaded in full), and export, import and delete. Talks to the engine only through
 // an EngineClient. Renderer (DOM-free).
 import type { BenchmarkReport, HistoryExportFormat, HistoryListing, ImportResult } from '../../../shared/contract';
-import { createStore, type Store } from '../../../shared/viewer/store';
+import type { Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
 import { messageOf } from '../errorText';
+import { plural } from '../wording';
 
 export interface HistoryState {
   listing: HistoryListing | null;
@@ -18,21 +19,23 @@ export interface HistoryState {
   notice: string | null;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 function describeImport(result: ImportResult): string {
   const skipped = result.skipped > 0 ? `; ${plural(result.skipped, 'run')} already in the history left as they were` : '';
   return `Imported ${plural(result.benchmarkRuns, 'benchmark run')} and ${plural(result.segmentationRuns, 'segmentation run')}${skipped}.`;
 }
 
+export function initialHistoryState(): HistoryState {
+  return { listing: null, picked: [], reports: [], busy: null, error: null, notice: null };
+}
+
 export class HistoryModel {
-  readonly store: Store<HistoryState>;
   /** Tells apart overlapping loads of the picked runs, so that only the latest one shows. */
   private loadSerial = 0;
 
-  constructor(private readonly client: EngineClient) {
-    this.store = createStore<HistoryState>({ listing: null, picked: [], reports: [], busy: null, error: null, notice: null });
-  }
+  constructor(
+    private readonly client: EngineClient,
+    readonly store: Store<HistoryState>,
+  ) {}
 
   async refresh(): Promise<void> {
     try {
@@ -73,8 +76,9 @@ export class HistoryModel {
     this.store.set({ busy: 'import', error: null, notice: null });
     try {
       const result = await this.client.call('history:import', { name, bytes });
-      this.store.set({ notice: describeImport(result) });
+      // Said once the list shows it.
       await this.refresh();
+      this.store.set({ notice: describeImport(result) });
     } catch (error) {
       this.store.set({ error: `${name} was not imported: ${messageOf(error)}` });
     } finally {
@@ -88,8 +92,10 @@ export class HistoryModel {
     this.store.set({ busy: 'delete', error: null });
     try {
       const { deleted } = await this.client.call('history:delete', { uuids: picked });
-      this.store.set({ picked: [], reports: [], notice: `Deleted ${plural(deleted, 'run')}.` });
+      this.store.set({ picked: [], reports: [] });
+      // Said once the list shows it.
       await this.refresh();
+      this.store.set({ notice: `Deleted ${plural(deleted, 'run')}.` });
     } catch (error) {
       this.store.set({ error: messageOf(error) });
     } finally {

@@ -1,23 +1,24 @@
 // The Benchmark view: what to measure on the left (model, image, providers, protocol), one Start button and Cancel;
 // on the right this computer's fingerprint, progress, the charts filling in live as samples arrive, and the results
 // table. Renderer.
-import { Alert, Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { EXECUTION_PROVIDERS } from '../../../shared/contract';
+import { describeAdapter, providerLabel } from '../../../shared/bench/providerLabel';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
 import { chartRunOfState, protocolOf, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
 import { useStore } from '../useStore';
+import { ErrorAlert } from './ErrorAlert';
 import { ModelField } from './ModelField';
 
 function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
   const options = useStore(benchmark.store, (s) => s.options);
-  const models = useStore(benchmark.store, (s) => s.models);
   const running = useStore(benchmark.store, (s) => s.running);
   const cancelling = useStore(benchmark.store, (s) => s.cancelling);
   return (
     <Stack gap="sm" p="md">
       <Title order={5}>Benchmark</Title>
-      <ModelField models={models} value={options.model} disabled={running} onChange={(model) => benchmark.setOptions({ model })} />
+      <ModelField catalog={benchmark.catalog} value={options.model} disabled={running} onChange={(model) => benchmark.setOptions({ model })} />
       <TextInput
         label="Image file"
         description="Cropped to each size; empty: a synthetic 2560 × 2160 image of cells"
@@ -145,8 +146,13 @@ function RunProgress({ benchmark }: { benchmark: BenchmarkModel }) {
       <Progress value={planned === 0 ? 0 : (100 * done) / planned} animated={running} aria-label="Benchmark progress" />
       <Group gap="xs">
         {providers.map((p) => (
-          <Badge key={p.provider} color={p.available ? 'green' : 'gray'} variant="light" title={p.reason ?? (p.sessionMs === null ? undefined : `session created in ${p.sessionMs.toFixed(0)} ms`)}>
-            {p.available ? `${p.provider}: available` : `${p.provider}: not available`}
+          <Badge
+            key={p.provider}
+            color={p.available ? (p.adapter?.software === true ? 'yellow' : 'green') : 'gray'}
+            variant="light"
+            title={p.reason ?? [p.adapter === null ? '' : `on ${describeAdapter(p.adapter)}`, p.sessionMs === null ? '' : `session created in ${p.sessionMs.toFixed(0)} ms`].filter((t) => t !== '').join('; ')}
+          >
+            {`${providerLabel(p.provider, providers)}: ${p.available ? 'available' : 'not available'}`}
           </Badge>
         ))}
       </Group>
@@ -164,10 +170,11 @@ function RunProgress({ benchmark }: { benchmark: BenchmarkModel }) {
 function LiveResults({ benchmark }: { benchmark: BenchmarkModel }) {
   const run = useStore(benchmark.store, (s) => s.run);
   const samples = useStore(benchmark.store, (s) => s.samples);
+  const providerResults = useStore(benchmark.store, (s) => s.providerResults);
   const runs = useMemo(() => {
-    const live = chartRunOfState({ run, samples });
+    const live = chartRunOfState({ run, samples, providerResults });
     return live === null ? [] : [live];
-  }, [run, samples]);
+  }, [run, samples, providerResults]);
   return (
     <>
       <BenchmarkCharts runs={runs} />
@@ -188,11 +195,7 @@ export function BenchmarkView({ benchmark }: { benchmark: BenchmarkModel }) {
       </ScrollArea>
       <ScrollArea className="page-main" type="auto">
         <Stack p="md" gap="md">
-          {error !== null && (
-            <Alert color="red" title="Something went wrong" withCloseButton onClose={() => benchmark.dismissError()} role="alert">
-              {error}
-            </Alert>
-          )}
+          <ErrorAlert error={error} onClose={() => benchmark.dismissError()} />
           <DeviceCard benchmark={benchmark} />
           <RunProgress benchmark={benchmark} />
           <LiveResults benchmark={benchmark} />

@@ -24,7 +24,8 @@ import {
 import { useState } from 'react';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shared/contract';
 import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
-import type { SegmentParameters, Workbench } from '../model/workbench';
+import type { SegmentModel } from '../model/segment/segmentModel';
+import type { SegmentParameters } from '../model/segment/state';
 import { useStore } from '../useStore';
 import { ModelField } from './ModelField';
 
@@ -50,16 +51,16 @@ function numeric(value: number | string, apply: (value: number) => void): void {
   if (typeof value === 'number' && Number.isFinite(value)) apply(value);
 }
 
-function OpenImage({ workbench }: { workbench: Workbench }) {
+function OpenImage({ segment }: { segment: SegmentModel }) {
   const [path, setPath] = useState('');
-  const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
+  const busy = useStore(segment.store, (s) => s.activity.kind !== 'idle');
   const open = () => {
-    if (path.trim() !== '') void workbench.openPath(path);
+    if (path.trim() !== '') void segment.images.openPath(path);
   };
   return (
     <Stack gap="xs">
-      {workbench.environment === 'desktop' && (
-        <Button variant="light" onClick={() => void workbench.chooseAndOpen()} disabled={busy}>
+      {segment.environment === 'desktop' && (
+        <Button variant="light" onClick={() => void segment.images.chooseAndOpen()} disabled={busy}>
           Open image…
         </Button>
       )}
@@ -67,7 +68,7 @@ function OpenImage({ workbench }: { workbench: Workbench }) {
         <TextInput
           style={{ flex: 1 }}
           label="Image path"
-          description={workbench.environment === 'browser' ? "On the computer running 'celldesk serve'" : undefined}
+          description={segment.environment === 'browser' ? "On the computer running 'celldesk serve'" : undefined}
           placeholder="/data/experiment/image.tif"
           value={path}
           onChange={(event) => setPath(event.currentTarget.value)}
@@ -79,15 +80,15 @@ function OpenImage({ workbench }: { workbench: Workbench }) {
           Open
         </Button>
       </Group>
-      <RecentMenu workbench={workbench} />
+      <RecentMenu segment={segment} />
     </Stack>
   );
 }
 
 /** The images opened lately (kept by the engine in the data folder), most recent first. */
-function RecentMenu({ workbench }: { workbench: Workbench }) {
-  const recent = useStore(workbench.store, (s) => s.recent);
-  const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
+function RecentMenu({ segment }: { segment: SegmentModel }) {
+  const recent = useStore(segment.store, (s) => s.recent);
+  const busy = useStore(segment.store, (s) => s.activity.kind !== 'idle');
   return (
     <Menu position="bottom-start" withinPortal={false}>
       <Menu.Target>
@@ -100,7 +101,7 @@ function RecentMenu({ workbench }: { workbench: Workbench }) {
           <Menu.Item disabled>No recent images</Menu.Item>
         ) : (
           recent.map((file) => (
-            <Menu.Item key={file.path} title={file.path} onClick={() => void workbench.openPath(file.path)}>
+            <Menu.Item key={file.path} title={file.path} onClick={() => void segment.images.openPath(file.path)}>
               {file.name}
             </Menu.Item>
           ))
@@ -114,15 +115,15 @@ function RecentMenu({ workbench }: { workbench: Workbench }) {
  * Registers a model file: the native dialog in the desktop app; in the browser, a path on the computer running
  * `celldesk serve`, or an upload from this one.
  */
-function ImportModel({ workbench }: { workbench: Workbench }) {
+function ImportModel({ segment }: { segment: SegmentModel }) {
   const [path, setPath] = useState('');
-  const busy = useStore(workbench.store, (s) => s.activity.kind !== 'idle');
+  const busy = useStore(segment.store, (s) => s.activity.kind !== 'idle');
   const upload = (file: File | null) => {
-    if (file !== null) void file.arrayBuffer().then((buffer) => workbench.importModel({ name: file.name, bytes: new Uint8Array(buffer) }));
+    if (file !== null) void file.arrayBuffer().then((buffer) => segment.parameters.importModel({ name: file.name, bytes: new Uint8Array(buffer) }));
   };
-  if (workbench.environment === 'desktop') {
+  if (segment.environment === 'desktop') {
     return (
-      <Button size="xs" variant="light" onClick={() => void workbench.chooseAndImportModel()} disabled={busy}>
+      <Button size="xs" variant="light" onClick={() => void segment.parameters.chooseAndImportModel()} disabled={busy}>
         Import model…
       </Button>
     );
@@ -138,7 +139,7 @@ function ImportModel({ workbench }: { workbench: Workbench }) {
           value={path}
           onChange={(event) => setPath(event.currentTarget.value)}
         />
-        <Button size="xs" onClick={() => void workbench.importModel({ path })} disabled={busy || path.trim() === ''}>
+        <Button size="xs" onClick={() => void segment.parameters.importModel({ path })} disabled={busy || path.trim() === ''}>
           Import
         </Button>
       </Group>
@@ -153,14 +154,13 @@ function ImportModel({ workbench }: { workbench: Workbench }) {
   );
 }
 
-function SegmentSettings({ workbench }: { workbench: Workbench }) {
-  const parameters = useStore(workbench.store, (s) => s.parameters);
-  const models = useStore(workbench.store, (s) => s.models);
-  const set = (change: Partial<SegmentParameters>) => workbench.setParameters(change);
+function SegmentSettings({ segment }: { segment: SegmentModel }) {
+  const parameters = useStore(segment.store, (s) => s.parameters);
+  const set = (change: Partial<SegmentParameters>) => segment.parameters.set(change);
   return (
     <Stack gap="xs">
-      <ModelField models={models} value={parameters.model} onChange={(model) => set({ model })} />
-      <ImportModel workbench={workbench} />
+      <ModelField catalog={segment.catalog} value={parameters.model} onChange={(model) => set({ model })} />
+      <ImportModel segment={segment} />
       <Select
         label="Execution provider"
         data={PROVIDERS}
@@ -195,7 +195,7 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
           disabled={parameters.estimateDiameter}
           onChange={(value) => numeric(value, (diameter) => set({ diameter }))}
         />
-        <CalibrateButton workbench={workbench} />
+        <CalibrateButton segment={segment} />
       </Group>
       <Checkbox
         label="Estimate the diameter at each run"
@@ -238,17 +238,17 @@ function SegmentSettings({ workbench }: { workbench: Workbench }) {
         checked={parameters.record}
         onChange={(event) => set({ record: event.currentTarget.checked })}
       />
-      <AdvancedSettings workbench={workbench} />
+      <AdvancedSettings segment={segment} />
     </Stack>
   );
 }
 
 /** Estimates the diameter with the model's size model now, without segmenting, and fills the field. */
-function CalibrateButton({ workbench }: { workbench: Workbench }) {
-  const activity = useStore(workbench.store, (s) => s.activity.kind);
-  const ready = useStore(workbench.store, (s) => s.image !== null && s.parameters.model.trim() !== '');
+function CalibrateButton({ segment }: { segment: SegmentModel }) {
+  const activity = useStore(segment.store, (s) => s.activity.kind);
+  const ready = useStore(segment.store, (s) => s.image !== null && s.parameters.model.trim() !== '');
   return (
-    <Button variant="default" onClick={() => void workbench.calibrate()} disabled={!ready || activity !== 'idle'} loading={activity === 'calibrating'}>
+    <Button variant="default" onClick={() => void segment.runs.calibrate()} disabled={!ready || activity !== 'idle'} loading={activity === 'calibrating'}>
       Calibrate
     </Button>
   );
@@ -258,10 +258,10 @@ function CalibrateButton({ workbench }: { workbench: Workbench }) {
  * Settings most users leave alone, folded away. Only what the engine honours; the engine checks the ranges
  * (resolveSettings) and a refused value is shown as an error when the run starts.
  */
-function AdvancedSettings({ workbench }: { workbench: Workbench }) {
+function AdvancedSettings({ segment }: { segment: SegmentModel }) {
   const [open, setOpen] = useState(false);
-  const parameters = useStore(workbench.store, (s) => s.parameters);
-  const set = (change: Partial<SegmentParameters>) => workbench.setParameters(change);
+  const parameters = useStore(segment.store, (s) => s.parameters);
+  const set = (change: Partial<SegmentParameters>) => segment.parameters.set(change);
   return (
     <Stack gap="xs">
       <Button variant="subtle" size="xs" onClick={() => setOpen(!open)} aria-expanded={open}>
@@ -294,7 +294,7 @@ function AdvancedSettings({ workbench }: { workbench: Workbench }) {
             checked={parameters.augment}
             onChange={(event) => set({ augment: event.currentTarget.checked })}
           />
-          <Button size="xs" variant="default" onClick={() => workbench.resetToDefaults()}>
+          <Button size="xs" variant="default" onClick={() => segment.parameters.resetToDefaults()}>
             Reset to Cellpose defaults
           </Button>
         </Stack>
@@ -303,19 +303,19 @@ function AdvancedSettings({ workbench }: { workbench: Workbench }) {
   );
 }
 
-function RunControls({ workbench }: { workbench: Workbench }) {
-  const activity = useStore(workbench.store, (s) => s.activity);
-  const hasImage = useStore(workbench.store, (s) => s.image !== null);
-  const model = useStore(workbench.store, (s) => s.parameters.model);
+function RunControls({ segment }: { segment: SegmentModel }) {
+  const activity = useStore(segment.store, (s) => s.activity);
+  const hasImage = useStore(segment.store, (s) => s.image !== null);
+  const model = useStore(segment.store, (s) => s.parameters.model);
   const progress = activity.kind === 'segmenting' || activity.kind === 'calibrating' ? activity.progress : null;
   const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
   return (
     <Stack gap="xs">
       <Group grow gap="xs">
-        <Button onClick={() => void workbench.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
+        <Button onClick={() => void segment.runs.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
           Run
         </Button>
-        <Button variant="default" onClick={() => void workbench.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
+        <Button variant="default" onClick={() => void segment.runs.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
           Cancel
         </Button>
       </Group>
@@ -336,12 +336,12 @@ function RunControls({ workbench }: { workbench: Workbench }) {
   );
 }
 
-function DisplaySettings({ workbench }: { workbench: Workbench }) {
-  const pixels = useStore(workbench.store, (s) => s.pixels);
-  const ranges = useStore(workbench.store, (s) => s.displayRanges);
-  const visible = useStore(workbench.store, (s) => s.channelVisible);
-  const overlay = useStore(workbench.store, (s) => s.overlay);
-  const segmented = useStore(workbench.store, (s) => s.segmentation !== null);
+function DisplaySettings({ segment }: { segment: SegmentModel }) {
+  const pixels = useStore(segment.store, (s) => s.pixels);
+  const ranges = useStore(segment.store, (s) => s.displayRanges);
+  const visible = useStore(segment.store, (s) => s.channelVisible);
+  const overlay = useStore(segment.store, (s) => s.overlay);
+  const segmented = useStore(segment.store, (s) => s.segmentation !== null);
   if (pixels === null) return null;
   const shown = Math.min(3, pixels.channels);
   return (
@@ -352,7 +352,7 @@ function DisplaySettings({ workbench }: { workbench: Workbench }) {
         const name = pixels.channels === 1 ? 'gray' : CHANNEL_NAMES[c];
         return (
           <Stack key={c} gap={2}>
-            <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => workbench.setChannelVisible(c, event.currentTarget.checked)} />
+            <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => segment.overlays.setChannelVisible(c, event.currentTarget.checked)} />
             <RangeSlider
               size="xs"
               min={low}
@@ -360,7 +360,7 @@ function DisplaySettings({ workbench }: { workbench: Workbench }) {
               step={step}
               minRange={0}
               value={ranges[c] ?? [low, high]}
-              onChange={(range) => workbench.setDisplayRange(c, range)}
+              onChange={(range) => segment.overlays.setDisplayRange(c, range)}
               label={(value) => value.toFixed(pixels.data instanceof Float32Array ? 2 : 0)}
               aria-label={`Display range of channel ${c + 1}`}
             />
@@ -368,10 +368,10 @@ function DisplaySettings({ workbench }: { workbench: Workbench }) {
         );
       })}
       <Group gap="md">
-        <Switch label="Masks (X)" checked={overlay.showMasks} onChange={(event) => workbench.setOverlay({ showMasks: event.currentTarget.checked })} />
-        <Switch label="Outlines (Z)" checked={overlay.showOutlines} onChange={(event) => workbench.setOverlay({ showOutlines: event.currentTarget.checked })} />
+        <Switch label="Masks (X)" checked={overlay.showMasks} onChange={(event) => segment.overlays.set({ showMasks: event.currentTarget.checked })} />
+        <Switch label="Outlines (Z)" checked={overlay.showOutlines} onChange={(event) => segment.overlays.set({ showOutlines: event.currentTarget.checked })} />
       </Group>
-      <Radio.Group label="Network output" value={overlay.network} onChange={(value) => workbench.setNetworkLayer(value as NetworkLayer)}>
+      <Radio.Group label="Network output" value={overlay.network} onChange={(value) => segment.overlays.setNetworkLayer(value as NetworkLayer)}>
         <Group gap="sm" mt={4}>
           <Radio size="xs" value="none" label="None" disabled={!segmented} />
           <Radio size="xs" value="flows" label="Flows (F)" disabled={!segmented} />
@@ -379,23 +379,23 @@ function DisplaySettings({ workbench }: { workbench: Workbench }) {
         </Group>
       </Radio.Group>
       <Text size="xs">Mask opacity</Text>
-      <Slider size="xs" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(opacity) => workbench.setOverlay({ opacity })} aria-label="Mask opacity" />
+      <Slider size="xs" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(opacity) => segment.overlays.set({ opacity })} aria-label="Mask opacity" />
     </Stack>
   );
 }
 
-export function ControlPanel({ workbench }: { workbench: Workbench }) {
+export function ControlPanel({ segment }: { segment: SegmentModel }) {
   return (
     <Stack gap="sm" p="sm">
       <Title order={5}>Image</Title>
-      <OpenImage workbench={workbench} />
+      <OpenImage segment={segment} />
       <Divider />
       <Title order={5}>Segmentation</Title>
-      <SegmentSettings workbench={workbench} />
-      <RunControls workbench={workbench} />
+      <SegmentSettings segment={segment} />
+      <RunControls segment={segment} />
       <Divider />
       <Title order={5}>Display</Title>
-      <DisplaySettings workbench={workbench} />
+      <DisplaySettings segment={segment} />
     </Stack>
   );
 }

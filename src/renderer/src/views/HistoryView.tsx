@@ -2,15 +2,16 @@
 // on the Benchmark view's charts; export the picked runs (JSON or CSV, downloaded from the returned bytes), import
 // a JSON export, delete with a confirmation; and the segmentations recorded, from the app and the CLI alike.
 // Renderer.
-import { Alert, Badge, Button, Checkbox, FileButton, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, FileButton, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { BenchmarkRunListing, BenchmarkStatus, SegmentationRunRecord } from '../../../shared/contract';
 import { runDate } from '../../../shared/bench/figures';
 import { chartRunOf, groupRunsByDevice } from '../../../shared/bench/history';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
-import { fileNameOf } from '../fileNames';
 import type { HistoryModel } from '../model/history';
 import { useStore } from '../useStore';
+import { fileNameOf, plural } from '../wording';
+import { ErrorAlert } from './ErrorAlert';
 
 const STATUS_COLOURS: Record<BenchmarkStatus, string> = { completed: 'green', running: 'blue', cancelled: 'yellow', interrupted: 'red' };
 
@@ -147,7 +148,7 @@ function Toolbar({ history }: { history: HistoryModel }) {
   const picked = useStore(history.store, (s) => s.picked.length);
   const busy = useStore(history.store, (s) => s.busy);
   const [confirming, setConfirming] = useState(false);
-  const runs = `${picked} run${picked === 1 ? '' : 's'}`;
+  const runs = plural(picked, 'run');
   const exportAs = async (format: 'json' | 'csv') => {
     const file = await history.exportPicked(format);
     if (file !== null) download(file);
@@ -220,11 +221,7 @@ export function HistoryView({ history }: { history: HistoryModel }) {
           <Title order={5}>History</Title>
           <Toolbar history={history} />
         </Group>
-        {error !== null && (
-          <Alert color="red" title="Something went wrong" withCloseButton onClose={() => history.dismissError()} role="alert">
-            {error}
-          </Alert>
-        )}
+        <ErrorAlert error={error} onClose={() => history.dismissError()} />
         {notice !== null && (
           <Text size="sm" role="status">
             {notice}

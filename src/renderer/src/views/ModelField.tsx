@@ -1,10 +1,12 @@
-// The model field of the Segment and Benchmark views: a catalogue or registered name from the list, or a model file's
-// path typed in. Renderer.
+// The model field of the Segment and Benchmark views: a catalogue or registered name from the shared model list,
+// or a model file's path typed in. Renderer.
 import { Autocomplete } from '@mantine/core';
-import type { ModelChoice } from '../../../shared/contract';
+import type { ModelCatalog } from '../model/modelCatalog';
+import { useStore } from '../useStore';
 
-export function ModelField(props: { models: readonly ModelChoice[]; value: string; onChange: (model: string) => void; disabled?: boolean }) {
-  const { models, value, onChange, disabled = false } = props;
+export function ModelField(props: { catalog: ModelCatalog; value: string; onChange: (model: string) => void; disabled?: boolean }) {
+  const { catalog, value, onChange, disabled = false } = props;
+  const models = useStore(catalog.store, (s) => s.models);
   return (
     <Autocomplete
       label="Model"

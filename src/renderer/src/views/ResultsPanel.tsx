@@ -3,7 +3,7 @@
 import { Badge, Button, Checkbox, Group, Modal, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/contract';
-import type { Workbench } from '../model/workbench';
+import type { SegmentModel } from '../model/segment/segmentModel';
 import { useStore } from '../useStore';
 
 /** Rows drawn at most; the rest are reachable by selecting masks in the viewer. */
@@ -17,9 +17,9 @@ const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
   'measurements-csv': 'Measurements, CSV (_cp_measurements.csv)',
 };
 
-function Summary({ workbench }: { workbench: Workbench }) {
-  const segmentation = useStore(workbench.store, (s) => s.segmentation);
-  const maskCount = useStore(workbench.store, (s) => s.maskCount);
+function Summary({ segment }: { segment: SegmentModel }) {
+  const segmentation = useStore(segment.store, (s) => s.segmentation);
+  const maskCount = useStore(segment.store, (s) => s.maskCount);
   if (segmentation === null) return <Text c="dimmed">No masks yet: open an image and press Run.</Text>;
   const estimated = segmentation.diameterFromStyle !== null;
   return (
@@ -51,10 +51,10 @@ function Summary({ workbench }: { workbench: Workbench }) {
 }
 
 /** Whether the edits are exported yet, and whether a draft keeps them meanwhile (see [Note: unsaved edits]). */
-function UnsavedStatus({ workbench }: { workbench: Workbench }) {
-  const unsaved = useStore(workbench.store, (s) => s.unsaved);
-  const draftSavedAt = useStore(workbench.store, (s) => s.draftSavedAt);
-  const restoredDraftAt = useStore(workbench.store, (s) => s.restoredDraftAt);
+function UnsavedStatus({ segment }: { segment: SegmentModel }) {
+  const unsaved = useStore(segment.store, (s) => s.unsaved);
+  const draftSavedAt = useStore(segment.store, (s) => s.draftSavedAt);
+  const restoredDraftAt = useStore(segment.store, (s) => s.restoredDraftAt);
   if (!unsaved) return null;
   const time = (iso: string) => new Date(iso).toLocaleTimeString();
   return (
@@ -66,7 +66,7 @@ function UnsavedStatus({ workbench }: { workbench: Workbench }) {
         {draftSavedAt === null ? 'keeping a draft…' : `draft kept ${time(draftSavedAt)}`}
       </Text>
       {restoredDraftAt !== null && (
-        <Button size="compact-xs" variant="subtle" color="red" onClick={() => void workbench.discardDraft()}>
+        <Button size="compact-xs" variant="subtle" color="red" onClick={() => void segment.drafts.discard()}>
           Discard draft
         </Button>
       )}
@@ -74,23 +74,23 @@ function UnsavedStatus({ workbench }: { workbench: Workbench }) {
   );
 }
 
-function EditButtons({ workbench, onExport }: { workbench: Workbench; onExport: () => void }) {
-  const selectedCount = useStore(workbench.store, (s) => s.selected.size);
-  const canUndo = useStore(workbench.store, (s) => s.canUndo);
-  const canRedo = useStore(workbench.store, (s) => s.canRedo);
-  const hasMasks = useStore(workbench.store, (s) => s.segmentation !== null);
+function EditButtons({ segment, onExport }: { segment: SegmentModel; onExport: () => void }) {
+  const selectedCount = useStore(segment.store, (s) => s.selected.size);
+  const canUndo = useStore(segment.store, (s) => s.canUndo);
+  const canRedo = useStore(segment.store, (s) => s.canRedo);
+  const hasMasks = useStore(segment.store, (s) => s.segmentation !== null);
   return (
     <Group gap="xs">
-      <Button size="xs" color="red" variant="light" disabled={selectedCount === 0} onClick={() => workbench.deleteSelected()}>
+      <Button size="xs" color="red" variant="light" disabled={selectedCount === 0} onClick={() => segment.edits.deleteSelected()}>
         Delete {selectedCount > 1 ? `${selectedCount} masks` : 'mask'}
       </Button>
-      <Button size="xs" variant="light" disabled={selectedCount < 2} onClick={() => workbench.mergeSelected()}>
+      <Button size="xs" variant="light" disabled={selectedCount < 2} onClick={() => segment.edits.mergeSelected()}>
         Merge{selectedCount > 1 ? ` ${selectedCount} masks` : ''}
       </Button>
-      <Button size="xs" variant="default" disabled={!canUndo} onClick={() => workbench.undo()}>
+      <Button size="xs" variant="default" disabled={!canUndo} onClick={() => segment.masks.undo()}>
         Undo
       </Button>
-      <Button size="xs" variant="default" disabled={!canRedo} onClick={() => workbench.redo()}>
+      <Button size="xs" variant="default" disabled={!canRedo} onClick={() => segment.masks.redo()}>
         Redo
       </Button>
       <Button size="xs" disabled={!hasMasks} onClick={onExport}>
@@ -100,11 +100,11 @@ function EditButtons({ workbench, onExport }: { workbench: Workbench; onExport: 
   );
 }
 
-function MaskTable({ workbench }: { workbench: Workbench }) {
-  const segmentation = useStore(workbench.store, (s) => s.segmentation);
-  const present = useStore(workbench.store, (s) => s.present);
-  const selected = useStore(workbench.store, (s) => s.selected);
-  const channels = useStore(workbench.store, (s) => s.pixels?.channels ?? 0);
+function MaskTable({ segment }: { segment: SegmentModel }) {
+  const segmentation = useStore(segment.store, (s) => s.segmentation);
+  const present = useStore(segment.store, (s) => s.present);
+  const selected = useStore(segment.store, (s) => s.selected);
+  const channels = useStore(segment.store, (s) => s.pixels?.channels ?? 0);
   const body = useRef<HTMLTableSectionElement>(null);
 
   // A mask selected in the viewer scrolls into view in the table.
@@ -134,7 +134,7 @@ function MaskTable({ workbench }: { workbench: Workbench }) {
               key={row.label}
               data-label={row.label}
               className={selected.has(row.label) ? 'mask-row-selected' : undefined}
-              onClick={(event) => workbench.selectFromTable(row.label, event.shiftKey)}
+              onClick={(event) => segment.edits.selectFromTable(row.label, event.shiftKey)}
             >
               <Table.Td>{row.label}</Table.Td>
               <Table.Td>{row.area}</Table.Td>
@@ -157,10 +157,10 @@ function MaskTable({ workbench }: { workbench: Workbench }) {
   );
 }
 
-function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; opened: boolean; onClose: () => void }) {
-  const exportFolder = useStore(workbench.store, (s) => s.image?.exportFolder ?? '');
-  const lastExport = useStore(workbench.store, (s) => s.lastExport);
-  const exporting = useStore(workbench.store, (s) => s.activity.kind === 'exporting');
+function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; opened: boolean; onClose: () => void }) {
+  const exportFolder = useStore(segment.store, (s) => s.image?.exportFolder ?? '');
+  const lastExport = useStore(segment.store, (s) => s.lastExport);
+  const exporting = useStore(segment.store, (s) => s.activity.kind === 'exporting');
   const [formats, setFormats] = useState<ExportFormat[]>([...EXPORT_FORMATS]);
   const [folder, setFolder] = useState('');
   useEffect(() => {
@@ -177,9 +177,16 @@ function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; op
             ))}
           </Stack>
         </Checkbox.Group>
-        <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} />
+        <Group gap="xs" align="flex-end" wrap="nowrap">
+          <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} style={{ flex: 1 }} />
+          {segment.environment === 'desktop' && (
+            <Button variant="default" onClick={() => void segment.exports.chooseFolder(folder).then((chosen) => chosen !== null && setFolder(chosen))}>
+              Choose…
+            </Button>
+          )}
+        </Group>
         <Group justify="flex-end">
-          <Button loading={exporting} disabled={formats.length === 0 || folder.trim() === ''} onClick={() => void workbench.exportMasks(formats, folder)}>
+          <Button loading={exporting} disabled={formats.length === 0 || folder.trim() === ''} onClick={() => void segment.exports.write(formats, folder)}>
             Export
           </Button>
         </Group>
@@ -200,25 +207,25 @@ function ExportDialog({ workbench, opened, onClose }: { workbench: Workbench; op
   );
 }
 
-export function ResultsPanel({ workbench }: { workbench: Workbench }) {
+export function ResultsPanel({ segment }: { segment: SegmentModel }) {
   const [exporting, setExporting] = useState(false);
   // File > Export… in the desktop app's menu.
-  const viewRequest = useStore(workbench.store, (s) => s.viewRequest);
+  const viewRequest = useStore(segment.store, (s) => s.viewRequest);
   useEffect(() => {
     if (viewRequest?.kind === 'export') setExporting(true);
   }, [viewRequest]);
   return (
     <Stack gap="sm" p="sm" className="results-panel">
       <Title order={5}>Results</Title>
-      <Summary workbench={workbench} />
-      <UnsavedStatus workbench={workbench} />
-      <EditButtons workbench={workbench} onExport={() => setExporting(true)} />
+      <Summary segment={segment} />
+      <UnsavedStatus segment={segment} />
+      <EditButtons segment={segment} onExport={() => setExporting(true)} />
       <Text size="xs" c="dimmed">
         Click a mask to select it (shift-click for several), Delete to remove, M to merge. D draws a mask (or right-drag),
         E erases ([ ] brush size), Esc selects again; middle-drag or space-drag pans. Ctrl+Z / Ctrl+Shift+Z undo / redo.
       </Text>
-      <MaskTable workbench={workbench} />
-      <ExportDialog workbench={workbench} opened={exporting} onClose={() => setExporting(false)} />
+      <MaskTable segment={segment} />
+      <ExportDialog segment={segment} opened={exporting} onClose={() => setExporting(false)} />
     </Stack>
   );
 }

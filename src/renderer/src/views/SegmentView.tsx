@@ -1,16 +1,17 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
 // shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, M merge, D draw,
 // E erase, [ ] brush size, Escape and undo/redo; and the warning before leaving the page with unsaved edits. Renderer.
-import { Alert, ScrollArea, Text } from '@mantine/core';
+import { ScrollArea, Text } from '@mantine/core';
 import { useEffect } from 'react';
-import type { Workbench } from '../model/workbench';
+import type { SegmentModel } from '../model/segment/segmentModel';
 import { keyBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
+import { ErrorAlert } from './ErrorAlert';
 import { ResultsPanel } from './ResultsPanel';
 import { Viewer } from './Viewer';
 
-function useShortcuts(workbench: Workbench, active: boolean): void {
+function useShortcuts(segment: SegmentModel, active: boolean): void {
   useEffect(() => {
     if (!active) return;
     const onKey = (event: KeyboardEvent) => {
@@ -19,73 +20,68 @@ function useShortcuts(workbench: Workbench, active: boolean): void {
       const command = event.ctrlKey || event.metaKey;
       if (command && key === 'z') {
         event.preventDefault();
-        if (event.shiftKey) workbench.redo();
-        else workbench.undo();
+        if (event.shiftKey) segment.masks.redo();
+        else segment.masks.undo();
       } else if (command && key === 'y') {
         event.preventDefault();
-        workbench.redo();
+        segment.masks.redo();
       } else if (command || event.altKey) {
         return;
       } else if (key === 'x') {
-        workbench.toggleMasks();
+        segment.overlays.toggleMasks();
       } else if (key === 'z') {
-        workbench.toggleOutlines();
+        segment.overlays.toggleOutlines();
       } else if (key === 'f') {
-        workbench.toggleNetworkLayer('flows');
+        segment.overlays.toggleNetworkLayer('flows');
       } else if (key === 'p') {
-        workbench.toggleNetworkLayer('cellprob');
+        segment.overlays.toggleNetworkLayer('cellprob');
       } else if (key === 'delete' || key === 'backspace') {
         event.preventDefault();
-        workbench.deleteSelected();
+        segment.edits.deleteSelected();
       } else if (key === 'm') {
-        workbench.mergeSelected();
+        segment.edits.mergeSelected();
       } else if (key === 'd') {
-        workbench.setTool('draw');
+        segment.edits.setTool('draw');
       } else if (key === 'e') {
-        workbench.setTool('erase');
+        segment.edits.setTool('erase');
       } else if (key === '[' || key === ']') {
-        workbench.changeBrushSize(key === ']' ? 1 : -1);
+        segment.edits.changeBrushSize(key === ']' ? 1 : -1);
       } else if (key === 'escape') {
-        workbench.escape();
+        segment.edits.escape();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [workbench, active]);
+  }, [segment, active]);
 }
 
 /** While edits are unsaved, leaving or reloading the page asks first, and the waiting draft is sent at once. */
-function useUnsavedWarning(workbench: Workbench): void {
+function useUnsavedWarning(segment: SegmentModel): void {
   useEffect(() => {
     const beforeUnload = (event: BeforeUnloadEvent) => {
-      if (!workbench.store.get().unsaved) return;
-      void workbench.flushDraft();
+      if (!segment.store.get().unsaved) return;
+      void segment.drafts.flush();
       event.preventDefault();
       // Older Chromium (and so Electron) shows the prompt only when returnValue is set.
       event.returnValue = '';
     };
     window.addEventListener('beforeunload', beforeUnload);
     return () => window.removeEventListener('beforeunload', beforeUnload);
-  }, [workbench]);
+  }, [segment]);
 }
 
-/** Errors float over the viewer until dismissed; they are rare and must be read. */
-function ErrorMessage({ workbench }: { workbench: Workbench }) {
-  const error = useStore(workbench.store, (s) => s.error);
-  if (error === null) return null;
-  return (
-    <Alert className="error-message" color="red" title="Something went wrong" withCloseButton onClose={() => workbench.dismissError()} role="alert">
-      {error}
-    </Alert>
-  );
+/** Errors float over the viewer. */
+function ErrorMessage({ segment }: { segment: SegmentModel }) {
+  const error = useStore(segment.store, (s) => s.error);
+  return <ErrorAlert className="error-message" error={error} onClose={() => segment.dismissError()} />;
 }
 
 /**
  * What the last action did, on one line under the viewer. Its height is fixed so that the viewer's canvas sits on
  * whole pixels (a fractional offset would shift its drawing by part of a pixel).
  */
-function StatusBar({ workbench }: { workbench: Workbench }) {
-  const notice = useStore(workbench.store, (s) => s.notice);
+function StatusBar({ segment }: { segment: SegmentModel }) {
+  const notice = useStore(segment.store, (s) => s.notice);
   return (
     <Text className="status-bar" size="sm" role="status" title={notice ?? undefined}>
       {notice ?? ''}
@@ -94,26 +90,26 @@ function StatusBar({ workbench }: { workbench: Workbench }) {
 }
 
 /** `active`: shown; the shortcuts apply only then (the view stays mounted, hidden, behind the other views). */
-export function SegmentView({ workbench, active = true }: { workbench: Workbench; active?: boolean }) {
-  useShortcuts(workbench, active);
-  useUnsavedWarning(workbench);
+export function SegmentView({ segment, active = true }: { segment: SegmentModel; active?: boolean }) {
+  useShortcuts(segment, active);
+  useUnsavedWarning(segment);
   useEffect(() => {
-    void workbench.loadModels();
-    void workbench.loadRecent();
-    void workbench.loadPreferences();
-  }, [workbench]);
+    void segment.parameters.loadModels();
+    void segment.parameters.loadPreferences();
+    void segment.images.loadRecent();
+  }, [segment]);
   return (
     <div className="segment-view">
       <ScrollArea className="side-panel" type="auto">
-        <ControlPanel workbench={workbench} />
+        <ControlPanel segment={segment} />
       </ScrollArea>
       <div className="centre">
-        <ErrorMessage workbench={workbench} />
-        <Viewer workbench={workbench} active={active} />
-        <StatusBar workbench={workbench} />
+        <ErrorMessage segment={segment} />
+        <Viewer segment={segment} active={active} />
+        <StatusBar segment={segment} />
       </div>
       <div className="side-panel">
-        <ResultsPanel workbench={workbench} />
+        <ResultsPanel segment={segment} />
       </div>
     </div>
   );

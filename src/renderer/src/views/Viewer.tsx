@@ -12,14 +12,15 @@
 // moves, and becomes one edit when the pointer is released or leaves the viewer, so a tool never stays half-way in
 // a stroke, and a stroke is one undo step. As in Cellpose, a right-button drag draws a mask whatever the tool. The
 // middle button, or the left with the space bar held, pans with any tool; Escape returns to selecting.
-import { ActionIcon, Button, Group, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
-import type { Tool, Workbench } from '../model/workbench';
+import type { SegmentModel } from '../model/segment/segmentModel';
 import { spaceBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
+import { ToolBar } from './ToolBar';
 
 /** Pointer travel (CSS pixels) below which a press is a click, not a drag. */
 const CLICK_SLOP = 4;
@@ -28,12 +29,6 @@ const BACKGROUND = '#1b1d21';
 const STROKE_STEP = 2;
 const DRAW_COLOUR = '#ffe066';
 const ERASE_COLOUR = 'rgba(255, 90, 90, 0.45)';
-
-const TOOLS: { tool: Tool; label: string; key: string; hint: string }[] = [
-  { tool: 'select', label: 'Select', key: 'Esc', hint: 'Click a mask to select it, shift-click for several; drag to pan' },
-  { tool: 'draw', label: 'Draw', key: 'D', hint: 'Drag a closed outline to add a mask (right-drag draws with any tool)' },
-  { tool: 'erase', label: 'Erase', key: 'E', hint: 'Drag to erase mask pixels; [ and ] change the brush size' },
-];
 
 /** A stroke of the draw or erase tool in progress: its path in image coordinates. */
 interface Stroke {
@@ -47,8 +42,8 @@ function layerCanvas(): HTMLCanvasElement {
 }
 
 /** `active`: shown (the Segment view stays mounted behind the other views); the space bar pans only then. */
-export function Viewer({ workbench, active }: { workbench: Workbench; active: boolean }) {
-  const { store } = workbench;
+export function Viewer({ segment, active }: { segment: SegmentModel; active: boolean }) {
+  const { store } = segment;
   const pixels = useStore(store, (s) => s.pixels);
   const ranges = useStore(store, (s) => s.displayRanges);
   const channelVisible = useStore(store, (s) => s.channelVisible);
@@ -289,8 +284,8 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     const current = stroke.current;
     stroke.current = null;
     if (current === null) return;
-    if (current.kind === 'draw') workbench.drawOutline(current.points);
-    else workbench.eraseAlong(current.points);
+    if (current.kind === 'draw') segment.edits.drawOutline(current.points);
+    else segment.edits.eraseAlong(current.points);
     requestDraw();
   };
 
@@ -307,7 +302,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
       stroke.current = { kind: strokeKind, points: [...imagePoint(event)], lastScreen: [event.clientX, event.clientY] };
       requestDraw();
     } else if (strokeKind === 'draw') {
-      workbench.drawOutline([]);
+      segment.edits.drawOutline([]);
     }
   };
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
@@ -339,7 +334,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     press.current = null;
     if (current === null || current.dragged) return;
     const [x, y] = imagePoint(event);
-    workbench.selectAt(x, y, event.shiftKey);
+    segment.edits.selectAt(x, y, event.shiftKey);
   };
   const onPointerLeave = () => {
     hover.current = null;
@@ -351,7 +346,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
     event.preventDefault();
     setDropping(false);
     const file = event.dataTransfer.files[0];
-    if (file !== undefined) void file.arrayBuffer().then((buffer) => workbench.upload(file.name, new Uint8Array(buffer)));
+    if (file !== undefined) void segment.images.openDropped(file);
   };
 
   return (
@@ -381,7 +376,7 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
           <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file here.</Text>
         </div>
       ) : (
-        <ToolBar workbench={workbench} />
+        <ToolBar segment={segment} />
       )}
       {pixels !== null && (
         <Group className="viewer-tools" gap={6}>
@@ -401,34 +396,5 @@ export function Viewer({ workbench, active }: { workbench: Workbench; active: bo
         </Group>
       )}
     </div>
-  );
-}
-
-/** The current tool, always in view, with the brush size while erasing. */
-function ToolBar({ workbench }: { workbench: Workbench }) {
-  const tool = useStore(workbench.store, (s) => s.tool);
-  const brushSize = useStore(workbench.store, (s) => s.brushSize);
-  const hasMasks = useStore(workbench.store, (s) => s.segmentation !== null);
-  return (
-    <Group className="viewer-modes" gap={4} role="toolbar" aria-label="Editing tool">
-      {TOOLS.map(({ tool: option, label, key, hint }) => (
-        <Tooltip key={option} label={hint}>
-          <Button
-            size="compact-xs"
-            variant={tool === option ? 'filled' : 'default'}
-            aria-pressed={tool === option}
-            disabled={option !== 'select' && !hasMasks}
-            onClick={() => workbench.setTool(option)}
-          >
-            {label} ({key})
-          </Button>
-        </Tooltip>
-      ))}
-      {tool === 'erase' && (
-        <Text size="xs" c="gray.3" data-testid="brush-size">
-          Brush {brushSize} px ([ ])
-        </Text>
-      )}
-    </Group>
   );
 }

@@ -1,0 +1,43 @@
+// The engine client of the browser mode: contract calls over `celldesk serve`'s HTTP API, events over Server-Sent
+// Events. Renderer (uses the DOM's fetch and EventSource).
+import { CallFailedError, unwrapOutcome, type CallOutcome, type CallResult } from '../../shared/contract';
+import { decodeMessage, encodeMessage } from '../../shared/wire';
+import type { EngineClient } from './engineClient';
+
+/**
+ * An engine client over the browser mode's HTTP API at `origin`: POST /api/call/<name> with the token as a bearer
+ * credential, bodies framed by src/shared/wire.ts; events from GET /api/events (Server-Sent Events; EventSource
+ * cannot send headers, so the token goes in its query).
+ */
+export function createHttpClient(origin: string, token: string): EngineClient {
+  return {
+    kind: 'browser',
+    async call(name, ...args) {
+      const response = await fetch(`${origin}/api/call/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body: encodeMessage({ input: args[0] }) as Uint8Array<ArrayBuffer>,
+      });
+      if (response.status === 401) {
+        throw new CallFailedError({
+          code: 'UNAUTHORIZED',
+          message: 'CellDesk refused this page: open the address that `celldesk serve` printed, with its token.',
+          details: {},
+        });
+      }
+      if (!response.ok) {
+        throw new CallFailedError({ code: 'HTTP_ERROR', message: `CellDesk's server answered ${response.status} ${response.statusText}.`, details: { status: response.status } });
+      }
+      const outcome = decodeMessage(new Uint8Array(await response.arrayBuffer())) as CallOutcome<CallResult<typeof name>>;
+      return unwrapOutcome(outcome);
+    },
+    on(name, listener) {
+      const source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
+      const relay = (event: MessageEvent<string>) => listener(JSON.parse(event.data) as Parameters<typeof listener>[0]);
+      source.addEventListener(name, relay);
+      return () => source.close();
+    },
+    // A browser never tells a page where a file lies; the server may be on another computer anyway.
+    pathForFile: () => null,
+  };
+}

@@ -1,0 +1,123 @@
+// The masks the Segment view shows and their undo history: a run or a re-threshold replaces them, an edit changes
+// their labels in place, and undo or redo walks both kinds back and forth. Renderer (DOM-free).
+import type { Segmentation } from '../../../../shared/contract';
+import { labelPresence, reapplyEdit, revertEdit, type LabelEdit } from '../../../../shared/viewer/labelEdits';
+import { MaskBoxes, updateAfterEdit } from '../../../../shared/viewer/maskUpdates';
+import { UndoStack } from '../../../../shared/viewer/undoStack';
+import type { SegmentState, SegmentStore } from './state';
+
+/** A whole new set of masks (a run or a re-threshold) replacing the shown one. */
+interface ReplaceEdit {
+  kind: 'replace';
+  before: Segmentation | null;
+  after: Segmentation;
+}
+
+type Edit = LabelEdit | ReplaceEdit;
+
+const UNDONE: Readonly<Record<LabelEdit['kind'], string>> = {
+  delete: 'Undone: the deleted masks are back.',
+  merge: 'Undone: the merged masks are separate again.',
+  draw: 'Undone: the drawn mask is gone.',
+  erase: 'Undone: the erased pixels are back.',
+};
+
+export class MaskHistory {
+  private readonly history = new UndoStack<Edit>();
+  /** Per segmentation, its masks' bounding boxes, built at its first edit (see maskUpdates.ts). */
+  private readonly boxes = new WeakMap<Segmentation, MaskBoxes>();
+
+  /**
+   * `onChanged` hears of every change the user made to the masks: `edited` for an edit, its undo or redo, not for
+   * new masks from a run (see [Note: unsaved edits] in drafts.ts).
+   */
+  constructor(
+    private readonly store: SegmentStore,
+    private readonly onChanged: (edited: boolean) => void,
+  ) {}
+
+  /** Shows `segmentation` (null: none) as it is, outside the history: an image opened, a draft restored. */
+  show(segmentation: Segmentation | null, extra: Partial<SegmentState>): void {
+    const { present, count } = segmentation === null ? { present: new Uint8Array(0), count: 0 } : labelPresence(segmentation.labels);
+    this.store.set(({ masksVersion }) => ({
+      segmentation,
+      present,
+      maskCount: count,
+      masksVersion: masksVersion + 1,
+      canUndo: this.history.canUndo,
+      canRedo: this.history.canRedo,
+      // With no masks left to edit, no tool stays armed.
+      ...(segmentation === null ? { tool: 'select' as const } : {}),
+      ...extra,
+    }));
+  }
+
+  /** Forgets the history and shows `segmentation`: another image, or the draft's edits thrown away. */
+  reset(segmentation: Segmentation | null, extra: Partial<SegmentState>): void {
+    this.history.clear();
+    this.show(segmentation, extra);
+  }
+
+  /** Shows masks from a run or a re-threshold in place of the current ones, as one undoable step. */
+  replace(after: Segmentation): void {
+    this.history.push({ kind: 'replace', before: this.store.get().segmentation, after });
+    this.show(after, { selected: new Set(), restoredDraftAt: null });
+    this.onChanged(false);
+  }
+
+  /** Records an edit already applied to `segmentation`'s labels and shows its result. */
+  apply(segmentation: Segmentation, edit: LabelEdit, extra: Partial<SegmentState>): void {
+    this.history.push(edit);
+    this.updateMeasurements(segmentation, edit);
+    this.show(segmentation, extra);
+    this.onChanged(true);
+  }
+
+  undo(): void {
+    const edit = this.history.undo();
+    if (edit === undefined) return;
+    if (edit.kind === 'replace') {
+      this.show(edit.before, { selected: new Set(), notice: 'Undone: the previous masks are back.', ...this.thresholdsOf(edit.before) });
+    } else {
+      const segmentation = this.store.get().segmentation!;
+      revertEdit(segmentation.labels, edit);
+      this.updateMeasurements(segmentation, edit);
+      const selected = edit.kind === 'draw' ? new Set<number>() : new Set(edit.labels);
+      this.show(segmentation, { selected, notice: UNDONE[edit.kind] });
+    }
+    this.onChanged(true);
+  }
+
+  redo(): void {
+    const edit = this.history.redo();
+    if (edit === undefined) return;
+    if (edit.kind === 'replace') {
+      this.show(edit.after, { selected: new Set(), notice: 'Redone.', ...this.thresholdsOf(edit.after) });
+    } else {
+      const segmentation = this.store.get().segmentation!;
+      reapplyEdit(segmentation.labels, edit);
+      this.updateMeasurements(segmentation, edit);
+      this.show(segmentation, { selected: edit.kind === 'merge' ? new Set([edit.value]) : new Set(), notice: 'Redone.' });
+    }
+    this.onChanged(true);
+  }
+
+  /** Outlines, count and table rows of the masks `edit` touched; see [Note: incremental mask updates]. */
+  private updateMeasurements(segmentation: Segmentation, edit: LabelEdit): void {
+    let boxes = this.boxes.get(segmentation);
+    if (boxes === undefined) {
+      boxes = MaskBoxes.of(segmentation.labels, segmentation.width);
+      this.boxes.set(segmentation, boxes);
+    }
+    const { pixels } = this.store.get();
+    const image = pixels !== null && pixels.width === segmentation.width && pixels.height === segmentation.height ? pixels : null;
+    updateAfterEdit(segmentation, boxes, image, edit);
+  }
+
+  /** The parameters with the thresholds `segmentation` was made with, so that undoing a re-threshold shows them. */
+  private thresholdsOf(segmentation: Segmentation | null): Partial<SegmentState> {
+    if (segmentation === null) return {};
+    const { flowThreshold, cellprobThreshold, minSize } = segmentation.settings;
+    return { parameters: { ...this.store.get().parameters, flowThreshold, cellprobThreshold, minSize } };
+  }
+}

@@ -1,0 +1,155 @@
+// Running the network from the Segment view: a segmentation with progress, a diameter calibration, cancelling
+// either, and re-thresholding (masks recomputed from the kept network output) when a threshold changes. Renderer
+// (DOM-free).
+//
+// [Note: re-threshold coalescing] Threshold changes settle for `rethresholdDelayMs` before the masks are
+// recomputed, so that typing 0.45 is one call, not three. At most one re-threshold is in flight: a change that
+// settles while one runs only marks another as due, and when it ends one more call is made with the thresholds set
+// by then, however many changes came meanwhile. Thresholds changed during a run or a calibration wait for it to end.
+import type { EngineClient } from '../../engineClient';
+import { codeOf } from '../../errorText';
+import { fileNameOf } from '../../wording';
+import type { MaskHistory } from './maskHistory';
+import type { Overlays } from './overlays';
+import { showError, thresholdsMatch, type SegmentStore } from './state';
+
+/** How long threshold changes settle before masks are recomputed. */
+export const RETHRESHOLD_DELAY_MS = 250;
+
+const twoDecimals = (value: number) => Math.round(value * 100) / 100;
+
+export class Runs {
+  private rethresholdTimer: ReturnType<typeof setTimeout> | null = null;
+  private rethresholdRunning = false;
+  private rethresholdDue = false;
+
+  constructor(
+    private readonly store: SegmentStore,
+    private readonly client: EngineClient,
+    private readonly masks: MaskHistory,
+    private readonly overlays: Overlays,
+    private readonly rethresholdDelayMs = RETHRESHOLD_DELAY_MS,
+  ) {
+    client.on('segment:progress', (event) => {
+      const { activity, image } = this.store.get();
+      const running = activity.kind === 'segmenting' || activity.kind === 'calibrating';
+      if (running && image?.imageId === event.imageId) this.store.set({ activity: { kind: activity.kind, progress: event } });
+    });
+  }
+
+  async run(): Promise<void> {
+    const { image, parameters } = this.store.get();
+    if (image === null) return;
+    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null });
+    try {
+      const result = await this.client.call('segment:run', {
+        imageId: image.imageId,
+        model: parameters.model.trim(),
+        provider: parameters.provider,
+        settings: {
+          channels: parameters.channels,
+          diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
+          flowThreshold: parameters.flowThreshold,
+          cellprobThreshold: parameters.cellprobThreshold,
+          minSize: parameters.minSize,
+          ...(parameters.niter === 0 ? {} : { niter: parameters.niter }),
+          augment: parameters.augment,
+          batchSize: parameters.batchSize,
+        },
+        record: parameters.record,
+      });
+      this.overlays.forgetNetworkOutput();
+      this.masks.replace(result);
+      this.overlays.refreshNetworkOutput();
+      const seconds = ((result.timings['total'] ?? 0) / 1000).toFixed(1);
+      const model = result.model.name ?? fileNameOf(result.model.path);
+      this.store.set(({ parameters: current }) => ({
+        notice: `Segmented with ${model} on ${result.executionProvider} in ${seconds} s.`,
+        parameters: current.estimateDiameter ? { ...current, diameter: twoDecimals(result.diameter) } : current,
+      }));
+      // Thresholds changed while the network ran.
+      if (!thresholdsMatch(this.store.get().parameters, result)) this.thresholdsChanged();
+    } catch (error) {
+      if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      else showError(this.store, error);
+    } finally {
+      this.store.set({ activity: { kind: 'idle' } });
+    }
+  }
+
+  /** Estimates the diameter with the model's size model, without segmenting, and puts it in the diameter field. */
+  async calibrate(): Promise<void> {
+    const { image, parameters, activity } = this.store.get();
+    if (image === null || activity.kind !== 'idle') return;
+    this.store.set({ activity: { kind: 'calibrating', progress: null }, error: null, notice: null });
+    try {
+      const result = await this.client.call('segment:calibrate', {
+        imageId: image.imageId,
+        model: parameters.model.trim(),
+        provider: parameters.provider,
+        channels: parameters.channels,
+        augment: parameters.augment,
+        batchSize: parameters.batchSize,
+      });
+      const diameter = twoDecimals(result.diameter);
+      this.store.set(({ parameters: current }) => ({
+        parameters: { ...current, diameter, estimateDiameter: false },
+        notice: `Calibrated: the size model estimates a cell diameter of ${diameter.toFixed(2)} px.`,
+      }));
+    } catch (error) {
+      if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Calibration cancelled.' });
+      else showError(this.store, error);
+    } finally {
+      this.store.set({ activity: { kind: 'idle' } });
+      // Thresholds changed while calibrating were left for now (see [Note: re-threshold coalescing]).
+      const { segmentation, parameters: current } = this.store.get();
+      if (segmentation !== null && !thresholdsMatch(current, segmentation)) this.thresholdsChanged();
+    }
+  }
+
+  /** Stops the segmentation or calibration of the open image. */
+  async cancel(): Promise<void> {
+    const { image } = this.store.get();
+    if (image !== null) await this.client.call('segment:cancel', { imageId: image.imageId }).catch((error: unknown) => showError(this.store, error));
+  }
+
+  /** A threshold changed: the masks are recomputed once the changes settle (see [Note: re-threshold coalescing]). */
+  thresholdsChanged(): void {
+    if (this.rethresholdTimer !== null) clearTimeout(this.rethresholdTimer);
+    this.rethresholdTimer = setTimeout(() => {
+      this.rethresholdTimer = null;
+      void this.rethreshold();
+    }, this.rethresholdDelayMs);
+  }
+
+  /** Recomputes masks from the kept network output with the current thresholds; runs again if they changed meanwhile. */
+  private async rethreshold(): Promise<void> {
+    if (this.rethresholdRunning) {
+      this.rethresholdDue = true;
+      return;
+    }
+    this.rethresholdRunning = true;
+    try {
+      do {
+        this.rethresholdDue = false;
+        const { image, segmentation, activity, parameters } = this.store.get();
+        if (image === null || segmentation === null || activity.kind === 'segmenting' || activity.kind === 'calibrating' || thresholdsMatch(parameters, segmentation)) return;
+        this.store.set({ activity: { kind: 'rethresholding' }, error: null });
+        try {
+          const { flowThreshold, cellprobThreshold, minSize } = parameters;
+          const result = await this.client.call('segment:rethreshold', { imageId: image.imageId, flowThreshold, cellprobThreshold, minSize });
+          if (this.store.get().image?.imageId !== image.imageId) return;
+          this.masks.replace(result);
+          const ms = Math.round(result.timings['total'] ?? 0);
+          this.store.set({ notice: `Masks recomputed from the kept network output in ${ms} ms, without running the network.` });
+        } catch (error) {
+          showError(this.store, error);
+        } finally {
+          this.store.set({ activity: { kind: 'idle' } });
+        }
+      } while (this.rethresholdDue);
+    } finally {
+      this.rethresholdRunning = false;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// The Segment view's model: its modules, one per job, wired over the view's slice of the renderer's store. Views
+// read the store and call the module that does what the user asked. Renderer (DOM-free).
+import type { EngineClient } from '../../engineClient';
+import type { ModelCatalog } from '../modelCatalog';
+import { Commands } from './commands';
+import { Drafts, DRAFT_DELAY_MS } from './drafts';
+import { MaskExports } from './exports';
+import { MaskEdits } from './maskEdits';
+import { MaskHistory } from './maskHistory';
+import { ImageOpener } from './openImage';
+import { Overlays } from './overlays';
+import { Parameters } from './parameters';
+import { RETHRESHOLD_DELAY_MS, Runs } from './runs';
+import type { SegmentStore } from './state';
+
+/** How long changes settle before the engine is asked again; tests shorten them. */
+export interface SegmentTiming {
+  rethresholdDelayMs: number;
+  draftDelayMs: number;
+}
+
+export interface SegmentModel {
+  readonly store: SegmentStore;
+  /** Where the view runs: the desktop app has native dialogs and a menu; the browser mode has neither. */
+  readonly environment: EngineClient['kind'];
+  readonly catalog: ModelCatalog;
+  readonly images: ImageOpener;
+  readonly parameters: Parameters;
+  readonly runs: Runs;
+  readonly masks: MaskHistory;
+  readonly edits: MaskEdits;
+  readonly drafts: Drafts;
+  readonly overlays: Overlays;
+  readonly exports: MaskExports;
+  readonly commands: Commands;
+  dismissError(): void;
+}
+
+export function createSegmentModel(
+  client: EngineClient,
+  store: SegmentStore,
+  catalog: ModelCatalog,
+  timing: SegmentTiming = { rethresholdDelayMs: RETHRESHOLD_DELAY_MS, draftDelayMs: DRAFT_DELAY_MS },
+): SegmentModel {
+  const masks = new MaskHistory(store, (edited) => drafts.changed(edited));
+  const drafts = new Drafts(store, client, masks, timing.draftDelayMs);
+  const overlays = new Overlays(store, client);
+  const runs = new Runs(store, client, masks, overlays, timing.rethresholdDelayMs);
+  const images = new ImageOpener(store, client, masks, drafts, overlays);
+  const commands = new Commands(store, images, overlays);
+  // Only the desktop app has a native menu; the browser mode would open an event stream for nothing.
+  if (client.kind === 'desktop') client.on('app:command', (command) => commands.perform(command));
+  return {
+    store,
+    environment: client.kind,
+    catalog,
+    images,
+    parameters: new Parameters(store, client, catalog, runs),
+    runs,
+    masks,
+    edits: new MaskEdits(store, masks),
+    drafts,
+    overlays,
+    exports: new MaskExports(store, client, drafts),
+    commands,
+    dismissError: () => store.set({ error: null }),
+  };
+}
