@@ -1,9 +1,10 @@
 // The engine's host as its own process (issue 11): the entry the desktop app runs as an Electron utility process,
 // run here under plain Node as a child process, through the same service, RPC and supervision (see [Note: engine
-// host] in src/engine/service/engineService.ts). A host killed with SIGKILL during a segmentation fails the call with
-// ENGINE_CRASHED and the next calls are served by a fresh host; closing ends the host by itself, or kills it once the
-// grace period has passed; a worker-thread host that ends unexpectedly is replaced the same way; a benchmark whose
-// worker process is killed reports it and its run is marked interrupted in the history.
+// host] in src/engine/service/engineService.ts). A host killed with SIGKILL during a segmentation publishes
+// 'engine:stopped' and fails the call with ENGINE_CRASHED, and the next calls are served by a fresh host; closing
+// ends the host by itself, or kills it once the grace period has passed; a worker-thread host that ends unexpectedly
+// is replaced the same way; a benchmark whose worker process is killed reports it and its run is marked interrupted
+// in the history.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { averagePrecision } from '../../src/engine/core/metrics';
@@ -63,12 +64,15 @@ test('a host killed with SIGKILL while segmenting fails the call with ENGINE_CRA
   const image = await call('image:open', { path: IMAGE });
   const killed = hosts[0]!;
   assert.ok(killed.pid !== undefined && killed.pid !== process.pid, 'the host is a process of its own');
+  const published: unknown[] = [];
+  service.on('engine:stopped', (event) => published.push(event));
   const underWay = networkUnderWay(service, image.imageId);
   const run = segment(service, image.imageId);
   await underWay;
   process.kill(killed.pid, 'SIGKILL');
 
   const error = await rejectsWithCode(run, 'ENGINE_CRASHED');
+  assert.deepEqual(published, [{ reason: 'signal SIGKILL' }], "'engine:stopped' is published once");
   assert.equal(
     error.message,
     "CellDesk's engine stopped unexpectedly (signal SIGKILL) while segmenting; it starts again by itself, and your masks and edits are kept. Run the segmentation again. If this repeats, the image may be too large for this computer's memory.",

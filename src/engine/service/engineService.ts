@@ -23,10 +23,11 @@
 // system killing the engine for its memory, takes down the engine and not the window; in the CLI and the browser mode
 // a worker thread, the server being the engine's only user there; a Node child process in tests (and wherever Node
 // runs and a crash must spare the caller). The service supervises its host: a host that ends without being asked
-// fails the calls it had with EngineCrashedError (what each call was doing, how the host ended; code ENGINE_CRASHED),
-// and the next call starts a fresh host. The images and kept network outputs of the old host are gone with it; the
-// masks and the edits live in the UI (and the unsaved ones in the drafts on disk), so the Segment view opens its
-// image again, by path or by its bytes, and keeps what it shows. Closing asks the host to stop (the RPC's 'stop':
+// publishes 'engine:stopped' and fails the calls it had with EngineCrashedError (what each call was doing, how the
+// host ended; code ENGINE_CRASHED), and the next call starts a fresh host. The images and kept network outputs of
+// the old host are gone with it; the masks and the edits live in the UI (and the unsaved ones in the drafts on disk),
+// so the Segment view opens its image again, by path or by its bytes, and keeps what it shows (see [Note: engine
+// restart] in src/renderer/src/model/segment/engineRestart.ts). Closing asks the host to stop (the RPC's 'stop':
 // running calls are cancelled at their next progress report, models and files released, the host ends itself),
 // waits at most `stopGraceMs`, then kills it: quitting never waits on a stuck engine for long.
 // Messages are structured-cloned on every transport, typed arrays included: one copy each way, never JSON. No
@@ -116,6 +117,8 @@ export class EngineService {
       this.running = null;
       const reason = describeExit(exit);
       console.error(`CellDesk: the engine stopped unexpectedly (${reason}); the next call starts it again.`);
+      // Sent at once, the event reaches the views before the failed calls' answers (see [Note: engine restart]).
+      this.events.emit('engine:stopped', { reason });
       client.fail((call) => new EngineCrashedError(call, reason));
     });
     host.keepAlive(false);
