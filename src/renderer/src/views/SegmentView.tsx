@@ -1,12 +1,13 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
 // shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, M merge, D draw,
 // E erase, [ ] brush size, Escape and undo/redo; and the warning before leaving the page with unsaved edits. Renderer.
-import { ScrollArea, Text } from '@mantine/core';
+import { ScrollArea, Stack, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { keyBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
+import { EngineStoppedAlert } from './EngineStoppedAlert';
 import { ErrorAlert } from './ErrorAlert';
 import { ResultsPanel } from './ResultsPanel';
 import { Viewer } from './Viewer';
@@ -70,10 +71,15 @@ function useUnsavedWarning(segment: SegmentModel): void {
   }, [segment]);
 }
 
-/** Errors float over the viewer. */
+/** Errors, and the offer to restart a stopped engine, float over the viewer. */
 function ErrorMessage({ segment }: { segment: SegmentModel }) {
   const error = useStore(segment.store, (s) => s.error);
-  return <ErrorAlert className="error-message" error={error} onClose={() => segment.dismissError()} />;
+  return (
+    <Stack className="error-message" gap="xs">
+      <EngineStoppedAlert segment={segment} />
+      <ErrorAlert error={error} onClose={() => segment.dismissError()} />
+    </Stack>
+  );
 }
 
 /**

@@ -103,6 +103,8 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** How the engine stopped, while the view offers to restart it (see [Note: engine restart]); else null. */
+  engineStopped: string | null;
 }
 
 export type SegmentStore = Store<SegmentState>;
@@ -135,6 +137,7 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    engineStopped: null,
   };
 }
 
