@@ -26,6 +26,7 @@ import {
   exportFormat,
   exportResult,
   labelImage,
+  labelNumbering,
   modelChoice,
   openedImage,
   restoredDraft,
@@ -170,9 +171,20 @@ export const contract = {
   'segment:cancel': call({ answeredBy: 'engine', input: imageRef, result: flag('cancelled') }),
   /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
   'segment:networkOutput': call({ answeredBy: 'engine', input: imageRef, result: networkOutputImages }),
+  /** Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]). */
   'masks:export': call({
     answeredBy: 'engine',
-    input: z.strictObject({ imageId, labels: labelImage, formats: z.array(exportFormat).min(1), folder: filePath }),
+    input: z.strictObject({
+      imageId,
+      labels: labelImage,
+      formats: z.array(exportFormat).min(1),
+      folder: filePath,
+      numbering: labelNumbering.default('consecutive'),
+      /** false: fails with EXPORT_FILES_EXIST, naming them, when a file to write is there already. */
+      overwrite: z.boolean().default(false),
+      /** Also answer each file's bytes (the browser mode, to save them on the browser's computer). */
+      includeBytes: z.boolean().default(false),
+    }),
     result: exportResult,
   }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */

@@ -1,6 +1,5 @@
 // What the views show of a failed call: its message (CellDesk's errors are written for the user), its code and data.
 // Renderer.
-import { CellDeskError } from '../../engine/errors';
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -11,7 +10,7 @@ export function codeOf(error: unknown): string | null {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : null;
 }
 
-/** The data a CellDeskError carries across the contract (CallFailedError), or an empty record. */
+/** The data a CellDeskError (or a CallFailedError across the contract) carries; empty for other failures. */
 export function detailsOf(error: unknown): Readonly<Record<string, unknown>> {
-  return error instanceof CellDeskError ? error.details : {};
+  return typeof error === 'object' && error !== null && 'details' in error && typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
 }
