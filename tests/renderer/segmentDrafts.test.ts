@@ -91,7 +91,7 @@ test('exporting only measurements leaves the edits unsaved; exporting a label im
 
   await segment.exports.write({ formats: ['labels-tiff'], folder, numbering: 'consecutive' });
   const state = segment.store.get();
-  assert.deepEqual([state.unsaved, state.restoredDraftAt, state.draftSavedAt, state.notice], [false, null, null, `Exported 1 file to ${folder}.`]);
+  assert.deepEqual([state.unsaved, state.restoredDraftAt, state.draftSavedAt, state.notice], [false, null, null, `Exported 1 file to ${folder}. Label images number the 42 masks 1 to 42.`]);
   assert.deepEqual(state.lastExport?.files.map((file) => file.path.slice(folder.length + 1)), ['cellpose_img_075_cp_masks.tif']);
   assert.deepEqual(readdirSync(folder).sort(), ['cellpose_img_075_cp_masks.tif', 'cellpose_img_075_cp_measurements.csv']);
   assert.equal(await engine.client.call('masks:loadDraft', { imageId }), null);

@@ -30,6 +30,12 @@ export class Overlays {
     this.store.set(({ displayRanges }) => ({ displayRanges: displayRanges.map((r, c) => (c === channel ? range : r)) }));
   }
 
+  /** Auto-contrast: the channel's range back to its 1st and 99th percentiles (Cellpose's normalization). */
+  autoContrast(channel: number): void {
+    const range = this.store.get().pixels?.ranges[channel];
+    if (range !== undefined) this.setDisplayRange(channel, [range[0], range[1]]);
+  }
+
   setChannelVisible(channel: number, visible: boolean): void {
     this.store.set(({ channelVisible }) => ({ channelVisible: channelVisible.map((v, c) => (c === channel ? visible : v)) }));
   }
