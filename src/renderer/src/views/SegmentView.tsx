@@ -9,6 +9,7 @@ import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
 import { EngineStoppedAlert } from './EngineStoppedAlert';
 import { ErrorAlert } from './ErrorAlert';
+import { LargeRunDialog } from './LargeRunDialog';
 import { ResultsPanel } from './ResultsPanel';
 import { RunBar } from './RunBar';
 import { Viewer } from './Viewer';
@@ -139,6 +140,7 @@ export function SegmentView({ segment, active = true }: { segment: SegmentModel;
       </div>
       <div className="centre">
         <ErrorMessage segment={segment} />
+        <LargeRunDialog segment={segment} />
         <Viewer segment={segment} active={active} />
         <StatusBar segment={segment} panels={panels} onPanels={setPanels} />
       </div>

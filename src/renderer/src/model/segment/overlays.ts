@@ -3,7 +3,7 @@
 // fetched from the engine the first time it is shown after a run. Renderer (DOM-free).
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { EngineClient } from '../../engineClient';
-import { showError, type OverlayState, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, type OverlayState, type SegmentStore } from './state';
 
 export class Overlays {
   /** Counts network outputs, so that one fetched for an earlier run is not shown after a newer one. */
@@ -71,7 +71,8 @@ export class Overlays {
       const output = await this.client.call('segment:networkOutput', { imageId: image.imageId });
       if (serial === this.outputSerial && this.store.get().image?.imageId === output.imageId) this.store.set({ networkOutput: output });
     } catch (error) {
-      showError(this.store, error);
+      if (!lacksNetworkOutput(error)) return showError(this.store, error);
+      this.store.set(({ overlay }) => ({ overlay: { ...overlay, network: 'none' }, notice: NEEDS_NETWORK_OUTPUT }));
     }
   }
 }

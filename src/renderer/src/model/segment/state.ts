@@ -17,7 +17,7 @@ import {
 } from '../../../../shared/contract';
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { Store } from '../../../../shared/viewer/store';
-import { messageOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 
 export interface SegmentParameters {
   /** Catalogue or registered model name, or a model file's path. */
@@ -116,6 +116,8 @@ export interface SegmentState {
   draftSavedAt: string | null;
   /** How the engine stopped, while the view offers to restart it (see [Note: engine restart]); else null. */
   engineStopped: string | null;
+  /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
+  largeRun: string | null;
 }
 
 export type SegmentStore = Store<SegmentState>;
@@ -150,12 +152,26 @@ export function initialSegmentState(): SegmentState {
     restoredDraftAt: null,
     draftSavedAt: null,
     engineStopped: null,
+    largeRun: null,
   };
 }
 
 /** Shows a failed call's message over the viewer, until dismissed. */
 export function showError(store: SegmentStore, error: unknown): void {
   store.set({ error: messageOf(error) });
+}
+
+/**
+ * Masks on screen without the network output behind them (restored from a draft, read from a file): what re-thresholding and the flow
+ * layers need comes from a run, so the view says so plainly instead of showing an error over the masks.
+ */
+export const NEEDS_NETWORK_OUTPUT =
+  'These masks came without the network output (restored from a draft or read from a file): press Run to change thresholds or show flows; it replaces them.';
+
+/** Whether a failed call failed only because the shown masks have no network output behind them. */
+export function lacksNetworkOutput(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'NO_SEGMENTATION' || code === 'NO_NETWORK_OUTPUT';
 }
 
 /** Whether `segmentation` was made with the thresholds set now (else a re-threshold is due). */
