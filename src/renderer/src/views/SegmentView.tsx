@@ -34,6 +34,8 @@ function useShortcuts(segment: SegmentModel, active: boolean): void {
         segment.overlays.toggleMasks();
       } else if (key === 'z') {
         segment.overlays.toggleOutlines();
+      } else if (key === 'n') {
+        segment.overlays.toggleNumbers();
       } else if (key === 'f') {
         segment.overlays.toggleNetworkLayer('flows');
       } else if (key === 'p') {

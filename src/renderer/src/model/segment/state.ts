@@ -56,6 +56,8 @@ export const BRUSH_SIZES = { min: 1, max: 100, initial: 10 } as const;
 export interface OverlayState {
   showMasks: boolean;
   showOutlines: boolean;
+  /** Each mask's number written on it (see [Note: mask numbers] in src/shared/viewer/maskNumbers.ts). */
+  showNumbers: boolean;
   opacity: number;
   /** The network output shown in place of the image, under the masks. */
   network: NetworkLayer;
@@ -137,7 +139,7 @@ export function initialSegmentState(): SegmentState {
     maskCount: 0,
     masksVersion: 0,
     selected: new Set(),
-    overlay: { showMasks: true, showOutlines: true, opacity: 0.5, network: 'none' },
+    overlay: { showMasks: true, showOutlines: true, showNumbers: false, opacity: 0.5, network: 'none' },
     canUndo: false,
     canRedo: false,
     focus: null,
