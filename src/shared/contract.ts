@@ -22,6 +22,7 @@ import {
   draftSummary,
   executionProvider,
   executionProviderChoice,
+  engineStoppedEvent,
   exportFormat,
   exportResult,
   labelImage,
@@ -59,6 +60,8 @@ export type AppInfo = z.output<typeof appInfo>;
 export const events = {
   'segment:progress': segmentProgressEvent,
   'bench:event': benchmarkEvent,
+  /** The engine stopped unexpectedly (a crash); the desktop app's Segment view offers to restart it. */
+  'engine:stopped': engineStoppedEvent,
   /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
   'app:command': appCommand,
 };
