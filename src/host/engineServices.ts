@@ -3,6 +3,7 @@
 import { BatchService } from '../engine/service/batchService';
 import { BenchmarkService } from '../engine/service/benchmarkService';
 import { EngineService } from '../engine/service/engineService';
+import type { StartHost } from '../engine/service/startHost';
 import { createHistoryService, type HistoryService } from '../engine/service/historyService';
 import { eventNames, type EventSink } from '../shared/contract';
 
@@ -16,18 +17,20 @@ export interface EngineServices {
 export interface EngineServicesOptions {
   /** Environment read for the data folder and model sources (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** The desktop app's bundled worker scripts; default: the sources, through tsx. */
-  engineWorker?: string;
-  benchmarkWorker?: string;
-  batchWorker?: string;
+  /** Where the engine runs (the desktop app's utility process); default: a worker thread on the sources, through tsx. */
+  engineHost?: StartHost;
+  /** Where each benchmark runs (the desktop app's utility process); default: a worker thread on the source, through tsx. */
+  benchmarkHost?: StartHost;
+  /** Where each batch runs (the desktop app's utility process); default: a worker thread on the source, through tsx. */
+  batchHost?: StartHost;
 }
 
 export function createEngineServices(options: EngineServicesOptions = {}): EngineServices {
   const env = options.env ?? process.env;
   return {
-    engine: new EngineService({ env, workerScript: options.engineWorker }),
-    benchmark: new BenchmarkService({ env, workerScript: options.benchmarkWorker }),
-    batch: new BatchService({ env, workerScript: options.batchWorker }),
+    engine: new EngineService({ env, host: options.engineHost }),
+    benchmark: new BenchmarkService({ env, host: options.benchmarkHost }),
+    batch: new BatchService({ env, host: options.batchHost }),
     history: createHistoryService(env),
   };
 }

@@ -23,6 +23,7 @@ import {
   draftSummary,
   executionProvider,
   executionProviderChoice,
+  engineStoppedEvent,
   exportFormat,
   exportResult,
   labelImage,
@@ -62,6 +63,8 @@ export const events = {
   'segment:progress': segmentProgressEvent,
   'bench:event': benchmarkEvent,
   'batch:event': batchEvent,
+  /** The engine stopped unexpectedly (a crash); the desktop app's Segment view offers to restart it. */
+  'engine:stopped': engineStoppedEvent,
   /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
   'app:command': appCommand,
 };

@@ -1,15 +1,17 @@
 // The app's one-click benchmark: answers 'bench:start' and 'bench:cancel', running one benchmark at a time in a
-// worker thread of its own, publishing its events, answering with the report. Runs on the thread that answers calls
-// (Electron's main process, the browser-mode server).
+// worker of its own (a thread, or the desktop app's utility process), publishing its events, answering with the
+// report. Runs on the thread that answers calls (Electron's main process, the browser-mode server).
 //
 // [Note: benchmark worker] A benchmark segments for minutes with onnxruntime blocking the thread it runs on, so it
-// cannot share the engine worker (which would stop answering the Segment view) nor run on the answering thread. Each
-// run gets a fresh worker that opens its own sessions, as a cold start is part of what the benchmark measures, and
-// ends with it, releasing every session and buffer. The run is written to the history database from the worker as it
-// goes, so a crash keeps the samples measured (see [Note: run history]). The worker is called over the same RPC as the
-// engine's (rpc.ts): each event is the call's progress, published as 'bench:event', and cancelling is the RPC's
-// 'cancel' message, read when the worker yields at each event (see [Note: engine worker]); the run then ends
-// 'cancelled' with what it measured.
+// cannot share the engine's host (which would stop answering the Segment view) nor run on the answering thread. Each
+// run gets a fresh worker, started as the engine's host is (see [Note: engine host] in engineService.ts), that opens
+// its own sessions, as a cold start is part of what the benchmark measures, and ends with it, releasing every session
+// and buffer. The run is written to the history database from the worker as it goes, so a crash keeps the samples
+// measured (see [Note: run history]). The worker is called over the same RPC as the engine's (rpc.ts): each event is
+// the call's progress, published as 'bench:event', and cancelling is the RPC's 'cancel' message, read when the worker
+// yields at each event (see [Note: engine worker]); the run then ends 'cancelled' with what it measured. A worker
+// that ends before its report (a native crash) has its run marked interrupted; closing asks it to stop, which
+// cancels the run, and kills it after a grace period.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CellDeskError } from '../errors';
@@ -18,7 +20,8 @@ import { appPathsFor } from '../io/appPaths';
 import type { BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
 import { validateInput } from '../../shared/contract';
 import { EventHub } from './events';
-import { JobWorker } from './jobWorker';
+import { JobHost } from './jobHost';
+import { workerThreadHost, type StartHost } from './startHost';
 
 /** The benchmark's worker ended without a report (it crashed or ran out of memory). */
 export class BenchmarkStoppedError extends CellDeskError {
@@ -35,17 +38,18 @@ export class BenchmarkBusyError extends CellDeskError {
 }
 
 export interface BenchmarkServiceOptions {
-  /** The worker's script. Default: benchmarkWorker.ts beside this file (through tsx); the desktop app passes its bundle. */
-  workerScript?: string;
+  /** Where each run's worker runs. Default: a worker thread on benchmarkWorker.ts beside this file, through tsx. */
+  host?: StartHost;
   /** Environment the worker reads for the data folder and model sources (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
-const SOURCE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'benchmarkWorker.ts');
+/** The benchmark worker's entry as a source file, run through tsx (running from sources: CLI, tests). */
+export const BENCHMARK_WORKER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'benchmarkWorker.ts');
 
 export class BenchmarkService {
   private readonly env: NodeJS.ProcessEnv;
-  private readonly job: JobWorker;
+  private readonly job: JobHost;
   private readonly events = new EventHub();
 
   /** The contract calls this service answers. */
@@ -56,8 +60,8 @@ export class BenchmarkService {
 
   constructor(options: BenchmarkServiceOptions = {}) {
     this.env = options.env ?? process.env;
-    this.job = new JobWorker({
-      script: options.workerScript ?? SOURCE_WORKER,
+    this.job = new JobHost({
+      startHost: options.host ?? workerThreadHost(BENCHMARK_WORKER_SOURCE),
       env: this.env,
       busy: () => new BenchmarkBusyError(),
       stopped: (reason) => new BenchmarkStoppedError(reason),
@@ -101,7 +105,10 @@ export class BenchmarkService {
     );
   }
 
-  /** Stops a running benchmark at once (the app is closing); its run is left for the history to mark interrupted. */
+  /**
+   * Stops a running benchmark (the app is closing): cancelled, it records what it measured, unless it must be killed
+   * after the grace period, which leaves its run for the history to mark interrupted.
+   */
   async close(): Promise<void> {
     await this.job.close();
   }
