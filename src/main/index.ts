@@ -11,6 +11,7 @@
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { APP_NAME, appDataDir } from '../engine/io/appPaths';
+import batchWorkerPath from '../engine/service/batchWorker?modulePath';
 import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
 import engineHostPath from '../engine/service/engineHost?modulePath';
 import { currentRuntime, SQLITE_BINDING_ENV } from '../engine/storage/nativeModule';
@@ -24,7 +25,7 @@ import { imagesFromArgv, imagesFromSecondInstance, type SecondInstanceData } fro
 import { checkSqliteBinding, electronSqliteBinding } from './nativeModules';
 import { isTrustedPage, rendererPage } from './rendererLocation';
 import { installAppMenu } from './services/appMenu';
-import { chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
+import { chooseBatchImages, chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
 import { stopBeforeQuit } from './shutdown';
 import { utilityProcessHost } from './utilityProcessHost';
 import { bringToFront, createMainWindow } from './window';
@@ -60,6 +61,7 @@ function start(inbox: ImageInbox): void {
   const services = createEngineServices({
     engineHost: utilityProcessHost(engineHostPath, 'CellDesk engine'),
     benchmarkHost: utilityProcessHost(benchmarkWorkerPath, 'CellDesk benchmark'),
+    batchHost: utilityProcessHost(batchWorkerPath, 'CellDesk batch'),
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
   const handlers = createHandlers({
@@ -68,6 +70,7 @@ function start(inbox: ImageInbox): void {
     chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
     chooseModelFile: () => chooseModelFile(BrowserWindow.getFocusedWindow()),
     chooseExportFolder: (current) => chooseExportFolder(BrowserWindow.getFocusedWindow(), current),
+    chooseBatchImages: (kind) => chooseBatchImages(BrowserWindow.getFocusedWindow(), kind),
   });
   registerIpc(ipcMain, installAppMenu(services.engine, handlers), (event) => isTrustedPage(event.senderFrame?.url, renderer));
   relayEvents(services, (name, payload) => {

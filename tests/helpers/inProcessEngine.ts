@@ -29,6 +29,7 @@ export interface InProcessEngineOptions {
   chooseImageFile?: () => Promise<string | null>;
   chooseModelFile?: () => Promise<string | null>;
   chooseExportFolder?: (current: string | undefined) => Promise<string | null>;
+  chooseBatchImages?: (kind: 'folder' | 'files') => Promise<string[]>;
   /** Where the engine runs (as the desktop app's utility process: a child process); by default a worker thread. */
   engineHost?: StartHost;
 }
@@ -42,6 +43,7 @@ export function startInProcessEngine(options: InProcessEngineOptions = {}): InPr
     chooseImageFile: options.chooseImageFile ?? (() => Promise.resolve(null)),
     chooseModelFile: options.chooseModelFile ?? (() => Promise.resolve(null)),
     chooseExportFolder: options.chooseExportFolder ?? (() => Promise.resolve(null)),
+    chooseBatchImages: options.chooseBatchImages ?? (() => Promise.resolve([])),
   });
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const emit = <E extends EventName>(name: E, payload: EngineEvents[E]) => {

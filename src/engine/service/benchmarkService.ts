@@ -17,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { CellDeskError } from '../errors';
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
-import type { BenchmarkEvent, BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
+import type { BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
 import { validateInput } from '../../shared/contract';
 import { EventHub } from './events';
-import { RpcClient } from './rpc';
-import { describeExit, endWithin, HOST_STOP_GRACE_MS, workerThreadHost, type EngineHost, type StartHost } from './startHost';
+import { JobHost } from './jobHost';
+import { workerThreadHost, type StartHost } from './startHost';
 
 /** The benchmark's worker ended without a report (it crashed or ran out of memory). */
 export class BenchmarkStoppedError extends CellDeskError {
@@ -44,21 +44,12 @@ export interface BenchmarkServiceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Running {
-  host: EngineHost;
-  client: RpcClient;
-  controller: AbortController;
-  /** Known once the worker reports the run started. */
-  runUuid: string | null;
-}
-
 /** The benchmark worker's entry as a source file, run through tsx (running from sources: CLI, tests). */
 export const BENCHMARK_WORKER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'benchmarkWorker.ts');
 
 export class BenchmarkService {
-  private readonly startHost: StartHost;
   private readonly env: NodeJS.ProcessEnv;
-  private running: Running | null = null;
+  private readonly job: JobHost;
   private readonly events = new EventHub();
 
   /** The contract calls this service answers. */
@@ -68,48 +59,38 @@ export class BenchmarkService {
   };
 
   constructor(options: BenchmarkServiceOptions = {}) {
-    this.startHost = options.host ?? workerThreadHost(BENCHMARK_WORKER_SOURCE);
     this.env = options.env ?? process.env;
+    this.job = new JobHost({
+      startHost: options.host ?? workerThreadHost(BENCHMARK_WORKER_SOURCE),
+      env: this.env,
+      busy: () => new BenchmarkBusyError(),
+      stopped: (reason) => new BenchmarkStoppedError(reason),
+    });
   }
 
   get isRunning(): boolean {
-    return this.running !== null;
+    return this.job.isRunning;
   }
 
   /** Runs a benchmark; resolves with its report when it completes or is cancelled. Events go to `onEvent` listeners. */
   async start(request: CallInput<'bench:start'>): Promise<BenchmarkReport> {
     const checked = validateInput('bench:start', request);
-    if (this.running !== null) throw new BenchmarkBusyError();
-    const host = this.startHost({ ...this.env });
-    const client = new RpcClient(host.transport);
-    const running: Running = { host, client, controller: new AbortController(), runUuid: null };
-    this.running = running;
-    let answered = false;
-    void host.exited.then((exit) => {
-      if (answered) return;
-      const reason = describeExit(exit);
-      if (running.runUuid !== null) this.markInterrupted(running.runUuid, reason);
-      client.fail(new BenchmarkStoppedError(reason));
+    /** Known once the worker reports the run started. */
+    let runUuid: string | null = null;
+    return this.job.run('bench:start', checked, {
+      onProgress: (event) => {
+        if (event.type === 'started') runUuid = event.run.uuid;
+        this.events.emit('bench:event', event);
+      },
+      onStopped: (reason) => {
+        if (runUuid !== null) this.markInterrupted(runUuid, reason);
+      },
     });
-    const onProgress = (payload: unknown) => {
-      const event = payload as BenchmarkEvent;
-      if (event.type === 'started') running.runUuid = event.run.uuid;
-      this.events.emit('bench:event', event);
-    };
-    try {
-      return (await client.call('bench:start', checked, { signal: running.controller.signal, onProgress })) as BenchmarkReport;
-    } finally {
-      answered = true;
-      if (this.running === running) this.running = null;
-      client.stop(new BenchmarkStoppedError('it has finished'));
-      void endWithin(host, HOST_STOP_GRACE_MS);
-    }
   }
 
   /** Cancels the running benchmark; false when none runs. */
   cancel(): boolean {
-    this.running?.controller.abort();
-    return this.running !== null;
+    return this.job.cancel();
   }
 
   /** Calls `listener` with each `name` event of every run ('bench:event'); returns the function that stops it. */
@@ -129,10 +110,6 @@ export class BenchmarkService {
    * after the grace period, which leaves its run for the history to mark interrupted.
    */
   async close(): Promise<void> {
-    const running = this.running;
-    this.running = null;
-    if (running === null) return;
-    running.client.stop(new BenchmarkStoppedError('CellDesk is closing'));
-    await endWithin(running.host, HOST_STOP_GRACE_MS);
+    await this.job.close();
   }
 }
