@@ -116,6 +116,8 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** How the engine stopped, while the view offers to restart it (see [Note: engine restart]); else null. */
+  engineStopped: string | null;
   /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
   largeRun: string | null;
 }
@@ -151,6 +153,7 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    engineStopped: null,
     largeRun: null,
   };
 }
