@@ -29,11 +29,14 @@ function measurementsCsv(labels: Uint16Array | Uint32Array, width: number, heigh
   return `${lines.join('\n')}\n`;
 }
 
-/** The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV. */
-export function encodeLabelFile(format: LabelFileFormat, labels: Uint16Array | Uint32Array, width: number, height: number, image?: MeasuredImage): Uint8Array | string {
+/**
+ * The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV. A label
+ * TIFF holds `planes` planes one after the other (an ImageJ stack), the other formats one plane.
+ */
+export function encodeLabelFile(format: LabelFileFormat, labels: Uint16Array | Uint32Array, width: number, height: number, image?: MeasuredImage, planes = 1): Uint8Array | string {
   switch (format) {
     case 'labels-tiff':
-      return encodeLabelTiff(compactLabels(labels).compact, width, height);
+      return encodeLabelTiff(compactLabels(labels).compact, width, height, planes > 1 ? { stack: { planes, frames: 1 } } : {});
     case 'labels-png': {
       const { maxLabel, compact } = compactLabels(labels);
       if (!(compact instanceof Uint16Array)) {

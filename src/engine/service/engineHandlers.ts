@@ -7,6 +7,8 @@ import { maskHandlers } from './handlers/masks';
 import { modelHandlers } from './handlers/models';
 import { preferenceHandlers } from './handlers/preferences';
 import { segmentationHandlers } from './handlers/segmentation';
+import { sessionHandlers } from './handlers/sessions';
+import { stackHandlers } from './handlers/stacks';
 import type { EngineWorkspace } from './workspace';
 
 export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers {
@@ -16,5 +18,7 @@ export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers
     ...segmentationHandlers(workspace),
     ...maskHandlers(workspace),
     ...preferenceHandlers(workspace),
+    ...stackHandlers(workspace),
+    ...sessionHandlers(workspace),
   };
 }

@@ -8,9 +8,12 @@ import { encodePng } from '../image/encodePng';
 import type { RasterImage } from '../image/raster';
 import { writeFileAtomically } from '../io/atomicWrite';
 import { encodeLabelFile } from '../io/labelFiles';
+import { sessionFromApp } from '../sessionFile/appSession';
+import type { CellposeSession } from '../sessionFile/types';
+import { encodeSegFile } from '../sessionFile/writeSegFile';
 import { channelStatistics, renderRgb } from './display';
 import { ExportError } from './errors';
-import type { ExportFormat, ExportResult } from '../../shared/contract';
+import { DEFAULT_DIAMETER, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult } from '../../shared/contract';
 
 const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
@@ -18,6 +21,7 @@ const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'outlines-png': '_outlines.png',
   'imagej-rois': '_rois.zip',
   'measurements-csv': '_cp_measurements.csv',
+  'seg-npy': '_seg.npy',
 };
 
 export interface ExportJob {
@@ -27,6 +31,10 @@ export interface ExportJob {
   labels: Uint32Array;
   formats: readonly ExportFormat[];
   folder: string;
+  /** Planes in `labels` (one after the other): a stack's volume; default 1. */
+  planes?: number;
+  /** The session a Cellpose session file (seg-npy) writes; without it, the labels alone in its layout. */
+  session?: () => CellposeSession;
 }
 
 function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
@@ -44,8 +52,12 @@ function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
 function encode(format: ExportFormat, job: ExportJob): Uint8Array | string {
   const { raster, labels } = job;
   const { width, height } = raster;
+  const planes = job.planes ?? 1;
   if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
-  return encodeLabelFile(format, labels, width, height, raster);
+  if (format === 'seg-npy') {
+    return encodeSegFile(job.session?.() ?? sessionFromApp({ labels, width, height, planes, imagePath: job.imageName, channels: [0, 0], diameter: DEFAULT_DIAMETER }));
+  }
+  return encodeLabelFile(format, labels, width, height, raster, planes);
 }
 
 /** The image's name without its extension, with characters no file system accepts replaced. */
@@ -58,12 +70,18 @@ export function exportBaseName(imageName: string): string {
 
 export async function writeExports(job: ExportJob): Promise<ExportResult> {
   const { raster, labels, folder } = job;
-  if (labels.length !== raster.width * raster.height) {
-    throw new ExportError(`The masks to export have ${labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, {
+  const planes = job.planes ?? 1;
+  if (labels.length !== raster.width * raster.height * planes) {
+    throw new ExportError(`The masks to export have ${labels.length} pixels, but ${planes} plane(s) of the image have ${raster.width} x ${raster.height} each.`, {
       labels: labels.length,
       width: raster.width,
       height: raster.height,
+      planes,
     });
+  }
+  const onePlane = job.formats.filter((format) => !STACK_EXPORT_FORMATS.includes(format));
+  if (planes > 1 && onePlane.length > 0) {
+    throw new ExportError(`A stack's masks are exported as a multi-page label TIFF or a Cellpose session file (_seg.npy); ${onePlane.join(', ')} hold one plane.`, { formats: onePlane });
   }
   try {
     await mkdir(folder, { recursive: true });

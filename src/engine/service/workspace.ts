@@ -17,6 +17,7 @@ import { ModelManager } from '../models/modelManager';
 import type { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
 import type { CallName, DraftSummary, ExecutionProviderChoice, OpenedImage } from '../../shared/contract';
 import { ImageNotOpenError, OperationCancelledError } from './errors';
+import { emptyPlanes, type HeldPlanes } from './heldPlanes';
 
 /** What a run leaves behind so masks can be recomputed without the network, and described as the run did. */
 export interface KeptRun extends DraftSummary {
@@ -34,8 +35,13 @@ export interface Measured {
 
 export interface HeldImage {
   info: OpenedImage;
+  /** The file's stack, to show and segment its other planes. */
+  stack: ImageStack;
+  /** The plane shown (and segmented by 'segment:run'): `info`'s plane of `info`'s frame. */
   raster: RasterImage;
+  /** The shown plane's last run; other planes' runs are in `planes` (see heldPlanes.ts). */
   run: KeptRun | null;
+  planes: HeldPlanes;
   /** The file's content and page: what its draft is kept under, and its content hash for the history. */
   draftKey: DraftKey;
   measured: Measured | null;
@@ -70,7 +76,7 @@ export class EngineWorkspace {
     const raster = await stack.readPlane(position, signal);
     const info = { imageId: randomUUID(), ...file, ...stack.description, ...position, page: raster.page };
     const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page: raster.page };
-    this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey });
+    this.images.set(info.imageId, { info, stack, raster, run: null, planes: emptyPlanes(), measured: null, draftKey });
     return info;
   }
 

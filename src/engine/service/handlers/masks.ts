@@ -7,17 +7,21 @@ import { DraftUnreadableError } from '../../io/drafts';
 import { draftSummary, type ExportFormat } from '../../../shared/contract';
 import { resolveExportFolder } from '../exportFolder';
 import { writeExports } from '../exportMasks';
+import { draftKeysOf } from '../heldPlanes';
+import { sessionToSave } from '../sessionSave';
 import { handlerGroup } from './handlerGroup';
 
 /** Exports that hold the labels themselves: writing one keeps the edits, so the draft is no longer needed. */
-const LABEL_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['labels-tiff', 'labels-png']);
+const LABEL_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['labels-tiff', 'labels-png', 'seg-npy']);
 
 export const maskHandlers = handlerGroup((workspace) => ({
-  /** Writes the labels (and a label image export deletes the image's draft: see [Note: mask drafts]). */
-  'masks:export': async ({ imageId, labels, formats, folder }) => {
-    const { info, raster, draftKey } = workspace.held(imageId);
-    const result = await writeExports({ imageName: info.name, raster, labels, formats, folder: resolveExportFolder(folder, info.exportFolder) });
-    if (formats.some((format) => LABEL_FORMATS.has(format))) await workspace.drafts().delete(draftKey);
+  /** Writes the labels (and a label image export deletes the image's drafts, every plane's: see [Note: mask drafts]). */
+  'masks:export': async ({ imageId, labels, formats, folder, planes }) => {
+    const held = workspace.held(imageId);
+    const { info, raster } = held;
+    const session = () => sessionToSave(held, labels, planes);
+    const result = await writeExports({ imageName: info.name, raster, labels, formats, folder: resolveExportFolder(folder, info.exportFolder), planes, session });
+    if (formats.some((format) => LABEL_FORMATS.has(format))) for (const key of draftKeysOf(held, planes)) await workspace.drafts().delete(key);
     return result;
   },
 
