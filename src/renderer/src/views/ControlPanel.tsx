@@ -28,6 +28,8 @@ import type { SegmentModel } from '../model/segment/segmentModel';
 import type { SegmentParameters } from '../model/segment/state';
 import { useStore } from '../useStore';
 import { ModelField } from './ModelField';
+import { PixelSizeField, useMicrometres } from './PixelSizeField';
+import { StackRunSettings } from './StackControls';
 
 const SEGMENT_CHANNELS = [
   { value: '0', label: '0: grayscale (all channels)' },
@@ -69,7 +71,7 @@ function OpenImage({ segment }: { segment: SegmentModel }) {
           style={{ flex: 1 }}
           label="Image path"
           description={segment.environment === 'browser' ? "On the computer running 'celldesk serve'" : undefined}
-          placeholder="/data/experiment/image.tif"
+          placeholder="/data/experiment/image.tif (or image_seg.npy)"
           value={path}
           onChange={(event) => setPath(event.currentTarget.value)}
           onKeyDown={(event) => {
@@ -156,6 +158,8 @@ function ImportModel({ segment }: { segment: SegmentModel }) {
 
 function SegmentSettings({ segment }: { segment: SegmentModel }) {
   const parameters = useStore(segment.store, (s) => s.parameters);
+  const withoutFlows = useStore(segment.store, (s) => s.segmentation !== null && s.networkOutputHeld !== 'kept');
+  const diameterInMicrometres = useMicrometres(segment, parameters.estimateDiameter ? null : parameters.diameter);
   const set = (change: Partial<SegmentParameters>) => segment.parameters.set(change);
   return (
     <Stack gap="xs">
@@ -188,6 +192,7 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         <NumberInput
           style={{ flex: 1 }}
           label="Cell diameter (px)"
+          description={diameterInMicrometres}
           min={1}
           max={5000}
           decimalScale={2}
@@ -229,8 +234,10 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         value={parameters.minSize}
         onChange={(value) => numeric(value, (minSize) => set({ minSize }))}
       />
-      <Text size="xs" c="dimmed">
-        Changing a threshold recomputes the masks from the kept network output, without running the network again.
+      <Text size="xs" c="dimmed" data-testid="threshold-source">
+        {withoutFlows
+          ? 'These masks came without their network output (flows): new thresholds apply at the next run.'
+          : 'Changing a threshold recomputes the masks from the kept network output, without running the network again.'}
       </Text>
       <Switch
         label="Record in history"
@@ -312,7 +319,7 @@ function RunControls({ segment }: { segment: SegmentModel }) {
   return (
     <Stack gap="xs">
       <Group grow gap="xs">
-        <Button onClick={() => void segment.runs.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
+        <Button onClick={() => void segment.stack.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
           Run
         </Button>
         <Button variant="default" onClick={() => void segment.runs.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
@@ -324,6 +331,7 @@ function RunControls({ segment }: { segment: SegmentModel }) {
           <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
           <Text size="xs" c="dimmed">
             {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
+            {progress?.plane === undefined ? '' : ` Plane ${progress.plane.index + 1} of ${progress.plane.count}.`}
           </Text>
         </Stack>
       )}
@@ -341,7 +349,7 @@ function DisplaySettings({ segment }: { segment: SegmentModel }) {
   const ranges = useStore(segment.store, (s) => s.displayRanges);
   const visible = useStore(segment.store, (s) => s.channelVisible);
   const overlay = useStore(segment.store, (s) => s.overlay);
-  const segmented = useStore(segment.store, (s) => s.segmentation !== null);
+  const segmented = useStore(segment.store, (s) => s.segmentation !== null && s.networkOutputHeld !== 'none');
   if (pixels === null) return null;
   const shown = Math.min(3, pixels.channels);
   return (
@@ -389,9 +397,11 @@ export function ControlPanel({ segment }: { segment: SegmentModel }) {
     <Stack gap="sm" p="sm">
       <Title order={5}>Image</Title>
       <OpenImage segment={segment} />
+      <PixelSizeField segment={segment} />
       <Divider />
       <Title order={5}>Segmentation</Title>
       <SegmentSettings segment={segment} />
+      <StackRunSettings segment={segment} />
       <RunControls segment={segment} />
       <Divider />
       <Title order={5}>Display</Title>

@@ -2,9 +2,13 @@
 // masks (linked to the viewer both ways) and the export dialog. Renderer.
 import { Badge, Button, Checkbox, Group, Modal, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/contract';
+import { EXPORT_FORMATS, STACK_EXPORT_FORMATS, type ExportFormat } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
+import { physicalMeasurement } from '../model/segment/units';
 import { useStore } from '../useStore';
+import { useMicrometres } from './PixelSizeField';
+import { SaveSessionButton, SessionSource } from './SessionControls';
+import { StackSummary } from './StackControls';
 
 /** Rows drawn at most; the rest are reachable by selecting masks in the viewer. */
 const TABLE_ROWS = 2000;
@@ -15,11 +19,13 @@ const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
   'outlines-png': 'Image with outlines, PNG (_outlines.png)',
   'imagej-rois': 'ImageJ ROIs (_rois.zip)',
   'measurements-csv': 'Measurements, CSV (_cp_measurements.csv)',
+  'seg-npy': 'Cellpose session (_seg.npy)',
 };
 
 function Summary({ segment }: { segment: SegmentModel }) {
   const segmentation = useStore(segment.store, (s) => s.segmentation);
   const maskCount = useStore(segment.store, (s) => s.maskCount);
+  const diameterInMicrometres = useMicrometres(segment, segmentation?.diameter ?? null);
   if (segmentation === null) return <Text c="dimmed">No masks yet: open an image and press Run.</Text>;
   const estimated = segmentation.diameterFromStyle !== null;
   return (
@@ -27,9 +33,12 @@ function Summary({ segment }: { segment: SegmentModel }) {
       <Text size="xl" fw={700} data-testid="mask-count">
         {maskCount} {maskCount === 1 ? 'mask' : 'masks'}
       </Text>
+      <StackSummary segment={segment} />
       <Text size="sm" data-testid="diameter">
-        Diameter {segmentation.diameter.toFixed(2)} px{estimated ? ' (estimated)' : ''}
+        Diameter {segmentation.diameter.toFixed(2)} px{diameterInMicrometres === undefined ? '' : ` (${diameterInMicrometres})`}
+        {estimated ? ' (estimated)' : ''}
       </Text>
+      <SessionSource segment={segment} />
       <Group gap={6}>
         <Badge variant="light">{segmentation.executionProvider}</Badge>
         <Badge variant="light" color={segmentation.networkRan ? 'blue' : 'teal'} data-testid="network-runs">
@@ -96,6 +105,7 @@ function EditButtons({ segment, onExport }: { segment: SegmentModel; onExport: (
       <Button size="xs" disabled={!hasMasks} onClick={onExport}>
         Export…
       </Button>
+      <SaveSessionButton segment={segment} />
     </Group>
   );
 }
@@ -105,6 +115,7 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
   const present = useStore(segment.store, (s) => s.present);
   const selected = useStore(segment.store, (s) => s.selected);
   const channels = useStore(segment.store, (s) => s.pixels?.channels ?? 0);
+  const pixelSize = useStore(segment.store, (s) => s.pixelSize);
   const body = useRef<HTMLTableSectionElement>(null);
 
   // A mask selected in the viewer scrolls into view in the table.
@@ -123,6 +134,8 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
             <Table.Th>Mask</Table.Th>
             <Table.Th>Area (px)</Table.Th>
             <Table.Th>Centroid x, y</Table.Th>
+            {pixelSize !== null && <Table.Th>Area (µm²)</Table.Th>}
+            {pixelSize !== null && <Table.Th>Centroid (µm)</Table.Th>}
             {Array.from({ length: channels }, (_, c) => (
               <Table.Th key={c}>Mean ch{c + 1}</Table.Th>
             ))}
@@ -141,6 +154,7 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
               <Table.Td>
                 {row.centroidX.toFixed(1)}, {row.centroidY.toFixed(1)}
               </Table.Td>
+              {pixelSize !== null && <PhysicalCells row={physicalMeasurement(row, pixelSize)} />}
               {row.meanIntensity.map((value, c) => (
                 <Table.Td key={c}>{value.toFixed(1)}</Table.Td>
               ))}
@@ -157,7 +171,20 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
   );
 }
 
+/** A row's area and centroid in µm. */
+function PhysicalCells({ row }: { row: { area: number; centroidX: number; centroidY: number } }) {
+  return (
+    <>
+      <Table.Td>{row.area.toPrecision(4)}</Table.Td>
+      <Table.Td>
+        {row.centroidX.toFixed(2)}, {row.centroidY.toFixed(2)}
+      </Table.Td>
+    </>
+  );
+}
+
 function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; opened: boolean; onClose: () => void }) {
+  const isStack = useStore(segment.store, (s) => (s.stack?.planes ?? 1) > 1);
   const exportFolder = useStore(segment.store, (s) => s.image?.exportFolder ?? '');
   const lastExport = useStore(segment.store, (s) => s.lastExport);
   const exporting = useStore(segment.store, (s) => s.activity.kind === 'exporting');
@@ -173,10 +200,15 @@ function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; ope
         <Checkbox.Group label="Files to write" value={formats} onChange={(value) => setFormats(value as ExportFormat[])}>
           <Stack gap={6} mt={6}>
             {EXPORT_FORMATS.map((format) => (
-              <Checkbox key={format} value={format} label={FORMAT_LABELS[format]} />
+              <Checkbox key={format} value={format} label={FORMAT_LABELS[format]} disabled={isStack && !STACK_EXPORT_FORMATS.includes(format)} />
             ))}
           </Stack>
         </Checkbox.Group>
+        {isStack && (
+          <Text size="xs" c="dimmed">
+            A stack is written whole: a multi-page label TIFF and a session file of [planes, height, width] masks. The other files hold one plane.
+          </Text>
+        )}
         <Group gap="xs" align="flex-end" wrap="nowrap">
           <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} style={{ flex: 1 }} />
           {segment.environment === 'desktop' && (

@@ -9,6 +9,7 @@ import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
 import { ErrorAlert } from './ErrorAlert';
 import { ResultsPanel } from './ResultsPanel';
+import { PlaneSliders } from './StackControls';
 import { Viewer } from './Viewer';
 
 function useShortcuts(segment: SegmentModel, active: boolean): void {
@@ -106,6 +107,7 @@ export function SegmentView({ segment, active = true }: { segment: SegmentModel;
       <div className="centre">
         <ErrorMessage segment={segment} />
         <Viewer segment={segment} active={active} />
+        <PlaneSliders segment={segment} />
         <StatusBar segment={segment} />
       </div>
       <div className="side-panel">

@@ -42,11 +42,11 @@ export class Overlays {
 
   /** The F and P keys: shows that output, or the image again if it is already shown; only once there is one. */
   toggleNetworkLayer(layer: Exclude<NetworkLayer, 'none'>): void {
-    const { segmentation, overlay } = this.store.get();
-    if (segmentation !== null) this.setNetworkLayer(overlay.network === layer ? 'none' : layer);
+    const { segmentation, overlay, networkOutputHeld } = this.store.get();
+    if (segmentation !== null && networkOutputHeld !== 'none') this.setNetworkLayer(overlay.network === layer ? 'none' : layer);
   }
 
-  /** The network output fetched is no longer the engine's: another image opened, or the network ran again. */
+  /** The network output fetched is no longer the engine's: another image or plane shown, or the network ran again. */
   forgetNetworkOutput(): void {
     this.outputSerial++;
     this.store.set({ networkOutput: null });
@@ -58,8 +58,8 @@ export class Overlays {
   }
 
   private async loadNetworkOutput(): Promise<void> {
-    const { image, segmentation, networkOutput } = this.store.get();
-    if (image === null || segmentation === null || networkOutput?.imageId === image.imageId) return;
+    const { image, segmentation, networkOutput, networkOutputHeld } = this.store.get();
+    if (image === null || segmentation === null || networkOutputHeld === 'none' || networkOutput?.imageId === image.imageId) return;
     const serial = this.outputSerial;
     try {
       const output = await this.client.call('segment:networkOutput', { imageId: image.imageId });

@@ -11,7 +11,10 @@ import { ImageOpener } from './openImage';
 import { Overlays } from './overlays';
 import { Parameters } from './parameters';
 import { RETHRESHOLD_DELAY_MS, Runs } from './runs';
+import { SessionFiles } from './sessionFiles';
+import { StackPlanes } from './stack';
 import type { SegmentStore } from './state';
+import { PhysicalUnits } from './units';
 
 /** How long changes settle before the engine is asked again; tests shorten them. */
 export interface SegmentTiming {
@@ -33,6 +36,9 @@ export interface SegmentModel {
   readonly overlays: Overlays;
   readonly exports: MaskExports;
   readonly commands: Commands;
+  readonly stack: StackPlanes;
+  readonly sessions: SessionFiles;
+  readonly units: PhysicalUnits;
   dismissError(): void;
 }
 
@@ -47,6 +53,9 @@ export function createSegmentModel(
   const overlays = new Overlays(store, client);
   const runs = new Runs(store, client, masks, overlays, timing.rethresholdDelayMs);
   const images = new ImageOpener(store, client, masks, drafts, overlays);
+  const stack = new StackPlanes(store, client, masks, drafts, overlays, runs);
+  const sessions = new SessionFiles(store, client, images, masks, stack);
+  images.openSessionsWith(sessions);
   const commands = new Commands(store, images, overlays);
   // Only the desktop app has a native menu; the browser mode would open an event stream for nothing.
   if (client.kind === 'desktop') client.on('app:command', (command) => commands.perform(command));
@@ -58,11 +67,14 @@ export function createSegmentModel(
     parameters: new Parameters(store, client, catalog, runs),
     runs,
     masks,
-    edits: new MaskEdits(store, masks),
+    edits: new MaskEdits(store, masks, (segmentation) => stack.labelAbove(segmentation)),
     drafts,
     overlays,
-    exports: new MaskExports(store, client, drafts),
+    exports: new MaskExports(store, client, drafts, () => stack.labelsToExport()),
     commands,
+    stack,
+    sessions,
+    units: new PhysicalUnits(store),
     dismissError: () => store.set({ error: null }),
   };
 }
