@@ -72,9 +72,12 @@ test('a download cut in the middle resumes from where it stopped, within the sam
   assert.equal(requests.length, 2);
   assert.equal(requests[0]?.range, undefined);
   assert.equal(requests[0]?.bytesSent, cut);
-  assert.equal(requests[1]?.range, `bytes=${cut}-`);
+  // It asks for the rest of what it kept: every byte the server sent, unless the broken connection dropped some that
+  // were still in the HTTP client's queue (seen on a loaded machine), and never from the start again.
+  const resumedFrom = Number(/^bytes=(\d+)-$/.exec(requests[1]?.range ?? '')?.[1]);
+  assert.ok(resumedFrom > cut - 1024 * 1024 && resumedFrom <= cut, `resumed from byte ${resumedFrom}, cut at ${cut}`);
   assert.equal(requests[1]?.status, 206);
-  assert.equal(requests[0]!.bytesSent + requests[1]!.bytesSent, DEMO_BYTES);
+  assert.equal(resumedFrom + requests[1]!.bytesSent, DEMO_BYTES);
   assert.equal(await sha256OfFile(record.path), DEMO_SHA256);
   assert.ok(!existsSync(`${record.path}.part`));
 });
