@@ -130,7 +130,7 @@ export class MaskHistory {
     if (here || step.edit.kind === 'outer') return apply(step.edit);
     if (this.goTo === null) return putBack();
     this.moving = true;
-    void this.goTo(step).then((shown) => {
+    void this.goTo({ plane: step.plane, frame: step.frame }).then((shown) => {
       this.moving = false;
       if (shown) apply(step.edit);
       else putBack();

@@ -88,7 +88,7 @@ export class StackPlanes implements VolumeRethreshold {
       // The waiting draft is the shown plane's: it is written under that plane's key before the engine moves.
       await this.drafts.flush();
       this.keepShown();
-      const shown = await this.client.call('image:plane', { imageId: image.imageId, ...place });
+      const shown = await this.client.call('image:plane', { imageId: image.imageId, plane: place.plane, frame: place.frame });
       const pixels = await this.client.call('image:pixels', { imageId: image.imageId });
       if (this.store.get().image?.imageId !== image.imageId) return false;
       this.overlays.forgetNetworkOutput();
