@@ -25,7 +25,7 @@ function AxisSlider({ label, name, count, shown, onChoose, disabled }: { label: 
         onChange={setValue}
         onChangeEnd={(index) => index !== shown && onChoose(index)}
         disabled={disabled}
-        aria-label={name}
+        thumbLabel={name}
       />
       <Text size="sm" w={64} ta="right" data-testid={`${label.toLowerCase()}-position`}>
         {shown + 1} / {count}
