@@ -14,8 +14,29 @@ export function print(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
 }
 
-/** node:util parseArgs (strict, positionals allowed), with bad options reported as a setting error, not a stack trace. */
-export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+/**
+ * `--help` or `-h` was given: the command's help is printed on stdout instead of running it, with exit status 0
+ * (src/cli/main.ts). Thrown rather than returned so that every command gets it from parseCommandLine alone.
+ */
+export class HelpRequest extends Error {
+  constructor(readonly text: string) {
+    super(text);
+    this.name = 'HelpRequest';
+  }
+}
+
+/** Whether the arguments ask for help: `--help` or `-h` before a `--` (after it, they are file names). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/**
+ * node:util parseArgs (strict, positionals allowed), with bad options reported as a setting error, not a stack trace.
+ * `--help` anywhere among the options answers with `help` (default: the usage line) instead.
+ */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string, help = `Usage: ${usage}`): ReturnType<typeof parseArgs<T>> {
+  if (wantsHelp(config.args ?? [])) throw new HelpRequest(help);
   try {
     return parseArgs(config);
   } catch (error) {

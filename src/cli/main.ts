@@ -1,7 +1,7 @@
 // Entry of the `celldesk` command line: dispatches to one module per command and turns errors into one clear line.
 import { CellDeskError } from '../engine/errors';
 import { ENGINE_VERSION } from '../engine/version';
-import { print, type CliIO, type CommandHandler } from './io';
+import { HelpRequest, print, type CliIO, type CommandHandler } from './io';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandHandler> }> = {
   segment: { summary: 'segment an image with a Cellpose model', load: async () => (await import('./commands/segment')).segmentCommand },
@@ -35,6 +35,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
+    if (error instanceof HelpRequest) {
+      print(io.stdout, error.text);
+      return 0;
+    }
     if (error instanceof CellDeskError) {
       print(io.stderr, `celldesk ${name}: ${error.message}`);
       return 1;

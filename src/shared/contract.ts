@@ -25,6 +25,7 @@ import {
   exportFormat,
   exportResult,
   labelImage,
+  labelNumbering,
   modelChoice,
   openedImage,
   restoredDraft,
@@ -194,10 +195,24 @@ export const contract = {
   'segment:cancel': call({ answeredBy: 'engine', input: imageRef, result: flag('cancelled') }),
   /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
   'segment:networkOutput': call({ answeredBy: 'engine', input: imageRef, result: networkOutputImages }),
-  /** `labels` are one plane, or `planes` planes of the shown time point one after the other (a stack). */
+  /**
+   * Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]).
+   * `labels` are one plane, or `planes` planes of the shown time point one after the other (a stack).
+   */
   'masks:export': call({
     answeredBy: 'engine',
-    input: z.strictObject({ imageId, labels: labelImage, formats: z.array(exportFormat).min(1), folder: filePath, planes: z.int().positive().optional() }),
+    input: z.strictObject({
+      imageId,
+      labels: labelImage,
+      formats: z.array(exportFormat).min(1),
+      folder: filePath,
+      planes: z.int().positive().optional(),
+      numbering: labelNumbering.default('consecutive'),
+      /** false: fails with EXPORT_FILES_EXIST, naming them, when a file to write is there already. */
+      overwrite: z.boolean().default(false),
+      /** Also answer each file's bytes (the browser mode, to save them on the browser's computer). */
+      includeBytes: z.boolean().default(false),
+    }),
     result: exportResult,
   }),
   /**

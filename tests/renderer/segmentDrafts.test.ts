@@ -85,11 +85,11 @@ test('exporting only measurements leaves the edits unsaved; exporting a label im
   await segment.images.openPath(IMAGE);
   const imageId = segment.store.get().image!.imageId;
   const folder = tempDir('drafts-export');
-  await segment.exports.write(['measurements-csv'], folder);
+  await segment.exports.write({ formats: ['measurements-csv'], folder, numbering: 'consecutive' });
   assert.deepEqual([segment.store.get().unsaved, segment.store.get().error], [true, null]);
   assert.ok((await engine.client.call('masks:loadDraft', { imageId })) !== null);
 
-  await segment.exports.write(['labels-tiff'], folder);
+  await segment.exports.write({ formats: ['labels-tiff'], folder, numbering: 'consecutive' });
   const state = segment.store.get();
   assert.deepEqual([state.unsaved, state.restoredDraftAt, state.draftSavedAt, state.notice], [false, null, null, `Exported 1 file to ${folder}.`]);
   assert.deepEqual(state.lastExport?.files.map((file) => file.path.slice(folder.length + 1)), ['cellpose_img_075_cp_masks.tif']);

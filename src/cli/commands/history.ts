@@ -7,7 +7,8 @@ import { HistoryStore } from '../../engine/history/historyStore';
 import type { RunKind, SegmentationRunRecord } from '../../engine/history/records';
 import { appPathsFor } from '../../engine/io/appPaths';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { parseCommandLine, print, type CliIO } from '../io';
+import { subcommandDispatcher } from '../subcommands';
 import { formatBenchmarkReport } from './bench';
 
 const USAGES = {
@@ -147,14 +148,9 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
   });
 }
 
-const SUBCOMMANDS: Record<string, CommandHandler> = { list, show, export: exportCommand, import: importCommand };
-
-export const historyCommand: CommandHandler = async (argv, io) => {
-  const [name, ...rest] = argv;
-  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
-  if (sub === undefined) {
-    print(io.stderr, `Usage:\n${Object.values(USAGES).map((u) => `  ${u}`).join('\n')}`);
-    return 1;
-  }
-  return sub(rest, io);
-};
+export const historyCommand = subcommandDispatcher('history', {
+  list: { handler: list, usage: USAGES.list },
+  show: { handler: show, usage: USAGES.show },
+  export: { handler: exportCommand, usage: USAGES.export },
+  import: { handler: importCommand, usage: USAGES.import },
+});

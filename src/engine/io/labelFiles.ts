@@ -31,18 +31,27 @@ function measurementsCsv(labels: Uint16Array | Uint32Array, width: number, heigh
 
 /**
  * The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV. A label
- * TIFF holds `planes` planes one after the other (an ImageJ stack), the other formats one plane.
+ * TIFF holds `planes` planes one after the other (an ImageJ stack; default 1), the other formats one plane;
+ * `description` goes into a one-plane label TIFF's ImageDescription and a label PNG's Description text chunk.
  */
-export function encodeLabelFile(format: LabelFileFormat, labels: Uint16Array | Uint32Array, width: number, height: number, image?: MeasuredImage, planes = 1): Uint8Array | string {
+export function encodeLabelFile(
+  format: LabelFileFormat,
+  labels: Uint16Array | Uint32Array,
+  width: number,
+  height: number,
+  image?: MeasuredImage,
+  options: { description?: string; planes?: number } = {},
+): Uint8Array | string {
+  const { description, planes = 1 } = options;
   switch (format) {
     case 'labels-tiff':
-      return encodeLabelTiff(compactLabels(labels).compact, width, height, planes > 1 ? { stack: { planes, frames: 1 } } : {});
+      return encodeLabelTiff(compactLabels(labels).compact, width, height, { ...(planes > 1 ? { stack: { planes, frames: 1 } } : {}), ...(description === undefined ? {} : { description }) });
     case 'labels-png': {
       const { maxLabel, compact } = compactLabels(labels);
       if (!(compact instanceof Uint16Array)) {
         throw new ExportError(`A PNG holds labels up to 65535, but this image has ${maxLabel} masks. Export a label TIFF instead.`, { maxLabel });
       }
-      return encodePng({ width, height, channels: 1, data: compact });
+      return encodePng({ width, height, channels: 1, data: compact, ...(description === undefined ? {} : { text: { Description: description } }) });
     }
     case 'imagej-rois': {
       const rois = maskContours(labels, height, width)

@@ -40,6 +40,14 @@ export class ExportError extends CellDeskError {
   }
 }
 
+/** An export would replace files that are there already, and replacing them was not confirmed. */
+export class ExportFilesExistError extends CellDeskError {
+  constructor(paths: string[]) {
+    const listed = paths.length === 1 ? `${paths[0]} is there already` : `these files are there already: ${paths.join(', ')}`;
+    super('EXPORT_FILES_EXIST', `Nothing was written: ${listed}. Confirm to replace ${paths.length === 1 ? 'it' : 'them'}, or choose another folder.`, { paths });
+  }
+}
+
 /** The engine's worker stopped (crashed or ran out of memory); the images it held are gone. */
 export class EngineStoppedError extends CellDeskError {
   constructor(reason: string) {

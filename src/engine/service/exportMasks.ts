@@ -1,8 +1,12 @@
 // Writes a segmentation's exports into a folder under Cellpose's file names: label TIFF and PNG
 // (<name>_cp_masks.tif/.png), the image with red outlines (<name>_outlines.png), ImageJ ROIs (<name>_rois.zip) and a
-// CSV of per-mask measurements. Node side (the engine worker).
-import { mkdir } from 'node:fs/promises';
+// CSV of per-mask measurements, and Cellpose session files (<name>_seg.npy); a stack's volume as a multi-page label
+// TIFF or a session file; label images numbered 1..N unless asked otherwise (see [Note: label numbering] in
+// src/engine/core/labelNumbering.ts), and files already there replaced only when that was confirmed. Node side (the
+// engine worker).
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { labelNumberingDescription, numberConsecutively } from '../core/labelNumbering';
 import { outlinePixels } from '../core/outlines';
 import { encodePng } from '../image/encodePng';
 import type { RasterImage } from '../image/raster';
@@ -12,8 +16,9 @@ import { sessionFromApp } from '../sessionFile/appSession';
 import type { CellposeSession } from '../sessionFile/types';
 import { encodeSegFile } from '../sessionFile/writeSegFile';
 import { channelStatistics, renderRgb } from './display';
-import { ExportError } from './errors';
-import { DEFAULT_DIAMETER, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult } from '../../shared/contract';
+import { ENGINE_VERSION } from '../version';
+import { ExportError, ExportFilesExistError } from './errors';
+import { DEFAULT_DIAMETER, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult, type LabelNumbering } from '../../shared/contract';
 
 const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
@@ -33,8 +38,21 @@ export interface ExportJob {
   folder: string;
   /** Planes in `labels` (one after the other): a stack's volume; default 1. */
   planes?: number;
-  /** The session a Cellpose session file (seg-npy) writes; without it, the labels alone in its layout. */
-  session?: () => CellposeSession;
+  /** The session a Cellpose session file (seg-npy) writes for the labels as numbered; without it, the labels alone in its layout. */
+  session?: (labels: Uint32Array) => CellposeSession;
+  /** Default 'consecutive'. */
+  numbering?: LabelNumbering;
+  /** Replace files already there (default: refuse, naming them). */
+  overwrite?: boolean;
+  /** Answer each file's bytes too. */
+  includeBytes?: boolean;
+}
+
+/** The labels as the files get them, and what a label image says about their numbers. */
+interface NumberedJob extends Pick<ExportJob, 'imageName' | 'raster' | 'session'> {
+  labels: Uint32Array;
+  planes: number;
+  description: string;
 }
 
 function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
@@ -49,15 +67,35 @@ function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
   return rgb;
 }
 
-function encode(format: ExportFormat, job: ExportJob): Uint8Array | string {
-  const { raster, labels } = job;
+function encode(format: ExportFormat, job: NumberedJob): Uint8Array {
+  const { raster, labels, description } = job;
   const { width, height } = raster;
   const planes = job.planes ?? 1;
   if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
   if (format === 'seg-npy') {
-    return encodeSegFile(job.session?.() ?? sessionFromApp({ labels, width, height, planes, imagePath: job.imageName, channels: [0, 0], diameter: DEFAULT_DIAMETER }));
+    return encodeSegFile(job.session?.(labels) ?? sessionFromApp({ labels, width, height, planes, imagePath: job.imageName, channels: [0, 0], diameter: DEFAULT_DIAMETER }));
   }
-  return encodeLabelFile(format, labels, width, height, raster, planes);
+  const encoded = encodeLabelFile(format, labels, width, height, raster, { description, planes });
+  return typeof encoded === 'string' ? new TextEncoder().encode(encoded) : encoded;
+}
+
+function numbered(labels: Uint32Array, numbering: LabelNumbering): { labels: Uint32Array; renumbered: boolean; description: string } {
+  const consecutive = numberConsecutively(labels);
+  const kept = numbering === 'original' ? labels : consecutive.labels;
+  let largest = 0;
+  for (let i = 0; i < kept.length; i++) if (kept[i]! > largest) largest = kept[i]!;
+  return {
+    labels: kept,
+    renumbered: numbering === 'consecutive' && consecutive.renumbered,
+    description: labelNumberingDescription(numbering, consecutive.count, largest, `CellDesk ${ENGINE_VERSION}`),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The image's name without its extension, with characters no file system accepts replaced. */
@@ -69,11 +107,11 @@ export function exportBaseName(imageName: string): string {
 }
 
 export async function writeExports(job: ExportJob): Promise<ExportResult> {
-  const { raster, labels, folder } = job;
+  const { raster, folder } = job;
   const planes = job.planes ?? 1;
-  if (labels.length !== raster.width * raster.height * planes) {
-    throw new ExportError(`The masks to export have ${labels.length} pixels, but ${planes} plane(s) of the image have ${raster.width} x ${raster.height} each.`, {
-      labels: labels.length,
+  if (job.labels.length !== raster.width * raster.height * planes) {
+    throw new ExportError(`The masks to export have ${job.labels.length} pixels, but ${planes} plane(s) of the image have ${raster.width} x ${raster.height} each.`, {
+      labels: job.labels.length,
       width: raster.width,
       height: raster.height,
       planes,
@@ -89,16 +127,21 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
     throw new ExportError(`Cannot create the export folder ${folder} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { folder }, error);
   }
   const base = exportBaseName(job.imageName);
+  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${FILE_SUFFIXES[format]}`) }));
+  if (job.overwrite !== true) {
+    const there = (await Promise.all(targets.map(async ({ path }) => ((await exists(path)) ? path : null)))).filter((path) => path !== null);
+    if (there.length > 0) throw new ExportFilesExistError(there);
+  }
+  const { labels, renumbered, description } = numbered(job.labels, job.numbering ?? 'consecutive');
   const files: ExportResult['files'] = [];
-  for (const format of job.formats) {
-    const path = join(folder, `${base}${FILE_SUFFIXES[format]}`);
-    const data = encode(format, job);
+  for (const { format, path } of targets) {
+    const data = encode(format, { imageName: job.imageName, raster, labels, planes, description, session: job.session });
     try {
       await writeFileAtomically(path, data);
     } catch (error) {
       throw new ExportError(`Cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { path }, error);
     }
-    files.push({ format, path });
+    files.push({ format, path, ...(job.includeBytes === true ? { bytes: data } : {}) });
   }
-  return { files };
+  return { files, renumbered };
 }

@@ -16,11 +16,12 @@ const LABEL_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['labels-
 
 export const maskHandlers = handlerGroup((workspace) => ({
   /** Writes the labels (and a label image export deletes the image's drafts, every plane's: see [Note: mask drafts]). */
-  'masks:export': async ({ imageId, labels, formats, folder, planes }) => {
+  'masks:export': async ({ imageId, folder, ...request }) => {
     const held = workspace.held(imageId);
     const { info, raster } = held;
-    const session = () => sessionToSave(held, labels, planes);
-    const result = await writeExports({ imageName: info.name, raster, labels, formats, folder: resolveExportFolder(folder, info.exportFolder), planes, session });
+    const { formats, planes } = request;
+    const session = (labels: Uint32Array) => sessionToSave(held, labels, planes);
+    const result = await writeExports({ ...request, imageName: info.name, raster, folder: resolveExportFolder(folder, info.exportFolder), session });
     if (formats.some((format) => LABEL_FORMATS.has(format))) for (const key of draftKeysOf(held, planes)) await workspace.drafts().delete(key);
     return result;
   },

@@ -6,7 +6,9 @@ import {
   SEGMENT_DEFAULTS,
   type DisplayPixels,
   type ExecutionProviderChoice,
+  type ExportFormat,
   type ExportResult,
+  type LabelNumbering,
   type NetworkOutputImages,
   type NetworkOutputKind,
   type OpenedImage,
@@ -60,6 +62,13 @@ export interface OverlayState {
   network: NetworkLayer;
 }
 
+/** An export asked for: what to write, where, and how label images number the masks. */
+export interface ExportRequest {
+  formats: ExportFormat[];
+  folder: string;
+  numbering: LabelNumbering;
+}
+
 /** Something the viewer or a panel should do once (menu commands for them); `serial` tells repeats apart. */
 export interface ViewRequest {
   kind: 'fit' | 'actual-size' | 'export';
@@ -91,6 +100,8 @@ export interface SegmentState {
   /** A request for the viewer to centre on an image point; `serial` tells repeated requests apart. */
   focus: { x: number; y: number; serial: number } | null;
   lastExport: ExportResult | null;
+  /** An export that would replace files already there, waiting for the user to confirm (see exports.ts). */
+  exportConflict: { request: ExportRequest; paths: string[] } | null;
   /** The network output of the open image's last run, fetched when first shown. */
   networkOutput: NetworkOutputImages | null;
   /** Images opened lately, most recent first. */
@@ -154,6 +165,7 @@ export function initialSegmentState(): SegmentState {
     canRedo: false,
     focus: null,
     lastExport: null,
+    exportConflict: null,
     networkOutput: null,
     recent: [],
     viewRequest: null,
