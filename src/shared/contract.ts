@@ -133,8 +133,11 @@ export const contract = {
   /** A model file sent as its bytes (browser upload). */
   'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
   /**
-   * Segments the image, cancelling a run going on for it, and records the run in the history unless `record` is
-   * false (see src/engine/history/segmentAndRecord.ts).
+   * Segments the image, replacing a run going on for it (which then fails with RUN_REPLACED, not CANCELLED: see
+   * [Note: one run per image] in src/engine/service/workspace.ts), and records the run in the history unless
+   * `record` is false (see src/engine/history/segmentAndRecord.ts). A run estimated to be large fails with LARGE_RUN
+   * (its estimate in the details) unless `confirmLarge` (see [Note: run estimates] in
+   * src/engine/pipeline/estimateRun.ts).
    */
   'segment:run': call({
     answeredBy: 'engine',
@@ -144,6 +147,7 @@ export const contract = {
       provider: executionProviderChoice,
       settings: segmentSettings,
       record: z.boolean().default(true),
+      confirmLarge: z.boolean().optional(),
     }),
     result: segmentation,
     progress: 'segment:progress',
@@ -177,7 +181,7 @@ export const contract = {
     input: z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
     result: segmentation,
   }),
-  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel'. */
+  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel', replaced as a run is. */
   'segment:calibrate': call({
     answeredBy: 'engine',
     input: z.strictObject({

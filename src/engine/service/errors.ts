@@ -26,10 +26,31 @@ const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
   'segment:calibrate': 'Calibrating the diameter was cancelled.',
 };
 
-/** The user (or a newer request for the same image) cancelled a running operation. */
+/** The user cancelled a running operation (or closed its image). */
 export class OperationCancelledError extends CellDeskError {
   constructor(call: string) {
     super('CANCELLED', CANCELLED_MESSAGES[call] ?? 'The operation was cancelled.', { call });
+  }
+}
+
+/** What each call that runs on an image does, for the sentence saying it was replaced. */
+const RUN_NOUNS: Readonly<Record<string, string>> = {
+  'segment:run': 'segmentation',
+  'segment:calibrate': 'diameter calibration',
+};
+
+/**
+ * A segmentation or calibration stopped because a newer one was started on the same image before it finished (see
+ * [Note: one run per image] in workspace.ts); nobody cancelled it, and the newer run's result is the one kept.
+ */
+export class RunReplacedError extends CellDeskError {
+  constructor(call: string, replacedBy: string) {
+    const noun = (name: string) => RUN_NOUNS[name] ?? 'operation';
+    super(
+      'RUN_REPLACED',
+      `This ${noun(call)} was replaced by a newer run: a ${noun(replacedBy)} of the same image was started before it finished, and its result is the one kept.`,
+      { call, replacedBy },
+    );
   }
 }
 

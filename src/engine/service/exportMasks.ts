@@ -4,7 +4,7 @@
 // TIFF or a session file; label images numbered 1..N unless asked otherwise (see [Note: label numbering] in
 // src/engine/core/labelNumbering.ts), and files already there replaced only when that was confirmed. Node side (the
 // engine worker).
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labelNumberingDescription, numberConsecutively } from '../core/labelNumbering';
 import { outlinePixels } from '../core/outlines';
@@ -15,6 +15,7 @@ import { encodeLabelFile } from '../io/labelFiles';
 import { sessionFromApp } from '../sessionFile/appSession';
 import type { CellposeSession } from '../sessionFile/types';
 import { encodeSegFile } from '../sessionFile/writeSegFile';
+import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import { channelStatistics, renderRgb } from './display';
 import { ENGINE_VERSION } from '../version';
 import { ExportError, ExportFilesExistError } from './errors';
@@ -121,13 +122,11 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
   if (planes > 1 && onePlane.length > 0) {
     throw new ExportError(`A stack's masks are exported as a multi-page label TIFF or a Cellpose session file (_seg.npy); ${onePlane.join(', ')} hold one plane.`, { formats: onePlane });
   }
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new ExportError(`Cannot create the export folder ${folder} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { folder }, error);
-  }
+  // Every destination is checked before anything is encoded or written (see [Note: output paths]).
+  await prepareOutputFolder(folder);
   const base = exportBaseName(job.imageName);
   const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${FILE_SUFFIXES[format]}`) }));
+  for (const { path } of targets) await refuseFolderAt(path);
   if (job.overwrite !== true) {
     const there = (await Promise.all(targets.map(async ({ path }) => ((await exists(path)) ? path : null)))).filter((path) => path !== null);
     if (there.length > 0) throw new ExportFilesExistError(there);

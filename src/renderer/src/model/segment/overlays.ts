@@ -3,7 +3,7 @@
 // fetched from the engine the first time it is shown after a run. Renderer (DOM-free).
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { EngineClient } from '../../engineClient';
-import { showError, type OverlayState, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, type OverlayState, type SegmentStore } from './state';
 
 export class Overlays {
   /** Counts network outputs, so that one fetched for an earlier run is not shown after a newer one. */
@@ -30,6 +30,12 @@ export class Overlays {
     this.store.set(({ displayRanges }) => ({ displayRanges: displayRanges.map((r, c) => (c === channel ? range : r)) }));
   }
 
+  /** Auto-contrast: the channel's range back to its 1st and 99th percentiles (Cellpose's normalization). */
+  autoContrast(channel: number): void {
+    const range = this.store.get().pixels?.ranges[channel];
+    if (range !== undefined) this.setDisplayRange(channel, [range[0], range[1]]);
+  }
+
   setChannelVisible(channel: number, visible: boolean): void {
     this.store.set(({ channelVisible }) => ({ channelVisible: channelVisible.map((v, c) => (c === channel ? visible : v)) }));
   }
@@ -42,11 +48,11 @@ export class Overlays {
 
   /** The F and P keys: shows that output, or the image again if it is already shown; only once there is one. */
   toggleNetworkLayer(layer: Exclude<NetworkLayer, 'none'>): void {
-    const { segmentation, overlay, networkOutputHeld } = this.store.get();
-    if (segmentation !== null && networkOutputHeld !== 'none') this.setNetworkLayer(overlay.network === layer ? 'none' : layer);
+    const { segmentation, overlay } = this.store.get();
+    if (segmentation !== null) this.setNetworkLayer(overlay.network === layer ? 'none' : layer);
   }
 
-  /** The network output fetched is no longer the engine's: another image or plane shown, or the network ran again. */
+  /** The network output fetched is no longer the engine's: another image opened, or the network ran again. */
   forgetNetworkOutput(): void {
     this.outputSerial++;
     this.store.set({ networkOutput: null });
@@ -58,14 +64,15 @@ export class Overlays {
   }
 
   private async loadNetworkOutput(): Promise<void> {
-    const { image, segmentation, networkOutput, networkOutputHeld } = this.store.get();
-    if (image === null || segmentation === null || networkOutputHeld === 'none' || networkOutput?.imageId === image.imageId) return;
+    const { image, segmentation, networkOutput } = this.store.get();
+    if (image === null || segmentation === null || networkOutput?.imageId === image.imageId) return;
     const serial = this.outputSerial;
     try {
       const output = await this.client.call('segment:networkOutput', { imageId: image.imageId });
       if (serial === this.outputSerial && this.store.get().image?.imageId === output.imageId) this.store.set({ networkOutput: output });
     } catch (error) {
-      showError(this.store, error);
+      if (!lacksNetworkOutput(error)) return showError(this.store, error);
+      this.store.set(({ overlay }) => ({ overlay: { ...overlay, network: 'none' }, notice: NEEDS_NETWORK_OUTPUT }));
     }
   }
 }

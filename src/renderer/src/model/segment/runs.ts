@@ -8,11 +8,11 @@
 // by then, however many changes came meanwhile. Thresholds changed during a run or a calibration wait for it to end.
 import type { SegmentSettingsInput } from '../../../../shared/contract';
 import type { EngineClient } from '../../engineClient';
-import { codeOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 import { fileNameOf } from '../../wording';
 import type { MaskHistory } from './maskHistory';
 import type { Overlays } from './overlays';
-import { showError, thresholdsMatch, type SegmentParameters, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, thresholdsMatch, type SegmentParameters, type SegmentStore } from './state';
 
 /** How long threshold changes settle before masks are recomputed. */
 export const RETHRESHOLD_DELAY_MS = 250;
@@ -51,6 +51,8 @@ export class Runs {
   private rethresholdRunning = false;
   private rethresholdDue = false;
   private volume: VolumeRethreshold | null = null;
+  /** Runs started by this view; only the latest one's end makes the view idle. */
+  private runsStarted = 0;
 
   constructor(
     private readonly store: SegmentStore,
@@ -66,10 +68,12 @@ export class Runs {
     });
   }
 
-  async run(): Promise<void> {
+  /** Segments the open image; a run estimated to be large waits for `confirmLargeRun` (see [Note: run estimates]). */
+  async run(confirmLarge = false): Promise<void> {
     const { image, parameters } = this.store.get();
     if (image === null) return;
-    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null });
+    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null, largeRun: null });
+    const started = ++this.runsStarted;
     try {
       const result = await this.client.call('segment:run', {
         imageId: image.imageId,
@@ -77,6 +81,7 @@ export class Runs {
         provider: parameters.provider,
         settings: runSettings(parameters),
         record: parameters.record,
+        ...(confirmLarge ? { confirmLarge } : {}),
       });
       this.overlays.forgetNetworkOutput();
       this.masks.replace(result);
@@ -91,11 +96,27 @@ export class Runs {
       // Thresholds changed while the network ran.
       if (!thresholdsMatch(this.store.get().parameters, result)) this.thresholdsChanged();
     } catch (error) {
-      if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      const code = codeOf(error);
+      // A run replaced by a newer one of this view says nothing: the newer one reports (see [Note: one run per
+      // image] in src/engine/service/workspace.ts); replaced from elsewhere, it says so.
+      if (code === 'RUN_REPLACED') {
+        if (started === this.runsStarted) this.store.set({ notice: messageOf(error) });
+      } else if (code === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      else if (code === 'LARGE_RUN') this.store.set({ largeRun: messageOf(error) });
       else showError(this.store, error);
     } finally {
-      this.store.set({ activity: { kind: 'idle' } });
+      if (started === this.runsStarted) this.store.set({ activity: { kind: 'idle' } });
     }
+  }
+
+  /** The user said yes to the large run: it starts. */
+  confirmLargeRun(): Promise<void> {
+    return this.run(true);
+  }
+
+  /** The user declined the large run: nothing starts. */
+  declineLargeRun(): void {
+    this.store.set({ largeRun: null, notice: 'Segmentation not started.' });
   }
 
   /** Estimates the diameter with the model's size model, without segmenting, and puts it in the diameter field. */
@@ -160,7 +181,7 @@ export class Runs {
         const { image, segmentation, activity, parameters, networkOutputHeld } = this.store.get();
         if (image === null || segmentation === null || activity.kind === 'segmenting' || activity.kind === 'calibrating' || thresholdsMatch(parameters, segmentation)) return;
         if (networkOutputHeld !== 'kept') {
-          this.store.set({ notice: 'These masks came without their network output (flows), so new thresholds apply at the next run.' });
+          this.store.set({ notice: NEEDS_NETWORK_OUTPUT });
           return;
         }
         this.store.set({ activity: { kind: 'rethresholding' }, error: null });
@@ -177,7 +198,8 @@ export class Runs {
           const ms = Math.round(result.timings['total'] ?? 0);
           this.store.set({ notice: `Masks recomputed from the kept network output in ${ms} ms, without running the network.` });
         } catch (error) {
-          showError(this.store, error);
+          if (lacksNetworkOutput(error)) this.store.set({ notice: NEEDS_NETWORK_OUTPUT });
+          else showError(this.store, error);
         } finally {
           this.store.set({ activity: { kind: 'idle' } });
         }

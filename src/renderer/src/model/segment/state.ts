@@ -18,7 +18,7 @@ import {
 } from '../../../../shared/contract';
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { Store } from '../../../../shared/viewer/store';
-import { messageOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 
 export interface SegmentParameters {
   /** Catalogue or registered model name, or a model file's path. */
@@ -115,6 +115,8 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
+  largeRun: string | null;
   /** Null for a 2D image. */
   stack: StackState | null;
   pixelSize: PixelSize | null;
@@ -174,6 +176,7 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    largeRun: null,
     stack: null,
     pixelSize: null,
     networkOutputHeld: 'none',
@@ -196,6 +199,19 @@ export function pixelSizeOf(image: OpenedImage): PixelSize | null {
 /** Shows a failed call's message over the viewer, until dismissed. */
 export function showError(store: SegmentStore, error: unknown): void {
   store.set({ error: messageOf(error) });
+}
+
+/**
+ * Masks on screen without the network output behind them (restored from a draft, read from a file): what re-thresholding and the flow
+ * layers need comes from a run, so the view says so plainly instead of showing an error over the masks.
+ */
+export const NEEDS_NETWORK_OUTPUT =
+  'These masks came without the network output (restored from a draft or read from a file): press Run to change thresholds or show flows; it replaces them.';
+
+/** Whether a failed call failed only because the shown masks have no network output behind them. */
+export function lacksNetworkOutput(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'NO_SEGMENTATION' || code === 'NO_NETWORK_OUTPUT';
 }
 
 /** Whether `segmentation` was made with the thresholds set now (else a re-threshold is due). */
