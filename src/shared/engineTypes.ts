@@ -203,3 +203,7 @@ export const segmentProgressEvent = z.object({
   plane: z.object({ index: count, count }).optional(),
 });
 export type SegmentProgressEvent = z.output<typeof segmentProgressEvent>;
+
+/** The engine's host ended without being asked to; `reason` says how ("signal SIGKILL"). See [Note: engine host]. */
+export const engineStoppedEvent = z.object({ reason: z.string() });
+export type EngineStoppedEvent = z.output<typeof engineStoppedEvent>;

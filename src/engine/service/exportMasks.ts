@@ -21,7 +21,8 @@ import { ENGINE_VERSION } from '../version';
 import { ExportError, ExportFilesExistError } from './errors';
 import { DEFAULT_DIAMETER, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult, type LabelNumbering } from '../../shared/contract';
 
-const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
+/** What each export's file name ends with, after the image's name (Cellpose's names). */
+export const EXPORT_FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
   'labels-png': '_cp_masks.png',
   'outlines-png': '_outlines.png',
@@ -50,10 +51,11 @@ export interface ExportJob {
 }
 
 /** The labels as the files get them, and what a label image says about their numbers. */
-interface NumberedJob extends Pick<ExportJob, 'imageName' | 'raster' | 'session'> {
+interface NumberedJob extends Pick<ExportJob, 'raster' | 'session' | 'planes'> {
   labels: Uint32Array;
-  planes: number;
   description: string;
+  /** What a session file without `session` records as its image; default 'image'. */
+  imageName?: string;
 }
 
 function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
@@ -74,7 +76,7 @@ function encode(format: ExportFormat, job: NumberedJob): Uint8Array {
   const planes = job.planes ?? 1;
   if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
   if (format === 'seg-npy') {
-    return encodeSegFile(job.session?.(labels) ?? sessionFromApp({ labels, width, height, planes, imagePath: job.imageName, channels: [0, 0], diameter: DEFAULT_DIAMETER }));
+    return encodeSegFile(job.session?.(labels) ?? sessionFromApp({ labels, width, height, planes, imagePath: job.imageName ?? 'image', channels: [0, 0], diameter: DEFAULT_DIAMETER }));
   }
   const encoded = encodeLabelFile(format, labels, width, height, raster, { description, planes });
   return typeof encoded === 'string' ? new TextEncoder().encode(encoded) : encoded;
@@ -90,6 +92,12 @@ function numbered(labels: Uint32Array, numbering: LabelNumbering): { labels: Uin
     renumbered: numbering === 'consecutive' && consecutive.renumbered,
     description: labelNumberingDescription(numbering, consecutive.count, largest, `CellDesk ${ENGINE_VERSION}`),
   };
+}
+
+/** The file of `format` for a segmentation's labels on this image, numbered as `numbering` asks: a batch's per-image exports. */
+export function encodeExport(format: ExportFormat, raster: RasterImage, labels: Uint32Array, numbering: LabelNumbering = 'consecutive'): Uint8Array {
+  const { labels: kept, description } = numbered(labels, numbering);
+  return encode(format, { raster, labels: kept, description });
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -125,7 +133,7 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
   // Every destination is checked before anything is encoded or written (see [Note: output paths]).
   await prepareOutputFolder(folder);
   const base = exportBaseName(job.imageName);
-  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${FILE_SUFFIXES[format]}`) }));
+  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${EXPORT_FILE_SUFFIXES[format]}`) }));
   for (const { path } of targets) await refuseFolderAt(path);
   if (job.overwrite !== true) {
     const there = (await Promise.all(targets.map(async ({ path }) => ((await exists(path)) ? path : null)))).filter((path) => path !== null);

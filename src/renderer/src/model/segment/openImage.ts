@@ -1,7 +1,7 @@
 // Opening an image in the Segment view: by path, by the desktop app's dialog, as uploaded bytes or from the recent
 // list; the image before it is closed in the engine, its masks and history cleared, and its draft (if any)
-// restored. A Cellpose session file (_seg.npy) given any of these ways opens as one (sessionFiles.ts). Renderer
-// (DOM-free).
+// restored. A Cellpose session file (_seg.npy) given any of these ways opens as one (sessionFiles.ts). The open
+// image can be opened again as it was, in an engine that restarted (engineRestart.ts). Renderer (DOM-free).
 import type { OpenedImage } from '../../../../shared/contract';
 import type { EngineClient } from '../../engineClient';
 import { plural } from '../../wording';
@@ -19,8 +19,16 @@ export interface SessionOpener {
 /** Whether a file is a Cellpose session (<image>_seg.npy) rather than an image, by its name. */
 export const isSessionFile = (name: string) => /\.npy$/i.test(name.trim());
 
+/** An image sent as bytes: what it takes to send it again. */
+interface Upload {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export class ImageOpener {
   private sessions: SessionOpener | null = null;
+  /** The bytes of the open image when it was uploaded (it has no path to open it again by). */
+  private uploaded: Upload | null = null;
 
   constructor(
     private readonly store: SegmentStore,
@@ -54,7 +62,17 @@ export class ImageOpener {
   /** An image given as its file's bytes (dropped on the viewer). */
   async upload(name: string, bytes: Uint8Array): Promise<void> {
     if (this.sessions !== null && isSessionFile(name)) return this.sessions.upload(name, bytes);
-    await this.open(() => this.client.call('image:upload', { name, bytes }));
+    await this.open(() => this.client.call('image:upload', { name, bytes }), undefined, { name, bytes });
+  }
+
+  /**
+   * Opens `image` (the one shown) again in the engine, the same plane of the same file or the same bytes, and
+   * answers with it as the engine now holds it; what the view shows is left as it is.
+   */
+  async openAgain(image: OpenedImage): Promise<OpenedImage> {
+    if (image.path !== null) return this.client.call('image:open', { path: image.path, page: image.page });
+    if (this.uploaded === null) throw new Error(`the bytes of ${image.name} are no longer at hand`);
+    return this.client.call('image:upload', this.uploaded);
   }
 
   /** A file dropped on the viewer: opened where it lies when the client knows its path (so it joins Recent and exports go beside it), else uploaded. */
@@ -74,15 +92,20 @@ export class ImageOpener {
 
   /**
    * Opens the image `request` opens (the image before it closed, unless it is the same one), and shows the masks
-   * `showMasks` shows: by default the image's draft, if any.
+   * `showMasks` shows: by default the image's draft, if any. `upload`: the bytes it was sent as, if it was.
    */
-  async open(request: () => Promise<OpenedImage>, showMasks: (image: OpenedImage) => Promise<void> = (image) => this.drafts.restore(image)): Promise<void> {
+  async open(
+    request: () => Promise<OpenedImage>,
+    showMasks: (image: OpenedImage) => Promise<void> = (image) => this.drafts.restore(image),
+    upload: Upload | null = null,
+  ): Promise<void> {
     const previous = this.store.get().image;
     this.store.set({ activity: { kind: 'opening' }, error: null, notice: null });
     try {
       await this.drafts.flush();
       const image = await request();
       const pixels = await this.client.call('image:pixels', { imageId: image.imageId });
+      this.uploaded = upload;
       if (previous !== null && previous.imageId !== image.imageId) void this.client.call('image:close', { imageId: previous.imageId }).catch(() => undefined);
       this.overlays.forgetNetworkOutput();
       const planes = image.planes > 1 ? `, ${plural(image.planes, 'plane')}` : '';
