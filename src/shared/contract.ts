@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
 import { batchEvent, batchReport, batchRequest } from './batchTypes';
-import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, thisDevice } from './benchTypes';
+import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, providerCheck, thisDevice } from './benchTypes';
 import {
   bytes,
   channelChoice,
@@ -235,6 +235,8 @@ export const contract = {
   'session:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath }), result: openedSession }),
   /** A session file sent as its bytes: its masks over the open image `imageId` when they fit it, else a blank canvas. */
   'session:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes, imageId: imageId.optional() }), result: openedSession }),
+  /** Which execution providers start on this computer (see [Note: providers here]), CPU first. */
+  'providers:check': call({ answeredBy: 'engine', input: nothing, result: z.array(providerCheck) }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
   'masks:saveDraft': call({
     answeredBy: 'engine',

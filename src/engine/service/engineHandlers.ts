@@ -6,6 +6,7 @@ import { imageHandlers } from './handlers/images';
 import { maskHandlers } from './handlers/masks';
 import { modelHandlers } from './handlers/models';
 import { preferenceHandlers } from './handlers/preferences';
+import { providerHandlers } from './handlers/providers';
 import { segmentationHandlers } from './handlers/segmentation';
 import { sessionHandlers } from './handlers/sessions';
 import { stackHandlers } from './handlers/stacks';
@@ -20,5 +21,6 @@ export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers
     ...preferenceHandlers(workspace),
     ...stackHandlers(workspace),
     ...sessionHandlers(workspace),
+    ...providerHandlers(workspace),
   };
 }
