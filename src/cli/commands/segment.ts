@@ -1,6 +1,7 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
-// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
+// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once and the images
+// overlapped (src/engine/batch/segmentBatch.ts).
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
@@ -11,9 +12,10 @@ import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import type { ImageStack } from '../../engine/image/imageStack';
 import { readImageFile } from '../../engine/io/imageFiles';
 import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { SegmentationRecorder, segmentAndRecord, type RecordedResult } from '../../engine/history/segmentAndRecord';
+import { SegmentationRecorder, segmentAndRecord, type RecordedResult, type SegmentedRun } from '../../engine/history/segmentAndRecord';
 import { sha256OfFile } from '../../engine/models/fileStamp';
 import { ModelManager } from '../../engine/models/modelManager';
+import { segmentBatch, startOverlap } from '../../engine/batch/segmentBatch';
 import { resolveSettings } from '../../engine/pipeline/settings';
 import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
 import { sessionFromApp } from '../../engine/sessionFile/appSession';
@@ -111,7 +113,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   // Asking for planes reads the pages of a file that declares no axes as planes (see [Note: undeclared pages]).
   const pagesAsPlanes = asked.plane !== undefined || stitchThreshold !== undefined;
   const outDir = values['out-dir'];
-  const jobs =
+  const jobs: Job[] =
     outDir === undefined
       ? [{ imagePath: positionals[0]!, out: values.out! }]
       : (await expandImagePaths(positionals)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
@@ -120,7 +122,11 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   const manager = new ModelManager({ env: io.env });
   const recorder = values['no-history'] === true ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
   // Opened at the first image that reads, so a bad image alone costs no model loading.
-  let model: OpenedModel | null = null;
+  let model = null as Promise<OpenedModel> | null;
+  const openOnce = () => (model ??= openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] }));
+  // Several images overlap their network and their masks (see [Note: batch overlap]); one image has nothing to overlap.
+  const overlap = jobs.length > 1 ? startOverlap() : null;
+  const saveSeg = values['save-seg'] === true;
   let failed = 0;
   let fallbacksSaid = false;
   /** One image is the whole job: its error is the command's. In a batch, the other images still get segmented. */
@@ -129,74 +135,92 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     failed++;
     print(io.stderr, `${imagePath}: ${error.message}`);
   };
+  const report = async ({ imagePath, out }: Job, { stack, selection }: LoadedJob, { result, timings, recordError, seg }: SegmentedJob) => {
+    const opened = await openOnce();
+    const { frames, executionProvider } = result;
+    const isStack = selection.planes.length * selection.frames.length > 1;
+    if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
+    if (values.json === true) {
+      print(io.stdout, JSON.stringify({
+        ...(outDir === undefined ? {} : { file: imagePath }),
+        masks: result.maskCount,
+        diameter: result.diameter,
+        diameterFromStyle: result.diameterFromStyle,
+        executionProvider,
+        adapter: opened.session.adapter,
+        image: stack.description,
+        ...(isStack ? { stack: stackReport(selection, frames) } : {}),
+        model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
+        out,
+        ...(seg === undefined ? {} : { seg }),
+        timings,
+      }));
+    } else {
+      // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
+      if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+      fallbacksSaid = true;
+      const which = outDir === undefined ? '' : `${imagePath}: `;
+      const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
+      const { adapter } = opened.session;
+      print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
+    }
+  };
   try {
-    for (const { imagePath, out } of jobs) {
-      const start = performance.now();
-      let stack: ImageStack;
-      let selection: ReturnType<typeof selectPlanes>;
-      try {
-        ({ stack } = await readImageFile(imagePath, { pagesAsPlanes }));
-        selection = selectPlanes(stack.description, asked);
-      } catch (error) {
-        failedOn(imagePath, error);
-        continue;
-      }
-      const opened = (model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] }));
-      const { description } = stack;
-      try {
-        const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
-        const saveSeg = values['save-seg'] === true;
+    await segmentBatch({
+      jobs,
+      load: async ({ imagePath }): Promise<LoadedJob> => {
+        const startedAt = performance.now();
+        const { stack } = await readImageFile(imagePath, { pagesAsPlanes });
+        return { stack, selection: selectPlanes(stack.description, asked), startedAt };
+      },
+      model: openOnce,
+      segment: async ({ imagePath, out }, { stack, selection, startedAt }, opened, hooks): Promise<SegmentedJob> => {
         if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
-        const { result, timings, recordError } = await segmentAndRecord({
-          image: description,
-          source,
+        const recorded = await segmentAndRecord({
+          image: stack.description,
+          source: { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) },
           model: opened,
-          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, {}, { keepNetworkOutput: saveSeg })),
+          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, hooks, { keepNetworkOutput: saveSeg })),
           recorder,
-          startedAt: start,
+          startedAt,
         });
-        const { frames, executionProvider } = result;
+        const { frames } = recorded.result;
         const { width, height } = frames[0]!;
         const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
         await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
-        const seg = saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined;
-        if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
-        const isStack = stackShape.planes * stackShape.frames > 1;
-        if (values.json === true) {
-          print(io.stdout, JSON.stringify({
-            ...(outDir === undefined ? {} : { file: imagePath }),
-            masks: result.maskCount,
-            diameter: result.diameter,
-            diameterFromStyle: result.diameterFromStyle,
-            executionProvider,
-            adapter: opened.session.adapter,
-            image: description,
-            ...(isStack ? { stack: stackReport(selection, frames) } : {}),
-            model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
-            out,
-            ...(seg === undefined ? {} : { seg }),
-            timings,
-          }));
-        } else {
-          // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
-          if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
-          fallbacksSaid = true;
-          const which = outDir === undefined ? '' : `${imagePath}: `;
-          const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
-          const { adapter } = opened.session;
-          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
+        return { ...recorded, seg: saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined };
+      },
+      ...(overlap === null ? {} : { overlap }),
+      deliver: async (job, outcome) => {
+        if ('error' in outcome) return failedOn(job.imagePath, outcome.error);
+        try {
+          await report(job, outcome.loaded, outcome.result);
+        } catch (error) {
+          failedOn(job.imagePath, error);
         }
-      } catch (error) {
-        failedOn(imagePath, error);
-      }
-    }
+      },
+    });
     if (failed > 0) print(io.stderr, `${failed} of ${jobs.length} images could not be segmented; nothing was written for them.`);
     return failed > 0 ? 1 : 0;
   } finally {
-    await model?.release();
+    await overlap?.close();
+    await (await model?.catch(() => null))?.release();
     manager.close();
   }
 };
+
+interface Job {
+  imagePath: string;
+  out: string;
+}
+
+interface LoadedJob {
+  stack: ImageStack;
+  selection: ReturnType<typeof selectPlanes>;
+  startedAt: number;
+}
+
+type SegmentedJob = SegmentedRun<ReturnType<typeof framesTogether>> & { seg: string | undefined };
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
 
