@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCropSizes } from '../../src/engine/bench/protocol';
 import type { BenchmarkReport } from '../../src/engine/bench/types';
-import { sortSizes, summarizeSamples, type SizeStats } from '../../src/shared/bench/figures';
+import { cropSizeFromText, sortSizes } from '../../src/shared/bench/cropSizes';
+import { summarizeSamples, type SizeStats } from '../../src/shared/bench/figures';
+import type { CropSize } from '../../src/shared/benchTypes';
 import { providerLabel } from '../../src/shared/bench/providerLabel';
 import { mean } from '../../src/shared/bench/statistics';
 
@@ -121,9 +123,12 @@ function checkLines(checks: Checks | null): string[] {
   return lines;
 }
 
-function officialRows(run: OfficialRun | null, image: string): Map<string, OfficialRow> {
+function officialRows(run: OfficialRun | null, image: string): Map<CropSize, OfficialRow> {
   const rows = run?.images.find((i) => i.name === image)?.results ?? [];
-  return new Map(rows.filter((r) => r.times_s.length > 0).map((r) => [r.size, r]));
+  return new Map(rows.flatMap((r) => {
+    const size = cropSizeFromText(r.size);
+    return r.times_s.length > 0 && size !== null ? [[size, r] as const] : [];
+  }));
 }
 
 function officialCell(row: OfficialRow | undefined): string {
@@ -132,7 +137,7 @@ function officialCell(row: OfficialRow | undefined): string {
 
 function benchLines(report: BenchmarkReport, cuda: OfficialRun | null, cpu: OfficialRun | null): string[] {
   const stats = summarizeSamples(report.samples);
-  const of = (provider: string, size: string): SizeStats | undefined => stats.find((r) => r.provider === provider && r.size === size);
+  const of = (provider: string, size: CropSize): SizeStats | undefined => stats.find((r) => r.provider === provider && r.size === size);
   const [cudaRows, cpuRows] = [officialRows(cuda, report.image.name), officialRows(cpu, report.image.name)];
   const sizes = sortSizes([...stats.map((r) => r.size), ...cudaRows.keys(), ...cpuRows.keys()]);
   const webgpu = providerLabel('webgpu', report.providers);
@@ -155,7 +160,7 @@ function benchLines(report: BenchmarkReport, cuda: OfficialRun | null, cpu: Offi
         const [c, w, oc, op] = [of('cpu', size), of('webgpu', size), cudaRows.get(size), cpuRows.get(size)];
         const dims = c ?? w;
         return [
-          size === 'full' ? `full ${report.image.width} x ${report.image.height}` : dims === undefined ? size : `${dims.width} x ${dims.height}`,
+          size === 'full' ? `full ${report.image.width} x ${report.image.height}` : dims === undefined ? String(size) : `${dims.width} x ${dims.height}`,
           c === undefined ? '' : cell(c.meanMs / 1000, c.sdMs === null ? null : c.sdMs / 1000, c.n),
           w === undefined ? '' : cell(w.meanMs / 1000, w.sdMs === null ? null : w.sdMs / 1000, w.n),
           officialCell(oc),
@@ -170,12 +175,12 @@ function benchLines(report: BenchmarkReport, cuda: OfficialRun | null, cpu: Offi
   );
   const stages = [...new Set(stats.flatMap((r) => Object.keys(r.stageMeans)))];
   lines.push(`CellDesk's time per stage (mean s; sizeStyle and sizeMasks are the diameter estimation):`, '');
-  lines.push(...table(['size', 'provider', ...stages], stats.map((r) => [r.size, providerLabel(r.provider, report.providers), ...stages.map((st) => (r.stageMeans[st] === undefined ? '' : s(r.stageMeans[st]!)))])), '');
+  lines.push(...table(['size', 'provider', ...stages], stats.map((r) => [String(r.size), providerLabel(r.provider, report.providers), ...stages.map((st) => (r.stageMeans[st] === undefined ? '' : s(r.stageMeans[st]!)))])), '');
   const split = (row: OfficialRow | undefined) => (row === undefined ? ['', ''] : [mean(row.sizeModel_s).toFixed(2), mean(row.segment_s).toFixed(2)]);
   const officialSizes = sizes.filter((size) => cudaRows.has(size) || cpuRows.has(size));
   if (officialSizes.length > 0) {
     lines.push(`Official Cellpose's time split into the size model (SizeModel.eval) and the segmentation at that diameter (mean s):`, '');
-    lines.push(...table(['size', 'CUDA size model', 'CUDA segmentation', 'CPU size model', 'CPU segmentation'], officialSizes.map((size) => [size, ...split(cudaRows.get(size)), ...split(cpuRows.get(size))])), '');
+    lines.push(...table(['size', 'CUDA size model', 'CUDA segmentation', 'CPU size model', 'CPU segmentation'], officialSizes.map((size) => [String(size), ...split(cudaRows.get(size)), ...split(cpuRows.get(size))])), '');
   }
   for (const [label, run] of [['official CUDA', cuda], ['official CPU', cpu]] as const) {
     const skipped = run?.images.find((i) => i.name === report.image.name)?.skipped ?? [];

@@ -25,6 +25,7 @@ import {
   exportFormat,
   exportResult,
   labelImage,
+  labelNumbering,
   modelChoice,
   openedImage,
   restoredDraft,
@@ -128,8 +129,11 @@ export const contract = {
   /** A model file sent as its bytes (browser upload). */
   'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
   /**
-   * Segments the image, cancelling a run going on for it, and records the run in the history unless `record` is
-   * false (see src/engine/history/segmentAndRecord.ts).
+   * Segments the image, replacing a run going on for it (which then fails with RUN_REPLACED, not CANCELLED: see
+   * [Note: one run per image] in src/engine/service/workspace.ts), and records the run in the history unless
+   * `record` is false (see src/engine/history/segmentAndRecord.ts). A run estimated to be large fails with LARGE_RUN
+   * (its estimate in the details) unless `confirmLarge` (see [Note: run estimates] in
+   * src/engine/pipeline/estimateRun.ts).
    */
   'segment:run': call({
     answeredBy: 'engine',
@@ -139,6 +143,7 @@ export const contract = {
       provider: executionProviderChoice,
       settings: segmentSettings,
       record: z.boolean().default(true),
+      confirmLarge: z.boolean().optional(),
     }),
     result: segmentation,
     progress: 'segment:progress',
@@ -149,7 +154,7 @@ export const contract = {
     input: z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
     result: segmentation,
   }),
-  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel'. */
+  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel', replaced as a run is. */
   'segment:calibrate': call({
     answeredBy: 'engine',
     input: z.strictObject({
@@ -167,9 +172,20 @@ export const contract = {
   'segment:cancel': call({ answeredBy: 'engine', input: imageRef, result: flag('cancelled') }),
   /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
   'segment:networkOutput': call({ answeredBy: 'engine', input: imageRef, result: networkOutputImages }),
+  /** Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]). */
   'masks:export': call({
     answeredBy: 'engine',
-    input: z.strictObject({ imageId, labels: labelImage, formats: z.array(exportFormat).min(1), folder: filePath }),
+    input: z.strictObject({
+      imageId,
+      labels: labelImage,
+      formats: z.array(exportFormat).min(1),
+      folder: filePath,
+      numbering: labelNumbering.default('consecutive'),
+      /** false: fails with EXPORT_FILES_EXIST, naming them, when a file to write is there already. */
+      overwrite: z.boolean().default(false),
+      /** Also answer each file's bytes (the browser mode, to save them on the browser's computer). */
+      includeBytes: z.boolean().default(false),
+    }),
     result: exportResult,
   }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */

@@ -167,7 +167,17 @@ export const restoredDraft = z.object({
 });
 export type RestoredDraft = z.output<typeof restoredDraft>;
 
-export const exportResult = z.object({ files: z.array(z.object({ format: exportFormat, path: z.string() })) });
+/** How exported label images number the masks: 1..N without gaps, or as shown (see [Note: label numbering]). */
+export const LABEL_NUMBERINGS = ['consecutive', 'original'] as const;
+export const labelNumbering = z.enum(LABEL_NUMBERINGS);
+export type LabelNumbering = z.output<typeof labelNumbering>;
+
+export const exportResult = z.object({
+  /** Each file written; with its bytes when they were asked for (the browser mode offers them as downloads). */
+  files: z.array(z.object({ format: exportFormat, path: z.string(), bytes: bytes.optional() })),
+  /** Whether the masks' numbers were changed to 1..N in the files (false: they already were, or kept as asked). */
+  renumbered: z.boolean(),
+});
 export type ExportResult = z.output<typeof exportResult>;
 
 /** The pipeline's stages, in the order a segmentation goes through them (sizeStyle, sizeMasks: diameter estimation). */

@@ -213,7 +213,8 @@ test('changing the cell probability threshold recomputes the masks without runni
 test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CSV hold what the view shows', { timeout: 60_000 }, async () => {
   const current = await readLabels((await exportFiles(tempDir('probe'), ['labels-tiff']))[0]!);
   const doomed = [...new Set(current)].find((label) => label !== 0)!;
-  await clickImagePixel(...innerPixel(current, 240, doomed));
+  const doomedPixel = innerPixel(current, 240, doomed);
+  await clickImagePixel(...doomedPixel);
   await pressOnView(page, 'Delete');
   const shown = await maskCount();
   assert.equal(shown, rethresholdCount - 1);
@@ -223,13 +224,38 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
   const names = ['_cp_masks.tif', '_cp_masks.png', '_outlines.png', '_rois.zip', '_cp_measurements.csv'].map((suffix) => join(folder, `cellpose_img_075${suffix}`));
   assert.deepEqual(files, names);
   const tiff = await readLabels(names[0]!);
-  assert.equal(new Set(tiff).size - 1, shown);
-  assert.ok(!tiff.includes(doomed));
+  // Numbered 1..N without gaps after the delete, as the Cellpose GUI numbers them ([Note: label numbering]).
+  assert.deepEqual([...new Set(tiff)].sort((a, b) => a - b), Array.from({ length: shown + 1 }, (_, i) => i));
+  assert.equal(tiff[doomedPixel[1] * 240 + doomedPixel[0]], 0, 'the deleted mask is background');
   assert.deepEqual(await readLabels(names[1]!), tiff);
   const outlines = await decodeImage(new Uint8Array(readFileSync(names[2]!)));
   assert.deepEqual([outlines.width, outlines.height, outlines.channels], [240, 300, 3]);
   assert.equal(Object.keys(unzipSync(new Uint8Array(readFileSync(names[3]!)))).length, shown);
   assert.equal(readFileSync(names[4]!, 'utf8').trim().split('\n').length, shown + 1);
+});
+
+test('exporting onto files already there asks first; in the browser mode each written file downloads to this computer', { timeout: 60_000 }, async () => {
+  const folder = tempDir('export-again');
+  const [first] = await exportFiles(folder, ['labels-png']);
+  const before = readFileSync(first!);
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export masks' });
+  await dialog.getByLabel('Folder').fill(folder);
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const question = dialog.getByLabel('Replace files');
+  await question.getByText(first!, { exact: true }).waitFor();
+  await question.getByRole('button', { name: 'Keep them' }).click();
+  await page.getByText('Nothing exported: the files there were kept.').waitFor();
+  assert.deepEqual(readFileSync(first!), before);
+
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  await question.getByRole('button', { name: 'Replace' }).click();
+  const link = dialog.getByLabel('Written files').getByRole('link', { name: first!, exact: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'cellpose_img_075_cp_masks.png');
+  assert.deepEqual(readFileSync((await download.path())!), readFileSync(first!));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
 });
 
 test('the page ran without errors (none from its Content-Security-Policy either)', () => {

@@ -4,7 +4,8 @@ import { InvalidSettingError } from '../../engine/errors';
 import { defaultPosition } from '../../engine/image/imageStack';
 import { readImageFile } from '../../engine/io/imageFiles';
 import { readMaskFile, writeMaskFile } from '../../engine/io/maskFiles';
-import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { parseCommandLine, print, type CliIO } from '../io';
+import { subcommandDispatcher } from '../subcommands';
 
 const CONVERT_USAGE = 'celldesk masks convert <in> <out> [--image <file>] [--size <width>x<height>] [--diameter <px>] [--json]';
 
@@ -42,14 +43,11 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { image: { type: 'string' }, size: { type: 'string' }, diameter: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { image: { type: 'string' }, size: { type: 'string' }, diameter: { type: 'string' }, json: { type: 'boolean' } },
     },
     CONVERT_USAGE,
+    CONVERT_HELP,
   );
-  if (values.help === true) {
-    print(io.stdout, CONVERT_HELP);
-    return 0;
-  }
   const [input, output] = positionals;
   if (input === undefined || output === undefined || positionals.length > 2) {
     throw new InvalidSettingError(`masks convert needs a file to read and a file to write.\nUsage: ${CONVERT_USAGE}`);
@@ -85,25 +83,7 @@ function countMasks(labels: Uint16Array | Uint32Array): number {
   return seen.size;
 }
 
-const SUBCOMMANDS: Record<string, { handler: CommandHandler; usage: string }> = { convert: { handler: convert, usage: CONVERT_USAGE } };
-
-function usage(): string {
-  return ['Usage: celldesk masks <subcommand> ...', '', ...Object.values(SUBCOMMANDS).map((s) => `  ${s.usage}`), '', 'celldesk masks convert --help for details.'].join('\n');
-}
-
-export const masksCommand: CommandHandler = async (argv, io: CliIO) => {
-  const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h') {
-    print(io.stdout, usage());
-    return 0;
-  }
-  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
-  if (sub === undefined) {
-    print(io.stderr, name === undefined ? usage() : `celldesk masks: unknown subcommand '${name}'.\n${usage()}`);
-    return 1;
-  }
-  return sub.handler(rest, io);
-};
+export const masksCommand = subcommandDispatcher('masks', { convert: { handler: convert, usage: CONVERT_USAGE, help: CONVERT_HELP } });
 
 /** The plane an image opens on, as its samples (measurement CSVs and outline pictures read it). */
 async function readDefaultPlane(path: string) {

@@ -4,6 +4,7 @@ import type { DownloadProgress } from '../../engine/models/download';
 import { ModelManager, type ModelListing } from '../../engine/models/modelManager';
 import type { ModelRecord } from '../../engine/storage/modelRepository';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import type { Subcommand } from '../subcommands';
 
 const USAGE = {
   list: 'celldesk models list [--json]',
@@ -132,4 +133,9 @@ const remove: CommandHandler = (argv, io) =>
   });
 
 /** The registry subcommands, for `celldesk models`. */
-export const registryCommands: Record<string, CommandHandler> = { list, download, import: importFile, remove };
+export const registryCommands: Record<string, Subcommand> = {
+  list: { handler: list, usage: USAGE.list },
+  download: { handler: download, usage: USAGE.download },
+  import: { handler: importFile, usage: USAGE.import },
+  remove: { handler: remove, usage: USAGE.remove },
+};

@@ -3,7 +3,9 @@ import { InvalidSettingError } from '../../engine/errors';
 import { convertCheckpoint } from '../../engine/onnx/convertCheckpoint';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { readModelBytes } from '../../engine/io/networkFiles';
-import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { prepareOutputFile } from '../../engine/io/outputPaths';
+import { parseCommandLine, print, type CliIO } from '../io';
+import { subcommandDispatcher } from '../subcommands';
 import { registryCommands } from './modelRegistry';
 
 const CONVERT_USAGE = 'celldesk models convert <checkpoint> <out.onnx> [--json]';
@@ -14,6 +16,7 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   if (checkpointPath === undefined || outPath === undefined || positionals.length > 2) {
     throw new InvalidSettingError(`models convert needs a checkpoint and an output file.\nUsage: ${CONVERT_USAGE}`);
   }
+  await prepareOutputFile(outPath);
   const { architecture, sha256, onnx } = convertCheckpoint(await readModelBytes(checkpointPath));
   await writeFileAtomically(outPath, onnx);
   if (values.json === true) {
@@ -29,14 +32,4 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, CommandHandler> = { ...registryCommands, convert };
-
-export const modelsCommand: CommandHandler = async (argv, io) => {
-  const [name, ...rest] = argv;
-  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
-  if (sub === undefined) {
-    print(io.stderr, `Usage: celldesk models <${Object.keys(SUBCOMMANDS).join('|')}> ...`);
-    return 1;
-  }
-  return sub(rest, io);
-};
+export const modelsCommand = subcommandDispatcher('models', { ...registryCommands, convert: { handler: convert, usage: CONVERT_USAGE } });

@@ -10,10 +10,12 @@ export interface PngPixels {
   channels: 1 | 2 | 3 | 4;
   /** Pixel-interleaved, row-major (as a canvas ImageData is): Uint8Array for 8-bit, Uint16Array for 16-bit. */
   data: Uint8Array | Uint16Array;
+  /** tEXt chunks, keyword to Latin-1 text (a label image's `Description`: how its masks are numbered). */
+  text?: Record<string, string>;
 }
 
 export function encodePng(pixels: PngPixels): Uint8Array {
-  const { width, height, channels, data } = pixels;
+  const { width, height, channels, data, text } = pixels;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new InvalidSettingError(`A PNG needs a whole-number width and height of at least 1, not ${width} x ${height}.`, { width, height });
   }
@@ -26,5 +28,5 @@ export function encodePng(pixels: PngPixels): Uint8Array {
       { length: data.length, width, height, channels },
     );
   }
-  return encodeWithFastPng({ width, height, channels, depth: data instanceof Uint16Array ? 16 : 8, data });
+  return encodeWithFastPng({ width, height, channels, depth: data instanceof Uint16Array ? 16 : 8, data, ...(text === undefined ? {} : { text }) });
 }

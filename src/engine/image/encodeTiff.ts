@@ -16,6 +16,11 @@ export interface LabelTiffOptions {
    * tifffile (so Cellpose's io.imread) reads as a (frames, planes, height, width) array. Default one page.
    */
   stack?: { planes: number; frames: number };
+  /**
+   * Text for a single page's ImageDescription (how the masks are numbered: see [Note: label numbering] in
+   * src/engine/core/labelNumbering.ts). A stack's description is ImageJ's, which Fiji needs to see the stack.
+   */
+  description?: string;
 }
 
 const ASCII = 2;
@@ -38,7 +43,11 @@ const TYPE_SIZES: Readonly<Record<number, number>> = { [ASCII]: 1, [SHORT]: 2, [
 /** ImageJ's description of a hyperstack, as tifffile's imagej=True writes it. */
 function imagejDescription(planes: number, frames: number): number[] {
   const lines = ['ImageJ=1.11a', `images=${planes * frames}`, ...(planes > 1 ? [`slices=${planes}`] : []), ...(frames > 1 ? [`frames=${frames}`] : [])];
-  const text = `${[...lines, 'hyperstack=true', 'mode=grayscale', 'loop=false'].join('\n')}\n`;
+  return asciiValue(`${[...lines, 'hyperstack=true', 'mode=grayscale', 'loop=false'].join('\n')}\n`);
+}
+
+/** A text tag's value: its bytes, NUL-terminated. */
+function asciiValue(text: string): number[] {
   return [...new TextEncoder().encode(text), 0];
 }
 
@@ -88,6 +97,7 @@ export function encodeLabelTiff(labels: Uint16Array | Uint32Array, width: number
     throw new InvalidSettingError(`A label image of ${pages} x ${width} x ${height} pixels is too large for a TIFF file (over 4 GiB).`, { width, height, pages });
   }
 
+  const description = pages > 1 ? imagejDescription(planes, frames) : options.description === undefined ? null : asciiValue(options.description);
   const pageEntries = pageStripLists.map((strips, page) => {
     const entries: Entry[] = [
       { tag: 256, type: LONG, values: [width] }, // ImageWidth
@@ -95,7 +105,7 @@ export function encodeLabelTiff(labels: Uint16Array | Uint32Array, width: number
       { tag: 258, type: SHORT, values: [bytesPerSample * 8] }, // BitsPerSample
       { tag: 259, type: SHORT, values: [compression === 'deflate' ? 8 : 1] }, // Compression: 8 = Deflate (Adobe)
       { tag: 262, type: SHORT, values: [1] }, // PhotometricInterpretation: BlackIsZero
-      ...(page === 0 && pages > 1 ? [{ tag: 270, type: ASCII, values: imagejDescription(planes, frames) }] : []), // ImageDescription
+      ...(page === 0 && description !== null ? [{ tag: 270, type: ASCII, values: description }] : []), // ImageDescription
       { tag: 273, type: LONG, values: new Array<number>(strips.length).fill(0) }, // StripOffsets, filled in below
       { tag: 277, type: SHORT, values: [1] }, // SamplesPerPixel
       { tag: 278, type: LONG, values: [rowsPerStrip] }, // RowsPerStrip

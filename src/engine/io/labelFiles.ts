@@ -29,17 +29,27 @@ function measurementsCsv(labels: Uint16Array | Uint32Array, width: number, heigh
   return `${lines.join('\n')}\n`;
 }
 
-/** The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV. */
-export function encodeLabelFile(format: LabelFileFormat, labels: Uint16Array | Uint32Array, width: number, height: number, image?: MeasuredImage): Uint8Array | string {
+/**
+ * The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV;
+ * `description` goes into a label TIFF's ImageDescription and a label PNG's Description text chunk.
+ */
+export function encodeLabelFile(
+  format: LabelFileFormat,
+  labels: Uint16Array | Uint32Array,
+  width: number,
+  height: number,
+  image?: MeasuredImage,
+  description?: string,
+): Uint8Array | string {
   switch (format) {
     case 'labels-tiff':
-      return encodeLabelTiff(compactLabels(labels).compact, width, height);
+      return encodeLabelTiff(compactLabels(labels).compact, width, height, description === undefined ? {} : { description });
     case 'labels-png': {
       const { maxLabel, compact } = compactLabels(labels);
       if (!(compact instanceof Uint16Array)) {
         throw new ExportError(`A PNG holds labels up to 65535, but this image has ${maxLabel} masks. Export a label TIFF instead.`, { maxLabel });
       }
-      return encodePng({ width, height, channels: 1, data: compact });
+      return encodePng({ width, height, channels: 1, data: compact, ...(description === undefined ? {} : { text: { Description: description } }) });
     }
     case 'imagej-rois': {
       const rois = maskContours(labels, height, width)

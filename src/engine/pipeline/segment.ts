@@ -28,6 +28,8 @@ export interface SegmentationModel {
   styleSession: NetworkSession;
   architecture: CpnetArchitecture;
   sizeModel?: SizeModel;
+  /** Why the model's size model file cannot be used, when it cannot: raised only if a diameter is to be estimated. */
+  sizeModelError?: CellDeskError;
 }
 
 export interface SegmentResult {
@@ -100,7 +102,7 @@ export async function estimateImageDiameter(
 /** The model, refused unless it has a size model: estimating the diameter (diameter 'estimate') needs one. */
 export function withSizeModel(model: SegmentationModel): SegmentationModel & { sizeModel: SizeModel } {
   if (model.sizeModel === undefined) {
-    throw new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
+    throw model.sizeModelError ?? new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
   }
   return { ...model, sizeModel: model.sizeModel };
 }

@@ -24,10 +24,31 @@ const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
   'segment:calibrate': 'Calibrating the diameter was cancelled.',
 };
 
-/** The user (or a newer request for the same image) cancelled a running operation. */
+/** The user cancelled a running operation (or closed its image). */
 export class OperationCancelledError extends CellDeskError {
   constructor(call: string) {
     super('CANCELLED', CANCELLED_MESSAGES[call] ?? 'The operation was cancelled.', { call });
+  }
+}
+
+/** What each call that runs on an image does, for the sentence saying it was replaced. */
+const RUN_NOUNS: Readonly<Record<string, string>> = {
+  'segment:run': 'segmentation',
+  'segment:calibrate': 'diameter calibration',
+};
+
+/**
+ * A segmentation or calibration stopped because a newer one was started on the same image before it finished (see
+ * [Note: one run per image] in workspace.ts); nobody cancelled it, and the newer run's result is the one kept.
+ */
+export class RunReplacedError extends CellDeskError {
+  constructor(call: string, replacedBy: string) {
+    const noun = (name: string) => RUN_NOUNS[name] ?? 'operation';
+    super(
+      'RUN_REPLACED',
+      `This ${noun(call)} was replaced by a newer run: a ${noun(replacedBy)} of the same image was started before it finished, and its result is the one kept.`,
+      { call, replacedBy },
+    );
   }
 }
 
@@ -35,6 +56,14 @@ export class OperationCancelledError extends CellDeskError {
 export class ExportError extends CellDeskError {
   constructor(message: string, details: Record<string, unknown> = {}, cause?: unknown) {
     super('EXPORT_FAILED', message, details, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** An export would replace files that are there already, and replacing them was not confirmed. */
+export class ExportFilesExistError extends CellDeskError {
+  constructor(paths: string[]) {
+    const listed = paths.length === 1 ? `${paths[0]} is there already` : `these files are there already: ${paths.join(', ')}`;
+    super('EXPORT_FILES_EXIST', `Nothing was written: ${listed}. Confirm to replace ${paths.length === 1 ? 'it' : 'them'}, or choose another folder.`, { paths });
   }
 }
 

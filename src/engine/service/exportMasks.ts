@@ -1,16 +1,21 @@
 // Writes a segmentation's exports into a folder under Cellpose's file names: label TIFF and PNG
 // (<name>_cp_masks.tif/.png), the image with red outlines (<name>_outlines.png), ImageJ ROIs (<name>_rois.zip) and a
-// CSV of per-mask measurements. Node side (the engine worker).
-import { mkdir } from 'node:fs/promises';
+// CSV of per-mask measurements; label images numbered 1..N unless asked otherwise (see [Note: label numbering] in
+// src/engine/core/labelNumbering.ts), and files already there replaced only when that was confirmed. Node side (the
+// engine worker).
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { labelNumberingDescription, numberConsecutively } from '../core/labelNumbering';
 import { outlinePixels } from '../core/outlines';
 import { encodePng } from '../image/encodePng';
 import type { RasterImage } from '../image/raster';
 import { writeFileAtomically } from '../io/atomicWrite';
 import { encodeLabelFile } from '../io/labelFiles';
+import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import { channelStatistics, renderRgb } from './display';
-import { ExportError } from './errors';
-import type { ExportFormat, ExportResult } from '../../shared/contract';
+import { ENGINE_VERSION } from '../version';
+import { ExportError, ExportFilesExistError } from './errors';
+import type { ExportFormat, ExportResult, LabelNumbering } from '../../shared/contract';
 
 const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
@@ -27,6 +32,19 @@ export interface ExportJob {
   labels: Uint32Array;
   formats: readonly ExportFormat[];
   folder: string;
+  /** Default 'consecutive'. */
+  numbering?: LabelNumbering;
+  /** Replace files already there (default: refuse, naming them). */
+  overwrite?: boolean;
+  /** Answer each file's bytes too. */
+  includeBytes?: boolean;
+}
+
+/** The labels as the files get them, and what a label image says about their numbers. */
+interface NumberedJob {
+  raster: RasterImage;
+  labels: Uint32Array;
+  description: string;
 }
 
 function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
@@ -41,11 +59,31 @@ function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
   return rgb;
 }
 
-function encode(format: ExportFormat, job: ExportJob): Uint8Array | string {
-  const { raster, labels } = job;
+function encode(format: ExportFormat, job: NumberedJob): Uint8Array {
+  const { raster, labels, description } = job;
   const { width, height } = raster;
   if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
-  return encodeLabelFile(format, labels, width, height, raster);
+  const encoded = encodeLabelFile(format, labels, width, height, raster, description);
+  return typeof encoded === 'string' ? new TextEncoder().encode(encoded) : encoded;
+}
+
+function numbered(labels: Uint32Array, numbering: LabelNumbering): { labels: Uint32Array; renumbered: boolean; description: string } {
+  const consecutive = numberConsecutively(labels);
+  const kept = numbering === 'original' ? labels : consecutive.labels;
+  let largest = 0;
+  for (let i = 0; i < kept.length; i++) if (kept[i]! > largest) largest = kept[i]!;
+  return {
+    labels: kept,
+    renumbered: numbering === 'consecutive' && consecutive.renumbered,
+    description: labelNumberingDescription(numbering, consecutive.count, largest, `CellDesk ${ENGINE_VERSION}`),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The image's name without its extension, with characters no file system accepts replaced. */
@@ -57,30 +95,33 @@ export function exportBaseName(imageName: string): string {
 }
 
 export async function writeExports(job: ExportJob): Promise<ExportResult> {
-  const { raster, labels, folder } = job;
-  if (labels.length !== raster.width * raster.height) {
-    throw new ExportError(`The masks to export have ${labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, {
-      labels: labels.length,
+  const { raster, folder } = job;
+  if (job.labels.length !== raster.width * raster.height) {
+    throw new ExportError(`The masks to export have ${job.labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, {
+      labels: job.labels.length,
       width: raster.width,
       height: raster.height,
     });
   }
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new ExportError(`Cannot create the export folder ${folder} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { folder }, error);
-  }
+  // Every destination is checked before anything is encoded or written (see [Note: output paths]).
+  await prepareOutputFolder(folder);
   const base = exportBaseName(job.imageName);
+  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${FILE_SUFFIXES[format]}`) }));
+  for (const { path } of targets) await refuseFolderAt(path);
+  if (job.overwrite !== true) {
+    const there = (await Promise.all(targets.map(async ({ path }) => ((await exists(path)) ? path : null)))).filter((path) => path !== null);
+    if (there.length > 0) throw new ExportFilesExistError(there);
+  }
+  const { labels, renumbered, description } = numbered(job.labels, job.numbering ?? 'consecutive');
   const files: ExportResult['files'] = [];
-  for (const format of job.formats) {
-    const path = join(folder, `${base}${FILE_SUFFIXES[format]}`);
-    const data = encode(format, job);
+  for (const { format, path } of targets) {
+    const data = encode(format, { raster, labels, description });
     try {
       await writeFileAtomically(path, data);
     } catch (error) {
       throw new ExportError(`Cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'unknown reason'}).`, { path }, error);
     }
-    files.push({ format, path });
+    files.push({ format, path, ...(job.includeBytes === true ? { bytes: data } : {}) });
   }
-  return { files };
+  return { files, renumbered };
 }

@@ -5,15 +5,20 @@ import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_th
 import { workerStart, type WorkerStart } from '../../shared/workerMessages';
 import type { Transport } from './rpc';
 
-/** A worker running `script` with its start-up data; a TypeScript script is loaded through tsx, registered inside the worker. */
+/** A service's worker running `script` with its start-up data (see startScriptWorker). */
 export function startWorker(script: string, start: WorkerStart): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: start });
+  return startScriptWorker(script, start);
+}
+
+/** A worker thread running `script` with `workerData`; a TypeScript script is loaded through tsx, registered inside the worker. */
+export function startScriptWorker(script: string, workerData: unknown): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData });
   const bootstrap = [
     `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
     'register();',
     `await import(${JSON.stringify(pathToFileURL(script).href)});`,
   ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: start });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
 }
 
 /** Either end of a worker thread as the RPC's transport. */

@@ -1,5 +1,6 @@
 // Root component of the CellDesk window (renderer): Mantine's theme, the header with the versions `app:info`
-// reports and the Segment | Benchmark | History navigation, and the chosen view.
+// reports, the Segment | Benchmark | History navigation and the open image's name (also the window's title), and
+// the chosen view.
 //
 // [Note: Mantine under the CSP] The page's Content-Security-Policy allows only CellDesk's own style sheets, so the
 // provider must not inject <style> elements: the default theme's CSS variables come from @mantine/core's style
@@ -11,6 +12,9 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { EngineClient } from './engineClient';
 import type { AppModel } from './model/appModel';
+import type { SegmentModel } from './model/segment/segmentModel';
+import { windowTitle } from './model/windowTitle';
+import { useStore } from './useStore';
 import { BenchmarkView } from './views/BenchmarkView';
 import { HistoryView } from './views/HistoryView';
 import { SegmentView } from './views/SegmentView';
@@ -29,7 +33,24 @@ function Navigation({ view, onChange }: { view: ViewName; onChange: (view: ViewN
   );
 }
 
-function Header({ client, view, onViewChange }: { client: EngineClient; view: ViewName; onViewChange: (view: ViewName) => void }) {
+/** The open image's name in the header and the window's title, marked while its edits are unsaved. */
+function OpenImageName({ segment }: { segment: SegmentModel }) {
+  const name = useStore(segment.store, (s) => s.image?.name ?? null);
+  const path = useStore(segment.store, (s) => s.image?.path ?? null);
+  const unsaved = useStore(segment.store, (s) => s.unsaved);
+  useEffect(() => {
+    document.title = windowTitle(name, unsaved);
+  }, [name, unsaved]);
+  if (name === null) return null;
+  return (
+    <Text size="sm" fw={600} truncate="start" maw={420} title={path ?? name} data-testid="image-name">
+      {name}
+      {unsaved ? ' ●' : ''}
+    </Text>
+  );
+}
+
+function Header({ client, segment, view, onViewChange }: { client: EngineClient; segment: SegmentModel; view: ViewName; onViewChange: (view: ViewName) => void }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   useEffect(() => {
     let current = true;
@@ -49,6 +70,7 @@ function Header({ client, view, onViewChange }: { client: EngineClient; view: Vi
         <Title order={4}>CellDesk</Title>
         <Navigation view={view} onChange={onViewChange} />
       </Group>
+      <OpenImageName segment={segment} />
       <Group gap="xs">
         <Badge variant="outline" color="gray">
           {client.kind === 'desktop' ? 'desktop app' : 'browser mode'}
@@ -73,7 +95,7 @@ export function App({ client, model }: { client: EngineClient; model: AppModel }
   return (
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
       <div className="app">
-        <Header client={client} view={view} onViewChange={setView} />
+        <Header client={client} segment={segment} view={view} onViewChange={setView} />
         <div className={view === 'segment' ? 'view' : 'view view-hidden'}>
           <SegmentView segment={segment} active={view === 'segment'} />
         </div>

@@ -14,9 +14,10 @@ const LABEL_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['labels-
 
 export const maskHandlers = handlerGroup((workspace) => ({
   /** Writes the labels (and a label image export deletes the image's draft: see [Note: mask drafts]). */
-  'masks:export': async ({ imageId, labels, formats, folder }) => {
+  'masks:export': async ({ imageId, folder, ...request }) => {
     const { info, raster, draftKey } = workspace.held(imageId);
-    const result = await writeExports({ imageName: info.name, raster, labels, formats, folder: resolveExportFolder(folder, info.exportFolder) });
+    const { formats } = request;
+    const result = await writeExports({ ...request, imageName: info.name, raster, folder: resolveExportFolder(folder, info.exportFolder) });
     if (formats.some((format) => LABEL_FORMATS.has(format))) await workspace.drafts().delete(draftKey);
     return result;
   },

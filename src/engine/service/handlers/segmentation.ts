@@ -12,6 +12,7 @@ import { resolveSettings } from '../../pipeline/settings';
 import type { Segmentation } from '../../../shared/contract';
 import { NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from '../errors';
 import type { HeldImage, KeptRun } from '../workspace';
+import { refuseLargeRun } from '../largeRuns';
 import { handlerGroup } from './handlerGroup';
 
 /** The reply to a run or a re-threshold; `timings` gains 'measure', the time taken by the table and the outlines. */
@@ -34,6 +35,7 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
       const { imageId } = request;
       const held = workspace.held(imageId);
       const model = await workspace.model(request.model, request.provider);
+      if (request.confirmLarge !== true) refuseLargeRun(held.raster, resolveSettings(request.settings), model);
       const image = rasterToPlanarFloat32(held.raster);
       const { result, record, recordError } = await segmentAndRecord({
         image,
@@ -78,7 +80,7 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
       const settings = resolveSettings({ channels, batchSize, augment });
       const model = await workspace.model(request.model, request.provider);
       const { sizeModel } = model;
-      if (sizeModel === undefined) throw new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
+      if (sizeModel === undefined) throw model.sizeModelError ?? new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
       const estimate = await estimateImageDiameter(rasterToPlanarFloat32(held.raster), { ...model, sizeModel }, settings, {
         signal,
         onProgress: (progress) => hooks.onProgress({ imageId, ...progress }),

@@ -1,6 +1,7 @@
 // The Segment view's left panel: open an image (or a recent one), choose or import the model, provider, channels,
-// diameter (typed, estimated or calibrated), thresholds and advanced settings, run with progress and cancel, and set
-// how the image, the network output and the masks are shown. Renderer.
+// diameter (typed, estimated or calibrated), thresholds and advanced settings, and how the image (each channel's
+// range, by hand or auto-contrast), the network output and the masks are shown; Run sits below it (RunBar.tsx).
+// Renderer.
 import {
   Button,
   Checkbox,
@@ -10,7 +11,6 @@ import {
   Group,
   Menu,
   NumberInput,
-  Progress,
   Radio,
   RangeSlider,
   Select,
@@ -37,13 +37,6 @@ const SEGMENT_CHANNELS = [
 ];
 const NUCLEAR_CHANNELS = [{ value: '0', label: '0: none' }, ...SEGMENT_CHANNELS.slice(1)];
 const PROVIDERS = ['auto', ...EXECUTION_PROVIDERS].map((p) => ({ value: p, label: p === 'auto' ? 'auto (fastest available)' : p }));
-const STAGE_NAMES: Readonly<Record<string, string>> = {
-  normalize: 'Normalizing',
-  sizeStyle: 'Estimating the diameter',
-  sizeMasks: 'Estimating the diameter',
-  network: 'Running the network',
-  masks: 'Computing masks',
-};
 const CHANNEL_NAMES = ['red', 'green', 'blue'];
 
 /** A NumberInput's value when it holds a number (it reports '' or partial text while being typed). */
@@ -303,39 +296,6 @@ function AdvancedSettings({ segment }: { segment: SegmentModel }) {
   );
 }
 
-function RunControls({ segment }: { segment: SegmentModel }) {
-  const activity = useStore(segment.store, (s) => s.activity);
-  const hasImage = useStore(segment.store, (s) => s.image !== null);
-  const model = useStore(segment.store, (s) => s.parameters.model);
-  const progress = activity.kind === 'segmenting' || activity.kind === 'calibrating' ? activity.progress : null;
-  const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
-  return (
-    <Stack gap="xs">
-      <Group grow gap="xs">
-        <Button onClick={() => void segment.runs.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
-          Run
-        </Button>
-        <Button variant="default" onClick={() => void segment.runs.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
-          Cancel
-        </Button>
-      </Group>
-      {(activity.kind === 'segmenting' || activity.kind === 'calibrating') && (
-        <Stack gap={4} aria-label={activity.kind === 'segmenting' ? 'Segmentation progress' : 'Calibration progress'}>
-          <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
-          <Text size="xs" c="dimmed">
-            {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
-          </Text>
-        </Stack>
-      )}
-      {activity.kind === 'rethresholding' && (
-        <Text size="xs" c="dimmed">
-          Recomputing masks…
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
 function DisplaySettings({ segment }: { segment: SegmentModel }) {
   const pixels = useStore(segment.store, (s) => s.pixels);
   const ranges = useStore(segment.store, (s) => s.displayRanges);
@@ -352,7 +312,12 @@ function DisplaySettings({ segment }: { segment: SegmentModel }) {
         const name = pixels.channels === 1 ? 'gray' : CHANNEL_NAMES[c];
         return (
           <Stack key={c} gap={2}>
-            <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => segment.overlays.setChannelVisible(c, event.currentTarget.checked)} />
+            <Group gap="xs" justify="space-between" wrap="nowrap">
+              <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => segment.overlays.setChannelVisible(c, event.currentTarget.checked)} />
+              <Button size="compact-xs" variant="subtle" onClick={() => segment.overlays.autoContrast(c)} aria-label={`Auto-contrast channel ${c + 1}`}>
+                Auto
+              </Button>
+            </Group>
             <RangeSlider
               size="xs"
               min={low}
@@ -392,7 +357,6 @@ export function ControlPanel({ segment }: { segment: SegmentModel }) {
       <Divider />
       <Title order={5}>Segmentation</Title>
       <SegmentSettings segment={segment} />
-      <RunControls segment={segment} />
       <Divider />
       <Title order={5}>Display</Title>
       <DisplaySettings segment={segment} />

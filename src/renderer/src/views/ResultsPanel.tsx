@@ -1,21 +1,13 @@
 // The Segment view's right panel: mask count, diameter and how the masks were made, editing buttons, the table of
 // masks (linked to the viewer both ways) and the export dialog. Renderer.
-import { Badge, Button, Checkbox, Group, Modal, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { useStore } from '../useStore';
+import { ExportDialog } from './ExportDialog';
 
 /** Rows drawn at most; the rest are reachable by selecting masks in the viewer. */
 const TABLE_ROWS = 2000;
-
-const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
-  'labels-tiff': 'Label image, TIFF (_cp_masks.tif)',
-  'labels-png': 'Label image, PNG (_cp_masks.png)',
-  'outlines-png': 'Image with outlines, PNG (_outlines.png)',
-  'imagej-rois': 'ImageJ ROIs (_rois.zip)',
-  'measurements-csv': 'Measurements, CSV (_cp_measurements.csv)',
-};
 
 function Summary({ segment }: { segment: SegmentModel }) {
   const segmentation = useStore(segment.store, (s) => s.segmentation);
@@ -154,56 +146,6 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
         </Text>
       )}
     </ScrollArea>
-  );
-}
-
-function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; opened: boolean; onClose: () => void }) {
-  const exportFolder = useStore(segment.store, (s) => s.image?.exportFolder ?? '');
-  const lastExport = useStore(segment.store, (s) => s.lastExport);
-  const exporting = useStore(segment.store, (s) => s.activity.kind === 'exporting');
-  const [formats, setFormats] = useState<ExportFormat[]>([...EXPORT_FORMATS]);
-  const [folder, setFolder] = useState('');
-  useEffect(() => {
-    if (opened) setFolder(exportFolder);
-  }, [opened, exportFolder]);
-  return (
-    // lockScroll off: its scroll lock injects a <style> element, which the page's Content-Security-Policy forbids.
-    <Modal opened={opened} onClose={onClose} title="Export masks" size="lg" lockScroll={false}>
-      <Stack gap="sm">
-        <Checkbox.Group label="Files to write" value={formats} onChange={(value) => setFormats(value as ExportFormat[])}>
-          <Stack gap={6} mt={6}>
-            {EXPORT_FORMATS.map((format) => (
-              <Checkbox key={format} value={format} label={FORMAT_LABELS[format]} />
-            ))}
-          </Stack>
-        </Checkbox.Group>
-        <Group gap="xs" align="flex-end" wrap="nowrap">
-          <TextInput label="Folder" value={folder} onChange={(event) => setFolder(event.currentTarget.value)} style={{ flex: 1 }} />
-          {segment.environment === 'desktop' && (
-            <Button variant="default" onClick={() => void segment.exports.chooseFolder(folder).then((chosen) => chosen !== null && setFolder(chosen))}>
-              Choose…
-            </Button>
-          )}
-        </Group>
-        <Group justify="flex-end">
-          <Button loading={exporting} disabled={formats.length === 0 || folder.trim() === ''} onClick={() => void segment.exports.write(formats, folder)}>
-            Export
-          </Button>
-        </Group>
-        {lastExport !== null && (
-          <Stack gap={2} aria-label="Written files">
-            <Text size="sm" fw={600}>
-              Written:
-            </Text>
-            {lastExport.files.map((file) => (
-              <Text key={file.path} size="xs" ff="monospace">
-                {file.path}
-              </Text>
-            ))}
-          </Stack>
-        )}
-      </Stack>
-    </Modal>
   );
 }
 

@@ -11,7 +11,8 @@
 // [Note: editing tools] A stroke of the draw or erase tool is drawn as a path over the layers while the pointer
 // moves, and becomes one edit when the pointer is released or leaves the viewer, so a tool never stays half-way in
 // a stroke, and a stroke is one undo step. As in Cellpose, a right-button drag draws a mask whatever the tool. The
-// middle button, or the left with the space bar held, pans with any tool; Escape returns to selecting.
+// middle button, or the left with the space bar held, pans with any tool; Escape during a stroke drops it, and
+// otherwise returns to selecting.
 import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
@@ -204,9 +205,17 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
 
   useEffect(requestDraw, [tool, brushSize, requestDraw]);
 
-  // Space held: the left button pans whatever the tool.
+  // Space held: the left button pans whatever the tool. Escape during a stroke drops the stroke and nothing else
+  // (this listener is added before the view's shortcuts, whose Escape would also leave the tool).
   useEffect(() => {
     const down = (event: KeyboardEvent) => {
+      if (active && event.key === 'Escape' && stroke.current !== null) {
+        event.stopImmediatePropagation();
+        stroke.current = null;
+        segment.edits.strokeCancelled();
+        requestDraw();
+        return;
+      }
       if (!active || event.key !== ' ' || spaceBelongsToControl(event.target)) return;
       event.preventDefault();
       setSpaceHeld(true);
@@ -223,7 +232,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       window.removeEventListener('keyup', up);
       window.removeEventListener('blur', release);
     };
-  }, [active]);
+  }, [active, segment, requestDraw]);
 
   useEffect(() => {
     const shown = overlay.network;

@@ -97,6 +97,11 @@ export class MaskEdits {
     });
   }
 
+  /** Escape during a stroke: the stroke is dropped, the tool stays. */
+  strokeCancelled(): void {
+    this.store.set({ notice: 'Stroke cancelled: nothing changed.' });
+  }
+
   /** Escape: back to selecting, nothing selected. */
   escape(): void {
     this.store.set({ tool: 'select', selected: new Set() });

@@ -7,11 +7,11 @@
 // settles while one runs only marks another as due, and when it ends one more call is made with the thresholds set
 // by then, however many changes came meanwhile. Thresholds changed during a run or a calibration wait for it to end.
 import type { EngineClient } from '../../engineClient';
-import { codeOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 import { fileNameOf } from '../../wording';
 import type { MaskHistory } from './maskHistory';
 import type { Overlays } from './overlays';
-import { showError, thresholdsMatch, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, thresholdsMatch, type SegmentStore } from './state';
 
 /** How long threshold changes settle before masks are recomputed. */
 export const RETHRESHOLD_DELAY_MS = 250;
@@ -22,6 +22,8 @@ export class Runs {
   private rethresholdTimer: ReturnType<typeof setTimeout> | null = null;
   private rethresholdRunning = false;
   private rethresholdDue = false;
+  /** Runs started by this view; only the latest one's end makes the view idle. */
+  private runsStarted = 0;
 
   constructor(
     private readonly store: SegmentStore,
@@ -37,10 +39,12 @@ export class Runs {
     });
   }
 
-  async run(): Promise<void> {
+  /** Segments the open image; a run estimated to be large waits for `confirmLargeRun` (see [Note: run estimates]). */
+  async run(confirmLarge = false): Promise<void> {
     const { image, parameters } = this.store.get();
     if (image === null) return;
-    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null });
+    this.store.set({ activity: { kind: 'segmenting', progress: null }, error: null, notice: null, largeRun: null });
+    const started = ++this.runsStarted;
     try {
       const result = await this.client.call('segment:run', {
         imageId: image.imageId,
@@ -57,6 +61,7 @@ export class Runs {
           batchSize: parameters.batchSize,
         },
         record: parameters.record,
+        ...(confirmLarge ? { confirmLarge } : {}),
       });
       this.overlays.forgetNetworkOutput();
       this.masks.replace(result);
@@ -70,11 +75,27 @@ export class Runs {
       // Thresholds changed while the network ran.
       if (!thresholdsMatch(this.store.get().parameters, result)) this.thresholdsChanged();
     } catch (error) {
-      if (codeOf(error) === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      const code = codeOf(error);
+      // A run replaced by a newer one of this view says nothing: the newer one reports (see [Note: one run per
+      // image] in src/engine/service/workspace.ts); replaced from elsewhere, it says so.
+      if (code === 'RUN_REPLACED') {
+        if (started === this.runsStarted) this.store.set({ notice: messageOf(error) });
+      } else if (code === 'CANCELLED') this.store.set({ notice: 'Segmentation cancelled.' });
+      else if (code === 'LARGE_RUN') this.store.set({ largeRun: messageOf(error) });
       else showError(this.store, error);
     } finally {
-      this.store.set({ activity: { kind: 'idle' } });
+      if (started === this.runsStarted) this.store.set({ activity: { kind: 'idle' } });
     }
+  }
+
+  /** The user said yes to the large run: it starts. */
+  confirmLargeRun(): Promise<void> {
+    return this.run(true);
+  }
+
+  /** The user declined the large run: nothing starts. */
+  declineLargeRun(): void {
+    this.store.set({ largeRun: null, notice: 'Segmentation not started.' });
   }
 
   /** Estimates the diameter with the model's size model, without segmenting, and puts it in the diameter field. */
@@ -143,7 +164,8 @@ export class Runs {
           const ms = Math.round(result.timings['total'] ?? 0);
           this.store.set({ notice: `Masks recomputed from the kept network output in ${ms} ms, without running the network.` });
         } catch (error) {
-          showError(this.store, error);
+          if (lacksNetworkOutput(error)) this.store.set({ notice: NEEDS_NETWORK_OUTPUT });
+          else showError(this.store, error);
         } finally {
           this.store.set({ activity: { kind: 'idle' } });
         }

@@ -6,7 +6,9 @@ import {
   SEGMENT_DEFAULTS,
   type DisplayPixels,
   type ExecutionProviderChoice,
+  type ExportFormat,
   type ExportResult,
+  type LabelNumbering,
   type NetworkOutputImages,
   type OpenedImage,
   type RecentFile,
@@ -15,7 +17,7 @@ import {
 } from '../../../../shared/contract';
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { Store } from '../../../../shared/viewer/store';
-import { messageOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 
 export interface SegmentParameters {
   /** Catalogue or registered model name, or a model file's path. */
@@ -59,6 +61,13 @@ export interface OverlayState {
   network: NetworkLayer;
 }
 
+/** An export asked for: what to write, where, and how label images number the masks. */
+export interface ExportRequest {
+  formats: ExportFormat[];
+  folder: string;
+  numbering: LabelNumbering;
+}
+
 /** Something the viewer or a panel should do once (menu commands for them); `serial` tells repeats apart. */
 export interface ViewRequest {
   kind: 'fit' | 'actual-size' | 'export';
@@ -90,6 +99,8 @@ export interface SegmentState {
   /** A request for the viewer to centre on an image point; `serial` tells repeated requests apart. */
   focus: { x: number; y: number; serial: number } | null;
   lastExport: ExportResult | null;
+  /** An export that would replace files already there, waiting for the user to confirm (see exports.ts). */
+  exportConflict: { request: ExportRequest; paths: string[] } | null;
   /** The network output of the open image's last run, fetched when first shown. */
   networkOutput: NetworkOutputImages | null;
   /** Images opened lately, most recent first. */
@@ -103,6 +114,8 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
+  largeRun: string | null;
 }
 
 export type SegmentStore = Store<SegmentState>;
@@ -127,6 +140,7 @@ export function initialSegmentState(): SegmentState {
     canRedo: false,
     focus: null,
     lastExport: null,
+    exportConflict: null,
     networkOutput: null,
     recent: [],
     viewRequest: null,
@@ -135,12 +149,26 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    largeRun: null,
   };
 }
 
 /** Shows a failed call's message over the viewer, until dismissed. */
 export function showError(store: SegmentStore, error: unknown): void {
   store.set({ error: messageOf(error) });
+}
+
+/**
+ * Masks on screen without the network output behind them (restored from a draft, read from a file): what re-thresholding and the flow
+ * layers need comes from a run, so the view says so plainly instead of showing an error over the masks.
+ */
+export const NEEDS_NETWORK_OUTPUT =
+  'These masks came without the network output (restored from a draft or read from a file): press Run to change thresholds or show flows; it replaces them.';
+
+/** Whether a failed call failed only because the shown masks have no network output behind them. */
+export function lacksNetworkOutput(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'NO_SEGMENTATION' || code === 'NO_NETWORK_OUTPUT';
 }
 
 /** Whether `segmentation` was made with the thresholds set now (else a re-threshold is due). */

@@ -1,0 +1,46 @@
+// The Segment view's main action, pinned under the left panel so that it is on screen at any window height: Run and
+// Cancel, and the progress of a run, a calibration or a re-threshold. Renderer.
+import { Button, Group, Progress, Stack, Text } from '@mantine/core';
+import type { SegmentModel } from '../model/segment/segmentModel';
+import { useStore } from '../useStore';
+
+const STAGE_NAMES: Readonly<Record<string, string>> = {
+  normalize: 'Normalizing',
+  sizeStyle: 'Estimating the diameter',
+  sizeMasks: 'Estimating the diameter',
+  network: 'Running the network',
+  masks: 'Computing masks',
+};
+
+export function RunBar({ segment }: { segment: SegmentModel }) {
+  const activity = useStore(segment.store, (s) => s.activity);
+  const hasImage = useStore(segment.store, (s) => s.image !== null);
+  const model = useStore(segment.store, (s) => s.parameters.model);
+  const progress = activity.kind === 'segmenting' || activity.kind === 'calibrating' ? activity.progress : null;
+  const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
+  return (
+    <Stack gap="xs" p="sm" className="run-bar">
+      <Group grow gap="xs">
+        <Button onClick={() => void segment.runs.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
+          Run
+        </Button>
+        <Button variant="default" onClick={() => void segment.runs.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
+          Cancel
+        </Button>
+      </Group>
+      {(activity.kind === 'segmenting' || activity.kind === 'calibrating') && (
+        <Stack gap={4} aria-label={activity.kind === 'segmenting' ? 'Segmentation progress' : 'Calibration progress'}>
+          <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
+          <Text size="xs" c="dimmed">
+            {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
+          </Text>
+        </Stack>
+      )}
+      {activity.kind === 'rethresholding' && (
+        <Text size="xs" c="dimmed">
+          Recomputing masks…
+        </Text>
+      )}
+    </Stack>
+  );
+}
