@@ -1,19 +1,20 @@
 // `npm run bench:batch [-- --rounds N] [--diameter D] [--channels c1,c2] [--all]`: images per minute of a batch
 // (the reference images of ../shared/reference, the full 2040 x 1536 cell_00028.png only with --all), segmented one
 // after another and overlapped (see [Note: batch overlap]), with the demo checkpoint on the CPU, as
-// `celldesk segment folder/ --out-dir` runs them (without writing files). Rounds alternate sequential, overlapped, sequential, ... and the
-// medians are compared; every overlapped round's masks are checked against the sequential ones. A developer's tool.
-import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+// `celldesk segment folder/ --out-dir` runs them (runBatch, label TIFFs written to a temporary folder). Rounds
+// alternate sequential, overlapped, sequential, ... and the medians are compared; every round's masks are checked
+// against the first sequential round's. A developer's tool.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { onnxRuntimeBackend } from '../src/engine/backend/onnxruntime';
-import { maskWorkerCount, segmentBatch, startOverlap, type BatchOverlap } from '../src/engine/batch/segmentBatch';
-import { readImagePlane } from '../src/engine/io/imageFiles';
+import { planJobs } from '../src/engine/batch/batchJobs';
+import { maskWorkerCount, startOverlap, type BatchOverlap } from '../src/engine/batch/overlap';
+import { runBatch } from '../src/engine/batch/runBatch';
 import { openModel } from '../src/engine/io/openModel';
 import { ModelManager } from '../src/engine/models/modelManager';
-import { segmentImage } from '../src/engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS } from '../src/engine/pipeline/settings';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
@@ -36,36 +37,39 @@ async function main(): Promise<void> {
   const channels = (values.channels ?? '0,0').split(',').map(Number) as [number, number];
   const files = (JSON.parse(readFileSync(join(SHARED, 'reference', 'summary.json'), 'utf8')) as { file: string }[])
     .map((e) => e.file)
-    .filter((file) => values.all === true || file !== FULL_IMAGE);
+    .filter((file) => values.all === true || file !== FULL_IMAGE)
+    .map((file) => join(SHARED, 'images', file));
 
   const manager = new ModelManager();
   const model = await openModel(manager, onnxRuntimeBackend, { model: join(DEMO, 'celldesk-demo.zip.pth'), sizeModelPath: join(DEMO, 'celldesk-demo_size.npy'), provider: 'cpu' });
   const workers = maskWorkerCount();
   const overlap = startOverlap(workers);
   const settings = { channels, diameter };
+  // runBatch releases its model when done; here one model serves every pass, released at the end.
+  const shared = { ...model, release: async () => {} };
+  const jobs = planJobs(files, mkdtempSync(join(tmpdir(), 'celldesk-bench-batch-')), ['labels-tiff']);
   const reference: (Uint16Array | Uint32Array)[] = [];
   let mismatches = 0;
 
   /** One pass over the images; returns its seconds, and checks the masks against the first sequential pass. */
   const pass = async (how: BatchOverlap | undefined): Promise<number> => {
     const start = performance.now();
-    let index = 0;
-    await segmentBatch({
-      jobs: files,
-      load: (file) => readImagePlane(join(SHARED, 'images', file)),
-      model: async () => model,
-      segment: (_file, { image }, opened, hooks) => segmentImage(image, opened, settings, hooks),
+    await runBatch({
+      jobs,
+      model: async () => shared,
+      settings,
+      recorder: () => null,
       ...(how === undefined ? {} : { overlap: how }),
-      deliver: async (file, outcome) => {
-        if ('error' in outcome) throw outcome.error;
-        const labels = outcome.result.labels;
+      deliver: (index, outcome) => {
+        if (outcome.kind === 'failed') throw outcome.error;
+        if (outcome.kind !== 'done') throw new Error(`${files[index]}: ${outcome.kind}`);
+        const labels = outcome.image.result.frames[0]!.labels;
         const expected = reference[index];
         if (expected === undefined) reference.push(labels);
         else if (expected.length !== labels.length || expected.some((v, i) => v !== labels[i])) {
           mismatches++;
-          out(`masks differ from the sequential run: ${file}`);
+          out(`masks differ from the sequential run: ${files[index]}`);
         }
-        index++;
       },
     });
     return (performance.now() - start) / 1000;

@@ -14,6 +14,7 @@
 // touches.
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
+import { batchEvent, batchReport, batchRequest } from './batchTypes';
 import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, thisDevice } from './benchTypes';
 import {
   bytes,
@@ -22,6 +23,7 @@ import {
   draftSummary,
   executionProvider,
   executionProviderChoice,
+  engineStoppedEvent,
   exportFormat,
   exportResult,
   labelImage,
@@ -37,6 +39,7 @@ import { appCommand, calibration, networkOutputImages, preferences, recentFile }
 
 export * from './engineTypes';
 export * from './benchTypes';
+export * from './batchTypes';
 export * from './segmentControls';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
@@ -59,6 +62,9 @@ export type AppInfo = z.output<typeof appInfo>;
 export const events = {
   'segment:progress': segmentProgressEvent,
   'bench:event': benchmarkEvent,
+  'batch:event': batchEvent,
+  /** The engine stopped unexpectedly (a crash); the desktop app's Segment view offers to restart it. */
+  'engine:stopped': engineStoppedEvent,
   /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
   'app:command': appCommand,
 };
@@ -71,9 +77,10 @@ export const EVENT_CHANNEL = 'celldesk:event';
 /**
  * Where a call is answered. app: the process that hosts the window (version, native dialogs); engine: the engine's
  * worker (images, models, segmentation; see [Note: engine worker]); benchmark: the benchmark service and its worker
- * per run (see [Note: benchmark worker]); history: the history service, on the answering thread.
+ * per run (see [Note: benchmark worker]); batch: the batch service and its worker per batch (see [Note: batch
+ * worker]); history: the history service, on the answering thread.
  */
-export type Answerer = 'app' | 'engine' | 'benchmark' | 'history';
+export type Answerer = 'app' | 'engine' | 'benchmark' | 'batch' | 'history';
 
 interface CallSpec<Where extends Answerer, Input extends z.ZodType, Result extends z.ZodType, Progress extends EventName | null> {
   readonly answeredBy: Where;
@@ -113,6 +120,8 @@ export const contract = {
   'models:choose': call({ answeredBy: 'app', input: nothing, result: chosenPath }),
   /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels. Refused in the browser. */
   'masks:chooseFolder': call({ answeredBy: 'app', input: z.strictObject({ current: z.string().max(4096).optional() }), result: chosenPath }),
+  /** The desktop app's dialog for a batch's images: a folder, or image files; no paths when the user cancels. Refused in the browser. */
+  'batch:chooseImages': call({ answeredBy: 'app', input: z.strictObject({ kind: z.enum(['folder', 'files']) }), result: z.object({ paths: z.array(z.string()) }) }),
 
   /** Opens an image on the plane that holds `page` when given, else on its middle plane (the stack's axes: OpenedImage). */
   'image:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath, page: z.int().min(0).optional() }), result: openedImage }),
@@ -197,6 +206,11 @@ export const contract = {
   /** The draft kept for this image's content and page, or null; an unreadable draft fails with DRAFT_UNREADABLE. */
   'masks:loadDraft': call({ answeredBy: 'engine', input: imageRef, result: restoredDraft.nullable() }),
   'masks:discardDraft': call({ answeredBy: 'engine', input: imageRef, result: flag('discarded') }),
+  /**
+   * Shows masks from a file (label TIFF or PNG, _seg.npy) over the open image, described by `summary` (how they were
+   * made: a batch's result); refused when their size is not the image's.
+   */
+  'masks:load': call({ answeredBy: 'engine', input: z.strictObject({ imageId, path: filePath, summary: draftSummary }), result: segmentation }),
   /** What the user chose once and CellDesk remembers (the "Record in history" switch). */
   'preferences:get': call({ answeredBy: 'engine', input: nothing, result: preferences }),
   /** Remembers the preferences given, keeps the others; answers them all. */
@@ -224,6 +238,14 @@ export const contract = {
     progress: 'bench:event',
   }),
   'bench:cancel': call({ answeredBy: 'benchmark', input: nothing, result: flag('cancelled') }),
+
+  /**
+   * Segments a batch of images (one batch at a time), each recorded in the history unless `record` is false, its files
+   * written to the output folder; images an earlier run there did are skipped unless `redo` (see [Note: batch
+   * manifest]). Resolves with the report when it completes or is cancelled; before that, each step is a 'batch:event'.
+   */
+  'batch:start': call({ answeredBy: 'batch', input: batchRequest, result: batchReport, progress: 'batch:event' }),
+  'batch:cancel': call({ answeredBy: 'batch', input: nothing, result: flag('cancelled') }),
 
   /** This computer's device id and fingerprint, as a benchmark run here would record them. */
   'device:describe': call({ answeredBy: 'history', input: nothing, result: thisDevice }),

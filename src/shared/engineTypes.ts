@@ -196,3 +196,7 @@ export type StageProgress = z.output<typeof stageProgress>;
 
 export const segmentProgressEvent = z.object({ imageId: z.string(), ...stageProgress.shape });
 export type SegmentProgressEvent = z.output<typeof segmentProgressEvent>;
+
+/** The engine's host ended without being asked to; `reason` says how ("signal SIGKILL"). See [Note: engine host]. */
+export const engineStoppedEvent = z.object({ reason: z.string() });
+export type EngineStoppedEvent = z.output<typeof engineStoppedEvent>;

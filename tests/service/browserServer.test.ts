@@ -31,6 +31,7 @@ before(async () => {
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
     chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog')),
     chooseExportFolder: () => Promise.reject(new DesktopOnlyError('Choosing a folder with a dialog')),
+    chooseBatchImages: () => Promise.reject(new DesktopOnlyError('Choosing images with a dialog')),
   });
   server = await startBrowserServer({
     handlers,

@@ -1,28 +1,23 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
 // (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once and the images
-// overlapped (src/engine/batch/segmentBatch.ts).
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+// overlapped ([Note: batch overlap]).
+import { basename, dirname } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
+import { expandImagePaths, outputPath, planJobs, type BatchJob } from '../../engine/batch/batchJobs';
+import { startOverlap } from '../../engine/batch/overlap';
+import { runBatch, type DoneImage } from '../../engine/batch/runBatch';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
-import { encodeLabelTiff } from '../../engine/image/encodeTiff';
-import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import type { ImageStack } from '../../engine/image/imageStack';
-import { readImageFile } from '../../engine/io/imageFiles';
 import { prepareOutputFile, prepareOutputFolder, refuseFolderAt } from '../../engine/io/outputPaths';
-import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { SegmentationRecorder, segmentAndRecord, type RecordedResult, type SegmentedRun } from '../../engine/history/segmentAndRecord';
-import { sha256OfFile } from '../../engine/models/fileStamp';
+import { openModel } from '../../engine/io/openModel';
+import { SegmentationRecorder } from '../../engine/history/segmentAndRecord';
 import { ModelManager } from '../../engine/models/modelManager';
-import { segmentBatch, startOverlap } from '../../engine/batch/segmentBatch';
 import { LARGE_RUN_SECONDS, type RunEstimate } from '../../engine/pipeline/estimateRun';
 import { resolveSettings } from '../../engine/pipeline/settings';
-import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
-import { sessionFromApp } from '../../engine/sessionFile/appSession';
-import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
+import { stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
 import { HistoryNotRecordedError } from '../../engine/storage/databaseFaults';
+import type { BatchFormat, BatchOutput } from '../../shared/batchTypes';
 import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 import { confirmLargeRun } from '../largeRuns';
@@ -124,27 +119,18 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   const largeRuns = { yes: values.yes === true, largeSeconds: confirmAbove === undefined ? LARGE_RUN_SECONDS : confirmAbove * 60 };
   const saveSeg = values['save-seg'] === true;
   const outDir = values['out-dir'];
+  const formats: BatchFormat[] = saveSeg ? ['labels-tiff', 'seg-npy'] : ['labels-tiff'];
   // Where the masks go is checked before any image is read or model opened (see [Note: output paths]).
   if (outDir === undefined) await prepareOutputFile(values.out!);
   else await prepareOutputFolder(outDir);
-  const jobs = outDir === undefined ? [{ imagePath: positionals[0]!, out: values.out! }] : await batchJobs(positionals, outDir);
-  if (saveSeg) for (const { imagePath, out } of jobs) await refuseFolderAt(sessionFilePath(out, imagePath));
+  const jobs = outDir === undefined ? [oneImageJob(positionals[0]!, values.out!, saveSeg)] : planJobs(await expandImagePaths(positionals), outDir, formats);
+  for (const { outputs } of jobs) for (const { path } of outputs) await refuseFolderAt(path);
 
   const manager = new ModelManager({ env: io.env });
   // A history that cannot be written is said once, and not tried again in the same batch.
   const history = new HistoryNotice(values['no-history'] === true ? null : manager, outDir !== undefined);
-  // Opened at the first image that reads, so a bad image alone costs no model loading.
-  let model = null as Promise<OpenedModel> | null;
-  const openOnce = () => (model ??= openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] }));
-  // Several images overlap their network and their masks (see [Note: batch overlap]); one image has nothing to overlap.
-  const overlap = jobs.length > 1 ? startOverlap() : null;
-  // One question at a time: overlapped images may reach their confirmation together.
-  let asking: Promise<unknown> = Promise.resolve();
-  const confirmed = (run: Parameters<typeof confirmLargeRun>[1]): Promise<RunEstimate> => {
-    const answer = asking.then(() => confirmLargeRun(io, run, largeRuns));
-    asking = answer.catch(() => undefined);
-    return answer;
-  };
+  /** Each image's run estimate, by its index, once it may go ahead. */
+  const estimates: RunEstimate[] = [];
   let failed = 0;
   let fallbacksSaid = false;
   /** One image is the whole job: its error is the command's. In a batch, the other images still get segmented. */
@@ -153,11 +139,14 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     failed++;
     print(io.stderr, `${imagePath}: ${error.message}`);
   };
-  const report = async ({ imagePath, out }: Job, { stack, selection }: LoadedJob, { result, timings, record, recordError, seg, estimate }: SegmentedJob) => {
-    const opened = await openOnce();
+  const report = (index: number, { imagePath }: BatchJob, done: DoneImage) => {
+    const { result, timings, record, recordError, description, selection, model: opened } = done;
     const { frames, executionProvider } = result;
-    const isStack = selection.planes.length * selection.frames.length > 1;
+    const out = done.outputs.find((o) => o.format === 'labels-tiff')!.path;
+    const seg = done.outputs.find((o) => o.format === 'seg-npy')?.path;
     history.failed(io, imagePath, recordError);
+    const isStack = selection.planes.length * selection.frames.length > 1;
+    const estimate = estimates[index]!;
     if (values.json === true) {
       print(io.stdout, JSON.stringify({
         ...(outDir === undefined ? {} : { file: imagePath }),
@@ -166,7 +155,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         diameterFromStyle: result.diameterFromStyle,
         executionProvider,
         adapter: opened.session.adapter,
-        image: stack.description,
+        image: description,
         ...(isStack ? { stack: stackReport(selection, frames) } : {}),
         model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
         out,
@@ -187,72 +176,35 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     }
     history.sayOnce(io);
   };
+  // One image has nothing to overlap.
+  const overlap = jobs.length > 1 ? startOverlap() : null;
   try {
-    await segmentBatch({
+    await runBatch({
       jobs,
-      load: async ({ imagePath }): Promise<LoadedJob> => {
-        const startedAt = performance.now();
-        const { stack } = await readImageFile(imagePath, { pagesAsPlanes });
-        return { stack, selection: selectPlanes(stack.description, asked), startedAt };
-      },
-      model: openOnce,
-      segment: async ({ imagePath, out }, { stack, selection, startedAt }, opened, hooks): Promise<SegmentedJob> => {
-        const { description } = stack;
-        if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
-        const planes = selection.planes.length * selection.frames.length;
-        const estimate = await confirmed({ imagePath, width: description.width, height: description.height, planes, settings, model: opened });
-        const recorded = await segmentAndRecord({
-          image: description,
-          source: { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) },
-          model: opened,
-          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, hooks, { keepNetworkOutput: saveSeg })),
-          recorder: history.recorder(),
-          startedAt,
-        });
-        const { frames } = recorded.result;
-        const { width, height } = frames[0]!;
-        const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
-        await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
-        return { ...recorded, estimate, seg: saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined };
-      },
       ...(overlap === null ? {} : { overlap }),
-      deliver: async (job, outcome) => {
-        if ('error' in outcome) return failedOn(job.imagePath, outcome.error);
-        try {
-          await report(job, outcome.loaded, outcome.result);
-        } catch (error) {
-          failedOn(job.imagePath, error);
-        }
+      // Opened at the first image that reads, so a bad image alone costs no model loading.
+      model: () => openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] }),
+      settings,
+      stack: { asked, method, pagesAsPlanes },
+      recorder: () => history.recorder(),
+      beforeSegment: async (index, { description, selection, model }) => {
+        const { imagePath } = jobs[index]!;
+        const planes = selection.planes.length * selection.frames.length;
+        estimates[index] = await confirmLargeRun(io, { imagePath, width: description.width, height: description.height, planes, settings, model }, largeRuns);
+      },
+      deliver: (index, outcome) => {
+        const job = jobs[index]!;
+        if (outcome.kind === 'failed') failedOn(job.imagePath, outcome.error);
+        else if (outcome.kind === 'done') report(index, job, outcome.image);
       },
     });
     if (failed > 0) print(io.stderr, `${failed} of ${jobs.length} images could not be segmented; nothing was written for them.`);
     return failed > 0 ? 1 : 0;
   } finally {
     await overlap?.close();
-    await (await model?.catch(() => null))?.release();
     manager.close();
   }
 };
-
-interface Job {
-  imagePath: string;
-  out: string;
-}
-
-interface LoadedJob {
-  stack: ImageStack;
-  selection: ReturnType<typeof selectPlanes>;
-  startedAt: number;
-}
-
-type SegmentedJob = SegmentedRun<ReturnType<typeof framesTogether>> & { estimate: RunEstimate; seg: string | undefined };
-
-/** Each image with its label file in `outDir`; a folder where a label file should go is refused before any work. */
-async function batchJobs(paths: readonly string[], outDir: string): Promise<Job[]> {
-  const jobs = (await expandImagePaths(paths)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
-  for (const { out } of jobs) await refuseFolderAt(out);
-  return jobs;
-}
 
 /**
  * Records runs in the history until it cannot; then says why, once, and records no more of the batch (see
@@ -291,82 +243,11 @@ class HistoryNotice {
   }
 }
 
-const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
-
-/** The image files named, a folder standing for the image files directly in it (by name); each file once. */
-async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    let isFolder: boolean;
-    try {
-      isFolder = (await stat(path)).isDirectory();
-    } catch {
-      throw new InvalidSettingError(`There is no file or folder ${path}.`);
-    }
-    if (!isFolder) {
-      files.push(path);
-      continue;
-    }
-    const images = (await readdir(path, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !entry.name.includes('_cp_masks'))
-      .map((entry) => join(path, entry.name))
-      .sort();
-    if (images.length === 0) throw new InvalidSettingError(`The folder ${path} holds no TIFF, PNG or JPEG images.`);
-    files.push(...images);
-  }
-  return [...new Set(files)];
-}
-
-/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
-async function writeSessionFile(out: string, imagePath: string, result: StackSegmentation): Promise<string> {
-  const path = sessionFilePath(out, imagePath);
-  const { labels, width, height, planes, diameter, settings, networkOutputs } = result;
-  const session = sessionFromApp({
-    labels,
-    width,
-    height,
-    planes,
-    imagePath: resolve(imagePath),
-    channels: settings.channels,
-    diameter,
-    network: { planes: networkOutputs, cellprobThreshold: settings.cellprobThreshold },
-  });
-  await writeFileAtomically(path, encodeSegFile(session));
-  return path;
-}
-
-/** Where --save-seg writes the image's session file: beside its label file. */
-function sessionFilePath(out: string, imagePath: string): string {
-  return join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
-}
-
-/** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
-function labelFileStem(imagePath: string): string {
-  return basename(imagePath, extname(imagePath));
-}
-
-/** The frames' label volumes one after the other, as 16-bit labels when they fit (as Cellpose writes masks). */
-function joinFrames(frames: StackSegmentation[]): Uint16Array | Uint32Array {
-  const joined = new Uint32Array(frames.reduce((sum, f) => sum + f.labels.length, 0));
-  let at = 0;
-  let max = 0;
-  for (const { labels } of frames) {
-    joined.set(labels, at);
-    at += labels.length;
-    for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
-  }
-  return max < 65536 ? Uint16Array.from(joined) : joined;
-}
-
-/** The frames segmented, as one run of the history: their masks counted together, the first frame's diameter and provider. */
-function framesTogether(frames: StackSegmentation[]): RecordedResult & Pick<StackSegmentation, 'diameterFromStyle'> & { frames: StackSegmentation[] } {
-  return { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0), timings: sumTimings(frames), frames };
-}
-
-function sumTimings(frames: StackSegmentation[]): Record<string, number> {
-  const sums: Record<string, number> = {};
-  for (const { timings } of frames) for (const [stage, ms] of Object.entries(timings)) if (stage !== 'total') sums[stage] = (sums[stage] ?? 0) + ms;
-  return sums;
+/** The one image of `--out`: its label TIFF there, its session file (--save-seg) beside it as <image name>_seg.npy. */
+function oneImageJob(imagePath: string, out: string, saveSeg: boolean): BatchJob {
+  const outputs: BatchOutput[] = [{ format: 'labels-tiff', path: out }];
+  if (saveSeg) outputs.push({ format: 'seg-npy', path: outputPath(dirname(out), imagePath, 'seg-npy') });
+  return { imagePath, name: basename(imagePath), outputs };
 }
 
 /** What a stack's JSON report adds: the planes and frames segmented, how, and the masks of each plane. */

@@ -17,7 +17,8 @@ import { ENGINE_VERSION } from '../version';
 import { ExportError, ExportFilesExistError } from './errors';
 import type { ExportFormat, ExportResult, LabelNumbering } from '../../shared/contract';
 
-const FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
+/** What each export's file name ends with, after the image's name (Cellpose's names). */
+export const EXPORT_FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'labels-tiff': '_cp_masks.tif',
   'labels-png': '_cp_masks.png',
   'outlines-png': '_outlines.png',
@@ -79,6 +80,12 @@ function numbered(labels: Uint32Array, numbering: LabelNumbering): { labels: Uin
   };
 }
 
+/** The file of `format` for a segmentation's labels on this image, numbered as `numbering` asks: a batch's per-image exports. */
+export function encodeExport(format: ExportFormat, raster: RasterImage, labels: Uint32Array, numbering: LabelNumbering = 'consecutive'): Uint8Array {
+  const { labels: kept, description } = numbered(labels, numbering);
+  return encode(format, { raster, labels: kept, description });
+}
+
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -106,7 +113,7 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
   // Every destination is checked before anything is encoded or written (see [Note: output paths]).
   await prepareOutputFolder(folder);
   const base = exportBaseName(job.imageName);
-  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${FILE_SUFFIXES[format]}`) }));
+  const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${EXPORT_FILE_SUFFIXES[format]}`) }));
   for (const { path } of targets) await refuseFolderAt(path);
   if (job.overwrite !== true) {
     const there = (await Promise.all(targets.map(async ({ path }) => ((await exists(path)) ? path : null)))).filter((path) => path !== null);

@@ -1,8 +1,8 @@
 // Starts a worker thread from a script that may be TypeScript (running from sources: CLI, tests) or the desktop app's
 // bundled JavaScript, and adapts worker threads' ports to the RPC's Transport (rpc.ts). Node side.
 import { pathToFileURL } from 'node:url';
-import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { workerStart, type WorkerStart } from '../../shared/workerMessages';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { WorkerStart } from '../../shared/workerMessages';
 import type { Transport } from './rpc';
 
 /** A service's worker running `script` with its start-up data (see startScriptWorker). */
@@ -30,10 +30,4 @@ export function portTransport(port: Worker | MessagePort): Transport {
       return () => port.off('message', listener);
     },
   };
-}
-
-/** Inside a worker thread: its start-up data, checked, and the port to the service that started it. */
-export function workerSide(script: string): { start: WorkerStart; port: MessagePort } {
-  if (parentPort === null) throw new Error(`${script} runs only as a worker thread`);
-  return { start: workerStart.parse(workerData), port: parentPort };
 }

@@ -1,6 +1,6 @@
 // Root component of the CellDesk window (renderer): Mantine's theme, the header with the versions `app:info`
-// reports, the Segment | Benchmark | History navigation and the open image's name (also the window's title), and
-// the chosen view.
+// reports, the Segment | Batch | Benchmark | History navigation and the open image's name (also the window's title),
+// and the chosen view.
 //
 // [Note: Mantine under the CSP] The page's Content-Security-Policy allows only CellDesk's own style sheets, so the
 // provider must not inject <style> elements: the default theme's CSS variables come from @mantine/core's style
@@ -15,17 +15,19 @@ import type { AppModel } from './model/appModel';
 import type { SegmentModel } from './model/segment/segmentModel';
 import { windowTitle } from './model/windowTitle';
 import { useStore } from './useStore';
+import { BatchView } from './views/BatchView';
 import { BenchmarkView } from './views/BenchmarkView';
 import { HistoryView } from './views/HistoryView';
 import { SegmentView } from './views/SegmentView';
 
-type ViewName = 'segment' | 'benchmark' | 'history';
+type ViewName = 'segment' | 'batch' | 'benchmark' | 'history';
 
 function Navigation({ view, onChange }: { view: ViewName; onChange: (view: ViewName) => void }) {
   return (
     <Tabs value={view} onChange={(value) => value !== null && onChange(value as ViewName)} variant="pills" radius="sm">
       <Tabs.List>
         <Tabs.Tab value="segment">Segment</Tabs.Tab>
+        <Tabs.Tab value="batch">Batch</Tabs.Tab>
         <Tabs.Tab value="benchmark">Benchmark</Tabs.Tab>
         <Tabs.Tab value="history">History</Tabs.Tab>
       </Tabs.List>
@@ -90,7 +92,7 @@ function Header({ client, segment, view, onViewChange }: { client: EngineClient;
  * Segment view stays mounted, only hidden, so that its viewer keeps its pan and zoom; its shortcuts are off meanwhile.
  */
 export function App({ client, model }: { client: EngineClient; model: AppModel }) {
-  const { segment, benchmark, history } = model;
+  const { segment, batch, benchmark, history } = model;
   const [view, setView] = useState<ViewName>('segment');
   return (
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
@@ -99,6 +101,11 @@ export function App({ client, model }: { client: EngineClient; model: AppModel }
         <div className={view === 'segment' ? 'view' : 'view view-hidden'}>
           <SegmentView segment={segment} active={view === 'segment'} />
         </div>
+        {view === 'batch' && (
+          <div className="view">
+            <BatchView batch={batch} onOpenInSegment={() => setView('segment')} />
+          </div>
+        )}
         {view === 'benchmark' && (
           <div className="view">
             <BenchmarkView benchmark={benchmark} />

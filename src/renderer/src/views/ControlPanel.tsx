@@ -335,6 +335,7 @@ function DisplaySettings({ segment }: { segment: SegmentModel }) {
       <Group gap="md">
         <Switch label="Masks (X)" checked={overlay.showMasks} onChange={(event) => segment.overlays.set({ showMasks: event.currentTarget.checked })} />
         <Switch label="Outlines (Z)" checked={overlay.showOutlines} onChange={(event) => segment.overlays.set({ showOutlines: event.currentTarget.checked })} />
+        <Switch label="Numbers (N)" checked={overlay.showNumbers} onChange={(event) => segment.overlays.set({ showNumbers: event.currentTarget.checked })} />
       </Group>
       <Radio.Group label="Network output" value={overlay.network} onChange={(value) => segment.overlays.setNetworkLayer(value as NetworkLayer)}>
         <Group gap="sm" mt={4}>

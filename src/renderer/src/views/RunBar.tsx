@@ -1,6 +1,7 @@
 // The Segment view's main action, pinned under the left panel so that it is on screen at any window height: Run and
 // Cancel, and the progress of a run, a calibration or a re-threshold. Renderer.
 import { Button, Group, Progress, Stack, Text } from '@mantine/core';
+import type { StageProgress } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { useStore } from '../useStore';
 
@@ -11,6 +12,11 @@ const STAGE_NAMES: Readonly<Record<string, string>> = {
   network: 'Running the network',
   masks: 'Computing masks',
 };
+
+/** Where a segmentation is, in words: its stage, and the tiles done when it has several (the Batch view's too). */
+export function stageText(progress: StageProgress): string {
+  return `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`;
+}
 
 export function RunBar({ segment }: { segment: SegmentModel }) {
   const activity = useStore(segment.store, (s) => s.activity);
@@ -32,7 +38,7 @@ export function RunBar({ segment }: { segment: SegmentModel }) {
         <Stack gap={4} aria-label={activity.kind === 'segmenting' ? 'Segmentation progress' : 'Calibration progress'}>
           <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
           <Text size="xs" c="dimmed">
-            {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
+            {progress === null ? 'Opening the model…' : stageText(progress)}
           </Text>
         </Stack>
       )}

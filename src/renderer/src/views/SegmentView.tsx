@@ -1,12 +1,13 @@
 // The Segment view: controls on the left, the viewer in the middle, results on the right, and the keyboard
 // shortcuts Cellpose users know (X masks, Z outlines) plus F flows, P cell probability, Delete, M merge, D draw,
 // E erase, [ ] brush size, Escape and undo/redo; and the warning before leaving the page with unsaved edits. Renderer.
-import { ActionIcon, ScrollArea, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { keyBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
 import { ControlPanel } from './ControlPanel';
+import { EngineStoppedAlert } from './EngineStoppedAlert';
 import { ErrorAlert } from './ErrorAlert';
 import { LargeRunDialog } from './LargeRunDialog';
 import { ResultsPanel } from './ResultsPanel';
@@ -33,6 +34,8 @@ function useShortcuts(segment: SegmentModel, active: boolean): void {
         segment.overlays.toggleMasks();
       } else if (key === 'z') {
         segment.overlays.toggleOutlines();
+      } else if (key === 'n') {
+        segment.overlays.toggleNumbers();
       } else if (key === 'f') {
         segment.overlays.toggleNetworkLayer('flows');
       } else if (key === 'p') {
@@ -72,10 +75,15 @@ function useUnsavedWarning(segment: SegmentModel): void {
   }, [segment]);
 }
 
-/** Errors float over the viewer. */
+/** Errors, and the offer to restart a stopped engine, float over the viewer. */
 function ErrorMessage({ segment }: { segment: SegmentModel }) {
   const error = useStore(segment.store, (s) => s.error);
-  return <ErrorAlert className="error-message" error={error} onClose={() => segment.dismissError()} />;
+  return (
+    <Stack className="error-message" gap="xs">
+      <EngineStoppedAlert segment={segment} />
+      <ErrorAlert error={error} onClose={() => segment.dismissError()} />
+    </Stack>
+  );
 }
 
 /** Hides or shows a side panel, from the status bar (which is always on screen). */

@@ -15,12 +15,14 @@
 // otherwise returns to selecting.
 import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
+import { maskAnchors, type MaskAnchor } from '../../../shared/viewer/maskNumbers';
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { spaceBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
+import { drawMaskNumbers } from './maskNumberText';
 import { ToolBar } from './ToolBar';
 
 /** Pointer travel (CSS pixels) below which a press is a click, not a drag. */
@@ -66,6 +68,8 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
   const hasNetworkLayer = useRef(false);
   const view = useRef<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
   const hasOverlay = useRef(false);
+  /** Where each mask's number goes, while numbers are shown (see [Note: mask numbers]). */
+  const numberAnchors = useRef<MaskAnchor[]>([]);
   /** Whether the view is fitted and should stay so as the viewer changes size; any pan or zoom ends it. */
   const fitted = useRef(false);
   const frame = useRef<number | null>(null);
@@ -133,6 +137,8 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     if (hasNetworkLayer.current) context.drawImage(networkLayer.current, 0, 0);
     if (hasOverlay.current) context.drawImage(overlayLayer.current, 0, 0);
     drawToolPaths(context, scale);
+    const numbers = numberAnchors.current.length === 0 ? 0 : drawMaskNumbers(context, numberAnchors.current, view.current, container.clientWidth, container.clientHeight, ratio);
+    canvas.dataset['maskNumbers'] = String(numbers);
     canvas.dataset['scale'] = String(scale);
     canvas.dataset['offsetX'] = String(offsetX);
     canvas.dataset['offsetY'] = String(offsetY);
@@ -202,6 +208,11 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     }
     requestDraw();
   }, [segmentation, masksVersion, overlay, selected, requestDraw]);
+
+  useEffect(() => {
+    numberAnchors.current = overlay.showNumbers && segmentation !== null ? maskAnchors(segmentation.labels, segmentation.width) : [];
+    requestDraw();
+  }, [segmentation, masksVersion, overlay.showNumbers, requestDraw]);
 
   useEffect(requestDraw, [tool, brushSize, requestDraw]);
 

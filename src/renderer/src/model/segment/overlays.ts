@@ -26,6 +26,10 @@ export class Overlays {
     this.set({ showOutlines: !this.store.get().overlay.showOutlines });
   }
 
+  toggleNumbers(): void {
+    this.set({ showNumbers: !this.store.get().overlay.showNumbers });
+  }
+
   setDisplayRange(channel: number, range: [number, number]): void {
     this.store.set(({ displayRanges }) => ({ displayRanges: displayRanges.map((r, c) => (c === channel ? range : r)) }));
   }

@@ -56,6 +56,8 @@ export const BRUSH_SIZES = { min: 1, max: 100, initial: 10 } as const;
 export interface OverlayState {
   showMasks: boolean;
   showOutlines: boolean;
+  /** Each mask's number written on it (see [Note: mask numbers] in src/shared/viewer/maskNumbers.ts). */
+  showNumbers: boolean;
   opacity: number;
   /** The network output shown in place of the image, under the masks. */
   network: NetworkLayer;
@@ -114,6 +116,8 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** How the engine stopped, while the view offers to restart it (see [Note: engine restart]); else null. */
+  engineStopped: string | null;
   /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
   largeRun: string | null;
 }
@@ -135,7 +139,7 @@ export function initialSegmentState(): SegmentState {
     maskCount: 0,
     masksVersion: 0,
     selected: new Set(),
-    overlay: { showMasks: true, showOutlines: true, opacity: 0.5, network: 'none' },
+    overlay: { showMasks: true, showOutlines: true, showNumbers: false, opacity: 0.5, network: 'none' },
     canUndo: false,
     canRedo: false,
     focus: null,
@@ -149,6 +153,7 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    engineStopped: null,
     largeRun: null,
   };
 }
