@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
 import { batchEvent, batchReport, batchRequest } from './batchTypes';
-import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, thisDevice } from './benchTypes';
+import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, providerCheck, thisDevice } from './benchTypes';
 import {
   bytes,
   channelChoice,
@@ -197,6 +197,8 @@ export const contract = {
     }),
     result: exportResult,
   }),
+  /** Which execution providers start on this computer (see [Note: providers here]), CPU first. */
+  'providers:check': call({ answeredBy: 'engine', input: nothing, result: z.array(providerCheck) }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
   'masks:saveDraft': call({
     answeredBy: 'engine',

@@ -6,6 +6,7 @@ import { imageHandlers } from './handlers/images';
 import { maskHandlers } from './handlers/masks';
 import { modelHandlers } from './handlers/models';
 import { preferenceHandlers } from './handlers/preferences';
+import { providerHandlers } from './handlers/providers';
 import { segmentationHandlers } from './handlers/segmentation';
 import type { EngineWorkspace } from './workspace';
 
@@ -16,5 +17,6 @@ export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers
     ...segmentationHandlers(workspace),
     ...maskHandlers(workspace),
     ...preferenceHandlers(workspace),
+    ...providerHandlers(workspace),
   };
 }
