@@ -1,10 +1,12 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
-// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
+// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once and the images
+// overlapped ([Note: batch overlap]).
 import { basename, dirname } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
 import { expandImagePaths, outputPath, planJobs, type BatchJob } from '../../engine/batch/batchJobs';
+import { startOverlap } from '../../engine/batch/overlap';
 import { runBatch, type DoneImage } from '../../engine/batch/runBatch';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
 import { prepareOutputFile, prepareOutputFolder, refuseFolderAt } from '../../engine/io/outputPaths';
@@ -174,9 +176,12 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     }
     history.sayOnce(io);
   };
+  // One image has nothing to overlap.
+  const overlap = jobs.length > 1 ? startOverlap() : null;
   try {
     await runBatch({
       jobs,
+      ...(overlap === null ? {} : { overlap }),
       // Opened at the first image that reads, so a bad image alone costs no model loading.
       model: () => openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] }),
       settings,
@@ -196,6 +201,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     if (failed > 0) print(io.stderr, `${failed} of ${jobs.length} images could not be segmented; nothing was written for them.`);
     return failed > 0 ? 1 : 0;
   } finally {
+    await overlap?.close();
     manager.close();
   }
 };

@@ -8,8 +8,9 @@
 // ([Note: every segmentation recorded]); write its files; record it in the manifest; hand the outcome to `deliver`.
 // An image's failure never stops the batch. The model failing to open does (no image could be done), and so does
 // cancelling: the image in progress is left undone (its files are written whole or not at all) and the images after
-// it are not started. Overlapping images (one image's masks computed while the next image's network runs) belongs in
-// this one loop, for the CLI and the app alike: doJob started for the next images ahead, outcomes delivered in order.
+// it are not started. With an overlap (the CLI's batches), the next images are started ahead, one image's masks
+// computed while the next image's network runs ([Note: batch overlap]); outcomes are delivered in order all the same,
+// and beforeSegment is asked one image at a time.
 import { createHash } from 'node:crypto';
 import { CellDeskError } from '../errors';
 import { readImageFile } from '../io/imageFiles';
@@ -22,6 +23,7 @@ import type { CellposeSettings } from '../pipeline/settings';
 import type { DraftSummary, ImageDescription } from '../../shared/engineTypes';
 import type { BatchJob } from './batchJobs';
 import type { BatchManifest, ManifestEntry } from './batchManifest';
+import type { BatchOverlap } from './overlap';
 import { checkFormatsFit, writeOutputs, type WrittenOutput } from './batchOutputs';
 
 /** Which planes and frames of each image are segmented, and how planes are joined (the CLI's --plane, --frame, --stitch-threshold). */
@@ -70,6 +72,8 @@ export interface BatchPlan {
   /** Keeps the manifest of the output folder, skipping images done earlier unless `redo`; absent: no manifest (the CLI). */
   resume?: { manifest: BatchManifest; settingsKey: string; redo: boolean };
   signal?: AbortSignal;
+  /** Images overlapped ([Note: batch overlap]); one at a time, masks in this thread, when absent. */
+  overlap?: BatchOverlap;
   /** Told once an image is read and the model open, before any network work; a throw is that image's failure (a large run refused). */
   beforeSegment?: (index: number, image: { description: ImageDescription; selection: StackSelection; model: OpenedModel }) => void | Promise<void>;
   /** Told when an image starts being read. */
@@ -111,11 +115,21 @@ interface ReadJob {
 
 /** Runs the batch; 'cancelled' when its signal stopped it. */
 export async function runBatch(plan: BatchPlan): Promise<'completed' | 'cancelled'> {
-  const { jobs, signal } = plan;
+  const { jobs } = plan;
+  // Stopped when the loop ends early (a throw from deliver), so that images started ahead stop too.
+  const stop = new AbortController();
+  const signal = plan.signal === undefined ? stop.signal : AbortSignal.any([plan.signal, stop.signal]);
   const stack = plan.stack ?? ALL_PLANES_APART;
   const formats = (job: BatchJob) => job.outputs.map((o) => o.format);
   // Assigned in the closures below: typed by assertion so that TypeScript does not narrow it to null here.
   let model = null as Promise<OpenedModel> | null;
+  // One question at a time (a terminal prompt): overlapped images may reach beforeSegment together.
+  let asking: Promise<unknown> = Promise.resolve();
+  const beforeSegment = (...args: Parameters<NonNullable<BatchPlan['beforeSegment']>>): Promise<void> => {
+    const answered = asking.then(() => plan.beforeSegment?.(...args));
+    asking = answered.catch(() => undefined);
+    return answered;
+  };
 
   const readJob = async (job: BatchJob): Promise<ReadJob> => {
     const { bytes, stack: image } = await readImageFile(job.imagePath, { pagesAsPlanes: stack.pagesAsPlanes });
@@ -127,8 +141,8 @@ export async function runBatch(plan: BatchPlan): Promise<'completed' | 'cancelle
     checkFormatsFit(job.imagePath, formats(job), read.selection);
     const opened = await (model ??= plan.model());
     const { description } = read.stack;
-    await plan.beforeSegment?.(index, { description, selection: read.selection, model: opened });
-    const hooks = { signal, onProgress: (progress: StageProgress) => plan.onProgress?.(index, progress) };
+    await beforeSegment(index, { description, selection: read.selection, model: opened });
+    const hooks = { signal, onProgress: (progress: StageProgress) => plan.onProgress?.(index, progress), masks: plan.overlap?.masks };
     const run = await segmentAndRecord({
       image: description,
       source: { name: job.name, sha256: () => Promise.resolve(read.sha256) },
@@ -160,13 +174,13 @@ export async function runBatch(plan: BatchPlan): Promise<'completed' | 'cancelle
       const earlier = resume === undefined || resume.redo ? null : await resume.manifest.doneEarlier(job, read.sha256, resume.settingsKey);
       if (earlier !== null) return { kind: 'skipped', entry: earlier };
     } catch (error) {
-      return signal?.aborted === true ? { kind: 'cancelled' } : { kind: 'failed', error };
+      return signal.aborted ? { kind: 'cancelled' } : { kind: 'failed', error };
     }
     let done: DoneImage;
     try {
       done = await segmentJob(index, job, read, startedAt);
     } catch (error) {
-      if (signal?.aborted === true) return { kind: 'cancelled' };
+      if (signal.aborted) return { kind: 'cancelled' };
       // A model that cannot be opened is no image's fault.
       if (model !== null && (await model.then(() => false, () => true))) throw error;
       return { kind: 'failed', error };
@@ -179,16 +193,30 @@ export async function runBatch(plan: BatchPlan): Promise<'completed' | 'cancelle
     return { kind: 'done', image: done };
   };
 
+  // Jobs started ahead are awaited only in their turn: each settles to its outcome or to the model's failure, never
+  // to an unawaited rejection (which would end the process).
+  const inFlight = Math.max(1, plan.overlap?.inFlight ?? 1);
+  const started: Promise<{ outcome: BatchOutcome } | { fatal: unknown }>[] = [];
+  const startUpTo = (count: number) => {
+    while (started.length < Math.min(count, jobs.length) && !signal.aborted) {
+      const index = started.length;
+      started.push(Promise.resolve(plan.onImageStart?.(index)).then(() => doJob(index, jobs[index]!)).then((outcome) => ({ outcome }), (fatal: unknown) => ({ fatal })));
+    }
+  };
   try {
     for (let index = 0; index < jobs.length; index++) {
-      if (signal?.aborted === true) return 'cancelled';
-      await plan.onImageStart?.(index);
-      const outcome = await doJob(index, jobs[index]!);
-      await plan.deliver(index, outcome);
-      if (outcome.kind === 'cancelled') return 'cancelled';
+      if (signal.aborted) return 'cancelled';
+      startUpTo(index + inFlight);
+      const settled = await started[index]!;
+      if ('fatal' in settled) throw settled.fatal;
+      await plan.deliver(index, settled.outcome);
+      if (settled.outcome.kind === 'cancelled') return 'cancelled';
     }
     return 'completed';
   } finally {
+    // Nothing may outlive the call: the model is released after the images in flight.
+    stop.abort();
+    await Promise.allSettled(started);
     await (await model?.catch(() => null))?.release();
   }
 }

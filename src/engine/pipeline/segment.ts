@@ -10,6 +10,7 @@ import { resizeBilinear } from '../core/resize';
 import { CellDeskError, InvalidSettingError } from '../errors';
 import { defaultIterations, estimateDiameter, type DiameterEstimate } from './estimateDiameter';
 import { KeptNetworkOutput } from './keptNetworkOutput';
+import { IN_THREAD_MASKS } from './maskRunner';
 import { StageTimer, type RunHooks } from './progress';
 import { runNetworkPass } from './runNetwork';
 import { resolveSettings, type CellposeSettings, type SegmentSettings } from './settings';
@@ -145,7 +146,7 @@ export async function segmentImage(
   hooks.signal?.throwIfAborted();
   const niter = settings.niter ?? defaultIterations(rescale);
   const kept = new KeptNetworkOutput(flows, niter);
-  const labels = await timer.time('masks', () => kept.masks(settings));
+  const labels = await timer.time('masks', () => (hooks.masks ?? IN_THREAD_MASKS).finalMasks(kept, settings));
   await hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
 
   timer.timings.total = performance.now() - start;

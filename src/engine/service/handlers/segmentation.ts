@@ -11,6 +11,7 @@ import { estimateImageDiameter, segmentImage } from '../../pipeline/segment';
 import { resolveSettings } from '../../pipeline/settings';
 import type { Segmentation } from '../../../shared/contract';
 import { NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from '../errors';
+import { shownPictures } from '../heldPlanes';
 import type { HeldImage, KeptRun } from '../workspace';
 import { refuseLargeRun } from '../largeRuns';
 import { handlerGroup } from './handlerGroup';
@@ -92,8 +93,11 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
 
   /** The image's kept network output as the viewer draws it (see [Note: network output display]). */
   'segment:networkOutput': ({ imageId }) => {
-    const run = workspace.held(imageId).run;
-    if (run === null) throw new NoNetworkOutputError(imageId);
-    return { imageId, ...displayNetworkOutput(run.output.flows) };
+    const held = workspace.held(imageId);
+    if (held.run !== null) return { imageId, ...displayNetworkOutput(held.run.output.flows) };
+    // A session file's own pictures, where it has no network output to draw them from.
+    const pictures = shownPictures(held);
+    if (pictures === undefined) throw new NoNetworkOutputError(imageId);
+    return { imageId, ...pictures };
   },
 }));

@@ -176,15 +176,19 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     setView(actualSizeViewport(current.width, current.height, container.clientWidth, container.clientHeight));
   }, [setView, store]);
 
-  // A new image: its own layer size, fitted to the view.
+  // A new image: its own layer size, fitted to the view. Another plane of the same image keeps the view where it is.
+  const fittedImage = useRef<string | null>(null);
   useEffect(() => {
     if (pixels === null) return;
     for (const layer of [imageLayer.current, overlayLayer.current, networkLayer.current]) {
       layer.width = pixels.width;
       layer.height = pixels.height;
     }
+    const imageId = store.get().image?.imageId ?? null;
+    if (fittedImage.current === imageId) return;
+    fittedImage.current = imageId;
     fit();
-  }, [pixels, fit]);
+  }, [pixels, fit, store]);
 
   useEffect(() => {
     if (pixels === null || ranges.length !== pixels.channels) return;
@@ -393,7 +397,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       />
       {pixels === null ? (
         <div className="viewer-empty">
-          <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file here.</Text>
+          <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file (or a Cellpose _seg.npy) here.</Text>
         </div>
       ) : (
         <ToolBar segment={segment} />
