@@ -1,5 +1,6 @@
 // Regenerates the screenshots in docs/ from the real app: starts `celldesk serve`, drives the Segment, Benchmark and
-// History views in headless Chromium with the demo checkpoint, and saves PNGs. Run: node --import tsx docs/captureScreenshots.ts
+// History views in headless Chromium with the demo checkpoint, and saves JPEGs. Run: npm run docs:screenshots
+// (`npm run docs:screenshots -- segment`: the Segment view's only, without the two benchmark runs).
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared');
 const image = join(shared, 'images', 'webgpu-cellseg', 'cellpose_img_075.png');
 const model = join(shared, 'models', 'celldesk-demo', 'celldesk-demo.zip.pth');
+const segmentOnly = process.argv[2] === 'segment';
 
 const server = spawn(process.execPath, [join(root, 'bin', 'celldesk.js'), 'serve'], {
   env: { ...process.env, CELLDESK_HOME: mkdtempSync(join(tmpdir(), 'celldesk-screenshots-')) },
@@ -69,31 +71,59 @@ try {
   await page.waitForTimeout(800);
   await shoot('segment-view-flows');
 
-  // The Benchmark view after a short CPU run on the same image; then a second run without diameter estimation, and
-  // both overlaid in the History view. Role queries skip the hidden Segment view's fields of the same names.
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.getByRole('tab', { name: 'Benchmark' }).click();
-  await page.getByRole('combobox', { name: 'Model' }).fill(model);
-  for (const provider of ['webgpu', 'cuda', 'coreml', 'dml']) await page.getByRole('checkbox', { name: provider, exact: true }).uncheck();
-  await page.getByRole('textbox', { name: 'Image file', exact: true }).fill(image);
-  await page.getByRole('textbox', { name: 'Crop sizes (px)', exact: true }).fill('112, 224, full');
-  await page.getByRole('textbox', { name: 'Iterations', exact: true }).fill('3');
-  const benchmark = async () => {
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByTestId('bench-progress').getByText(/· completed$/).waitFor({ timeout: 600_000 });
+  // Export onto files already there: the question before anything is replaced (and the download links after).
+  await page.keyboard.press('f');
+  await page.keyboard.press('x');
+  const exportFolder = mkdtempSync(join(tmpdir(), 'celldesk-screenshots-export-'));
+  const exportTo = async () => {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export masks' });
+    await dialog.getByLabel('Folder').fill(exportFolder);
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    return dialog;
   };
-  await benchmark();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(800);
-  await shoot('benchmark-view');
+  await (await exportTo()).getByLabel('Written files').waitFor();
+  await page.keyboard.press('Escape');
+  await (await exportTo()).getByLabel('Replace files').waitFor();
+  await page.waitForTimeout(300);
+  await shoot('segment-view-export');
+  await page.keyboard.press('Escape');
 
-  await page.getByRole('switch', { name: 'Estimate the diameter' }).uncheck();
-  await benchmark();
-  await page.getByRole('tab', { name: 'History' }).click();
-  for (const box of await page.locator('table[aria-label^="Runs on"]').getByRole('checkbox').all()) await box.check();
-  await page.getByTestId('chart-time').waitFor();
-  await page.waitForTimeout(1500);
-  await shoot('history-view');
+  // A small window (1024 x 700) with the results panel collapsed: the viewer takes the room, Run stays on screen.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.getByRole('button', { name: 'Hide the results panel' }).click();
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(500);
+  await shoot('segment-view-small-window');
+  if (!segmentOnly) {
+    // The Benchmark view after a short CPU run on the same image; then a second run without diameter estimation, and
+    // both overlaid in the History view. Role queries skip the hidden Segment view's fields of the same names.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('tab', { name: 'Benchmark' }).click();
+    await page.getByRole('combobox', { name: 'Model' }).fill(model);
+    // The providers ticked are those that start here (the CPU alone on a computer without a GPU), as a user sees them.
+    await page.getByText('not available here').first().waitFor();
+    await page.getByRole('textbox', { name: 'Image file', exact: true }).fill(image);
+    await page.getByRole('textbox', { name: 'Crop sizes (px)', exact: true }).fill('112, 224, full');
+    await page.getByRole('textbox', { name: 'Iterations', exact: true }).fill('3');
+    const benchmark = async () => {
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByTestId('bench-progress').getByText(/· completed$/).waitFor({ timeout: 600_000 });
+    };
+    await benchmark();
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(800);
+    await shoot('benchmark-view');
+
+    await page.getByRole('switch', { name: 'Estimate the diameter' }).uncheck();
+    await benchmark();
+    await page.getByRole('tab', { name: 'History' }).click();
+    for (const box of await page.locator('table[aria-label^="Runs on"]').getByRole('checkbox').all()) await box.check();
+    await page.getByTestId('chart-time').waitFor();
+    await page.waitForTimeout(1500);
+    await shoot('history-view');
+  }
 } finally {
   await browser.close();
   server.kill('SIGTERM');

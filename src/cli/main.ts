@@ -8,7 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandHan
   models: { summary: 'list, download, import, remove and convert models', load: async () => (await import('./commands/models')).modelsCommand },
   bench: { summary: 'benchmark this computer\'s execution providers on Cellpose segmentation', load: async () => (await import('./commands/bench')).benchCommand },
   masks: { summary: 'convert masks between _seg.npy, label TIFF/PNG, ImageJ ROI sets and CSV', load: async () => (await import('./commands/masks')).masksCommand },
-  history: { summary: 'list, show, export and import benchmark and segmentation runs', load: async () => (await import('./commands/history')).historyCommand },
+  history: { summary: 'list, show, export, import and repair benchmark and segmentation runs', load: async () => (await import('./commands/history')).historyCommand },
   serve: { summary: 'open CellDesk in a web browser (this computer only, with a token)', load: async () => (await import('./commands/serve')).serveCommand },
 };
 

@@ -2,22 +2,24 @@
 // as the desktop app's main process, on 127.0.0.1, to holders of a random token. Node side (the serve command).
 //
 // [Note: browser mode] The page is the desktop app's renderer, unchanged; only its engine client differs
-// (src/renderer/src/engineClient.ts). Calls are POST /api/call/<name>, bodies framed by src/shared/wire.ts (see
+// (src/renderer/src/httpClient.ts). Calls are POST /api/call/<name>, bodies framed by src/shared/wire.ts (see
 // [Note: binary over HTTP]), each answered by the router's handlers through dispatchCall, so arguments are validated
 // by the contract's schemas here, where they are received, as in main. Events are Server-Sent Events on
-// GET /api/events. Every /api request must carry the token (as `Authorization: Bearer <token>`, or `?token=` for
-// EventSource, which cannot set headers) or is refused with 401 before anything else is looked at; the static files
-// need none, since they hold no data. The server listens on 127.0.0.1 only: reaching it from another computer takes
-// an SSH tunnel, which the token then still guards. Pages are sent with `Referrer-Policy: no-referrer`, so the token
-// in the address never leaks in a Referer header.
+// GET /api/events. Every request is first checked for this server's Host and Origin, then every /api request for the
+// token (see [Note: browser-mode requests] in requestGuard.ts), before anything else is looked at; the static files
+// need no token, since they hold no data. The server listens on 127.0.0.1 only: reaching it from another computer
+// takes an SSH tunnel, which the token then still guards. Nothing a request holds may end the server: the request is
+// parsed inside the same error boundary that answers it, and a failure becomes a 400 or 500 for that request alone.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CellDeskError } from '../engine/errors';
 import { dispatchCall, isEventName, toCallFailure, type EventName, type Handlers } from '../shared/contract';
 import { encodeMessage, decodeMessage } from '../shared/wire';
+import { receiveBody, SpoolFolder } from './requestBody';
+import { carriesToken, foreignRequestReason, isToken, tokenCookie } from './requestGuard';
 
 /** Largest request body accepted: an uploaded image file. */
 const MAX_BODY_BYTES = 2 ** 30;
@@ -54,15 +56,6 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-/** A request body larger than the server accepts. */
-class RequestTooLargeError extends CellDeskError {
-  constructor() {
-    super('REQUEST_TOO_LARGE', `CellDesk's server accepts requests up to ${MAX_BODY_BYTES / 2 ** 30} GiB; open a larger image by its path instead.`, {
-      limit: MAX_BODY_BYTES,
-    });
-  }
-}
-
 /** What the desktop app's dialogs answer in the browser, which has none the server could open. */
 export class DesktopOnlyError extends CellDeskError {
   /** `instead`: what to do in the browser, as the end of a sentence. */
@@ -80,33 +73,25 @@ function decodedPath(text: string): string | null {
   }
 }
 
-function hasToken(request: IncomingMessage, url: URL, token: Buffer): boolean {
-  const header = request.headers.authorization;
-  const given = header?.startsWith('Bearer ') === true ? header.slice(7) : (url.searchParams.get('token') ?? '');
-  const candidate = Buffer.from(given);
-  return candidate.length === token.length && timingSafeEqual(candidate, token);
-}
+/** Sent with every answer: no sniffing, no Referer, and no page of another site may frame CellDesk's. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
 
-async function readBody(request: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > MAX_BODY_BYTES) throw new RequestTooLargeError();
-    chunks.push(chunk);
-  }
-  return new Uint8Array(Buffer.concat(chunks, length));
-}
+const TEXT = 'text/plain; charset=utf-8';
 
 function send(response: ServerResponse, status: number, body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': contentType, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...headers });
+  response.writeHead(status, { 'content-type': contentType, ...SECURITY_HEADERS, ...headers });
   response.end(body);
 }
 
-async function answerCall(options: BrowserServerOptions, name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answerCall(options: BrowserServerOptions, spool: SpoolFolder, name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let outcome;
   try {
-    const message = decodeMessage(await readBody(request));
+    const message = decodeMessage(await receiveBody(request, MAX_BODY_BYTES, spool));
     const input = typeof message === 'object' && message !== null ? (message as { input?: unknown }).input : undefined;
     outcome = await dispatchCall(options.handlers, name, input, (error) => console.error(`CellDesk: "${name}" failed:`, error));
   } catch (error) {
@@ -119,9 +104,11 @@ function streamEvents(options: BrowserServerOptions, request: IncomingMessage, r
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
+    ...SECURITY_HEADERS,
     connection: 'keep-alive',
   });
+  // A stream whose browser went away must not turn a later write into an unhandled error.
+  response.on('error', () => undefined);
   response.write(': connected\n\n');
   const unsubscribe = options.subscribe((name, payload) => {
     if (isEventName(name)) response.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
@@ -137,45 +124,81 @@ async function serveFile(rendererDir: string, pathname: string, response: Server
   const decoded = decodedPath(pathname === '/' ? '/index.html' : pathname);
   const relative = decoded === null ? '' : normalize(decoded).replace(/^[/\\]+/, '');
   const path = join(rendererDir, relative);
-  if (decoded === null || !path.startsWith(rendererDir + sep)) {
-    send(response, 404, 'Not found', 'text/plain; charset=utf-8');
+  if (decoded === null || decoded.includes('\0') || !path.startsWith(rendererDir + sep)) {
+    send(response, 404, 'Not found', TEXT);
     return;
   }
   let body: Buffer;
   try {
     body = await readFile(path);
   } catch {
-    send(response, 404, 'Not found', 'text/plain; charset=utf-8');
+    send(response, 404, 'Not found', TEXT);
     return;
   }
   const cache = relative.startsWith('assets') ? 'max-age=31536000, immutable' : 'no-store';
   send(response, 200, body, CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', { 'cache-control': cache });
 }
 
+/** The path and query of a request target, or null when it is not an absolute path (`//x`, `*`, a full URL). */
+function requestTarget(target: string | undefined): { pathname: string; query: URLSearchParams } | null {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return null;
+  const queryStart = target.indexOf('?');
+  const pathname = queryStart < 0 ? target : target.slice(0, queryStart);
+  return { pathname, query: new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1)) };
+}
+
+interface ServerState {
+  options: BrowserServerOptions;
+  rendererDir: string;
+  /** Known once the server listens, before any request can arrive. */
+  port: number;
+  token: Buffer;
+  spool: SpoolFolder;
+}
+
+async function route(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { options, port, token } = state;
+  const refusal = foreignRequestReason(request.headers, port);
+  if (refusal !== null) return send(response, 403, refusal, TEXT);
+  const target = requestTarget(request.url);
+  if (target === null) return send(response, 400, 'Bad request', TEXT);
+  const { pathname, query } = target;
+  if (pathname.startsWith('/api/')) {
+    if (!carriesToken(request.headers, port, token)) return send(response, 401, 'CellDesk needs the token printed by `celldesk serve`.', TEXT);
+    const call = /^\/api\/call\/([^/]+)$/.exec(pathname);
+    if (call !== null && request.method === 'POST') return answerCall(options, state.spool, decodedPath(call[1]!) ?? '', request, response);
+    if (pathname === '/api/events' && request.method === 'GET') return streamEvents(options, request, response);
+    return send(response, 404, 'Not found', TEXT);
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed', TEXT);
+  if (query.has('token')) {
+    // The first load: the token becomes the page's cookie and leaves the address (see [Note: browser-mode requests]).
+    const headers: Record<string, string> = { location: '/', 'cache-control': 'no-store' };
+    if (isToken(query.get('token'), token)) headers['set-cookie'] = tokenCookie(port, query.get('token')!);
+    return send(response, 303, '', TEXT, headers);
+  }
+  // Browsers ask for an icon on their own; the page has none, and a 404 would read as an error in their console.
+  if (pathname === '/favicon.ico') return send(response, 204, '', TEXT);
+  return serveFile(state.rendererDir, pathname, response);
+}
+
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const tokenBytes = Buffer.from(token);
+  const spool = new SpoolFolder();
   const rendererDir = normalize(options.rendererDir).replace(/[/\\]+$/, '');
+  const state: ServerState = { options, rendererDir, port: 0, token: Buffer.from(token), spool };
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const route = async () => {
-      if (url.pathname.startsWith('/api/')) {
-        if (!hasToken(request, url, tokenBytes)) return send(response, 401, 'CellDesk needs the token printed by `celldesk serve`.', 'text/plain; charset=utf-8');
-        const call = /^\/api\/call\/([^/]+)$/.exec(url.pathname);
-        if (call !== null && request.method === 'POST') return answerCall(options, decodedPath(call[1]!) ?? '', request, response);
-        if (url.pathname === '/api/events' && request.method === 'GET') return streamEvents(options, request, response);
-        return send(response, 404, 'Not found', 'text/plain; charset=utf-8');
-      }
-      if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed', 'text/plain; charset=utf-8');
-      // Browsers ask for an icon on their own; the page has none, and a 404 would read as an error in their console.
-      if (url.pathname === '/favicon.ico') return send(response, 204, '', 'text/plain; charset=utf-8');
-      return serveFile(rendererDir, url.pathname, response);
-    };
-    route().catch((error: unknown) => {
+    route(state, request, response).catch((error: unknown) => {
       console.error('CellDesk: the browser-mode server failed on a request:', error);
-      if (!response.headersSent) send(response, 500, 'CellDesk hit an unexpected problem.', 'text/plain; charset=utf-8');
-      else response.destroy();
+      if (response.headersSent) response.destroy();
+      else {
+        try {
+          send(response, 500, 'CellDesk hit an unexpected problem.', TEXT);
+        } catch {
+          response.destroy();
+        }
+      }
     });
   });
 
@@ -184,14 +207,17 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  state.port = port;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await spool.remove();
+    },
   };
 }

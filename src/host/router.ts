@@ -15,6 +15,8 @@ export interface AppContext extends EngineServices {
   chooseModelFile: () => Promise<string | null>;
   /** Asks the user for an export folder (the desktop app's dialog), starting at `current`; null when they cancel. */
   chooseExportFolder: (current: string | undefined) => Promise<string | null>;
+  /** Asks the user for a batch's images (the desktop app's dialog): a folder, or image files; none when they cancel. */
+  chooseBatchImages: (kind: 'folder' | 'files') => Promise<string[]>;
 }
 
 /** The calls the hosting process answers itself. */
@@ -24,6 +26,7 @@ function appHandlers(app: AppContext): CallHandlers<CallsAnsweredBy<'app'>> {
     'image:choose': async () => ({ path: await app.chooseImageFile() }),
     'models:choose': async () => ({ path: await app.chooseModelFile() }),
     'masks:chooseFolder': async ({ current }) => ({ path: await app.chooseExportFolder(current) }),
+    'batch:chooseImages': async ({ kind }) => ({ paths: await app.chooseBatchImages(kind) }),
   };
 }
 
@@ -32,6 +35,7 @@ export function createHandlers(app: AppContext): Handlers {
   const answerers: { [Where in Exclude<Answerer, 'engine'>]: CallHandlers<CallsAnsweredBy<Where>> } = {
     app: appHandlers(app),
     benchmark: app.benchmark.handlers,
+    batch: app.batch.handlers,
     history: app.history,
   };
   // The compiler checks each table against the contract above; here the calls are matched to them by name.

@@ -6,13 +6,14 @@
 // open windows or obtain permissions, its HTML carries a strict Content-Security-Policy (src/renderer/index.html),
 // and it is served from CellDesk's own app:// scheme, not file:// ([Note: app protocol] in rendererLocation.ts).
 // The installers add Electron's fuses (packaging/config.ts). Heavy work never runs here: a busy main process freezes
-// the window too, so the engine works in a worker thread (see [Note: engine worker] in
+// the window too, so the engine works in a utility process of its own (see [Note: engine host] in
 // src/engine/service/engineService.ts).
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
 import { APP_NAME, appDataDir } from '../engine/io/appPaths';
+import batchWorkerPath from '../engine/service/batchWorker?modulePath';
 import benchmarkWorkerPath from '../engine/service/benchmarkWorker?modulePath';
-import engineWorkerPath from '../engine/service/worker?modulePath';
+import engineHostPath from '../engine/service/engineHost?modulePath';
 import { currentRuntime, SQLITE_BINDING_ENV } from '../engine/storage/nativeModule';
 import { EVENT_CHANNEL } from '../shared/contract';
 import { closeEngineServices, createEngineServices, relayEvents } from '../host/engineServices';
@@ -24,8 +25,9 @@ import { imagesFromArgv, imagesFromSecondInstance, type SecondInstanceData } fro
 import { checkSqliteBinding, electronSqliteBinding } from './nativeModules';
 import { isTrustedPage, rendererPage } from './rendererLocation';
 import { installAppMenu } from './services/appMenu';
-import { chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
+import { chooseBatchImages, chooseExportFolder, chooseImageFile, chooseModelFile } from './services/dialogs';
 import { stopBeforeQuit } from './shutdown';
+import { utilityProcessHost } from './utilityProcessHost';
 import { bringToFront, createMainWindow } from './window';
 
 /**
@@ -56,7 +58,11 @@ function start(inbox: ImageInbox): void {
   // ELECTRON_RENDERER_URL is followed only by a main process bundled by `electron-vite dev`.
   const renderer = rendererPage(process.env['ELECTRON_RENDERER_URL'], import.meta.env.DEV);
   serveRenderer(join(import.meta.dirname, '../renderer'));
-  const services = createEngineServices({ engineWorker: engineWorkerPath, benchmarkWorker: benchmarkWorkerPath });
+  const services = createEngineServices({
+    engineHost: utilityProcessHost(engineHostPath, 'CellDesk engine'),
+    benchmarkHost: utilityProcessHost(benchmarkWorkerPath, 'CellDesk benchmark'),
+    batchHost: utilityProcessHost(batchWorkerPath, 'CellDesk batch'),
+  });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
   const handlers = createHandlers({
     version: app.getVersion(),
@@ -64,6 +70,7 @@ function start(inbox: ImageInbox): void {
     chooseImageFile: () => chooseImageFile(BrowserWindow.getFocusedWindow()),
     chooseModelFile: () => chooseModelFile(BrowserWindow.getFocusedWindow()),
     chooseExportFolder: (current) => chooseExportFolder(BrowserWindow.getFocusedWindow(), current),
+    chooseBatchImages: (kind) => chooseBatchImages(BrowserWindow.getFocusedWindow(), kind),
   });
   registerIpc(ipcMain, installAppMenu(services.engine, handlers), (event) => isTrustedPage(event.senderFrame?.url, renderer));
   relayEvents(services, (name, payload) => {

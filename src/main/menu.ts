@@ -1,7 +1,7 @@
 // The desktop app's native menu as a template: File, Edit, View, Help, built by a pure function from the recent
 // images and the actions its items trigger, so tests check it without Electron. Main process (types only here).
 //
-// [Note: menu keys] The Segment view's single-letter keys (X masks, Z outlines, F flows, P cell probability) are
+// [Note: menu keys] The Segment view's single-letter keys (X masks, Z outlines, N mask numbers, F flows, P cell probability) are
 // handled by the page, which knows when a text field has the focus. A menu accelerator that is a plain letter would
 // be taken from every text field, so these items never register one. On Linux and Windows the menu still shows the
 // key (registerAccelerator: false keeps it a label); macOS ignores that flag and would register the letter, so there
@@ -53,6 +53,7 @@ export function buildMenuTemplate(recent: readonly RecentFile[], actions: MenuAc
       submenu: [
         pageKey('Masks', 'X', { command: 'toggle-masks' }, actions, platform),
         pageKey('Outlines', 'Z', { command: 'toggle-outlines' }, actions, platform),
+        pageKey('Mask Numbers', 'N', { command: 'toggle-numbers' }, actions, platform),
         pageKey('Flows', 'F', { command: 'toggle-flows' }, actions, platform),
         pageKey('Cell Probability', 'P', { command: 'toggle-cellprob' }, actions, platform),
         { type: 'separator' },

@@ -2,7 +2,7 @@
 // summaries, live benchmark events and history listings. Zod schemas with their types inferred (see
 // [Note: contract data types] in engineTypes.ts); the engine modules that produce them import the types from here.
 import { z } from 'zod';
-import { executionProvider, stageProgress, timings } from './engineTypes';
+import { executionProvider, stageProgress, timings, type ExecutionProvider } from './engineTypes';
 
 const count = z.int().nonnegative();
 const milliseconds = z.number();
@@ -109,6 +109,25 @@ export const providerAdapter = z.object({
   driver: z.string().nullable(),
 });
 export type ProviderAdapter = z.output<typeof providerAdapter>;
+
+/** Whether an execution provider starts on this computer (see [Note: providers here] in src/engine/backend/onnxruntime.ts). */
+export const providerCheck = z.object({
+  provider: executionProvider,
+  available: z.boolean(),
+  /** Why it cannot start here; null when it can. */
+  reason: z.string().nullable(),
+  /** The adapter a GPU provider would run on, where known. */
+  adapter: providerAdapter.nullable(),
+});
+export type ProviderCheck = z.output<typeof providerCheck>;
+
+/**
+ * The providers a benchmark measures unless the user says otherwise: those that start here, less a software GPU
+ * (it runs on the CPU, slower than the CPU provider, as `auto` passes it over too); CPU first.
+ */
+export function providersWorthMeasuring(checks: readonly ProviderCheck[]): ExecutionProvider[] {
+  return checks.filter((c) => c.available && c.adapter?.software !== true).map((c) => c.provider);
+}
 
 /** One execution provider in a run: whether a session could be created, how long it took, and the warm-up. */
 export const providerResult = z.object({

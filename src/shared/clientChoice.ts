@@ -11,7 +11,7 @@ import type { CellDeskBridge } from './contract';
 
 export type ClientChoice =
   | { kind: 'desktop'; bridge: CellDeskBridge }
-  | { kind: 'browser'; origin: string; token: string }
+  | { kind: 'browser'; origin: string }
   | { kind: 'missing-bridge' };
 
 export interface PageFacts {
@@ -25,5 +25,7 @@ export function chooseClient({ bridge, href, userAgent }: PageFacts): ClientChoi
   if (bridge !== undefined) return { kind: 'desktop', bridge };
   const page = new URL(href);
   if (page.protocol === 'app:' || /\bElectron\//.test(userAgent)) return { kind: 'missing-bridge' };
-  return { kind: 'browser', origin: page.origin, token: page.searchParams.get('token') ?? '' };
+  // The token is not the page's to read: the server set it as an HttpOnly cookie on the first load and took it out
+  // of the address (see [Note: browser-mode requests] in src/host/requestGuard.ts).
+  return { kind: 'browser', origin: page.origin };
 }

@@ -14,7 +14,8 @@
 // touches.
 import { z } from 'zod';
 import { CellDeskError } from '../engine/errors';
-import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, thisDevice } from './benchTypes';
+import { batchEvent, batchReport, batchRequest } from './batchTypes';
+import { benchmarkEvent, benchmarkReport, cropSize, HISTORY_EXPORT_FORMATS, historyListing, importResult, providerCheck, thisDevice } from './benchTypes';
 import {
   bytes,
   channelChoice,
@@ -22,6 +23,7 @@ import {
   draftSummary,
   executionProvider,
   executionProviderChoice,
+  engineStoppedEvent,
   exportFormat,
   exportResult,
   labelImage,
@@ -34,10 +36,13 @@ import {
   segmentSettings,
 } from './engineTypes';
 import { appCommand, calibration, networkOutputImages, preferences, recentFile } from './segmentControls';
+import { openedSession, stackSegmentation } from './stackTypes';
 
 export * from './engineTypes';
 export * from './benchTypes';
+export * from './batchTypes';
 export * from './segmentControls';
+export * from './stackTypes';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
 export const appInfo = z.object({
@@ -59,6 +64,9 @@ export type AppInfo = z.output<typeof appInfo>;
 export const events = {
   'segment:progress': segmentProgressEvent,
   'bench:event': benchmarkEvent,
+  'batch:event': batchEvent,
+  /** The engine stopped unexpectedly (a crash); the desktop app's Segment view offers to restart it. */
+  'engine:stopped': engineStoppedEvent,
   /** A command from the desktop app's native menu (never sent in the browser mode, which has none). */
   'app:command': appCommand,
 };
@@ -71,9 +79,10 @@ export const EVENT_CHANNEL = 'celldesk:event';
 /**
  * Where a call is answered. app: the process that hosts the window (version, native dialogs); engine: the engine's
  * worker (images, models, segmentation; see [Note: engine worker]); benchmark: the benchmark service and its worker
- * per run (see [Note: benchmark worker]); history: the history service, on the answering thread.
+ * per run (see [Note: benchmark worker]); batch: the batch service and its worker per batch (see [Note: batch
+ * worker]); history: the history service, on the answering thread.
  */
-export type Answerer = 'app' | 'engine' | 'benchmark' | 'history';
+export type Answerer = 'app' | 'engine' | 'benchmark' | 'batch' | 'history';
 
 interface CallSpec<Where extends Answerer, Input extends z.ZodType, Result extends z.ZodType, Progress extends EventName | null> {
   readonly answeredBy: Where;
@@ -113,9 +122,13 @@ export const contract = {
   'models:choose': call({ answeredBy: 'app', input: nothing, result: chosenPath }),
   /** The desktop app's folder dialog for exports, opened at `current`; null when the user cancels. Refused in the browser. */
   'masks:chooseFolder': call({ answeredBy: 'app', input: z.strictObject({ current: z.string().max(4096).optional() }), result: chosenPath }),
+  /** The desktop app's dialog for a batch's images: a folder, or image files; no paths when the user cancels. Refused in the browser. */
+  'batch:chooseImages': call({ answeredBy: 'app', input: z.strictObject({ kind: z.enum(['folder', 'files']) }), result: z.object({ paths: z.array(z.string()) }) }),
 
   /** Opens an image on the plane that holds `page` when given, else on its middle plane (the stack's axes: OpenedImage). */
   'image:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath, page: z.int().min(0).optional() }), result: openedImage }),
+  /** Shows another plane (Z) or time point (T) of the open image: its pixels, runs and draft are that plane's. */
+  'image:plane': call({ answeredBy: 'engine', input: z.strictObject({ imageId, plane: z.int().min(0), frame: z.int().min(0) }), result: openedImage }),
   /** An image sent as its file's bytes (drag and drop, browser upload). */
   'image:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: openedImage }),
   /** Closes the image, cancelling its running segmentation. */
@@ -129,8 +142,11 @@ export const contract = {
   /** A model file sent as its bytes (browser upload). */
   'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
   /**
-   * Segments the image, cancelling a run going on for it, and records the run in the history unless `record` is
-   * false (see src/engine/history/segmentAndRecord.ts).
+   * Segments the image, replacing a run going on for it (which then fails with RUN_REPLACED, not CANCELLED: see
+   * [Note: one run per image] in src/engine/service/workspace.ts), and records the run in the history unless
+   * `record` is false (see src/engine/history/segmentAndRecord.ts). A run estimated to be large fails with LARGE_RUN
+   * (its estimate in the details) unless `confirmLarge` (see [Note: run estimates] in
+   * src/engine/pipeline/estimateRun.ts).
    */
   'segment:run': call({
     answeredBy: 'engine',
@@ -140,9 +156,33 @@ export const contract = {
       provider: executionProviderChoice,
       settings: segmentSettings,
       record: z.boolean().default(true),
+      confirmLarge: z.boolean().optional(),
     }),
     result: segmentation,
     progress: 'segment:progress',
+  }),
+  /**
+   * Segments every plane of the shown time point as Cellpose does with do_3D=False: each plane in 2D, then linked
+   * across planes by IoU when `stitchThreshold` > 0 (see [Note: stacks as Cellpose segments them]); recorded as one run.
+   */
+  'segment:runStack': call({
+    answeredBy: 'engine',
+    input: z.strictObject({
+      imageId,
+      model: modelReference,
+      provider: executionProviderChoice,
+      settings: segmentSettings,
+      stitchThreshold: z.number().min(0).max(1),
+      record: z.boolean().default(true),
+    }),
+    result: stackSegmentation,
+    progress: 'segment:progress',
+  }),
+  /** The last 'segment:runStack' recomputed from its kept network output with new thresholds, and linked again. */
+  'segment:rethresholdStack': call({
+    answeredBy: 'engine',
+    input: z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
+    result: stackSegmentation,
   }),
   /** Masks from the kept network output with new thresholds: `networkRan` false, `networkRuns` unchanged. */
   'segment:rethreshold': call({
@@ -150,7 +190,7 @@ export const contract = {
     input: z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
     result: segmentation,
   }),
-  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel'. */
+  /** The diameter the model's size model estimates, without segmenting; cancelled by 'segment:cancel', replaced as a run is. */
   'segment:calibrate': call({
     answeredBy: 'engine',
     input: z.strictObject({
@@ -168,7 +208,10 @@ export const contract = {
   'segment:cancel': call({ answeredBy: 'engine', input: imageRef, result: flag('cancelled') }),
   /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
   'segment:networkOutput': call({ answeredBy: 'engine', input: imageRef, result: networkOutputImages }),
-  /** Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]). */
+  /**
+   * Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]).
+   * `labels` are one plane, or `planes` planes of the shown time point one after the other (a stack).
+   */
   'masks:export': call({
     answeredBy: 'engine',
     input: z.strictObject({
@@ -176,6 +219,7 @@ export const contract = {
       labels: labelImage,
       formats: z.array(exportFormat).min(1),
       folder: filePath,
+      planes: z.int().positive().optional(),
       numbering: labelNumbering.default('consecutive'),
       /** false: fails with EXPORT_FILES_EXIST, naming them, when a file to write is there already. */
       overwrite: z.boolean().default(false),
@@ -184,6 +228,15 @@ export const contract = {
     }),
     result: exportResult,
   }),
+  /**
+   * Opens a Cellpose session file (<image>_seg.npy) with the image it names, found as the Cellpose GUI finds it; when
+   * that image is not found, its masks over a blank canvas of their size. Saving one is the 'seg-npy' export.
+   */
+  'session:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath }), result: openedSession }),
+  /** A session file sent as its bytes: its masks over the open image `imageId` when they fit it, else a blank canvas. */
+  'session:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes, imageId: imageId.optional() }), result: openedSession }),
+  /** Which execution providers start on this computer (see [Note: providers here]), CPU first. */
+  'providers:check': call({ answeredBy: 'engine', input: nothing, result: z.array(providerCheck) }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */
   'masks:saveDraft': call({
     answeredBy: 'engine',
@@ -193,6 +246,11 @@ export const contract = {
   /** The draft kept for this image's content and page, or null; an unreadable draft fails with DRAFT_UNREADABLE. */
   'masks:loadDraft': call({ answeredBy: 'engine', input: imageRef, result: restoredDraft.nullable() }),
   'masks:discardDraft': call({ answeredBy: 'engine', input: imageRef, result: flag('discarded') }),
+  /**
+   * Shows masks from a file (label TIFF or PNG, _seg.npy) over the open image, described by `summary` (how they were
+   * made: a batch's result); refused when their size is not the image's.
+   */
+  'masks:load': call({ answeredBy: 'engine', input: z.strictObject({ imageId, path: filePath, summary: draftSummary }), result: segmentation }),
   /** What the user chose once and CellDesk remembers (the "Record in history" switch). */
   'preferences:get': call({ answeredBy: 'engine', input: nothing, result: preferences }),
   /** Remembers the preferences given, keeps the others; answers them all. */
@@ -220,6 +278,14 @@ export const contract = {
     progress: 'bench:event',
   }),
   'bench:cancel': call({ answeredBy: 'benchmark', input: nothing, result: flag('cancelled') }),
+
+  /**
+   * Segments a batch of images (one batch at a time), each recorded in the history unless `record` is false, its files
+   * written to the output folder; images an earlier run there did are skipped unless `redo` (see [Note: batch
+   * manifest]). Resolves with the report when it completes or is cancelled; before that, each step is a 'batch:event'.
+   */
+  'batch:start': call({ answeredBy: 'batch', input: batchRequest, result: batchReport, progress: 'batch:event' }),
+  'batch:cancel': call({ answeredBy: 'batch', input: nothing, result: flag('cancelled') }),
 
   /** This computer's device id and fingerprint, as a benchmark run here would record them. */
   'device:describe': call({ answeredBy: 'history', input: nothing, result: thisDevice }),

@@ -47,7 +47,7 @@ export type Preferences = z.output<typeof preferences>;
  * 'open-file' is an image the operating system asked CellDesk to open (command line, file association, drop on the
  * Dock icon).
  */
-export const APP_COMMANDS = ['open', 'open-recent', 'open-file', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
+export const APP_COMMANDS = ['open', 'open-recent', 'open-file', 'export', 'toggle-masks', 'toggle-outlines', 'toggle-numbers', 'toggle-flows', 'toggle-cellprob', 'fit', 'actual-size'] as const;
 export type AppCommandName = (typeof APP_COMMANDS)[number];
 export const appCommand = z.union([
   z.object({ command: z.enum(APP_COMMANDS).exclude(['open-recent', 'open-file']) }),

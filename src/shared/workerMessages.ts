@@ -1,9 +1,9 @@
-// The messages between a service and its worker (the engine's, a benchmark's): a worker's start-up data, calls and
-// cancellations going in, progress, results and failures coming out. Zod schemas with their types inferred; the
+// The messages between a service and its worker or host process (the engine's, a benchmark's): a worker's start-up
+// data, calls, cancellations and the request to stop going in, progress, results and failures coming out. Zod schemas with their types inferred; the
 // RPC that sends them is src/engine/service/rpc.ts. No side effects.
 import { z } from 'zod';
 
-/** A worker's start-up data (workerData, or the first message of a process). */
+/** A worker thread's start-up data (its workerData; a host process reads the same from its environment). */
 export const workerStart = z.object({
   /** Environment read for the data folder and model sources (CELLDESK_HOME, CELLPOSE_LOCAL_MODELS_PATH, ...). */
   env: z.record(z.string(), z.string().optional()),
@@ -16,6 +16,8 @@ export const toWorker = z.discriminatedUnion('kind', [
   /** A contract call; `input` was checked against the contract where the call was received. */
   z.object({ kind: z.literal('call'), id: callId, name: z.string(), input: z.unknown() }),
   z.object({ kind: z.literal('cancel'), id: callId }),
+  /** Cancel every running call, release what is held (models, files), then end (see [Note: engine host]). */
+  z.object({ kind: z.literal('stop') }),
 ]);
 export type ToWorker = z.output<typeof toWorker>;
 

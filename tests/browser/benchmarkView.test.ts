@@ -56,6 +56,14 @@ test('a quick CPU benchmark fills the charts in as its samples arrive, then show
   await device.getByText('ONNX Runtime').waitFor();
   assert.match((await device.textContent()) ?? '', /Cores\d+Memory[\d.]+ GiB/);
 
+  // Ticked: the providers that start here (the CPU at least); the others say they cannot.
+  const cpu = page.getByRole('checkbox', { name: 'cpu', exact: true });
+  await waitFor(async () => (await cpu.isChecked()) && (await page.getByText('not available here').count()) > 0);
+  for (const provider of ['webgpu', 'cuda', 'coreml', 'dml']) {
+    const box = page.getByRole('checkbox', { name: provider, exact: true });
+    const unavailable = page.locator('.mantine-Checkbox-root', { has: box }).getByText('not available here');
+    assert.notEqual(await box.isChecked(), (await unavailable.count()) === 1, `${provider}: ticked exactly when it starts here`);
+  }
   await page.getByRole('combobox', { name: 'Model' }).fill(DEMO_CHECKPOINT);
   for (const provider of ['webgpu', 'cuda', 'coreml', 'dml']) await page.getByRole('checkbox', { name: provider, exact: true }).uncheck();
   assert.equal(await field('Crop sizes (px)').inputValue(), '224, 448', 'the quick protocol is the default');
@@ -67,11 +75,15 @@ test('a quick CPU benchmark fills the charts in as its samples arrive, then show
 
   // Sampled while it runs: how many points the time chart shows at each count of samples received.
   const seen = new Map<number, number>();
+  const totals = new Set<number>();
   const deadline = Date.now() + 150_000;
   for (;;) {
     const state = await progress().catch(() => ({ done: NaN, planned: NaN, running: true }));
     if (!state.running) break;
-    if (Number.isFinite(state.done) && state.planned > 0) seen.set(state.done, points(await plotted('time')));
+    if (Number.isFinite(state.done) && state.planned > 0) {
+      seen.set(state.done, points(await plotted('time')));
+      totals.add(state.planned);
+    }
     if (Date.now() > deadline) assert.fail(`the benchmark is still running: ${JSON.stringify([...seen])}`);
     await page.waitForTimeout(50);
   }
@@ -79,6 +91,7 @@ test('a quick CPU benchmark fills the charts in as its samples arrive, then show
   assert.equal(seen.get(1), 1, `points by samples received: ${JSON.stringify([...seen])}`);
   assert.equal(seen.get(3), 2, `points by samples received: ${JSON.stringify([...seen])}`);
   assert.equal((await page.getByTestId('bench-progress').textContent())?.trim(), '4 / 4 samples · completed');
+  assert.deepEqual([...totals], [4], 'the counter counted what ran from the start');
 
   const time = await plotted('time');
   assert.deepEqual(time, [{ name: 'cpu', points: 2 }]);

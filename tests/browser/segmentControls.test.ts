@@ -1,5 +1,5 @@
 // The Segment view's controls in headless Chromium against `celldesk serve`, with the demo checkpoint: model import
-// (refused files, then a good one), the Recent menu, Calibrate, and the flow / cell probability layer.
+// (refused files, then a good one), the Recent menu, Calibrate, the flow / cell probability layer, mask numbers.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symlinkSync, writeFileSync } from 'node:fs';
@@ -160,6 +160,44 @@ test('after segmenting, F shows the flow field and P the cell probability in pla
   await pressOnView(page, 'p');
   assert.equal(await page.getByRole('radio', { name: 'None' }).isChecked(), true);
   assert.equal(differing(await shownImagePixels(), image), 0, 'pressing P again shows the image as it was');
+});
+
+test('N writes each mask\'s number on the image, in white, hidden once zoomed out too far for them; the switch turns them off', { timeout: 60_000 }, async () => {
+  const canvas = page.locator('canvas.viewer-canvas');
+  const numbersSwitch = page.getByRole('switch', { name: 'Numbers (N)' });
+  assert.equal(await numbersSwitch.isChecked(), false);
+  assert.equal(await canvas.getAttribute('data-mask-numbers'), '0');
+  const without = await decodeImage(new Uint8Array(await canvas.screenshot()));
+
+  await pressOnView(page, 'n');
+  assert.equal(await numbersSwitch.isChecked(), true);
+  const written = Number(await canvas.getAttribute('data-mask-numbers'));
+  assert.ok(written > 20, `${written} numbers written at fit`);
+  const withNumbers = await decodeImage(new Uint8Array(await canvas.screenshot()));
+  const plane = without.width * without.height;
+  let changed = 0;
+  let white = 0;
+  for (let i = 0; i < plane; i++) {
+    const rgb = [0, 1, 2].map((c) => withNumbers.data[c * plane + i]!);
+    if ([0, 1, 2].some((c) => Math.abs(rgb[c]! - without.data[c * plane + i]!) > 30)) changed++;
+    if (rgb.every((v) => v > 240)) white++;
+  }
+  assert.ok(changed > written * 10, `${changed} pixels changed for ${written} numbers`);
+  assert.ok(white > written * 5, `${white} white pixels`);
+
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, 500);
+  await settle(page);
+  assert.ok(Number(await canvas.getAttribute('data-scale')) < 0.1);
+  assert.equal(await canvas.getAttribute('data-mask-numbers'), '0', 'masks a pixel across carry no number');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await settle(page);
+  assert.equal(Number(await canvas.getAttribute('data-mask-numbers')), written);
+
+  await numbersSwitch.click();
+  await settle(page);
+  assert.equal(await canvas.getAttribute('data-mask-numbers'), '0');
 });
 
 test('the page ran without errors (none from its Content-Security-Policy either)', () => {

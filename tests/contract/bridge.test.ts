@@ -11,7 +11,7 @@ const noPath = () => '';
 
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
 function appContext() {
-  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null, chooseExportFolder: async () => null };
+  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null, chooseExportFolder: async () => null, chooseBatchImages: async () => [] };
 }
 
 test('the preload bridge carries a contract call to the router and its answer back', async () => {

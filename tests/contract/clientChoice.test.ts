@@ -24,13 +24,12 @@ test('a desktop window whose preload did not load says so instead of posing as t
   assert.deepEqual(chooseClient({ bridge: undefined, href: 'http://localhost:5173/', userAgent: ELECTRON_UA }), { kind: 'missing-bridge' });
 });
 
-test('a browser page uses the HTTP API with the token from its address', () => {
+test("a browser page uses the HTTP API of its own origin and never reads a token from its address (the server's cookie carries it)", () => {
   assert.deepEqual(chooseClient({ bridge: undefined, href: 'http://127.0.0.1:8765/?token=abc123', userAgent: BROWSER_UA }), {
     kind: 'browser',
     origin: 'http://127.0.0.1:8765',
-    token: 'abc123',
   });
-  assert.deepEqual(chooseClient({ bridge: undefined, href: 'http://127.0.0.1:8765/', userAgent: BROWSER_UA }), { kind: 'browser', origin: 'http://127.0.0.1:8765', token: '' });
+  assert.deepEqual(chooseClient({ bridge: undefined, href: 'http://127.0.0.1:8765/', userAgent: BROWSER_UA }), { kind: 'browser', origin: 'http://127.0.0.1:8765' });
 });
 
 test("the preload bridge gives a dropped file's path on disk, and none for a file that has no path (dragged from a web page)", () => {

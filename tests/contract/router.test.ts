@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../helpers/shared';
 
 /** The app context of the desktop app, minus the dialog; the engine starts its worker only when a call needs it. */
 function appContext() {
-  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null, chooseExportFolder: async () => null };
+  return { version: '1.2.3', ...createEngineServices(), chooseImageFile: async () => null, chooseModelFile: async () => null, chooseExportFolder: async () => null, chooseBatchImages: async () => [] };
 }
 
 const installedOnnxRuntime = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;

@@ -27,3 +27,17 @@ test('refuses a truncated .npy file', () => {
   const bytes = readShared('reference', 'net.odd_160x208.input.npy');
   assert.throws(() => parseNpy(bytes.subarray(0, bytes.length - 100)), /truncated/);
 });
+
+test('refuses a header whose shape is not whole numbers (found by fuzzing: a shape of [1, NaN] read as an empty array)', () => {
+  const bytes = readShared('reference', 'net.odd_160x208.input.npy').slice();
+  const header = new TextDecoder('latin1').decode(bytes.subarray(10, 128));
+  for (const shape of ['(1, 2, 1x0, 208)', '(1,-2, 160, 208)', '(1, 2, 1.5, 208)']) {
+    const damaged = bytes.slice();
+    const at = 10 + header.indexOf('(1, 2, 160, 208)');
+    damaged.set(new TextEncoder().encode(shape.padEnd(16, ' ').slice(0, 16)), at);
+    assert.throws(() => parseNpy(damaged), /its shape .* is not a list of whole numbers/, shape);
+  }
+  const huge = bytes.slice();
+  huge.set(new TextEncoder().encode('(99999999999999)'.padEnd(16)), 10 + header.indexOf('(1, 2, 160, 208)'));
+  assert.throws(() => parseNpy(huge), /truncated|impossibly large/);
+});

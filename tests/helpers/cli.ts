@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main';
 
 function collector(): { stream: Writable; text: () => string } {
@@ -26,9 +26,11 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `celldesk-${prefix}-`));
 }
 
-export async function runCelldesk(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** `stdin`: what a user types at a terminal, line by line (no stdin: not a terminal, as in scripts). */
+export async function runCelldesk(argv: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<CliRun> {
   const out = collector();
   const err = collector();
-  const code = await runCli(argv, { stdout: out.stream, stderr: err.stream, env: { CELLDESK_HOME: tempDir('home'), ...env } });
+  const terminal = stdin === undefined ? undefined : Object.assign(Readable.from([stdin]), { isTTY: true });
+  const code = await runCli(argv, { stdout: out.stream, stderr: err.stream, env: { CELLDESK_HOME: tempDir('home'), ...env }, stdin: terminal });
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -4,6 +4,7 @@
 // IPC uses, so a model gets what it would get in the desktop app, and keeps nothing the engine holds.
 import { createHandlers } from '../../src/host/router';
 import { closeEngineServices, createEngineServices, relayEvents } from '../../src/host/engineServices';
+import type { StartHost } from '../../src/engine/service/startHost';
 import { ENGINE_VERSION } from '../../src/engine/version';
 import { dispatchCall, type CallName, type CallOutcome, type CallResult, type CellDeskBridge, type EngineEvents, type EventName } from '../../src/shared/contract';
 import { createBridgeClient, type EngineClient } from '../../src/renderer/src/engineClient';
@@ -28,17 +29,21 @@ export interface InProcessEngineOptions {
   chooseImageFile?: () => Promise<string | null>;
   chooseModelFile?: () => Promise<string | null>;
   chooseExportFolder?: (current: string | undefined) => Promise<string | null>;
+  chooseBatchImages?: (kind: 'folder' | 'files') => Promise<string[]>;
+  /** Where the engine runs (as the desktop app's utility process: a child process); by default a worker thread. */
+  engineHost?: StartHost;
 }
 
 export function startInProcessEngine(options: InProcessEngineOptions = {}): InProcessEngine {
   const home = tempDir('models-home');
-  const services = createEngineServices({ env: { ...process.env, CELLDESK_HOME: home } });
+  const services = createEngineServices({ env: { ...process.env, CELLDESK_HOME: home }, engineHost: options.engineHost });
   const handlers = createHandlers({
     version: ENGINE_VERSION,
     ...services,
     chooseImageFile: options.chooseImageFile ?? (() => Promise.resolve(null)),
     chooseModelFile: options.chooseModelFile ?? (() => Promise.resolve(null)),
     chooseExportFolder: options.chooseExportFolder ?? (() => Promise.resolve(null)),
+    chooseBatchImages: options.chooseBatchImages ?? (() => Promise.resolve([])),
   });
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const emit = <E extends EventName>(name: E, payload: EngineEvents[E]) => {

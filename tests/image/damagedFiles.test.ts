@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode as encodePngWithFastPng } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { writeGreyBlockJpeg } from './helpers/testJpeg';
 import { FileFormatError, InvalidSettingError } from '../../src/engine/errors';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { ImageTooLargeError, UnsupportedImageError } from '../../src/engine/image/errors';
@@ -177,4 +178,19 @@ test('stops decoding when its signal is aborted', async () => {
   await assert.rejects(decodeImage(file, { signal: during.signal }), { name: 'AbortError' });
   const untouched = await decodeImage(file, { signal: new AbortController().signal });
   assert.equal(untouched.data[width * height - 1], (width * height - 1) % 65521);
+});
+
+test('a JPEG far too short for the pixels its header declares is refused before decoding (found by fuzzing: one declaring 65535 rows took seconds)', async () => {
+  for (const [width, height] of [[4000, 4000], [160, 65535]] as const) {
+    const before = process.memoryUsage().arrayBuffers;
+    await assert.rejects(decodeImage(jpegDeclaring(width, height)), (error: unknown) => {
+      assert.ok(error instanceof FileFormatError, String(error));
+      assert.match(error.message, new RegExp(`declares ${width.toLocaleString('en-US')} x ${height.toLocaleString('en-US')} pixels but is far too short to hold them`));
+      return true;
+    });
+    assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20, 'no pixel buffer was allocated');
+  }
+  // The leanest real encoding (flat blocks: a DC code and an end-of-block, 5 bits a block) still decodes.
+  const flat = writeGreyBlockJpeg(512, 512, new Array<number>(64 * 64).fill(100));
+  assert.deepEqual((await decodeImage(flat)).data.slice(0, 3), Uint8Array.of(100, 100, 100));
 });

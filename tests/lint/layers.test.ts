@@ -56,7 +56,7 @@ const allowed: [file: string, code: string][] = [
   ['src/engine/service/probe.ts', "import { readFile } from 'node:fs/promises';\nimport { contract } from '../../shared/contract';"],
   ['src/host/probe.ts', "import { createServer } from 'node:http';\nimport { EngineService } from '../engine/service/engineService';"],
   ['src/cli/commands/probe.ts', "import { createHandlers } from '../../host/router';\nimport { segmentAndRecord } from '../../engine/history/segmentAndRecord';"],
-  ['src/main/probe.ts', "import { app } from 'electron';\nimport { z } from 'zod';\nimport { createHandlers } from '../host/router';\nimport worker from '../engine/service/worker?modulePath';"],
+  ['src/main/probe.ts', "import { app } from 'electron';\nimport { z } from 'zod';\nimport { createHandlers } from '../host/router';\nimport engineHost from '../engine/service/engineHost?modulePath';"],
   ['src/preload/probe.ts', "import { contextBridge } from 'electron';\nimport { EVENT_CHANNEL } from '../shared/contract';"],
   ['packaging/probe.ts', "import { build } from 'electron-builder';\nimport { rebuild } from '@electron/rebuild';\nimport { APP_NAME } from '../src/engine/io/appPaths';\nimport { SQLITE_MODULE_FILE } from '../src/main/nativeModules';"],
   ['src/renderer/src/probe.ts', "import { useState } from 'react';\nimport { createRoot } from 'react-dom/client';\nimport '@mantine/core/styles.css';\nimport { contract } from '../../shared/contract';"],

@@ -78,6 +78,7 @@ test('each File and View item sends its command to the window', () => {
     [['File', 'Export…'], { command: 'export' }],
     [['View', 'Masks'], { command: 'toggle-masks' }],
     [['View', 'Outlines'], { command: 'toggle-outlines' }],
+    [['View', 'Mask Numbers'], { command: 'toggle-numbers' }],
     [['View', 'Flows'], { command: 'toggle-flows' }],
     [['View', 'Cell Probability'], { command: 'toggle-cellprob' }],
     [['View', 'Fit to Window'], { command: 'fit' }],
@@ -87,7 +88,7 @@ test('each File and View item sends its command to the window', () => {
   assert.deepEqual(calls, items.map(([, command]) => command));
 });
 
-const VIEW_KEYS = [['Masks', 'X'], ['Outlines', 'Z'], ['Flows', 'F'], ['Cell Probability', 'P']] as const;
+const VIEW_KEYS = [['Masks', 'X'], ['Outlines', 'Z'], ['Mask Numbers', 'N'], ['Flows', 'F'], ['Cell Probability', 'P']] as const;
 
 /** Every item of a template, submenus included. */
 function allItems(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {

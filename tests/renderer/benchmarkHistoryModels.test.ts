@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { contract, EXECUTION_PROVIDERS, type ExecutionProvider } from '../../src/shared/contract';
 import { createAppModel, type AppModel } from '../../src/renderer/src/model/appModel';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
@@ -19,6 +20,8 @@ let app: AppModel;
 let labModel: string;
 /** The number of samples the Benchmark view showed, each time it changed. */
 const sampleCounts: number[] = [];
+/** The samples the Benchmark view said the run would take ("n of total"), each time that changed. */
+const plannedCounts: number[] = [];
 
 before(() => {
   labModel = join(tempDir('models-lab'), 'lab-demo.pth');
@@ -29,19 +32,37 @@ before(() => {
   app.benchmark.store.subscribe(() => {
     const count = app.benchmark.store.get().samples.length;
     if (count !== sampleCounts.at(-1)) sampleCounts.push(count);
+    const planned = app.benchmark.store.get().plannedSamples;
+    if (planned !== plannedCounts.at(-1)) plannedCounts.push(planned);
   });
 });
 
 after(() => engine.close());
 
-test("the Benchmark view starts with cyto3 (downloaded on first use) and this computer's fingerprint, each asked for once", async () => {
+test("the Benchmark view starts with cyto3 (downloaded on first use), this computer's fingerprint and the providers that start here ticked, each asked for once", async () => {
   await app.benchmark.load();
   await app.benchmark.load();
-  const { options, device, error } = app.benchmark.store.get();
+  const { options, device, error, providersHere } = app.benchmark.store.get();
   assert.equal(error, null);
   assert.equal(options.model, 'cyto3');
   assert.ok(device !== null && device.fingerprint.hardware.cpuCores > 0);
-  assert.deepEqual([callsOf(engine, 'models:list').length, callsOf(engine, 'device:describe').length], [1, 1]);
+  assert.deepEqual(
+    [callsOf(engine, 'models:list').length, callsOf(engine, 'device:describe').length, callsOf(engine, 'providers:check').length],
+    [1, 1, 1],
+  );
+
+  assert.ok(providersHere !== null);
+  contract['providers:check'].result.parse(providersHere);
+  assert.deepEqual(providersHere.map((c) => c.provider), [...EXECUTION_PROVIDERS]);
+  assert.deepEqual(providersHere[0], { provider: 'cpu', available: true, reason: null, adapter: null });
+  for (const check of providersHere) {
+    const ticked = options.providers.includes(check.provider);
+    assert.equal(ticked, check.available && check.adapter?.software !== true, `${check.provider}: ${JSON.stringify(check)}`);
+    if (!check.available) assert.ok((check.reason ?? '').length > 10, `${check.provider} says why it cannot start`);
+  }
+  // On this platform the providers of another are never ticked.
+  const foreign = { linux: ['coreml', 'dml'], darwin: ['cuda', 'dml'], win32: ['coreml'] }[process.platform as 'linux'] ?? [];
+  for (const provider of foreign) assert.ok(!options.providers.includes(provider as ExecutionProvider));
 });
 
 test('a model imported in the Segment view is selected there and listed in the Benchmark view too', async () => {
@@ -71,6 +92,7 @@ test('a quick CPU run fills its samples in from events as they arrive, then show
   assert.equal(state.error, null);
   assert.deepEqual([state.status, state.running, state.samples.length, state.plannedSamples], ['completed', false, 2, 2]);
   assert.deepEqual(sampleCounts, [0, 1, 2]);
+  assert.deepEqual(plannedCounts, [0, 2], 'the total is known from the start and is what ran');
   assert.deepEqual(
     state.providerResults.map((p) => [p.provider, p.available]),
     [['cpu', true]],

@@ -54,14 +54,17 @@ test('File > Open asks the dialog and opens the chosen image; a cancelled dialog
   assert.deepEqual([state.image!.path, state.pixels!.width, state.pixels!.height, state.error], [IMAGE, 240, 300, null]);
 });
 
-test('a menu command toggles the overlay: View > Masks and View > Outlines hide them and show them again', () => {
+test('a menu command toggles the overlay: View > Masks, Outlines and Mask Numbers hide or show them', () => {
   clickMenu('View', 'Masks');
-  assert.deepEqual(segment.store.get().overlay, { showMasks: false, showOutlines: true, opacity: 0.5, network: 'none' });
+  assert.deepEqual(segment.store.get().overlay, { showMasks: false, showOutlines: true, showNumbers: false, opacity: 0.5, network: 'none' });
   clickMenu('View', 'Outlines');
   clickMenu('View', 'Masks');
-  assert.deepEqual(segment.store.get().overlay, { showMasks: true, showOutlines: false, opacity: 0.5, network: 'none' });
+  clickMenu('View', 'Mask Numbers');
+  assert.deepEqual(segment.store.get().overlay, { showMasks: true, showOutlines: false, showNumbers: true, opacity: 0.5, network: 'none' });
   clickMenu('View', 'Outlines');
+  clickMenu('View', 'Mask Numbers');
   assert.equal(segment.store.get().overlay.showOutlines, true);
+  assert.equal(segment.store.get().overlay.showNumbers, false);
 });
 
 test('Export asks for the dialog only once there are masks; Fit and Actual Size ask the viewer once per click', () => {

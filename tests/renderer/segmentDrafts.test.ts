@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { createAppModel } from '../../src/renderer/src/model/appModel';
 import type { SegmentModel } from '../../src/renderer/src/model/segment/segmentModel';
-import type { SegmentState } from '../../src/renderer/src/model/segment/state';
+import { NEEDS_NETWORK_OUTPUT, type SegmentState } from '../../src/renderer/src/model/segment/state';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { callsOf, startInProcessEngine, type InProcessEngine } from '../helpers/inProcessEngine';
@@ -91,7 +91,7 @@ test('exporting only measurements leaves the edits unsaved; exporting a label im
 
   await segment.exports.write({ formats: ['labels-tiff'], folder, numbering: 'consecutive' });
   const state = segment.store.get();
-  assert.deepEqual([state.unsaved, state.restoredDraftAt, state.draftSavedAt, state.notice], [false, null, null, `Exported 1 file to ${folder}.`]);
+  assert.deepEqual([state.unsaved, state.restoredDraftAt, state.draftSavedAt, state.notice], [false, null, null, `Exported 1 file to ${folder}. Label images number the 42 masks 1 to 42.`]);
   assert.deepEqual(state.lastExport?.files.map((file) => file.path.slice(folder.length + 1)), ['cellpose_img_075_cp_masks.tif']);
   assert.deepEqual(readdirSync(folder).sort(), ['cellpose_img_075_cp_masks.tif', 'cellpose_img_075_cp_measurements.csv']);
   assert.equal(await engine.client.call('masks:loadDraft', { imageId }), null);
@@ -125,4 +125,22 @@ test('a new run over unsaved edits is kept as the draft too', async () => {
   const draft = await engine.client.call('masks:loadDraft', { imageId: state.image!.imageId });
   assert.deepEqual(draft?.segmentation.labels, state.segmentation!.labels);
   assert.equal(draft?.segmentation.settings.cellprobThreshold, 2);
+});
+
+test('a restored draft without network output: new thresholds and the flow layer say to run again, never an error', async () => {
+  const restored = newWindow({ rethresholdDelayMs: 0, draftDelayMs: 600_000 });
+  await restored.images.openPath(IMAGE);
+  const opened = restored.store.get();
+  assert.ok(opened.restoredDraftAt !== null, 'the draft from the test before is restored');
+  const labels = opened.segmentation!.labels.slice();
+
+  restored.parameters.set({ cellprobThreshold: 1 });
+  await until(restored.store, (s) => s.notice === NEEDS_NETWORK_OUTPUT, 'the re-threshold to say what is missing');
+  assert.equal(restored.store.get().error, null);
+  assert.deepEqual(restored.store.get().segmentation!.labels, labels, 'the masks on screen stay');
+
+  restored.overlays.setNetworkLayer('flows');
+  await engine.settled();
+  const state = restored.store.get();
+  assert.deepEqual([state.error, state.overlay.network, state.notice], [null, 'none', NEEDS_NETWORK_OUTPUT]);
 });

@@ -1,4 +1,4 @@
-// `celldesk history list | show <run> | export <run...> --out FILE [--csv] | import FILE`: the run history.
+// `celldesk history list | show <run> | export <run...> --out FILE [--csv] | import FILE | repair`: the run history.
 import { readFile } from 'node:fs/promises';
 import { describeDevice } from '../../engine/bench/fingerprint';
 import { InvalidSettingError } from '../../engine/errors';
@@ -6,7 +6,9 @@ import { exportCsv, exportJson, exportRuns, HistoryImportError, importRuns, pars
 import { HistoryStore } from '../../engine/history/historyStore';
 import type { RunKind, SegmentationRunRecord } from '../../engine/history/records';
 import { appPathsFor } from '../../engine/io/appPaths';
+import { repairDatabase, type TableRepair } from '../../engine/storage/repairDatabase';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
+import { prepareOutputFile } from '../../engine/io/outputPaths';
 import { parseCommandLine, print, type CliIO } from '../io';
 import { subcommandDispatcher } from '../subcommands';
 import { formatBenchmarkReport } from './bench';
@@ -16,6 +18,7 @@ const USAGES = {
   show: 'celldesk history show <run> [--json]',
   export: 'celldesk history export <run...> | --all --out <file> [--csv]',
   import: 'celldesk history import <file.json> [--json]',
+  repair: 'celldesk history repair [--json]',
 };
 
 /** Runs the subcommand on the history of the data folder that io.env selects (see [Note: data folder]). */
@@ -114,6 +117,7 @@ async function exportCommand(argv: string[], io: CliIO): Promise<number> {
     throw new InvalidSettingError(`history export needs run ids (or --all, not both) and --out.\nUsage: ${USAGES.export}`);
   }
   const out = values.out;
+  await prepareOutputFile(out);
   return withHistory(io, async (store) => {
     const runs: { kind: RunKind; uuid: string }[] = all
       ? [
@@ -148,9 +152,38 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
   });
 }
 
+const TABLE_NAMES: Record<TableRepair['table'], string> = {
+  models: 'models',
+  devices: 'devices',
+  benchmark_runs: 'benchmark runs',
+  benchmark_providers: 'benchmark providers',
+  benchmark_samples: 'benchmark samples',
+  segmentation_runs: 'segmentation runs',
+};
+
+function repairLine(table: TableRepair): string {
+  const lost = table.counted === null ? (table.damagedParts > 0 ? ', some could not be read' : '') : table.counted > table.kept ? `, ${table.counted - table.kept} could not be kept` : '';
+  return `${TABLE_NAMES[table.table].padEnd(20)} ${String(table.kept).padStart(6)} kept${lost}`;
+}
+
+async function repair(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandLine({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } }, USAGES.repair);
+  if (positionals.length > 0) throw new InvalidSettingError(`history repair takes no arguments.\nUsage: ${USAGES.repair}`);
+  const report = repairDatabase(appPathsFor(io.env).databaseFile);
+  if (values.json === true) print(io.stdout, JSON.stringify(report));
+  else if (report.status === 'sound') print(io.stdout, `The database ${report.file} is sound; nothing was changed.`);
+  else {
+    print(io.stdout, `The database ${report.file} was damaged. It is kept as ${report.setAside}, and a new one was built from what could still be read:`);
+    for (const table of report.tables) print(io.stdout, `  ${repairLine(table)}`);
+    if (report.devicesRebuilt > 0) print(io.stdout, `  (${report.devicesRebuilt} device record(s) rebuilt from the runs' fingerprints)`);
+  }
+  return 0;
+}
+
 export const historyCommand = subcommandDispatcher('history', {
   list: { handler: list, usage: USAGES.list },
   show: { handler: show, usage: USAGES.show },
   export: { handler: exportCommand, usage: USAGES.export },
   import: { handler: importCommand, usage: USAGES.import },
+  repair: { handler: repair, usage: USAGES.repair },
 });

@@ -3,6 +3,7 @@ import { InvalidSettingError } from '../../engine/errors';
 import { convertCheckpoint } from '../../engine/onnx/convertCheckpoint';
 import { writeFileAtomically } from '../../engine/io/atomicWrite';
 import { readModelBytes } from '../../engine/io/networkFiles';
+import { prepareOutputFile } from '../../engine/io/outputPaths';
 import { parseCommandLine, print, type CliIO } from '../io';
 import { subcommandDispatcher } from '../subcommands';
 import { registryCommands } from './modelRegistry';
@@ -15,6 +16,7 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   if (checkpointPath === undefined || outPath === undefined || positionals.length > 2) {
     throw new InvalidSettingError(`models convert needs a checkpoint and an output file.\nUsage: ${CONVERT_USAGE}`);
   }
+  await prepareOutputFile(outPath);
   const { architecture, sha256, onnx } = convertCheckpoint(await readModelBytes(checkpointPath));
   await writeFileAtomically(outPath, onnx);
   if (values.json === true) {

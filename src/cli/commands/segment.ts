@@ -1,33 +1,35 @@
 // `celldesk segment <image> --model M --out labels.tif`: the whole Cellpose pipeline on one image, or on every plane of
 // a stack (planes kept apart or stitched into 3D labels, as Cellpose's stitch_threshold); or on many images
-// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once.
-import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+// (`celldesk segment a.tif b.tif folder/ --model M --out-dir masks/`), with the model opened once and the images
+// overlapped ([Note: batch overlap]).
+import { basename, dirname } from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../engine/backend/types';
 import { onnxRuntimeBackend } from '../../engine/backend/onnxruntime';
+import { expandImagePaths, outputPath, planJobs, type BatchJob } from '../../engine/batch/batchJobs';
+import { startOverlap } from '../../engine/batch/overlap';
+import { runBatch, type DoneImage } from '../../engine/batch/runBatch';
 import { CellDeskError, InvalidSettingError } from '../../engine/errors';
-import { encodeLabelTiff } from '../../engine/image/encodeTiff';
-import { writeFileAtomically } from '../../engine/io/atomicWrite';
-import type { ImageStack } from '../../engine/image/imageStack';
-import { readImageFile } from '../../engine/io/imageFiles';
-import { openModel, type OpenedModel } from '../../engine/io/openModel';
-import { SegmentationRecorder, segmentAndRecord, type RecordedResult } from '../../engine/history/segmentAndRecord';
-import { sha256OfFile } from '../../engine/models/fileStamp';
+import { prepareOutputFile, prepareOutputFolder, refuseFolderAt } from '../../engine/io/outputPaths';
+import { openModel } from '../../engine/io/openModel';
+import { SegmentationRecorder } from '../../engine/history/segmentAndRecord';
 import { ModelManager } from '../../engine/models/modelManager';
+import { LARGE_RUN_SECONDS, type RunEstimate } from '../../engine/pipeline/estimateRun';
 import { resolveSettings } from '../../engine/pipeline/settings';
-import { segmentSelection, selectPlanes, stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
-import { sessionFromApp } from '../../engine/sessionFile/appSession';
-import { encodeSegFile } from '../../engine/sessionFile/writeSegFile';
+import { stackMethod, type StackSegmentation } from '../../engine/pipeline/segmentStack';
+import { HistoryNotRecordedError } from '../../engine/storage/databaseFaults';
+import type { BatchFormat, BatchOutput } from '../../shared/batchTypes';
 import { describeAdapter } from '../../shared/bench/providerLabel';
-import { parseCommandLine, print, type CommandHandler } from '../io';
-import { BLOCKS_USAGE, blockSizeFor, blocksOption, segmentImageInBlocks } from './segmentInBlocks';
+import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
+import { confirmLargeRun } from '../largeRuns';
+import { BLOCKS_USAGE, blockSizeFor, blocksOption, runBlockJobs, type BlockJob } from './segmentInBlocks';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
-  `apart] ${BLOCKS_USAGE} [--save-seg] [--json] [--no-history]`;
+  `apart] ${BLOCKS_USAGE} [--save-seg] [--json] [--no-history] ` +
+  '[--yes] [--confirm-above <minutes>, default 10: runs estimated longer, or to need over half the memory, ask first]';
 
 /** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
 function diameterOption(text: string | undefined): number | 'estimate' | undefined {
@@ -84,6 +86,8 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         json: { type: 'boolean' },
         'no-history': { type: 'boolean' },
         'save-seg': { type: 'boolean' },
+        yes: { type: 'boolean' },
+        'confirm-above': { type: 'string' },
         blocks: { type: 'string' },
       },
     },
@@ -112,18 +116,32 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   const method = stackMethod(stitchThreshold ?? 0);
   // Asking for planes reads the pages of a file that declares no axes as planes (see [Note: undeclared pages]).
   const pagesAsPlanes = asked.plane !== undefined || stitchThreshold !== undefined;
+  const confirmAbove = numberOption('confirm-above', values['confirm-above']);
+  if (confirmAbove !== undefined && confirmAbove < 0) throw new InvalidSettingError(`--confirm-above takes minutes from 0 up; got '${values['confirm-above']}'.`);
+  const largeRuns = { yes: values.yes === true, largeSeconds: confirmAbove === undefined ? LARGE_RUN_SECONDS : confirmAbove * 60 };
+  const saveSeg = values['save-seg'] === true;
   const blocks = blocksOption(values.blocks);
   const outDir = values['out-dir'];
-  const jobs =
-    outDir === undefined
-      ? [{ imagePath: positionals[0]!, out: values.out! }]
-      : (await expandImagePaths(positionals)).map((imagePath) => ({ imagePath, out: join(outDir, `${labelFileStem(imagePath)}_cp_masks.tif`) }));
-  if (outDir !== undefined) await mkdir(outDir, { recursive: true });
+  const formats: BatchFormat[] = saveSeg ? ['labels-tiff', 'seg-npy'] : ['labels-tiff'];
+  // Where the masks go is checked before any image is read or model opened (see [Note: output paths]).
+  if (outDir === undefined) await prepareOutputFile(values.out!);
+  else await prepareOutputFolder(outDir);
+  const jobs = outDir === undefined ? [oneImageJob(positionals[0]!, values.out!, saveSeg)] : planJobs(await expandImagePaths(positionals), outDir, formats);
+  for (const { outputs } of jobs) for (const { path } of outputs) await refuseFolderAt(path);
+  // Whole slides go block by block (see [Note: block mode]), the other images whole.
+  const blockJobs: BlockJob[] = [];
+  const wholeJobs: BatchJob[] = [];
+  for (const job of jobs) {
+    const blockSize = await blockSizeFor(job.imagePath, blocks);
+    if (blockSize === null) wholeJobs.push(job);
+    else blockJobs.push({ job, blockSize });
+  }
 
   const manager = new ModelManager({ env: io.env });
-  const recorder = values['no-history'] === true ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
-  // Opened at the first image that reads, so a bad image alone costs no model loading.
-  let model: OpenedModel | null = null;
+  // A history that cannot be written is said once, and not tried again in the same batch.
+  const history = new HistoryNotice(values['no-history'] === true ? null : manager, outDir !== undefined);
+  /** Each image's run estimate, by its index, once it may go ahead. */
+  const estimates: RunEstimate[] = [];
   let failed = 0;
   let fallbacksSaid = false;
   /** One image is the whole job: its error is the command's. In a batch, the other images still get segmented. */
@@ -132,158 +150,126 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     failed++;
     print(io.stderr, `${imagePath}: ${error.message}`);
   };
-  try {
-    for (const { imagePath, out } of jobs) {
-      const start = performance.now();
-      const blockSize = await blockSizeFor(imagePath, blocks);
-      if (blockSize !== null) {
-        try {
-          if (stitchThreshold !== undefined || values['save-seg'] === true) throw new InvalidSettingError('Segmenting in blocks writes one plane\'s labels: leave out --stitch-threshold and --save-seg, or give --blocks off.');
-          model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] });
-          const position = asked.plane === undefined && asked.frame === undefined ? undefined : { plane: asked.plane ?? 0, frame: asked.frame ?? 0 };
-          await segmentImageInBlocks({ imagePath, out, blockSize, position, model, settings, recorder, json: values.json === true, inBatch: outDir !== undefined, startedAt: start }, io);
-        } catch (error) {
-          failedOn(imagePath, error);
-        }
-        continue;
-      }
-      let stack: ImageStack;
-      let selection: ReturnType<typeof selectPlanes>;
-      try {
-        ({ stack } = await readImageFile(imagePath, { pagesAsPlanes }));
-        selection = selectPlanes(stack.description, asked);
-      } catch (error) {
-        failedOn(imagePath, error);
-        continue;
-      }
-      const opened = (model ??= await openModel(manager, onnxRuntimeBackend, { model: values.model, provider, sizeModelPath: values['size-model'] }));
-      const { description } = stack;
-      try {
-        const source = { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) };
-        const saveSeg = values['save-seg'] === true;
-        if (saveSeg && selection.frames.length > 1) throw new InvalidSettingError(`${imagePath} has ${selection.frames.length} time points; a Cellpose session file holds one: choose one with --frame.`);
-        const { result, timings, recordError } = await segmentAndRecord({
-          image: description,
-          source,
-          model: opened,
-          segment: async () => framesTogether(await segmentSelection(stack, selection, opened, settings, method, {}, { keepNetworkOutput: saveSeg })),
-          recorder,
-          startedAt: start,
-        });
-        const { frames, executionProvider } = result;
-        const { width, height } = frames[0]!;
-        const stackShape = { planes: selection.planes.length, frames: selection.frames.length };
-        await writeFileAtomically(out, encodeLabelTiff(joinFrames(frames), width, height, { stack: stackShape }));
-        const seg = saveSeg ? await writeSessionFile(out, imagePath, frames[0]!) : undefined;
-        if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
-        const isStack = stackShape.planes * stackShape.frames > 1;
-        if (values.json === true) {
-          print(io.stdout, JSON.stringify({
-            ...(outDir === undefined ? {} : { file: imagePath }),
-            masks: result.maskCount,
-            diameter: result.diameter,
-            diameterFromStyle: result.diameterFromStyle,
-            executionProvider,
-            adapter: opened.session.adapter,
-            image: description,
-            ...(isStack ? { stack: stackReport(selection, frames) } : {}),
-            model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
-            out,
-            ...(seg === undefined ? {} : { seg }),
-            timings,
-          }));
-        } else {
-          // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
-          if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
-          fallbacksSaid = true;
-          const which = outDir === undefined ? '' : `${imagePath}: `;
-          const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
-          const { adapter } = opened.session;
-          print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
-        }
-      } catch (error) {
-        failedOn(imagePath, error);
-      }
+  const report = (index: number, { imagePath }: BatchJob, done: DoneImage) => {
+    const { result, timings, record, recordError, description, selection, model: opened } = done;
+    const { frames, executionProvider } = result;
+    const out = done.outputs.find((o) => o.format === 'labels-tiff')!.path;
+    const seg = done.outputs.find((o) => o.format === 'seg-npy')?.path;
+    history.failed(io, imagePath, recordError);
+    const isStack = selection.planes.length * selection.frames.length > 1;
+    const estimate = estimates[index]!;
+    if (values.json === true) {
+      print(io.stdout, JSON.stringify({
+        ...(outDir === undefined ? {} : { file: imagePath }),
+        masks: result.maskCount,
+        diameter: result.diameter,
+        diameterFromStyle: result.diameterFromStyle,
+        executionProvider,
+        adapter: opened.session.adapter,
+        image: description,
+        ...(isStack ? { stack: stackReport(selection, frames) } : {}),
+        model: { name: opened.resolved.name, path: opened.resolved.path, sha256: opened.resolved.sha256 },
+        out,
+        ...(seg === undefined ? {} : { seg }),
+        timings,
+        estimate: { seconds: estimate.seconds, memoryBytes: estimate.memoryBytes, networkTiles: estimate.networkTiles },
+        recorded: record !== null,
+      }));
+    } else {
+      // Said once, with the first result: a refused image is then one line, as a single image's refusal is.
+      if (!fallbacksSaid) for (const f of opened.fallbackReasons) print(io.stderr, `note: ${f.provider} not used: ${f.reason}`);
+      if (!fallbacksSaid && opened.sizeModelError !== undefined) print(io.stderr, `note: ${opened.sizeModelError.message}`);
+      fallbacksSaid = true;
+      const which = outDir === undefined ? '' : `${imagePath}: `;
+      const what = isStack ? stackSummary(selection, frames) : `${result.maskCount} masks`;
+      const { adapter } = opened.session;
+      print(io.stdout, `${which}${what}, diameter ${result.diameter.toFixed(2)} px${result.diameterFromStyle === null ? '' : ' (estimated)'}, on ${executionProvider}${adapter === null ? '' : ` (${describeAdapter(adapter)})`}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}${seg === undefined ? '' : ` and ${seg}`}`);
     }
+    history.sayOnce(io);
+  };
+  const openTheModel = () => openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] });
+  // One image has nothing to overlap.
+  const overlap = wholeJobs.length > 1 ? startOverlap() : null;
+  try {
+    await runBlockJobs(blockJobs, {
+      model: openTheModel,
+      settings,
+      position: asked.plane === undefined && asked.frame === undefined ? undefined : { plane: asked.plane ?? 0, frame: asked.frame ?? 0 },
+      refusal: stitchThreshold !== undefined || saveSeg ? "Segmenting in blocks writes one plane's labels: leave out --stitch-threshold and --save-seg, or give --blocks off." : null,
+      recorder: () => history.recorder(),
+      json: values.json === true,
+      inBatch: outDir !== undefined,
+      failedOn,
+    }, io);
+    await runBatch({
+      jobs: wholeJobs,
+      ...(overlap === null ? {} : { overlap }),
+      // Opened at the first image that reads, so a bad image alone costs no model loading.
+      model: openTheModel,
+      settings,
+      stack: { asked, method, pagesAsPlanes },
+      recorder: () => history.recorder(),
+      beforeSegment: async (index, { description, selection, model }) => {
+        const { imagePath } = wholeJobs[index]!;
+        const planes = selection.planes.length * selection.frames.length;
+        estimates[index] = await confirmLargeRun(io, { imagePath, width: description.width, height: description.height, planes, settings, model }, largeRuns);
+      },
+      deliver: (index, outcome) => {
+        const job = wholeJobs[index]!;
+        if (outcome.kind === 'failed') failedOn(job.imagePath, outcome.error);
+        else if (outcome.kind === 'done') report(index, job, outcome.image);
+      },
+    });
     if (failed > 0) print(io.stderr, `${failed} of ${jobs.length} images could not be segmented; nothing was written for them.`);
     return failed > 0 ? 1 : 0;
   } finally {
-    await model?.release();
+    await overlap?.close();
     manager.close();
   }
 };
 
-const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
+/**
+ * Records runs in the history until it cannot; then says why, once, and records no more of the batch (see
+ * [Note: database faults]). A database the model registry could only copy into memory is known unwritable at once.
+ */
+class HistoryNotice {
+  private readonly segmentationRecorder: SegmentationRecorder | null;
+  private problem: HistoryNotRecordedError | null;
+  private said = false;
 
-/** The image files named, a folder standing for the image files directly in it (by name); each file once. */
-async function expandImagePaths(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    let isFolder: boolean;
-    try {
-      isFolder = (await stat(path)).isDirectory();
-    } catch {
-      throw new InvalidSettingError(`There is no file or folder ${path}.`);
-    }
-    if (!isFolder) {
-      files.push(path);
-      continue;
-    }
-    const images = (await readdir(path, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !entry.name.includes('_cp_masks'))
-      .map((entry) => join(path, entry.name))
-      .sort();
-    if (images.length === 0) throw new InvalidSettingError(`The folder ${path} holds no TIFF, PNG or JPEG images.`);
-    files.push(...images);
+  /** `manager` null: history off (--no-history). */
+  constructor(
+    manager: ModelManager | null,
+    private readonly batch: boolean,
+  ) {
+    this.segmentationRecorder = manager === null ? null : new SegmentationRecorder(manager.paths.databaseFile, onnxRuntimeBackend.version);
+    this.problem = manager?.databaseFault == null ? null : new HistoryNotRecordedError(manager.databaseFault);
   }
-  return [...new Set(files)];
-}
 
-/** The run's Cellpose session file, <image name>_seg.npy beside the masks, as io.masks_flows_to_seg writes it. */
-async function writeSessionFile(out: string, imagePath: string, result: StackSegmentation): Promise<string> {
-  const path = join(dirname(out), `${labelFileStem(imagePath)}_seg.npy`);
-  const { labels, width, height, planes, diameter, settings, networkOutputs } = result;
-  const session = sessionFromApp({
-    labels,
-    width,
-    height,
-    planes,
-    imagePath: resolve(imagePath),
-    channels: settings.channels,
-    diameter,
-    network: { planes: networkOutputs, cellprobThreshold: settings.cellprobThreshold },
-  });
-  await writeFileAtomically(path, encodeSegFile(session));
-  return path;
-}
-
-/** What a label file's name starts with: the image's name without its extension (Cellpose adds `_cp_masks.tif`). */
-function labelFileStem(imagePath: string): string {
-  return basename(imagePath, extname(imagePath));
-}
-
-/** The frames' label volumes one after the other, as 16-bit labels when they fit (as Cellpose writes masks). */
-function joinFrames(frames: StackSegmentation[]): Uint16Array | Uint32Array {
-  const joined = new Uint32Array(frames.reduce((sum, f) => sum + f.labels.length, 0));
-  let at = 0;
-  let max = 0;
-  for (const { labels } of frames) {
-    joined.set(labels, at);
-    at += labels.length;
-    for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
+  /** Where the next run is recorded: nowhere once the history has failed. */
+  recorder(): SegmentationRecorder | null {
+    return this.problem === null ? this.segmentationRecorder : null;
   }
-  return max < 65536 ? Uint16Array.from(joined) : joined;
+
+  /** Notes why a run was not recorded, if it was not: a database fault stops recording; anything else is said now. */
+  failed(io: CliIO, imagePath: string, error: Error | null): void {
+    if (error instanceof HistoryNotRecordedError) this.problem ??= error;
+    else if (error !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${error.message}`);
+  }
+
+  /** Says, once, why runs are not recorded. */
+  sayOnce(io: CliIO): void {
+    if (this.problem === null || this.said) return;
+    this.said = true;
+    print(io.stderr, `note: ${this.problem.message}${this.batch ? ' The other images of this batch are not recorded either.' : ''}`);
+  }
 }
 
-/** The frames segmented, as one run of the history: their masks counted together, the first frame's diameter and provider. */
-function framesTogether(frames: StackSegmentation[]): RecordedResult & Pick<StackSegmentation, 'diameterFromStyle'> & { frames: StackSegmentation[] } {
-  return { ...frames[0]!, maskCount: frames.reduce((sum, f) => sum + f.maskCount, 0), timings: sumTimings(frames), frames };
-}
-
-function sumTimings(frames: StackSegmentation[]): Record<string, number> {
-  const sums: Record<string, number> = {};
-  for (const { timings } of frames) for (const [stage, ms] of Object.entries(timings)) if (stage !== 'total') sums[stage] = (sums[stage] ?? 0) + ms;
-  return sums;
+/** The one image of `--out`: its label TIFF there, its session file (--save-seg) beside it as <image name>_seg.npy. */
+function oneImageJob(imagePath: string, out: string, saveSeg: boolean): BatchJob {
+  const outputs: BatchOutput[] = [{ format: 'labels-tiff', path: out }];
+  if (saveSeg) outputs.push({ format: 'seg-npy', path: outputPath(dirname(out), imagePath, 'seg-npy') });
+  return { imagePath, name: basename(imagePath), outputs };
 }
 
 /** What a stack's JSON report adds: the planes and frames segmented, how, and the masks of each plane. */

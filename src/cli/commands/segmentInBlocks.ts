@@ -1,6 +1,7 @@
 // `celldesk segment --blocks <px>|auto|off`: the option, and one image segmented in blocks (block mode, for whole
 // slides; see [Note: block mode] in src/engine/pipeline/segmentBlocks.ts), recorded and reported as a whole image is.
-import { basename } from 'node:path';
+// Whole slides are large by design: their memory stays bounded, so they are not asked about as large runs are.
+import type { BatchJob } from '../../engine/batch/batchJobs';
 import { InvalidSettingError } from '../../engine/errors';
 import type { PlanePosition } from '../../engine/image/imageStack';
 import { isLargeTiff, segmentRegionsInBlocks } from '../../engine/io/blockSegmentation';
@@ -32,41 +33,67 @@ export async function blockSizeFor(imagePath: string, blocks: number | 'auto' | 
   return (await isLargeTiff(imagePath)) ? DEFAULT_BLOCK_SIZE : null;
 }
 
+/** Images of the command that go in blocks, with their block side. */
 export interface BlockJob {
-  imagePath: string;
-  out: string;
+  job: BatchJob;
   blockSize: number;
-  /** The plane asked for with --plane / --frame; a stack's plane must be given. */
-  position: PlanePosition | undefined;
-  model: OpenedModel;
-  settings: SegmentSettings;
-  recorder: SegmentationRecorder | null;
-  json: boolean;
-  /** Whether the image is one of several (its path then opens its lines). */
-  inBatch: boolean;
-  startedAt: number;
 }
 
-/** Segments one image in blocks into its label TIFF, records the run and prints its report. */
-export async function segmentImageInBlocks(job: BlockJob, io: CliIO): Promise<void> {
-  const { imagePath, out, blockSize, model } = job;
-  const regions = await openImageRegions(imagePath, job.position === undefined ? {} : { position: job.position });
+export interface BlockRun {
+  /** Opens the command's model (once, at the first image). */
+  model: () => Promise<OpenedModel>;
+  settings: SegmentSettings;
+  /** The plane asked for with --plane / --frame; a stack's plane must be given. */
+  position: PlanePosition | undefined;
+  /** Why these images cannot go in blocks with the command's other options, if they cannot. */
+  refusal: string | null;
+  recorder: () => SegmentationRecorder | null;
+  json: boolean;
+  /** Whether the images are a batch (each line then opens with the image's path). */
+  inBatch: boolean;
+  /** An image that failed: its error ends the command, or (in a batch) is said and counted. */
+  failedOn: (imagePath: string, error: unknown) => void;
+}
+
+/** Segments each image in blocks into its label TIFF, one after another, recording and reporting each. */
+export async function runBlockJobs(jobs: readonly BlockJob[], run: BlockRun, io: CliIO): Promise<void> {
+  let model: OpenedModel | null = null;
+  try {
+    for (const { job, blockSize } of jobs) {
+      const start = performance.now();
+      try {
+        if (run.refusal !== null) throw new InvalidSettingError(run.refusal);
+        model ??= await run.model();
+        await segmentImageInBlocks(job, blockSize, model, run, start, io);
+      } catch (error) {
+        run.failedOn(job.imagePath, error);
+      }
+    }
+  } finally {
+    await model?.release();
+  }
+}
+
+async function segmentImageInBlocks(job: BatchJob, blockSize: number, model: OpenedModel, run: BlockRun, startedAt: number, io: CliIO): Promise<void> {
+  const { imagePath } = job;
+  const out = job.outputs.find((o) => o.format === 'labels-tiff')!.path;
+  const regions = await openImageRegions(imagePath, run.position === undefined ? {} : { position: run.position });
   const { result, timings, recordError } = await segmentAndRecord({
     image: regions,
-    source: { name: basename(imagePath), sha256: () => sha256OfFile(imagePath) },
+    source: { name: job.name, sha256: () => sha256OfFile(imagePath) },
     model,
-    segment: () => segmentRegionsInBlocks(regions, out, model, job.settings, blockSize),
-    recorder: job.recorder,
-    startedAt: job.startedAt,
+    segment: () => segmentRegionsInBlocks(regions, out, model, run.settings, blockSize),
+    recorder: run.recorder(),
+    startedAt,
   }).finally(() => regions.close());
   if (recordError !== null) print(io.stderr, `note: ${imagePath} was segmented but not recorded in the history: ${recordError.message}`);
   const { maskCount, blocks: count, widenedBlocks, uncertainMasks } = result;
-  if (job.json) {
+  if (run.json) {
     const blocks = { size: blockSize, count, widened: widenedBlocks, uncertainMasks };
-    print(io.stdout, JSON.stringify({ ...(job.inBatch ? { file: imagePath } : {}), masks: maskCount, diameter: result.diameter, executionProvider: result.executionProvider, image: result.image, blocks, out, timings }));
+    print(io.stdout, JSON.stringify({ ...(run.inBatch ? { file: imagePath } : {}), masks: maskCount, diameter: result.diameter, executionProvider: result.executionProvider, image: result.image, blocks, out, timings }));
     return;
   }
-  const which = job.inBatch ? `${imagePath}: ` : '';
+  const which = run.inBatch ? `${imagePath}: ` : '';
   const doubt = uncertainMasks > 0 ? `; ${uncertainMasks} masks near block seams could not be checked against the whole image` : '';
   print(io.stdout, `${which}${maskCount} masks in ${count} blocks of ${blockSize} px${doubt}, on ${result.executionProvider}, ${(timings.total! / 1000).toFixed(2)} s -> ${out}`);
 }

@@ -97,6 +97,7 @@ export const serveCommand: CommandHandler = async (argv, io) => {
     chooseImageFile: () => Promise.reject(new DesktopOnlyError('Choosing a file with a dialog')),
     chooseModelFile: () => Promise.reject(new DesktopOnlyError('Choosing a model file with a dialog', "type the model file's path or upload it")),
     chooseExportFolder: () => Promise.reject(new DesktopOnlyError('Choosing a folder with a dialog', "type the folder's full path")),
+    chooseBatchImages: () => Promise.reject(new DesktopOnlyError('Choosing images with a dialog', "type the full paths of the images or their folder, one per line")),
   });
   const server = await startBrowserServer({
     handlers,

@@ -4,16 +4,18 @@ import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
 import { CellDeskError } from '../errors';
 import { NETWORK_FLOWS, NETWORK_INPUT, NETWORK_STYLE } from '../onnx/cpnetGraph';
-import type {
-  ExecutionProvider,
-  InferenceBackend,
-  NetworkOutput,
-  NetworkSession,
-  ProviderAdapter,
-  ProviderFailure,
-  SessionRequest,
+import {
+  EXECUTION_PROVIDERS,
+  type ExecutionProvider,
+  type InferenceBackend,
+  type NetworkOutput,
+  type NetworkSession,
+  type ProviderAdapter,
+  type ProviderCheck,
+  type ProviderFailure,
+  type SessionRequest,
 } from './types';
-import { probeWebGpu, type WebGpuProbe } from './webgpuProbe';
+import { probeGraph, probeWebGpu, type WebGpuProbe } from './webgpuProbe';
 
 // Provider probing fails on purpose on most machines; the reasons are collected and shown by CellDesk instead of
 // the runtime's own red log lines.
@@ -159,3 +161,37 @@ export const onnxRuntimeBackend: InferenceBackend = {
     throw new ExecutionProviderError(failures);
   },
 };
+
+/**
+ * [Note: providers here] Whether each execution provider starts on this computer, found without a model: a session
+ * on a one-node graph, on the provider alone (WebGPU in its child process, see [Note: WebGPU adapter probe]). That
+ * takes milliseconds, so the Benchmark view can tick only what will run before a run is started; the answer is kept
+ * for the life of the process, as drivers do not change under it. A session that starts can still fail on the
+ * CPnet's kernels: the benchmark reports that provider as not available, with the reason.
+ */
+let providerChecks: Promise<ProviderCheck[]> | null = null;
+
+export function checkProvidersHere(): Promise<ProviderCheck[]> {
+  providerChecks ??= (async () => {
+    const checks: ProviderCheck[] = [];
+    for (const provider of EXECUTION_PROVIDERS) checks.push(await checkProvider(provider));
+    return checks;
+  })();
+  return providerChecks;
+}
+
+async function checkProvider(provider: ExecutionProvider): Promise<ProviderCheck> {
+  const reason = unavailableReason(provider);
+  if (reason !== undefined) return { provider, available: false, reason, adapter: null };
+  if (provider === 'webgpu') {
+    const probe = await probeWebGpuAdapter();
+    return probe.available ? { provider, available: true, reason: null, adapter: probe.adapter } : { provider, available: false, reason: probe.reason, adapter: null };
+  }
+  try {
+    const session = await ort.InferenceSession.create(probeGraph(), { executionProviders: [provider], logSeverityLevel: 4 });
+    await session.release();
+    return { provider, available: true, reason: null, adapter: null };
+  } catch (error) {
+    return { provider, available: false, reason: failureReason(provider, error), adapter: null };
+  }
+}

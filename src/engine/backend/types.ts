@@ -3,7 +3,7 @@
 import type { ProviderAdapter } from '../../shared/benchTypes';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../../shared/engineTypes';
 
-export type { ProviderAdapter } from '../../shared/benchTypes';
+export type { ProviderAdapter, ProviderCheck } from '../../shared/benchTypes';
 
 export { EXECUTION_PROVIDERS, type ExecutionProvider, type ExecutionProviderChoice } from '../../shared/engineTypes';
 

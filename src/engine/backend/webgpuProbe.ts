@@ -30,8 +30,8 @@ export function isSoftwareAdapter(name: string, driver: string | null = null): b
   return SOFTWARE_ADAPTER.test(name) || /libvk_swiftshader|libvulkan_lvp/.test(driver ?? '');
 }
 
-/** A graph whose output is Relu of its input, [4] floats: the least a WebGPU session can compile and run. */
-function probeGraph(): Uint8Array {
+/** A graph whose output is Relu of its input, [4] floats: the least a session can compile and run. */
+export function probeGraph(): Uint8Array {
   const graph = new GraphBuilder();
   graph.node('Relu', ['x'], 'y');
   return graph.encode({ graphName: 'webgpu-probe', inputs: [{ name: 'x', dims: [4] }], outputs: [{ name: 'y', dims: [4] }], opset: 17, producerVersion: ENGINE_VERSION, metadata: {} });

@@ -44,7 +44,8 @@ class NumpyDType extends PickleObject {
   decode(raw: Uint8Array, shape: readonly number[], fortran: boolean): NdArray {
     const code = this.code as NumericDType;
     const Ctor = DTYPE_ARRAYS[code];
-    const copy = raw.slice();
+    // new Uint8Array(raw), not raw.slice(): a Node Buffer's slice is a view of its pool, not a copy.
+    const copy = new Uint8Array(raw);
     if (this.littleEndian !== HOST_IS_LITTLE_ENDIAN && Ctor.BYTES_PER_ELEMENT > 1) swapEach(copy, Ctor.BYTES_PER_ELEMENT);
     const data = new (Ctor as unknown as new (buffer: ArrayBuffer) => NdArray['data'])(copy.buffer);
     return new NdArray(code, shape, fortran && shape.length > 1 ? fortranToC(data, shape) : data);

@@ -1,6 +1,5 @@
 // Reads a PyTorch state dict (torch.save of a model's state_dict, zip or legacy format) into typed arrays without
 // running Python; pure (bytes in, tensors out), runs anywhere.
-import { inflateSync } from 'fflate';
 import { FileFormatError } from '../errors';
 import { NotACellposeModelError, UnsafeCheckpointError } from './errors';
 import { unpickle } from './pickle';
@@ -17,6 +16,7 @@ import {
   type PickleValue,
 } from './pickleValues';
 import type { StateDict, StateTensor, TensorDType } from './types';
+import { inflationBudget, readZipDirectory, zipEntryData, type ZipErrors } from '../formats/zipEntries';
 
 const FILE_KIND = 'model file';
 
@@ -102,16 +102,31 @@ function wholeModelInstead(error: unknown): unknown {
   );
 }
 
+/** How a checkpoint's zip container is refused. */
+const ZIP_ERRORS: ZipErrors = {
+  fileKind: `a ${FILE_KIND}`,
+  truncated: () =>
+    new FileFormatError('pytorch', 'This model file is truncated or incomplete: the zip directory at its end is missing. Copy or download it again.', {
+      reason: 'truncated',
+    }),
+  damaged,
+};
+
 function readZipCheckpoint(bytes: Uint8Array): StateDict {
-  const zip = readZipDirectory(bytes);
+  const zip = readZipDirectory(bytes, ZIP_ERRORS);
   const pickleName = [...zip.keys()].find((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickleName === undefined) {
     throw new FileFormatError('pytorch', 'This zip file is not a PyTorch model file: it has no data.pkl inside.');
   }
   const prefix = pickleName.slice(0, -'data.pkl'.length);
+  const budget = { left: inflationBudget(bytes.length) };
+  const read = new Map<string, Uint8Array>();
   const entry = (name: string): Uint8Array | undefined => {
     const found = zip.get(prefix + name);
-    return found === undefined ? undefined : zipEntryData(bytes, found);
+    if (found === undefined) return undefined;
+    const data = read.get(name) ?? zipEntryData(bytes, found, budget, ZIP_ERRORS);
+    read.set(name, data);
+    return data;
   };
   // PyTorch >= 2.1 writes storages in the saving machine's byte order and records it; older files are little-endian.
   const byteOrder = latin1(entry('byteorder') ?? new TextEncoder().encode('little')).trim();
@@ -369,80 +384,6 @@ function halfToFloat(halves: Uint16Array): Float32Array {
   const out = new Float32Array(halves.length);
   for (let i = 0; i < halves.length; i++) out[i] = halfTable[halves[i]!]!;
   return out;
-}
-
-interface ZipEntry {
-  method: number;
-  compressedSize: number;
-  size: number;
-  localHeader: number;
-}
-
-/** Central directory of a zip file (PyTorch stores entries uncompressed; deflate is read for re-zipped files). */
-function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = -1;
-  for (let p = bytes.length - 22; p >= Math.max(0, bytes.length - 22 - 0xffff); p--) {
-    if (view.getUint32(p, true) === 0x06054b50 && p + 22 + view.getUint16(p + 20, true) === bytes.length) {
-      end = p;
-      break;
-    }
-  }
-  if (end < 0) {
-    throw new FileFormatError(
-      'pytorch',
-      'This model file is truncated or incomplete: the zip directory at its end is missing. Copy or download it again.',
-      { reason: 'truncated' },
-    );
-  }
-  const count = view.getUint16(end + 10, true);
-  const directorySize = view.getUint32(end + 12, true);
-  const directory = view.getUint32(end + 16, true);
-  if (count === 0xffff || directory === 0xffffffff) {
-    throw damaged('a zip layout for files over 4 GB, which no Cellpose model needs');
-  }
-  if (directory + directorySize > end) throw damaged('a zip directory that points outside the file');
-  const entries = new Map<string, ZipEntry>();
-  const utf8 = new TextDecoder('utf-8');
-  let q = directory;
-  for (let i = 0; i < count; i++) {
-    if (q + 46 > end || view.getUint32(q, true) !== 0x02014b50) throw damaged('an unreadable zip directory');
-    const nameLength = view.getUint16(q + 28, true);
-    const next = q + 46 + nameLength + view.getUint16(q + 30, true) + view.getUint16(q + 32, true);
-    if (next > end) throw damaged('an unreadable zip directory');
-    const entry: ZipEntry = {
-      method: view.getUint16(q + 10, true),
-      compressedSize: view.getUint32(q + 20, true),
-      size: view.getUint32(q + 24, true),
-      localHeader: view.getUint32(q + 42, true),
-    };
-    if (view.getUint16(q + 8, true) & 1) throw damaged('an encrypted zip entry');
-    entries.set(utf8.decode(bytes.subarray(q + 46, q + 46 + nameLength)), entry);
-    q = next;
-  }
-  return entries;
-}
-
-function zipEntryData(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const header = entry.localHeader;
-  if (header + 30 > bytes.length || view.getUint32(header, true) !== 0x04034b50) {
-    throw damaged('a zip entry that is not where its directory says');
-  }
-  const start = header + 30 + view.getUint16(header + 26, true) + view.getUint16(header + 28, true);
-  if (start + entry.compressedSize > bytes.length) throw damaged('a zip entry that runs past the end of the file');
-  const stored = bytes.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0 && entry.compressedSize === entry.size) return stored;
-  if (entry.method === 8) {
-    let inflated: Uint8Array;
-    try {
-      inflated = inflateSync(stored);
-    } catch (error) {
-      throw damaged('a zip entry that does not decompress', { cause: String(error) });
-    }
-    if (inflated.length === entry.size) return inflated;
-  }
-  throw damaged(`a zip entry stored with method ${entry.method} or of the wrong size`);
 }
 
 function damaged(detail: string, details: Record<string, unknown> = {}): FileFormatError {

@@ -69,11 +69,47 @@ export interface Tiles {
   grid: TileGrid;
 }
 
+/** How an image is cut into tiles: grid, tile size, and the size of the tiled image (see makeTiles). */
+export interface TileLayout {
+  ny: number;
+  nx: number;
+  tileHeight: number;
+  tileWidth: number;
+  height: number;
+  width: number;
+}
+
 /**
- * Official `transforms.make_tiles`. Without augmentation: per axis n = 1 if L <= bsize, else
- * ceil((1 + 2 * overlap) * L / bsize), tiles of min(bsize, L) starting at linspace(0, L - side, n) truncated.
- * With augmentation: sides below bsize are zero-padded to bsize, n = max(2, ceil(2 * L / bsize)), and the tile in
- * grid row j, column i is flipped as `flipsOfTile(j, i)` says.
+ * The tiles `makeTiles` cuts from an image of this size, without cutting them. Without augmentation: per axis n = 1
+ * if L <= bsize, else ceil((1 + 2 * overlap) * L / bsize), tiles of min(bsize, L). With augmentation: sides below
+ * bsize are zero-padded to bsize, n = max(2, ceil(2 * L / bsize)).
+ */
+export function tileLayout(imageHeight: number, imageWidth: number, options: TileOptions = {}): TileLayout {
+  const bsize = options.bsize ?? 224;
+  const augment = options.augment ?? false;
+  if (!Number.isInteger(bsize) || bsize < 1) throw new InvalidSettingError(`The tile size must be a positive whole number; got ${bsize}.`);
+  if (!Number.isFinite(options.tileOverlap ?? 0.1)) {
+    throw new InvalidSettingError(`The tile overlap must be a fraction between 0.05 and 0.5; got ${options.tileOverlap}.`);
+  }
+  const height = augment ? Math.max(imageHeight, bsize) : imageHeight;
+  const width = augment ? Math.max(imageWidth, bsize) : imageWidth;
+  if (augment) {
+    return { ny: Math.max(2, Math.ceil((2 * height) / bsize)), nx: Math.max(2, Math.ceil((2 * width) / bsize)), tileHeight: bsize, tileWidth: bsize, height, width };
+  }
+  const overlap = Math.min(0.5, Math.max(0.05, options.tileOverlap ?? 0.1));
+  return {
+    ny: height <= bsize ? 1 : Math.ceil(((1 + 2 * overlap) * height) / bsize),
+    nx: width <= bsize ? 1 : Math.ceil(((1 + 2 * overlap) * width) / bsize),
+    tileHeight: Math.min(bsize, height),
+    tileWidth: Math.min(bsize, width),
+    height,
+    width,
+  };
+}
+
+/**
+ * Official `transforms.make_tiles`, with the layout of `tileLayout`: tiles start at linspace(0, L - side, n)
+ * truncated; with augmentation the tile in grid row j, column i is flipped as `flipsOfTile(j, i)` says.
  */
 export function makeTiles(image: PlanarImage, options: TileOptions = {}): Tiles {
   const grid = tileGrid(image.height, image.width, options);
@@ -81,28 +117,9 @@ export function makeTiles(image: PlanarImage, options: TileOptions = {}): Tiles 
   return { data: cutTiles({ image, top: 0, left: 0 }, image.height, image.width, grid, all), count: all.length, channels: image.channels, grid };
 }
 
-/** The grid of tiles makeTiles lays over a height x width image, without cutting them. */
+/** The grid of tiles makeTiles lays over a height x width image (tileLayout's, each tile placed), without cutting them. */
 export function tileGrid(imageHeight: number, imageWidth: number, options: TileOptions = {}): TileGrid {
-  const bsize = options.bsize ?? 224;
-  const augment = options.augment ?? false;
-  if (!Number.isInteger(bsize) || bsize < 1) throw new InvalidSettingError(`The tile size must be a positive whole number; got ${bsize}.`);
-  if (!Number.isFinite(options.tileOverlap ?? 0.1)) {
-    throw new InvalidSettingError(`The tile overlap must be a fraction between 0.05 and 0.5; got ${options.tileOverlap}.`);
-  }
-  let ny: number, nx: number, tileHeight: number, tileWidth: number;
-  const height = augment ? Math.max(imageHeight, bsize) : imageHeight;
-  const width = augment ? Math.max(imageWidth, bsize) : imageWidth;
-  if (augment) {
-    ny = Math.max(2, Math.ceil((2 * height) / bsize));
-    nx = Math.max(2, Math.ceil((2 * width) / bsize));
-    tileHeight = tileWidth = bsize;
-  } else {
-    const overlap = Math.min(0.5, Math.max(0.05, options.tileOverlap ?? 0.1));
-    ny = height <= bsize ? 1 : Math.ceil(((1 + 2 * overlap) * height) / bsize);
-    nx = width <= bsize ? 1 : Math.ceil(((1 + 2 * overlap) * width) / bsize);
-    tileHeight = Math.min(bsize, height);
-    tileWidth = Math.min(bsize, width);
-  }
+  const { ny, nx, tileHeight, tileWidth, height, width } = tileLayout(imageHeight, imageWidth, options);
   const ystart = linspaceStarts(height - tileHeight, ny);
   const xstart = linspaceStarts(width - tileWidth, nx);
   const ysub: Array<readonly [number, number]> = [];
@@ -113,7 +130,7 @@ export function tileGrid(imageHeight: number, imageWidth: number, options: TileO
       xsub.push([xstart[i]!, xstart[i]! + tileWidth]);
     }
   }
-  return { ny, nx, tileHeight, tileWidth, height, width, ysub, xsub, augmented: augment };
+  return { ny, nx, tileHeight, tileWidth, height, width, ysub, xsub, augmented: options.augment ?? false };
 }
 
 /**

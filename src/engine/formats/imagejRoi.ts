@@ -8,8 +8,9 @@
 // positions, the name's offset and length, ...), and the name in UTF-16BE. roifile's frompoints writes version 226,
 // type 7 (freehand), options OVERLAY_LABELS | OVERLAY_BACKGROUNDS, and adds float32 coordinates only when an
 // integer one falls outside -5000..60000, where ImageJ's int16 reading would wrap.
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { FileFormatError } from '../errors';
+import { inflationBudget, readZipDirectory, zipEntryData, type ZipErrors } from './zipEntries';
 
 const VERSION = 226;
 const TYPE_FREEHAND = 7;
@@ -141,21 +142,27 @@ function roiName(bytes: Uint8Array, view: DataView): string | null {
   return text;
 }
 
-/** The .roi files of a ROI set, in the zip's order (ImageJ's ROI Manager order). */
+const NOT_A_ROI_SET = 'This is not a readable ImageJ ROI set (a zip of .roi files)';
+
+/** How a ROI set's zip container is refused. */
+const ZIP_ERRORS: ZipErrors = {
+  fileKind: 'a ROI set',
+  truncated: () => roiError(`${NOT_A_ROI_SET}: the zip directory at its end is missing (it is not a zip file, or it is truncated).`, { reason: 'truncated' }),
+  damaged: (detail, details = {}) => roiError(`${NOT_A_ROI_SET}: it has ${detail}.`, details),
+};
+
+/**
+ * The .roi files of a ROI set, in the zip's order (ImageJ's ROI Manager order); inflated within the limits of
+ * [Note: inflation limits] in inflate.ts, other files in the zip left packed.
+ */
 export function decodeImagejRoiZip(bytes: Uint8Array): DecodedRoi[] {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, {
-      filter: (file) => {
-        if (file.originalSize > MAX_ROI_BYTES) throw roiError(`${file.name} in this ROI set is ${file.originalSize} bytes, too large for an outline.`, { name: file.name });
-        return file.name.toLowerCase().endsWith('.roi');
-      },
-    });
-  } catch (error) {
-    if (error instanceof FileFormatError) throw error;
-    throw roiError(`This is not a readable ImageJ ROI set (a zip of .roi files): ${(error as Error).message}.`);
+  const budget = { left: inflationBudget(bytes.length) };
+  const rois: DecodedRoi[] = [];
+  for (const [name, entry] of readZipDirectory(bytes, ZIP_ERRORS)) {
+    if (!name.toLowerCase().endsWith('.roi')) continue;
+    if (entry.size > MAX_ROI_BYTES) throw roiError(`${name} in this ROI set is ${entry.size} bytes, too large for an outline.`, { name });
+    rois.push(decodeImagejRoi(zipEntryData(bytes, entry, budget, ZIP_ERRORS), name));
   }
-  const names = Object.keys(entries);
-  if (names.length === 0) throw roiError('This zip file holds no ImageJ ROIs (.roi files).');
-  return names.map((name) => decodeImagejRoi(entries[name]!, name));
+  if (rois.length === 0) throw roiError('This zip file holds no ImageJ ROIs (.roi files).');
+  return rois;
 }

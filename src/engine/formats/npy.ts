@@ -69,12 +69,17 @@ export function parseNpy(bytes: Uint8Array): NpyArray | NpyPickledObject {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new FileFormatError('npy', 'The .npy header is unreadable.', { header });
   }
-  const shape = shapeText
+  const sides = shapeText
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
+    .filter((s) => s.length > 0);
+  // A damaged header can say anything: each side must be a whole number, and the array no larger than the file.
+  if (!sides.every((side) => /^\d+$/.test(side))) {
+    throw new FileFormatError('npy', `The .npy header is damaged: its shape (${shapeText.slice(0, 40)}) is not a list of whole numbers.`, { header });
+  }
+  const shape = sides.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count)) throw new FileFormatError('npy', 'The .npy header is damaged: its shape is impossibly large.', { shape });
   const body = bytes.subarray(dataStart);
 
   if (descr === '|O') return { kind: 'object', shape, pickle: body };

@@ -2,6 +2,7 @@
 // recorder), segmentation runs, and the queries behind `celldesk history`; Node side (CLI, Electron main).
 // See [Note: run history] in src/engine/storage/migrations.ts for the tables.
 import { hostname } from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
 import type { ExecutionProvider } from '../backend/types';
 import { describeDevice, type DeviceFingerprint, type DeviceHardware } from '../bench/fingerprint';
 import { cropSizeFromText } from '../../shared/bench/cropSizes';
@@ -9,7 +10,9 @@ import { summarize } from '../../shared/bench/statistics';
 import type { BenchmarkProtocol, CropSize } from '../../shared/contract';
 import type { BenchmarkRecorder, BenchmarkReport, BenchmarkRunInfo, BenchmarkSample, BenchmarkStatus, ProviderResult } from '../bench/types';
 import { CellDeskError } from '../errors';
+import { processAlive } from '../io/processes';
 import { openDatabase, type Database } from '../storage/database';
+import { DatabaseAccessError, diagnoseDatabaseFault } from '../storage/databaseFaults';
 import type { BenchmarkRunListing, DeviceRecord, RunKind, SegmentationRunRecord } from './records';
 
 /** No run in the history matches what the user typed. */
@@ -109,14 +112,9 @@ interface SegmentationRow {
   timings: string;
 }
 
-/** Whether a process with this id exists on this computer (EPERM: it exists, owned by someone else). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** SQLite's failures as DatabaseAccessError; anything else as it is. */
+function databaseError(file: string, error: unknown): unknown {
+  return error instanceof BetterSqlite3.SqliteError ? new DatabaseAccessError(diagnoseDatabaseFault(file, error), error) : error;
 }
 
 function segmentationFromRow(row: SegmentationRow): SegmentationRunRecord {
@@ -139,11 +137,19 @@ export class HistoryStore implements BenchmarkRecorder {
   /** Opens the database file, bringing its schema up to date and marking runs whose process is gone as interrupted. */
   static open(file: string): HistoryStore {
     const store = new HistoryStore(openDatabase(file));
-    store.markAbandonedRuns();
+    try {
+      store.markAbandonedRuns();
+    } catch (error) {
+      store.close();
+      throw databaseError(file, error);
+    }
     return store;
   }
 
-  /** Opens the database file for `work` alone and closes it after, whether `work` succeeds or throws. */
+  /**
+   * Opens the database file for `work` alone and closes it after, whether `work` succeeds or throws. SQLite's own
+   * failures come out as DatabaseAccessError, with their cause and remedy (see [Note: database faults]).
+   */
   static use<T>(file: string, work: (store: HistoryStore) => T): T {
     const store = HistoryStore.open(file);
     let closeNow = true;
@@ -151,9 +157,11 @@ export class HistoryStore implements BenchmarkRecorder {
       const result = work(store);
       if (result instanceof Promise) {
         closeNow = false;
-        return result.finally(() => store.close()) as T;
+        return result.catch((error: unknown) => Promise.reject(databaseError(file, error))).finally(() => store.close()) as T;
       }
       return result;
+    } catch (error) {
+      throw databaseError(file, error);
     } finally {
       if (closeNow) store.close();
     }

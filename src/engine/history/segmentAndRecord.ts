@@ -6,12 +6,14 @@
 // and the app segment through segmentAndRecord; the user turns recording off per command (`--no-history`) or with
 // the Segment view's "Record in history" switch (a preference, remembered). The masks matter more than their record:
 // a history that cannot be written (a full disk, a locked database) leaves the segmentation standing and is reported
-// beside it (`recordError`), never instead of it.
+// beside it (`recordError`, a HistoryNotRecordedError with the cause and its remedy: see [Note: database faults]),
+// never instead of it.
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { collectFingerprint, deviceId } from '../bench/fingerprint';
 import type { OpenedModel } from '../io/openModel';
 import type { SegmentResult } from '../pipeline/segment';
+import { DatabaseAccessError, DatabaseOpenError, HistoryNotRecordedError } from '../storage/databaseFaults';
 import type { DeviceFingerprint, SegmentationRunRecord } from '../../shared/contract';
 import { HistoryStore } from './historyStore';
 
@@ -24,6 +26,10 @@ export class SegmentationRecorder {
     private readonly onnxRuntimeVersion: string,
   ) {}
 
+  /**
+   * Notes the run in the history. A database that cannot be written raises HistoryNotRecordedError, with the cause
+   * and its remedy (see [Note: database faults]).
+   */
   async record(run: { source: ImageSource; image: RecordedImage; model: OpenedModel; result: RecordedResult; timings: Record<string, number> }): Promise<SegmentationRunRecord> {
     this.fingerprint ??= collectFingerprint({ onnxRuntimeVersion: this.onnxRuntimeVersion, modelSha256: null });
     const [imageSha256, fingerprint] = await Promise.all([run.source.sha256(), this.fingerprint]);
@@ -41,7 +47,12 @@ export class SegmentationRecorder {
       maskCount: result.maskCount,
       timings: run.timings,
     };
-    HistoryStore.use(this.databaseFile, (store) => store.recordSegmentation(record));
+    try {
+      HistoryStore.use(this.databaseFile, (store) => store.recordSegmentation(record));
+    } catch (error) {
+      if (error instanceof DatabaseOpenError || error instanceof DatabaseAccessError) throw new HistoryNotRecordedError(error.fault, error);
+      throw error;
+    }
     return record;
   }
 }

@@ -18,6 +18,8 @@ interface JpegFrame {
   width: number;
   height: number;
   components: number;
+  /** Horizontal and vertical sampling factors of each component. */
+  sampling: { h: number; v: number }[];
 }
 
 /** Start-of-frame markers jpeg-js decodes: baseline, extended sequential and progressive Huffman-coded DCT. */
@@ -50,12 +52,16 @@ function readFrame(bytes: Uint8Array): JpegFrame {
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isFrame) {
       if (at + 10 > bytes.length) throw truncatedJpeg(bytes.length);
+      const components = bytes[at + 9]!;
+      if (at + 10 + 3 * components > bytes.length) throw truncatedJpeg(bytes.length);
+      const sampling = Array.from({ length: components }, (_, i) => ({ h: bytes[at + 11 + 3 * i]! >> 4, v: bytes[at + 11 + 3 * i]! & 15 }));
       return {
         marker,
         precision: bytes[at + 4]!,
         height: (bytes[at + 5]! << 8) | bytes[at + 6]!,
         width: (bytes[at + 7]! << 8) | bytes[at + 8]!,
-        components: bytes[at + 9]!,
+        components,
+        sampling,
       };
     }
     if (marker === 0xda || marker === 0xd9) {
@@ -63,6 +69,22 @@ function readFrame(bytes: Uint8Array): JpegFrame {
     }
     at += 2 + length;
   }
+}
+
+/**
+ * The fewest bytes of image data a JPEG of this frame can hold. Every 8 x 8 block of every component codes at least
+ * its DC coefficient, in at least one bit (in a baseline scan, and in a progressive file's first DC scan), so a file
+ * shorter than one bit per block cannot be what its header declares: a damaged size field, which the decoder would
+ * otherwise honour by allocating and decoding the whole declared image.
+ */
+function fewestDataBytes(frame: JpegFrame): number {
+  const hMax = Math.max(1, ...frame.sampling.map((s) => s.h));
+  const vMax = Math.max(1, ...frame.sampling.map((s) => s.v));
+  let blocks = 0;
+  for (const { h, v } of frame.sampling) {
+    blocks += Math.ceil(Math.ceil((frame.width * h) / hMax) / 8) * Math.ceil(Math.ceil((frame.height * v) / vMax) / 8);
+  }
+  return Math.floor(blocks / 8);
 }
 
 export function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RasterImage {
@@ -83,6 +105,17 @@ export function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RasterImage 
   }
   const channels = frame.components === 1 ? 1 : 3;
   checkDeclaredSize({ format: 'jpeg', width: frame.width, height: frame.height, channels, bytesPerSample: 1 }, limits);
+  if (frame.sampling.some((s) => s.h < 1 || s.h > 4 || s.v < 1 || s.v > 4)) {
+    throw new FileFormatError('jpeg', 'This JPEG file is damaged: its frame header gives impossible sampling factors.', { sampling: frame.sampling });
+  }
+  if (bytes.length < fewestDataBytes(frame)) {
+    throw new FileFormatError(
+      'jpeg',
+      `This JPEG file declares ${frame.width.toLocaleString('en-US')} x ${frame.height.toLocaleString('en-US')} pixels but is far too short to hold them ` +
+        `(${bytes.length.toLocaleString('en-US')} bytes): its header is damaged, or the file was cut short. Copy it again from the original.`,
+      { width: frame.width, height: frame.height, fileLength: bytes.length },
+    );
+  }
 
   let decoded: { width: number; height: number; data: Uint8Array };
   try {

@@ -10,6 +10,7 @@
 // CellDesk returns the same channels, so channel numbers mean what they mean in Cellpose.
 import { decode as decodeWithFastPng } from 'fast-png';
 import { FileFormatError } from '../errors';
+import { inflatesBeyond } from '../formats/inflate';
 import { checkDeclaredSize, type ImageLimits } from './limits';
 import type { RasterImage } from './raster';
 
@@ -68,23 +69,78 @@ function readHeader(bytes: Uint8Array): PngHeader {
   return header;
 }
 
-/** Follows the chunk lengths to the end marker, so a cut file is named as such instead of failing mid-decode. */
-function checkChunksComplete(bytes: Uint8Array, colorType: number): void {
+/**
+ * Follows the chunk lengths to the end marker, so a cut file is named as such instead of failing mid-decode; returns
+ * the compressed streams fast-png will inflate: the image data (IDAT chunks, joined) and any ICC profile.
+ */
+function compressedStreams(bytes: Uint8Array, colorType: number): { imageData: Uint8Array; profiles: Uint8Array[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
   let hasPalette = false;
+  const imageData: Uint8Array[] = [];
+  const profiles: Uint8Array[] = [];
   for (;;) {
     if (at + 12 > bytes.length) throw truncatedPng(bytes.length);
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const next = at + 12 + length;
     if (next > bytes.length) throw truncatedPng(bytes.length);
+    const data = bytes.subarray(at + 8, at + 8 + length);
     if (type === 'PLTE') hasPalette = true;
+    if (type === 'IDAT') imageData.push(data);
+    // iCCP: profile name, NUL, compression method (one byte), then the zlib stream.
+    if (type === 'iCCP') profiles.push(data.subarray(data.indexOf(0) + 2));
     if (type === 'IEND') break;
     at = next;
   }
   if (colorType === PALETTE && !hasPalette) {
     throw new FileFormatError('png', 'This PNG file is damaged: it is a palette image without a palette.');
+  }
+  const joined = new Uint8Array(imageData.reduce((sum, part) => sum + part.length, 0));
+  imageData.reduce((offset, part) => (joined.set(part, offset), offset + part.length), 0);
+  return { imageData: joined, profiles };
+}
+
+/** Adam7's passes: first column and row, and steps, of each. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** Bytes of filtered rows the image data holds for this header: a filter byte and the packed samples of each row. */
+function filteredSize(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  const rows = (w: number, h: number) => (w === 0 || h === 0 ? 0 : h * (1 + Math.ceil((w * bitsPerPixel) / 8)));
+  if (!interlaced) return rows(width, height);
+  return ADAM7.reduce((sum, [x0, y0, dx, dy]) => sum + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
+}
+
+/** ICC profiles are a few kilobytes to a megabyte; this is ample. */
+const PROFILE_LIMIT = 16 * 2 ** 20;
+
+/**
+ * Refuses compressed streams that inflate beyond what the header allows, before fast-png (which inflates whatever
+ * a stream holds) is given the file; see [Note: inflation limits]. Streams that are damaged are left for fast-png,
+ * whose message names the problem.
+ */
+function checkInflatedSizes(bytes: Uint8Array, header: PngHeader, limit: number): void {
+  const { imageData, profiles } = compressedStreams(bytes, header.colorType);
+  const overflows = (stream: Uint8Array, most: number) => {
+    try {
+      return inflatesBeyond(stream, most, 'zlib');
+    } catch {
+      return false;
+    }
+  };
+  if (overflows(imageData, limit)) {
+    throw new FileFormatError('png', `This PNG file is damaged: its image data decompresses to more than its ${header.width} x ${header.height} pixels hold.`, { ...header });
+  }
+  if (profiles.some((profile) => overflows(profile, PROFILE_LIMIT))) {
+    throw new FileFormatError('png', 'This PNG file is damaged: its colour profile decompresses to far more than a profile holds.', { ...header });
   }
 }
 
@@ -94,7 +150,8 @@ export function decodePng(bytes: Uint8Array, limits: ImageLimits): RasterImage {
   const bytesPerSample = depth === 16 ? 2 : 1;
   // The decoder holds the file's own samples (up to 4 per pixel) before they become planes: check the larger.
   checkDeclaredSize({ format: 'png', width, height, channels: Math.max(channels, SAMPLES_PER_PIXEL[colorType]!), bytesPerSample }, limits);
-  checkChunksComplete(bytes, colorType);
+  const interlaced = bytes[28] === 1;
+  checkInflatedSizes(bytes, { width, height, depth, colorType }, filteredSize(width, height, depth * SAMPLES_PER_PIXEL[colorType]!, interlaced));
 
   let decoded: ReturnType<typeof decodeWithFastPng>;
   try {

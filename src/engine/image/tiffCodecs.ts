@@ -1,7 +1,7 @@
 // Decompression of one TIFF strip or tile (none, LZW, Deflate, PackBits) to exactly the bytes it must hold, and the
 // undoing of TIFF predictors. Pure, runs anywhere. See [Note: own TIFF reader] in tiffStructure.ts.
-import { unzlibSync } from 'fflate';
 import { FileFormatError } from '../errors';
+import { inflateWithin } from '../formats/inflate';
 
 export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
   1: 'none',
@@ -121,17 +121,18 @@ function decodePackBits(input: Uint8Array, out: Uint8Array): void {
   }
 }
 
+/** Inflates no further than the strip needs (see [Note: inflation limits]): whatever follows is not read. */
 function inflate(input: Uint8Array, expectedLength: number): Uint8Array {
   let inflated: Uint8Array;
   try {
-    inflated = unzlibSync(input);
+    inflated = inflateWithin(input, expectedLength, 'zlib').data;
   } catch (error) {
     // fflate's error code 0 is 'unexpected EOF': the stream stops mid-way.
     if ((error as { code?: unknown }).code === 0) throw new ChunkEndedEarly();
     throw new FileFormatError('tiff', 'This TIFF file is damaged: its Deflate-compressed data is corrupt.', {}, { cause: error });
   }
   if (inflated.length < expectedLength) throw new ChunkEndedEarly();
-  return inflated.subarray(0, expectedLength);
+  return inflated;
 }
 
 /**

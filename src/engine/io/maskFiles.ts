@@ -99,6 +99,17 @@ function labelsFromRaster(raster: RasterImage, path: string): LabelVolume {
   return { width, height, planes: 1, stack: false, data };
 }
 
+/** The labels an ImageJ ROI set's bytes draw on an image of `size`: each ROI in the set's order is mask 1, 2, ... */
+export function roiSetLabels(bytes: Uint8Array, size: { width: number; height: number }): Uint32Array {
+  const data = new Uint32Array(size.width * size.height);
+  decodeImagejRoiZip(bytes).forEach((roi, index) => {
+    const xs = roi.points.filter((_, i) => i % 2 === 0);
+    const ys = roi.points.filter((_, i) => i % 2 === 1);
+    fillPolygon(data, size.width, size.height, xs, ys, index + 1);
+  });
+  return data;
+}
+
 /**
  * The masks in `path`, by its kind. An ImageJ ROI set carries no image size, so reading one needs `size`: each ROI
  * in the set's order becomes mask 1, 2, ... (a later one over an earlier one where they overlap).
@@ -117,13 +128,7 @@ export async function readMaskFile(path: string, size?: { width: number; height:
     if (size === undefined) {
       throw new MaskFileError(`An ImageJ ROI set does not record the image's size: give the image (--image) or its size (--size WIDTHxHEIGHT) to convert ${basename(path)}.`, { path });
     }
-    const data = new Uint32Array(size.width * size.height);
-    decodeImagejRoiZip(bytes).forEach((roi, index) => {
-      const xs = roi.points.filter((_, i) => i % 2 === 0);
-      const ys = roi.points.filter((_, i) => i % 2 === 1);
-      fillPolygon(data, size.width, size.height, xs, ys, index + 1);
-    });
-    return { masks: { ...size, planes: 1, stack: false, data }, session: null };
+    return { masks: { ...size, planes: 1, stack: false, data: roiSetLabels(bytes, size) }, session: null };
   }
   return { masks: labelsFromRaster(await decodeImage(bytes), path), session: null };
 }

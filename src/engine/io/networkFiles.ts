@@ -46,6 +46,16 @@ function looksLikeCheckpoint(bytes: Uint8Array): boolean {
   return (bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes[0] === 0x80;
 }
 
+async function readCacheRecord(path: string): Promise<CacheRecord | null> {
+  try {
+    const record = JSON.parse(await readFile(path, 'utf8')) as Partial<CacheRecord>;
+    const architecture = record.architecture;
+    return typeof architecture === 'object' && architecture !== null && Array.isArray(architecture.nbase) && architecture.diamMean > 0 ? (record as CacheRecord) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The ONNX model for `modelPath`, converting a checkpoint into `cacheDir` on first use. */
 export async function prepareNetwork(modelPath: string, cacheDir: string): Promise<PreparedNetwork> {
   const bytes = await readModelBytes(modelPath);
@@ -60,10 +70,11 @@ export async function prepareNetwork(modelPath: string, cacheDir: string): Promi
   const onnxPath = join(cacheDir, `${sha256}.onnx`);
   const styleOnnxPath = join(cacheDir, `${sha256}.style.onnx`);
   const recordPath = join(cacheDir, `${sha256}.json`);
-  // The record is written last, so its presence means both models are complete.
+  // The record is written last, so its presence means both models are complete; a record that does not read
+  // (damaged on disk) is made again with the conversion.
   if ([onnxPath, styleOnnxPath, recordPath].every((p) => existsSync(p))) {
-    const record = JSON.parse(await readFile(recordPath, 'utf8')) as CacheRecord;
-    return { onnxPath, styleOnnxPath, architecture: record.architecture, sha256, converted: false };
+    const record = await readCacheRecord(recordPath);
+    if (record !== null) return { onnxPath, styleOnnxPath, architecture: record.architecture, sha256, converted: false };
   }
   const converted = convertCheckpoint(bytes);
   await mkdir(cacheDir, { recursive: true });

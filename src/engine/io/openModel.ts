@@ -1,11 +1,12 @@
 // Opens a model for segmentation: resolves a name or path, converts a checkpoint once, starts the sessions and
 // reads the size model. Node side (CLI, Electron worker, browser-mode server).
-import { readFile } from 'node:fs/promises';
 import type { ExecutionProviderChoice, InferenceBackend, ProviderFailure } from '../backend/types';
-import { loadSizeModel } from '../checkpoint/sizeModel';
+import type { SizeModel } from '../checkpoint/sizeModel';
+import { CellDeskError } from '../errors';
+import { inspectSizeModelFile } from '../models/inspect';
 import type { ModelManager, ResolvedModel } from '../models/modelManager';
 import type { SegmentationModel } from '../pipeline/segment';
-import { ModelFileError, prepareNetwork } from './networkFiles';
+import { prepareNetwork } from './networkFiles';
 
 export interface OpenModelRequest {
   /** Catalogue name, registered name, or a model file's path. */
@@ -23,12 +24,16 @@ export interface OpenedModel extends SegmentationModel {
   release(): Promise<void>;
 }
 
-async function readSizeModel(path: string) {
+/**
+ * The size model, or why it cannot be used. Only estimating the diameter needs it, so a bad one is kept as its
+ * error, raised when a diameter is to be estimated, and never stops a segmentation at a given diameter.
+ */
+async function readSizeModel(path: string): Promise<{ sizeModel?: SizeModel; sizeModelError?: CellDeskError }> {
   try {
-    return loadSizeModel(new Uint8Array(await readFile(path)));
+    return { sizeModel: await inspectSizeModelFile(path, 'It is needed only to estimate the diameter: give the diameter instead, or replace the file.') };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    throw new ModelFileError(path, `The size model ${path} cannot be read (${(error as NodeJS.ErrnoException).code}).`, error);
+    if (!(error instanceof CellDeskError)) throw error;
+    return { sizeModelError: error };
   }
 }
 
@@ -37,7 +42,7 @@ export async function openModel(manager: ModelManager, backend: InferenceBackend
   const network = await prepareNetwork(resolved.path, manager.paths.onnxDir);
   if (resolved.name !== null && resolved.onnxPath !== network.onnxPath) manager.registry.setOnnxPath(resolved.name, network.onnxPath);
   const sizeModelPath = request.sizeModelPath ?? resolved.sizeModelPath;
-  const sizeModel = sizeModelPath === null ? undefined : await readSizeModel(sizeModelPath);
+  const size = sizeModelPath === null ? {} : await readSizeModel(sizeModelPath);
 
   // Official Cellpose ignores a built-in model's stored diam_mean (17 for nuclei, 30 otherwise); the catalogue knows it.
   const architecture =
@@ -51,7 +56,7 @@ export async function openModel(manager: ModelManager, backend: InferenceBackend
     session,
     styleSession,
     architecture,
-    sizeModel,
+    ...size,
     resolved,
     sizeModelPath,
     fallbackReasons: session.fallbackReasons,

@@ -140,3 +140,11 @@ export class ModelNotRemovableError extends CellDeskError {
     );
   }
 }
+
+/** A size model (`_size.npy`) that CellDesk will not use; keeps the reader's own code and explanation. */
+export class SizeModelRefusedError extends CellDeskError {
+  /** `consequence`: what happens because of it, as a sentence ("Nothing was imported."). */
+  constructor(path: string, cause: CellDeskError, consequence: string) {
+    super(cause.code, `The size model ${path} cannot be used: ${cause.message} ${consequence}`, { ...cause.details, sizeModelPath: path }, { cause });
+  }
+}

@@ -2,12 +2,14 @@
 // Node side.
 import { basename } from 'node:path';
 import { describeCpnet } from '../checkpoint/cpnet';
+import { loadSizeModel, type SizeModel } from '../checkpoint/sizeModel';
 import { NotACellposeModelError } from '../checkpoint/errors';
 import { loadStateDict } from '../checkpoint/torchCheckpoint';
-import { FileFormatError } from '../errors';
+import { CellDeskError, FileFormatError } from '../errors';
 import { readModelBytes } from '../io/networkFiles';
 import { readOnnxArchitecture, sha256Hex } from '../onnx/convertCheckpoint';
 import type { ModelFormat } from '../storage/modelRepository';
+import { SizeModelRefusedError } from './errors';
 import { fileStamp, type FileStamp } from './fileStamp';
 
 export interface ModelFileFacts extends FileStamp {
@@ -43,4 +45,17 @@ export async function inspectModelFile(path: string): Promise<ModelFileFacts> {
     );
   }
   return { ...stamp, format: 'checkpoint', sha256, diamMean: architecture.diamMean };
+}
+
+/**
+ * Reads and checks a size model file with the same restricted reader as checkpoints (nothing in it is run); a file
+ * that cannot be used is refused with the reader's own explanation, followed by `consequence`.
+ */
+export async function inspectSizeModelFile(path: string, consequence: string): Promise<SizeModel> {
+  try {
+    return loadSizeModel(await readModelBytes(path));
+  } catch (error) {
+    if (error instanceof CellDeskError && error.code !== 'MODEL_FILE') throw new SizeModelRefusedError(path, error, consequence);
+    throw error;
+  }
 }

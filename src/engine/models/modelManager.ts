@@ -11,7 +11,8 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { CellDeskError } from '../errors';
 import { appPaths, appPathsFor, type AppPaths } from '../io/appPaths';
 import { copyFileAtomically } from '../io/atomicWrite';
-import { openDatabase, type Database } from '../storage/database';
+import { openDatabaseOrCopy, type Database } from '../storage/database';
+import type { DatabaseFault } from '../storage/databaseFaults';
 import {
   ModelRepository,
   type ModelFormat,
@@ -29,7 +30,7 @@ import {
   UnsupportedModelError,
 } from './errors';
 import { fileStamp, isUnchanged, sha256OfFile, type FileStamp } from './fileStamp';
-import { inspectModelFile } from './inspect';
+import { inspectModelFile, inspectSizeModelFile } from './inspect';
 
 export interface ModelManagerOptions {
   /** Data folder (default: CELLDESK_HOME or the platform's, see [Note: data folder]). */
@@ -104,6 +105,11 @@ export class ModelManager {
   readonly paths: AppPaths;
   readonly cellposeDir: string;
   readonly registry: ModelRepository;
+  /**
+   * Why the database file cannot be written, when it cannot: the registry then works on a copy in memory (see
+   * [Note: database in memory]) and nothing is recorded in the history.
+   */
+  readonly databaseFault: DatabaseFault | null;
   private readonly db: Database;
   private readonly catalogue: readonly CatalogueEntry[];
   private readonly baseUrl: string;
@@ -116,8 +122,10 @@ export class ModelManager {
     this.catalogue = options.catalogue ?? CATALOGUE;
     this.baseUrl = modelBaseUrl(options.baseUrl, env);
     this.downloadAttempts = options.downloadAttempts;
-    this.db = openDatabase(this.paths.databaseFile);
-    this.registry = new ModelRepository(this.db);
+    const { db, fault } = openDatabaseOrCopy(this.paths.databaseFile);
+    this.db = db;
+    this.databaseFault = fault;
+    this.registry = new ModelRepository(db);
   }
 
   close(): void {
@@ -173,6 +181,8 @@ export class ModelManager {
     const extension = extname(source).toLowerCase();
     const wanted = options.name ?? basename(source, MODEL_EXTENSIONS.has(extension) ? extname(source) : '');
     const facts = await inspectModelFile(source);
+    const sizeSource = await sizeModelBeside(source);
+    if (sizeSource !== null) await inspectSizeModelFile(sizeSource, 'Nothing was imported.');
     let name = wanted;
     if (options.numberIfTaken === true) {
       for (let n = 2; this.registry.get(name) !== undefined; n++) {
@@ -183,7 +193,6 @@ export class ModelManager {
     this.checkNewName(name);
     const dir = join(this.paths.modelsDir, 'imported', name);
     const path = join(dir, basename(source));
-    const sizeSource = await sizeModelBeside(source);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await copyFileAtomically(source, path);
@@ -266,6 +275,7 @@ export class ModelManager {
       }
       try {
         const facts = await inspectModelFile(model.path);
+        if (model.sizeModelPath !== null) await inspectSizeModelFile(model.sizeModelPath, 'The model is not used until it is replaced or removed.');
         const sizeModelSha256 = model.sizeModelPath === null ? null : await sha256OfFile(model.sizeModelPath);
         found.push(this.registry.save({ ...facts, name: model.name, source: 'cellpose-folder', path: model.path,
           sizeModelPath: model.sizeModelPath, sizeModelSha256 }));

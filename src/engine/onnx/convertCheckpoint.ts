@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { describeCpnet } from '../checkpoint/cpnet';
 import { loadStateDict } from '../checkpoint/torchCheckpoint';
 import type { CpnetArchitecture } from '../checkpoint/types';
+import { FileFormatError } from '../errors';
 import { ENGINE_VERSION } from '../version';
 import { buildCpnetOnnx } from './cpnetGraph';
 import { ModelProto } from './onnxSchema';
@@ -38,9 +39,13 @@ export function convertCheckpoint(checkpoint: Uint8Array): ConvertedModel {
  * other ONNX file the Cellpose defaults apply (diameter 30) and `fromMetadata` is false.
  */
 export function readOnnxArchitecture(onnx: Uint8Array): { architecture: CpnetArchitecture; fromMetadata: boolean } {
-  const model = ModelProto.toObject(ModelProto.decode(onnx), { defaults: true }) as {
-    metadataProps: { key: string; value: string }[];
-  };
+  let model: { metadataProps: { key: string; value: string }[] };
+  try {
+    model = ModelProto.toObject(ModelProto.decode(onnx), { defaults: true }) as typeof model;
+  } catch (error) {
+    // protobufjs throws plain errors (index out of range, invalid UTF-8) for damaged bytes.
+    throw new FileFormatError('onnx', `This is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}. Copy the file again, or export it again.`, {}, { cause: error });
+  }
   const meta = new Map(model.metadataProps.map((p) => [p.key, p.value]));
   const diamMean = Number(meta.get('cellpose.diam_mean'));
   const fromMetadata = meta.get('cellpose.architecture') === 'CPnet' && Number.isFinite(diamMean);
@@ -51,15 +56,17 @@ export function readOnnxArchitecture(onnx: Uint8Array): { architecture: CpnetArc
     };
   }
   const diamLabels = Number(meta.get('cellpose.diam_labels'));
-  return {
-    architecture: {
-      nbase: (meta.get('cellpose.nbase') ?? '2,32,64,128,256').split(',').map(Number),
-      nout: Number(meta.get('cellpose.nout') ?? 3),
-      kernelSize: 3,
-      diamMean,
-      diamLabels: Number.isFinite(diamLabels) ? diamLabels : diamMean,
-      hasDiamLabels: Number.isFinite(diamLabels),
-    },
-    fromMetadata,
+  const architecture = {
+    nbase: (meta.get('cellpose.nbase') ?? '2,32,64,128,256').split(',').map(Number),
+    nout: Number(meta.get('cellpose.nout') ?? 3),
+    kernelSize: 3,
+    diamMean,
+    diamLabels: Number.isFinite(diamLabels) && diamLabels > 0 ? diamLabels : diamMean,
+    hasDiamLabels: Number.isFinite(diamLabels) && diamLabels > 0,
   };
+  const counts = [...architecture.nbase, architecture.nout];
+  if (!(diamMean > 0) || !counts.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new FileFormatError('onnx', "This ONNX model's CellDesk description is damaged (its diameter or channel counts are not positive numbers). Convert the checkpoint again.", { meta: Object.fromEntries(meta) });
+  }
+  return { architecture, fromMetadata };
 }

@@ -3,9 +3,9 @@
 import type { NetworkSession } from '../backend/types';
 import type { CpnetArchitecture } from '../checkpoint/types';
 import type { SizeModel } from '../checkpoint/sizeModel';
-import { computeMasks } from '../core/computeMasks';
 import { diameters } from '../core/diameters';
 import type { PlanarImage } from '../core/image';
+import { IN_THREAD_MASKS } from './maskRunner';
 import { runNetworkPass, runStylePass } from './runNetwork';
 import type { RunHooks, StageTimer } from './progress';
 import { CELLPOSE_DEFAULTS } from './settings';
@@ -60,7 +60,7 @@ export async function estimateDiameter(input: DiameterEstimationInput, timer: St
     const pass = await runNetworkPass(input.session, image, { rescale, batchSize, augment, stage: 'sizeMasks' }, hooks);
     hooks.signal?.throwIfAborted();
     const plane = pass.maps.height * pass.maps.width;
-    return computeMasks({
+    return (hooks.masks ?? IN_THREAD_MASKS).computeMasks({
       dP: pass.maps.data.subarray(0, 2 * plane),
       cellprob: pass.maps.data.subarray(2 * plane, 3 * plane),
       height: pass.maps.height,

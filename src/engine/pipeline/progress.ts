@@ -1,5 +1,6 @@
-// Progress, cancellation and per-stage timing shared by the pipeline's steps; runs anywhere.
+// Progress, cancellation, where masks are computed, and per-stage timing shared by the pipeline's steps; runs anywhere.
 import type { StageProgress } from '../../shared/engineTypes';
+import type { MaskRunner } from './maskRunner';
 
 export type { SegmentStage, StageProgress } from '../../shared/engineTypes';
 
@@ -10,6 +11,8 @@ export interface RunHooks {
    * that a cancellation sent meanwhile is read (see [Note: engine worker]); the signal is checked right after.
    */
   onProgress?: (progress: StageProgress) => void | Promise<void>;
+  /** Where the masks are computed (the dynamics and what follows); in the calling thread unless given. The masks are the same. */
+  masks?: MaskRunner;
 }
 
 /** Milliseconds per named stage; a stage timed twice accumulates. */

@@ -10,6 +10,7 @@ import { resizeBilinear } from '../core/resize';
 import { CellDeskError, InvalidSettingError } from '../errors';
 import { defaultIterations, estimateDiameter, type DiameterEstimate } from './estimateDiameter';
 import { KeptNetworkOutput } from './keptNetworkOutput';
+import { IN_THREAD_MASKS } from './maskRunner';
 import { StageTimer, type RunHooks } from './progress';
 import { runNetworkPass } from './runNetwork';
 import { resolveSettings, type CellposeSettings, type SegmentSettings } from './settings';
@@ -27,6 +28,8 @@ export interface SegmentationModel {
   styleSession: NetworkSession;
   architecture: CpnetArchitecture;
   sizeModel?: SizeModel;
+  /** Why the model's size model file cannot be used, when it cannot: raised only if a diameter is to be estimated. */
+  sizeModelError?: CellDeskError;
 }
 
 export interface SegmentResult {
@@ -99,7 +102,7 @@ export async function estimateImageDiameter(
 /** The model, refused unless it has a size model: estimating the diameter (diameter 'estimate') needs one. */
 export function withSizeModel(model: SegmentationModel): SegmentationModel & { sizeModel: SizeModel } {
   if (model.sizeModel === undefined) {
-    throw new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
+    throw model.sizeModelError ?? new InvalidSettingError("Estimating the diameter needs the model's size model, and none was found. Give a diameter, or the size model file.");
   }
   return { ...model, sizeModel: model.sizeModel };
 }
@@ -143,7 +146,7 @@ export async function segmentImage(
   hooks.signal?.throwIfAborted();
   const niter = settings.niter ?? defaultIterations(rescale);
   const kept = new KeptNetworkOutput(flows, niter);
-  const labels = await timer.time('masks', () => kept.masks(settings));
+  const labels = await timer.time('masks', () => (hooks.masks ?? IN_THREAD_MASKS).finalMasks(kept, settings));
   await hooks.onProgress?.({ stage: 'masks', done: 1, total: 1 });
 
   timer.timings.total = performance.now() - start;

@@ -1,26 +1,27 @@
 // The app's one-click benchmark: answers 'bench:start' and 'bench:cancel', running one benchmark at a time in a
-// worker thread of its own, publishing its events, answering with the report. Runs on the thread that answers calls
-// (Electron's main process, the browser-mode server).
+// worker of its own (a thread, or the desktop app's utility process), publishing its events, answering with the
+// report. Runs on the thread that answers calls (Electron's main process, the browser-mode server).
 //
 // [Note: benchmark worker] A benchmark segments for minutes with onnxruntime blocking the thread it runs on, so it
-// cannot share the engine worker (which would stop answering the Segment view) nor run on the answering thread. Each
-// run gets a fresh worker that opens its own sessions, as a cold start is part of what the benchmark measures, and
-// ends with it, releasing every session and buffer. The run is written to the history database from the worker as it
-// goes, so a crash keeps the samples measured (see [Note: run history]). The worker is called over the same RPC as the
-// engine's (rpc.ts): each event is the call's progress, published as 'bench:event', and cancelling is the RPC's
-// 'cancel' message, read when the worker yields at each event (see [Note: engine worker]); the run then ends
-// 'cancelled' with what it measured.
+// cannot share the engine's host (which would stop answering the Segment view) nor run on the answering thread. Each
+// run gets a fresh worker, started as the engine's host is (see [Note: engine host] in engineService.ts), that opens
+// its own sessions, as a cold start is part of what the benchmark measures, and ends with it, releasing every session
+// and buffer. The run is written to the history database from the worker as it goes, so a crash keeps the samples
+// measured (see [Note: run history]). The worker is called over the same RPC as the engine's (rpc.ts): each event is
+// the call's progress, published as 'bench:event', and cancelling is the RPC's 'cancel' message, read when the worker
+// yields at each event (see [Note: engine worker]); the run then ends 'cancelled' with what it measured. A worker
+// that ends before its report (a native crash) has its run marked interrupted; closing asks it to stop, which
+// cancels the run, and kills it after a grace period.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import { CellDeskError } from '../errors';
 import { HistoryStore } from '../history/historyStore';
 import { appPathsFor } from '../io/appPaths';
-import type { BenchmarkEvent, BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
+import type { BenchmarkReport, CallHandlers, CallInput, CallsAnsweredBy, EventListener, EventName } from '../../shared/contract';
 import { validateInput } from '../../shared/contract';
 import { EventHub } from './events';
-import { RpcClient } from './rpc';
-import { portTransport, startWorker } from './startWorker';
+import { JobHost } from './jobHost';
+import { workerThreadHost, type StartHost } from './startHost';
 
 /** The benchmark's worker ended without a report (it crashed or ran out of memory). */
 export class BenchmarkStoppedError extends CellDeskError {
@@ -37,25 +38,18 @@ export class BenchmarkBusyError extends CellDeskError {
 }
 
 export interface BenchmarkServiceOptions {
-  /** The worker's script. Default: benchmarkWorker.ts beside this file (through tsx); the desktop app passes its bundle. */
-  workerScript?: string;
+  /** Where each run's worker runs. Default: a worker thread on benchmarkWorker.ts beside this file, through tsx. */
+  host?: StartHost;
   /** Environment the worker reads for the data folder and model sources (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
-interface Running {
-  worker: Worker;
-  controller: AbortController;
-  /** Known once the worker reports the run started. */
-  runUuid: string | null;
-}
-
-const SOURCE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'benchmarkWorker.ts');
+/** The benchmark worker's entry as a source file, run through tsx (running from sources: CLI, tests). */
+export const BENCHMARK_WORKER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'benchmarkWorker.ts');
 
 export class BenchmarkService {
-  private readonly script: string;
   private readonly env: NodeJS.ProcessEnv;
-  private running: Running | null = null;
+  private readonly job: JobHost;
   private readonly events = new EventHub();
 
   /** The contract calls this service answers. */
@@ -65,46 +59,38 @@ export class BenchmarkService {
   };
 
   constructor(options: BenchmarkServiceOptions = {}) {
-    this.script = options.workerScript ?? SOURCE_WORKER;
     this.env = options.env ?? process.env;
+    this.job = new JobHost({
+      startHost: options.host ?? workerThreadHost(BENCHMARK_WORKER_SOURCE),
+      env: this.env,
+      busy: () => new BenchmarkBusyError(),
+      stopped: (reason) => new BenchmarkStoppedError(reason),
+    });
   }
 
   get isRunning(): boolean {
-    return this.running !== null;
+    return this.job.isRunning;
   }
 
   /** Runs a benchmark; resolves with its report when it completes or is cancelled. Events go to `onEvent` listeners. */
   async start(request: CallInput<'bench:start'>): Promise<BenchmarkReport> {
     const checked = validateInput('bench:start', request);
-    if (this.running !== null) throw new BenchmarkBusyError();
-    const worker = startWorker(this.script, { env: { ...this.env } });
-    const running: Running = { worker, controller: new AbortController(), runUuid: null };
-    this.running = running;
-    const client = new RpcClient(portTransport(worker));
-    const stopped = (reason: string) => {
-      if (running.runUuid !== null) this.markInterrupted(running.runUuid, reason);
-      client.fail(new BenchmarkStoppedError(reason));
-    };
-    worker.on('error', (error) => stopped(error.message));
-    worker.on('exit', (code) => stopped(`its thread exited with code ${code}`));
-    const onProgress = (payload: unknown) => {
-      const event = payload as BenchmarkEvent;
-      if (event.type === 'started') running.runUuid = event.run.uuid;
-      this.events.emit('bench:event', event);
-    };
-    try {
-      return (await client.call('bench:start', checked, { signal: running.controller.signal, onProgress })) as BenchmarkReport;
-    } finally {
-      worker.removeAllListeners('exit');
-      if (this.running === running) this.running = null;
-      void worker.terminate();
-    }
+    /** Known once the worker reports the run started. */
+    let runUuid: string | null = null;
+    return this.job.run('bench:start', checked, {
+      onProgress: (event) => {
+        if (event.type === 'started') runUuid = event.run.uuid;
+        this.events.emit('bench:event', event);
+      },
+      onStopped: (reason) => {
+        if (runUuid !== null) this.markInterrupted(runUuid, reason);
+      },
+    });
   }
 
   /** Cancels the running benchmark; false when none runs. */
   cancel(): boolean {
-    this.running?.controller.abort();
-    return this.running !== null;
+    return this.job.cancel();
   }
 
   /** Calls `listener` with each `name` event of every run ('bench:event'); returns the function that stops it. */
@@ -119,10 +105,11 @@ export class BenchmarkService {
     );
   }
 
-  /** Stops a running benchmark at once (the app is closing); its run is left for the history to mark interrupted. */
+  /**
+   * Stops a running benchmark (the app is closing): cancelled, it records what it measured, unless it must be killed
+   * after the grace period, which leaves its run for the history to mark interrupted.
+   */
   async close(): Promise<void> {
-    const running = this.running;
-    this.running = null;
-    if (running !== null) await running.worker.terminate();
+    await this.job.close();
   }
 }

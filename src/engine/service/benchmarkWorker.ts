@@ -1,20 +1,21 @@
-// Entry of a benchmark's worker thread: answers the one call 'bench:start' with a run of the benchmark, recorded in
-// the history as it goes, each event reported as the call's progress. See [Note: benchmark worker] in
+// Entry of a benchmark's worker (a worker thread, or in the desktop app a utility process, as the engine's host: see
+// [Note: engine host] in engineService.ts): answers the one call 'bench:start' with a run of the benchmark, recorded
+// in the history as it goes, each event reported as the call's progress. See [Note: benchmark worker] in
 // benchmarkService.ts.
 import { onnxRuntimeBackend } from '../backend/onnxruntime';
 import { defaultBenchmarkChannels, loadBenchmarkImage } from '../bench/benchmarkImage';
 import { runBenchmark } from '../bench/runBenchmark';
 import { HistoryStore } from '../history/historyStore';
 import { ModelManager } from '../models/modelManager';
+import { hostSide } from './hostSide';
 import { serveCalls } from './rpc';
-import { portTransport, workerSide } from './startWorker';
 
-const { start, port } = workerSide('src/engine/service/benchmarkWorker.ts');
+const host = hostSide('src/engine/service/benchmarkWorker.ts');
 
-serveCalls(
+const stop = serveCalls(
   {
     'bench:start': async (request, hooks) => {
-      const manager = new ModelManager({ env: start.env });
+      const manager = new ModelManager({ env: host.env });
       const history = HistoryStore.open(manager.paths.databaseFile);
       try {
         const image = await loadBenchmarkImage(request.imagePath);
@@ -29,5 +30,8 @@ serveCalls(
       }
     },
   },
-  portTransport(port),
+  host.transport,
+  // The run closed what it opened as it ended.
+  () => host.exit(),
 );
+host.onParentGone(stop);

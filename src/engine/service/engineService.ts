@@ -1,10 +1,11 @@
 // The engine service: where the app's 'engine' calls are sent (opening images, segmenting, exporting...). Runs on the
-// thread that answers calls (Electron's main process, the browser-mode server) and has the work done in a worker.
+// thread that answers calls (Electron's main process, the browser-mode server) and has the work done in the engine's
+// host: a worker thread or a process of its own (see [Note: engine host]).
 //
 // [Note: engine worker] Decoding, the network and the dynamics take seconds to minutes; on the thread that answers
 // calls they would freeze the window (Electron routes IPC through the main process) or the server. So this class
 // forwards every call the contract marks `answeredBy: 'engine'`, unchanged, over the RPC (rpc.ts) to one worker
-// (worker.ts), whose handlers (handlers/*.ts) hold the heavy state: images, model sessions (cached per model and
+// (engineHost.ts), whose handlers (handlers/*.ts) hold the heavy state: images, model sessions (cached per model and
 // provider) and the last network output per image, so that nothing large crosses threads except what the UI asked
 // for. A worker keeps the onnxruntime sessions it created, so one worker for all images is what lets a model be
 // opened once. A call's progress comes back as messages and is published as the contract's event for that call.
@@ -13,12 +14,28 @@
 // whole run is over. The worker therefore yields to its event loop at every progress report (before each network
 // batch and after the last; after every few MiB of a TIFF decoded): the pipeline awaits `onProgress`, the RPC's
 // onProgress lets the event loop run once, a cancellation that arrived meanwhile aborts the run's AbortSignal, and
-// the pipeline checks it right after. Only messages cross, no shared memory, so the same engine can run in another
-// process (an Electron utility process, a Node child process) behind another Transport. If the worker dies, pending
-// calls fail with EngineStoppedError and the next call starts a new worker.
+// the pipeline checks it right after. Only messages cross, no shared memory, so the same engine runs in another
+// process as well.
+//
+// [Note: engine host] The engine runs in a host the service starts (startHost.ts), from one entry for every kind
+// (engineHost.ts, which picks its channel by what it runs in: hostSide.ts). In the desktop app it is an Electron
+// utility process (src/main/utilityProcessHost.ts), so that a native crash in onnxruntime or a decoder, or the
+// system killing the engine for its memory, takes down the engine and not the window; in the CLI and the browser mode
+// a worker thread, the server being the engine's only user there; a Node child process in tests (and wherever Node
+// runs and a crash must spare the caller). The service supervises its host: a host that ends without being asked
+// publishes 'engine:stopped' and fails the calls it had with EngineCrashedError (what each call was doing, how the
+// host ended; code ENGINE_CRASHED), and the next call starts a fresh host. The images and kept network outputs of
+// the old host are gone with it; the masks and the edits live in the UI (and the unsaved ones in the drafts on disk),
+// so the Segment view opens its image again, by path or by its bytes, and keeps what it shows (see [Note: engine
+// restart] in src/renderer/src/model/segment/engineRestart.ts). Closing asks the host to stop (the RPC's 'stop':
+// running calls are cancelled at their next progress report, models and files released, the host ends itself),
+// waits at most `stopGraceMs`, then kills it: quitting never waits on a stuck engine for long.
+// Messages are structured-cloned on every transport, typed arrays included: one copy each way, never JSON. No
+// transfer list is used, as neither side gives up what it sends (the workspace keeps the labels and rasters it
+// answers with, a caller keeps the arrays it passes), and Electron's utility process takes only message ports in
+// one; its messages are copied through Chromium's IPC, as the renderer's calls to the main process already are.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import {
   contract,
   validateInput,
@@ -29,41 +46,48 @@ import {
   type EventListener,
   type EventName,
 } from '../../shared/contract';
-import { EngineStoppedError } from './errors';
+import { EngineCrashedError, EngineStoppedError } from './errors';
 import { EventHub } from './events';
 import { RpcClient } from './rpc';
-import { portTransport, startWorker } from './startWorker';
+import { describeExit, endWithin, HOST_STOP_GRACE_MS, workerThreadHost, type EngineHost, type StartHost } from './startHost';
+
+/** The engine host's entry as a source file, run through tsx (running from sources: CLI, tests). */
+export const ENGINE_HOST_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'engineHost.ts');
 
 export interface EngineServiceOptions {
-  /**
-   * The worker's script. Default: worker.ts beside this file, loaded through tsx (running from sources: CLI, tests).
-   * The desktop app passes its bundled worker.
-   */
-  workerScript?: string;
-  /** Environment the worker reads for the data folder and model sources (default: process.env). */
+  /** Where the engine runs (see [Note: engine host]). Default: a worker thread running ENGINE_HOST_SOURCE. */
+  host?: StartHost;
+  /** Environment the host reads for the data folder and model sources (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** How long close() waits for the host before killing it (default: HOST_STOP_GRACE_MS). */
+  stopGraceMs?: number;
 }
 
-const SOURCE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+interface Running {
+  host: EngineHost;
+  client: RpcClient;
+}
 
 export class EngineService {
-  private readonly script: string;
+  private readonly startHost: StartHost;
   private readonly env: NodeJS.ProcessEnv;
-  private worker: { thread: Worker; client: RpcClient } | null = null;
+  private readonly stopGraceMs: number;
+  private running: Running | null = null;
   private readonly events = new EventHub();
 
   constructor(options: EngineServiceOptions = {}) {
-    this.script = options.workerScript ?? SOURCE_WORKER;
+    this.startHost = options.host ?? workerThreadHost(ENGINE_HOST_SOURCE);
     this.env = options.env ?? process.env;
+    this.stopGraceMs = options.stopGraceMs ?? HOST_STOP_GRACE_MS;
   }
 
   /**
-   * Answers an engine call in the worker. The argument is checked against the contract here too, as the engine may
+   * Answers an engine call in the host. The argument is checked against the contract here too, as the engine may
    * be called directly (tests, other hosts); checking a checked argument again is cheap.
    */
   async call<K extends EngineCall>(name: K, input: CallInput<K>): Promise<CallResult<K>> {
     const checked = validateInput(name, input);
-    const { client } = this.ensureWorker();
+    const { client } = this.ensureHost();
     const event: EventName | null = contract[name].progress;
     const onProgress = event === null ? undefined : (payload: unknown) => this.events.emit(event, payload as EngineEvents[typeof event]);
     return (await client.call(name, checked, { onProgress })) as CallResult<K>;
@@ -74,31 +98,31 @@ export class EngineService {
     return this.events.on(name, listener);
   }
 
-  /** Stops the worker (releasing its models); pending calls fail. */
+  /** Stops the host (releasing its models), killing it if it has not ended within `stopGraceMs`; pending calls fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker !== null) {
-      worker.client.fail(new EngineStoppedError('CellDesk is closing'));
-      await worker.thread.terminate();
-    }
+    const running = this.running;
+    this.running = null;
+    if (running === null) return;
+    running.client.stop(new EngineStoppedError('CellDesk is closing'));
+    if ((await endWithin(running.host, this.stopGraceMs)) === null) console.error('CellDesk: the engine had not ended when CellDesk stopped waiting for it.');
   }
 
-  private ensureWorker(): { thread: Worker; client: RpcClient } {
-    if (this.worker !== null) return this.worker;
-    const thread = startWorker(this.script, { env: { ...this.env } });
-    // Idle, the worker must not keep the process alive (a CLI command or a test ends when its work does).
-    const client = new RpcClient(portTransport(thread), (busy) => (busy ? thread.ref() : thread.unref()));
-    const worker = { thread, client };
-    const stopped = (reason: string) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      client.fail(new EngineStoppedError(reason));
-    };
-    thread.on('error', (error) => stopped(`it failed: ${error.message}`));
-    thread.on('exit', (code) => stopped(`it exited with code ${code}`));
-    thread.unref();
-    this.worker = worker;
-    return worker;
+  private ensureHost(): Running {
+    if (this.running !== null) return this.running;
+    const host = this.startHost({ ...this.env });
+    const client = new RpcClient(host.transport, (busy) => host.keepAlive(busy));
+    const running = { host, client };
+    void host.exited.then((exit) => {
+      if (this.running !== running) return; // closed on purpose
+      this.running = null;
+      const reason = describeExit(exit);
+      console.error(`CellDesk: the engine stopped unexpectedly (${reason}); the next call starts it again.`);
+      // Sent at once, the event reaches the views before the failed calls' answers (see [Note: engine restart]).
+      this.events.emit('engine:stopped', { reason });
+      client.fail((call) => new EngineCrashedError(call, reason));
+    });
+    host.keepAlive(false);
+    this.running = running;
+    return running;
   }
 }

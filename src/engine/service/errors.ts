@@ -19,15 +19,38 @@ export class NoSegmentationError extends CellDeskError {
 /** Per contract call that can be cancelled, what to say. */
 const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
   'segment:run': 'The segmentation was cancelled.',
+  'segment:runStack': 'The segmentation of the planes was cancelled.',
+  'session:open': 'Opening the session file was cancelled.',
   'image:open': 'Opening the image was cancelled.',
   'image:upload': 'Opening the image was cancelled.',
   'segment:calibrate': 'Calibrating the diameter was cancelled.',
 };
 
-/** The user (or a newer request for the same image) cancelled a running operation. */
+/** The user cancelled a running operation (or closed its image). */
 export class OperationCancelledError extends CellDeskError {
   constructor(call: string) {
     super('CANCELLED', CANCELLED_MESSAGES[call] ?? 'The operation was cancelled.', { call });
+  }
+}
+
+/** What each call that runs on an image does, for the sentence saying it was replaced. */
+const RUN_NOUNS: Readonly<Record<string, string>> = {
+  'segment:run': 'segmentation',
+  'segment:calibrate': 'diameter calibration',
+};
+
+/**
+ * A segmentation or calibration stopped because a newer one was started on the same image before it finished (see
+ * [Note: one run per image] in workspace.ts); nobody cancelled it, and the newer run's result is the one kept.
+ */
+export class RunReplacedError extends CellDeskError {
+  constructor(call: string, replacedBy: string) {
+    const noun = (name: string) => RUN_NOUNS[name] ?? 'operation';
+    super(
+      'RUN_REPLACED',
+      `This ${noun(call)} was replaced by a newer run: a ${noun(replacedBy)} of the same image was started before it finished, and its result is the one kept.`,
+      { call, replacedBy },
+    );
   }
 }
 
@@ -46,10 +69,37 @@ export class ExportFilesExistError extends CellDeskError {
   }
 }
 
-/** The engine's worker stopped (crashed or ran out of memory); the images it held are gone. */
+/** The engine was stopped on purpose (CellDesk is closing) while a call ran. */
 export class EngineStoppedError extends CellDeskError {
   constructor(reason: string) {
-    super('ENGINE_STOPPED', `CellDesk's engine stopped (${reason}). Open the image again; if this repeats, the image may be too large for this computer's memory.`, { reason });
+    super('ENGINE_STOPPED', `CellDesk's engine stopped (${reason}).`, { reason });
+  }
+}
+
+/** Per call that may run long enough to be caught by a crash: what it was doing, and what to do now. */
+const CRASH_WORDING: Readonly<Record<string, { doing: string; next: string }>> = {
+  'image:open': { doing: 'opening the image', next: 'Open it again.' },
+  'image:upload': { doing: 'opening the image', next: 'Open it again.' },
+  'segment:run': { doing: 'segmenting', next: 'Run the segmentation again.' },
+  'segment:calibrate': { doing: 'calibrating the diameter', next: 'Calibrate again.' },
+  'segment:rethreshold': { doing: 'recomputing the masks', next: 'Run the segmentation again.' },
+  'segment:networkOutput': { doing: 'preparing the flows', next: 'Run the segmentation again.' },
+  'masks:export': { doing: 'exporting the masks', next: 'Export them again.' },
+};
+
+/**
+ * The engine's host ended without being asked to (a native crash, the system killing it for memory), failing the
+ * call `call`; the next call starts a fresh host. The images it held are gone, so the UI opens the image again and
+ * keeps the masks and edits it shows (see [Note: engine host] in engineService.ts); `reason` is how the host ended.
+ */
+export class EngineCrashedError extends CellDeskError {
+  constructor(call: string, reason: string) {
+    const wording = CRASH_WORDING[call] ?? { doing: 'working', next: 'Try again.' };
+    super(
+      'ENGINE_CRASHED',
+      `CellDesk's engine stopped unexpectedly (${reason}) while ${wording.doing}; it starts again by itself, and your masks and edits are kept. ${wording.next} If this repeats, the image may be too large for this computer's memory.`,
+      { call, reason },
+    );
   }
 }
 

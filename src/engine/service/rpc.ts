@@ -1,13 +1,17 @@
 // The one RPC between a service and its worker, driven by the contract: the service side calls by contract name
 // (RpcClient), the worker side exposes one handler per call (serveCalls), over any transport that posts messages
-// and delivers them as events (a worker thread's port today; an Electron utility process or a Node child process
-// would do as well). Progress and cancellation travel as messages. Runs on both sides.
+// and delivers them as events (a worker thread's port, an Electron utility process's, a Node child process's IPC
+// channel: see [Note: engine host] in engineService.ts). Progress, cancellation and stopping travel as messages.
+// Runs on both sides.
 import { CellDeskError } from '../errors';
 import { CallFailedError, type CallName, type CallHooks, type WorkerHandlers } from '../../shared/contract';
 import { fromWorker, toWorker, type FromWorker, type ToWorker, type WorkerFailure } from '../../shared/workerMessages';
 import { OperationCancelledError } from './errors';
 
-/** Either end of a message channel: Node's Worker and parentPort, Electron's utilityProcess, a child process. */
+/**
+ * Either end of a message channel: Node's Worker and parentPort, Electron's utilityProcess and parentPort, a Node
+ * child process and its parent. Messages are structured-cloned (copied) on every one of them; see [Note: engine host].
+ */
 export interface Transport {
   postMessage(message: unknown): void;
   /** Calls `listener` with each message received; returns the function that stops it. */
@@ -42,16 +46,20 @@ export interface CallOptions {
 }
 
 interface Pending {
+  call: CallName;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   onProgress?: (payload: unknown) => void;
 }
 
+/** What a call fails with once the other side is gone: one error for all, or one per call (to say what it was doing). */
+export type Failure = Error | ((call: CallName) => Error);
+
 /** The service's side: sends calls, matches replies to them, passes progress on; `fail` ends every pending call. */
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private failure: Error | null = null;
+  private failure: Failure | null = null;
 
   /** `onBusyChange`: told when the first call starts and the last one ends (to keep a worker alive only meanwhile). */
   constructor(
@@ -63,24 +71,30 @@ export class RpcClient {
 
   call(name: CallName, input: unknown, options: CallOptions = {}): Promise<unknown> {
     const { signal, onProgress } = options;
-    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.failure !== null) return Promise.reject(errorFor(this.failure, name));
     if (signal?.aborted === true) return Promise.reject(new OperationCancelledError(name));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      this.pending.set(id, { call: name, resolve, reject, onProgress });
       if (this.pending.size === 1) this.onBusyChange(true);
       this.post({ kind: 'call', id, name, input });
       signal?.addEventListener('abort', () => this.pending.has(id) && this.post({ kind: 'cancel', id }), { once: true });
     });
   }
 
-  /** Rejects every pending call with `error`, and every later one: the worker is gone. */
-  fail(error: Error): void {
-    this.failure = error;
+  /** Rejects every pending call with `failure`, and every later one: the worker is gone. */
+  fail(failure: Failure): void {
+    this.failure = failure;
     const pending = [...this.pending.values()];
     this.pending.clear();
     if (pending.length > 0) this.onBusyChange(false);
-    for (const { reject } of pending) reject(error);
+    for (const { call, reject } of pending) reject(errorFor(failure, call));
+  }
+
+  /** Asks the other side to stop (serveCalls' `onStop`), then fails every pending and later call with `failure`. */
+  stop(failure: Failure): void {
+    this.post({ kind: 'stop' });
+    this.fail(failure);
   }
 
   private post(message: ToWorker): void {
@@ -101,25 +115,36 @@ export class RpcClient {
   }
 }
 
+const errorFor = (failure: Failure, call: CallName): Error => (typeof failure === 'function' ? failure(call) : failure);
+
 /** Lets the event loop run once, so that messages that arrived meanwhile (a cancellation) are delivered. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The worker's side: answers each call with the handler of its name, given the call's AbortSignal (aborted by a
  * 'cancel' message) and an onProgress that sends the report and then yields to the event loop (see
- * [Note: engine worker]). A handler that fails after its call was cancelled fails with CANCELLED.
+ * [Note: engine worker]). A handler that fails after its call was cancelled fails with CANCELLED. A 'stop' message
+ * cancels every running call and, once they have all ended, runs `onStop` (which releases what the worker holds and
+ * ends it); the function returned does the same, for a host whose parent is gone without a word.
  */
-export function serveCalls<K extends CallName>(handlers: WorkerHandlers<K>, transport: Transport): void {
-  const running = new Map<number, AbortController>();
+export function serveCalls<K extends CallName>(handlers: WorkerHandlers<K>, transport: Transport, onStop: () => unknown = () => {}): () => void {
+  const running = new Map<number, { controller: AbortController; ended: Promise<void> }>();
   const send = (message: FromWorker) => transport.postMessage(message);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const { controller } of running.values()) controller.abort();
+    void Promise.allSettled([...running.values()].map(({ ended }) => ended)).then(onStop);
+  };
   transport.onMessage((raw) => {
     const parsed = toWorker.safeParse(raw);
     if (!parsed.success) throw malformed(raw);
     const message = parsed.data;
-    if (message.kind === 'cancel') return running.get(message.id)?.abort();
+    if (message.kind === 'stop') return stop();
+    if (message.kind === 'cancel') return running.get(message.id)?.controller.abort();
     const { id, name, input } = message;
     const controller = new AbortController();
-    running.set(id, controller);
     const hooks: CallHooks<CallName> = {
       signal: controller.signal,
       onProgress: async (payload) => {
@@ -127,7 +152,7 @@ export function serveCalls<K extends CallName>(handlers: WorkerHandlers<K>, tran
         await yieldToEventLoop();
       },
     };
-    Promise.resolve()
+    const ended = Promise.resolve()
       .then(() => {
         if (!Object.hasOwn(handlers, name)) throw new Error(`this worker answers no call named ${name}`);
         return (handlers[name as K] as (input: unknown, hooks: CallHooks<CallName>) => unknown)(input, hooks);
@@ -140,5 +165,7 @@ export function serveCalls<K extends CallName>(handlers: WorkerHandlers<K>, tran
         },
       )
       .finally(() => running.delete(id));
+    running.set(id, { controller, ended });
   });
+  return stop;
 }

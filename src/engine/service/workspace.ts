@@ -16,7 +16,19 @@ import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
 import type { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
 import type { CallName, DraftSummary, ExecutionProviderChoice, OpenedImage } from '../../shared/contract';
-import { ImageNotOpenError, OperationCancelledError } from './errors';
+import { ImageNotOpenError, OperationCancelledError, RunReplacedError } from './errors';
+import { emptyPlanes, type HeldPlanes } from './heldPlanes';
+
+/** The abort reason of a run replaced by a newer one on its image (see [Note: one run per image]). */
+interface Replacement {
+  replacedBy: CallName;
+}
+
+const replacedBy = (call: CallName): Replacement => ({ replacedBy: call });
+
+function isReplacement(reason: unknown): reason is Replacement {
+  return typeof reason === 'object' && reason !== null && 'replacedBy' in reason;
+}
 
 /** What a run leaves behind so masks can be recomputed without the network, and described as the run did. */
 export interface KeptRun extends DraftSummary {
@@ -37,8 +49,13 @@ export type MeasuredAhead = WeakMap<Uint16Array | Uint32Array, Pick<Measured, 'm
 
 export interface HeldImage {
   info: OpenedImage;
+  /** The file's stack, to show and segment its other planes. */
+  stack: ImageStack;
+  /** The plane shown (and segmented by 'segment:run'): `info`'s plane of `info`'s frame. */
   raster: RasterImage;
+  /** The shown plane's last run; other planes' runs are in `planes` (see heldPlanes.ts). */
   run: KeptRun | null;
+  planes: HeldPlanes;
   /** The file's content and page: what its draft is kept under, and its content hash for the history. */
   draftKey: DraftKey;
   measured: Measured | null;
@@ -76,7 +93,7 @@ export class EngineWorkspace {
     const raster = await stack.readPlane(position, signal);
     const info = { imageId: randomUUID(), ...file, ...stack.description, ...position, page: raster.page };
     const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page: raster.page };
-    this.images.set(info.imageId, { info, raster, run: null, measured: null, measuredAhead: new WeakMap(), draftKey, workAhead: null });
+    this.images.set(info.imageId, { info, stack, raster, run: null, planes: emptyPlanes(), measured: null, measuredAhead: new WeakMap(), draftKey, workAhead: null });
     return info;
   }
 
@@ -94,18 +111,25 @@ export class EngineWorkspace {
   }
 
   /**
-   * Runs a network operation on an image: one at a time per image, so a new one cancels the one going on, as
-   * 'segment:cancel' and closing the image do. A run that fails once cancelled fails with CANCELLED.
+   * Runs a network operation on an image, one at a time per image.
+   *
+   * [Note: one run per image] A new segmentation or calibration of an image replaces the one going on for it: the
+   * user changed a setting and asked again (or a second window or script asked), and the newer request is the one
+   * whose result is wanted, so the older one is stopped rather than left to hold the worker for minutes. The older
+   * one then fails with RUN_REPLACED, saying so, never with CANCELLED: only 'segment:cancel', closing the image or
+   * cancelling the call itself cancels.
    */
   async runOnImage<T>(imageId: string, call: CallName, callSignal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    this.cancelRun(imageId);
+    this.runs.get(imageId)?.abort(replacedBy(call));
     const controller = new AbortController();
     this.runs.set(imageId, controller);
     const signal = AbortSignal.any([controller.signal, callSignal]);
     try {
       return await work(signal);
     } catch (error) {
-      throw signal.aborted ? new OperationCancelledError(call) : error;
+      if (!signal.aborted) throw error;
+      const { reason } = controller.signal;
+      throw !callSignal.aborted && isReplacement(reason) ? new RunReplacedError(call, reason.replacedBy) : new OperationCancelledError(call);
     } finally {
       if (this.runs.get(imageId) === controller) this.runs.delete(imageId);
     }

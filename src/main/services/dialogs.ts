@@ -44,6 +44,16 @@ export async function chooseExportFolder(parent: BrowserWindow | null, current: 
   return choosePath(parent, options);
 }
 
+/** A batch's images: the folder the user picks (its images directly in it), or the image files; none when they cancel. */
+export async function chooseBatchImages(parent: BrowserWindow | null, kind: 'folder' | 'files'): Promise<string[]> {
+  const options: OpenDialogOptions =
+    kind === 'folder'
+      ? { title: 'Segment the images of a folder', buttonLabel: 'Choose Folder', properties: ['openDirectory'] }
+      : { ...IMAGE_DIALOG, title: 'Segment these images', buttonLabel: 'Choose', properties: ['openFile', 'multiSelections'] };
+  const result = parent === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
+  return result.canceled ? [] : result.filePaths;
+}
+
 /** The model file the user picks, or null when they cancel. */
 export function chooseModelFile(parent: BrowserWindow | null): Promise<string | null> {
   return choosePath(parent, MODEL_DIALOG);

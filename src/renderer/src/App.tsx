@@ -1,5 +1,6 @@
 // Root component of the CellDesk window (renderer): Mantine's theme, the header with the versions `app:info`
-// reports and the Segment | Benchmark | History navigation, and the chosen view.
+// reports, the Segment | Batch | Benchmark | History navigation and the open image's name (also the window's title),
+// and the chosen view.
 //
 // [Note: Mantine under the CSP] The page's Content-Security-Policy allows only CellDesk's own style sheets, so the
 // provider must not inject <style> elements: the default theme's CSS variables come from @mantine/core's style
@@ -11,17 +12,22 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { EngineClient } from './engineClient';
 import type { AppModel } from './model/appModel';
+import type { SegmentModel } from './model/segment/segmentModel';
+import { windowTitle } from './model/windowTitle';
+import { useStore } from './useStore';
+import { BatchView } from './views/BatchView';
 import { BenchmarkView } from './views/BenchmarkView';
 import { HistoryView } from './views/HistoryView';
 import { SegmentView } from './views/SegmentView';
 
-type ViewName = 'segment' | 'benchmark' | 'history';
+type ViewName = 'segment' | 'batch' | 'benchmark' | 'history';
 
 function Navigation({ view, onChange }: { view: ViewName; onChange: (view: ViewName) => void }) {
   return (
     <Tabs value={view} onChange={(value) => value !== null && onChange(value as ViewName)} variant="pills" radius="sm">
       <Tabs.List>
         <Tabs.Tab value="segment">Segment</Tabs.Tab>
+        <Tabs.Tab value="batch">Batch</Tabs.Tab>
         <Tabs.Tab value="benchmark">Benchmark</Tabs.Tab>
         <Tabs.Tab value="history">History</Tabs.Tab>
       </Tabs.List>
@@ -29,7 +35,24 @@ function Navigation({ view, onChange }: { view: ViewName; onChange: (view: ViewN
   );
 }
 
-function Header({ client, view, onViewChange }: { client: EngineClient; view: ViewName; onViewChange: (view: ViewName) => void }) {
+/** The open image's name in the header and the window's title, marked while its edits are unsaved. */
+function OpenImageName({ segment }: { segment: SegmentModel }) {
+  const name = useStore(segment.store, (s) => s.image?.name ?? null);
+  const path = useStore(segment.store, (s) => s.image?.path ?? null);
+  const unsaved = useStore(segment.store, (s) => s.unsaved);
+  useEffect(() => {
+    document.title = windowTitle(name, unsaved);
+  }, [name, unsaved]);
+  if (name === null) return null;
+  return (
+    <Text size="sm" fw={600} truncate="start" maw={420} title={path ?? name} data-testid="image-name">
+      {name}
+      {unsaved ? ' ●' : ''}
+    </Text>
+  );
+}
+
+function Header({ client, segment, view, onViewChange }: { client: EngineClient; segment: SegmentModel; view: ViewName; onViewChange: (view: ViewName) => void }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   useEffect(() => {
     let current = true;
@@ -49,6 +72,7 @@ function Header({ client, view, onViewChange }: { client: EngineClient; view: Vi
         <Title order={4}>CellDesk</Title>
         <Navigation view={view} onChange={onViewChange} />
       </Group>
+      <OpenImageName segment={segment} />
       <Group gap="xs">
         <Badge variant="outline" color="gray">
           {client.kind === 'desktop' ? 'desktop app' : 'browser mode'}
@@ -68,15 +92,20 @@ function Header({ client, view, onViewChange }: { client: EngineClient; view: Vi
  * Segment view stays mounted, only hidden, so that its viewer keeps its pan and zoom; its shortcuts are off meanwhile.
  */
 export function App({ client, model }: { client: EngineClient; model: AppModel }) {
-  const { segment, benchmark, history } = model;
+  const { segment, batch, benchmark, history } = model;
   const [view, setView] = useState<ViewName>('segment');
   return (
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
       <div className="app">
-        <Header client={client} view={view} onViewChange={setView} />
+        <Header client={client} segment={segment} view={view} onViewChange={setView} />
         <div className={view === 'segment' ? 'view' : 'view view-hidden'}>
           <SegmentView segment={segment} active={view === 'segment'} />
         </div>
+        {view === 'batch' && (
+          <div className="view">
+            <BatchView batch={batch} onOpenInSegment={() => setView('segment')} />
+          </div>
+        )}
         {view === 'benchmark' && (
           <div className="view">
             <BenchmarkView benchmark={benchmark} />

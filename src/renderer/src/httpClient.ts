@@ -5,17 +5,19 @@ import { decodeMessage, encodeMessage } from '../../shared/wire';
 import type { EngineClient } from './engineClient';
 
 /**
- * An engine client over the browser mode's HTTP API at `origin`: POST /api/call/<name> with the token as a bearer
- * credential, bodies framed by src/shared/wire.ts; events from GET /api/events (Server-Sent Events; EventSource
- * cannot send headers, so the token goes in its query).
+ * An engine client over the browser mode's HTTP API at `origin`: POST /api/call/<name>, bodies framed by
+ * src/shared/wire.ts; events from GET /api/events (Server-Sent Events). Both carry the token as the HttpOnly cookie
+ * the server set when the page was first opened (see [Note: browser-mode requests] in src/host/requestGuard.ts),
+ * which the page itself never sees.
  */
-export function createHttpClient(origin: string, token: string): EngineClient {
+export function createHttpClient(origin: string): EngineClient {
   return {
     kind: 'browser',
     async call(name, ...args) {
       const response = await fetch(`${origin}/api/call/${encodeURIComponent(name)}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/octet-stream' },
         body: encodeMessage({ input: args[0] }) as Uint8Array<ArrayBuffer>,
       });
       if (response.status === 401) {
@@ -32,7 +34,7 @@ export function createHttpClient(origin: string, token: string): EngineClient {
       return unwrapOutcome(outcome);
     },
     on(name, listener) {
-      const source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
+      const source = new EventSource(`${origin}/api/events`);
       const relay = (event: MessageEvent<string>) => listener(JSON.parse(event.data) as Parameters<typeof listener>[0]);
       source.addEventListener(name, relay);
       return () => source.close();

@@ -1,6 +1,7 @@
-// Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API with the token
-// from the page's address), creates the views' models and their store on it (outside React) and mounts the CellDesk
-// window; a desktop window without its bridge says so (see [Note: missing bridge] in src/shared/clientChoice.ts).
+// Renderer entry: picks the engine client (Electron's preload bridge, or the browser mode's HTTP API, authorised by
+// the cookie `celldesk serve` set when its address was opened), creates the views' models and their store on it
+// (outside React) and mounts the CellDesk window; a desktop window without its bridge says so (see
+// [Note: missing bridge] in src/shared/clientChoice.ts).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -19,7 +20,7 @@ const choice = chooseClient({ bridge: (window as Partial<Window>).celldesk, href
 if (choice.kind === 'missing-bridge') {
   createRoot(container).render(<BridgeMissing />);
 } else {
-  const client = choice.kind === 'desktop' ? createBridgeClient(choice.bridge) : createHttpClient(choice.origin, choice.token);
+  const client = choice.kind === 'desktop' ? createBridgeClient(choice.bridge) : createHttpClient(choice.origin);
   createRoot(container).render(
     <StrictMode>
       <App client={client} model={createAppModel(client)} />

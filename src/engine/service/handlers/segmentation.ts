@@ -12,7 +12,9 @@ import { estimateImageDiameter, segmentImage } from '../../pipeline/segment';
 import { resolveSettings } from '../../pipeline/settings';
 import type { Segmentation } from '../../../shared/contract';
 import { NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from '../errors';
+import { shownPictures } from '../heldPlanes';
 import type { HeldImage, KeptRun } from '../workspace';
+import { refuseLargeRun } from '../largeRuns';
 import { handlerGroup } from './handlerGroup';
 
 /** The reply to a run or a re-threshold; `timings` gains 'measure', the time taken by the table and the outlines. */
@@ -48,6 +50,7 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
       const held = workspace.held(imageId);
       held.workAhead?.abort();
       const model = await workspace.model(request.model, request.provider);
+      if (request.confirmLarge !== true) refuseLargeRun(held.raster, resolveSettings(request.settings), model);
       const image = rasterToPlanarFloat32(held.raster);
       const { result, record, recordError } = await segmentAndRecord({
         image,
@@ -94,7 +97,7 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
       const settings = resolveSettings({ channels, batchSize, augment });
       const model = await workspace.model(request.model, request.provider);
       const { sizeModel } = model;
-      if (sizeModel === undefined) throw new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
+      if (sizeModel === undefined) throw model.sizeModelError ?? new NoSizeModelError(model.resolved.name ?? basename(model.resolved.path));
       const estimate = await estimateImageDiameter(rasterToPlanarFloat32(held.raster), { ...model, sizeModel }, settings, {
         signal,
         onProgress: (progress) => hooks.onProgress({ imageId, ...progress }),
@@ -106,8 +109,11 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
 
   /** The image's kept network output as the viewer draws it (see [Note: network output display]). */
   'segment:networkOutput': ({ imageId }) => {
-    const run = workspace.held(imageId).run;
-    if (run === null) throw new NoNetworkOutputError(imageId);
-    return { imageId, ...displayNetworkOutput(run.output.flows) };
+    const held = workspace.held(imageId);
+    if (held.run !== null) return { imageId, ...displayNetworkOutput(held.run.output.flows) };
+    // A session file's own pictures, where it has no network output to draw them from.
+    const pictures = shownPictures(held);
+    if (pictures === undefined) throw new NoNetworkOutputError(imageId);
+    return { imageId, ...pictures };
   },
 }));

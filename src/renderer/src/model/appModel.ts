@@ -3,6 +3,7 @@
 // slice through useStore and call the models. Renderer (DOM-free).
 import { createStore, type Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
+import { BatchModel, initialBatchState, type BatchState } from './batch';
 import { BenchmarkModel, initialBenchmarkState, type BenchmarkState } from './benchmark';
 import { HistoryModel, initialHistoryState, type HistoryState } from './history';
 import { initialCatalogState, ModelCatalog, type CatalogState } from './modelCatalog';
@@ -13,6 +14,7 @@ export interface AppState {
   catalog: CatalogState;
   segment: SegmentState;
   benchmark: BenchmarkState;
+  batch: BatchState;
   history: HistoryState;
 }
 
@@ -21,6 +23,7 @@ export interface AppModel {
   catalog: ModelCatalog;
   segment: SegmentModel;
   benchmark: BenchmarkModel;
+  batch: BatchModel;
   history: HistoryModel;
 }
 
@@ -55,16 +58,20 @@ export function createAppModel(client: EngineClient, timing?: SegmentTiming): Ap
     catalog: initialCatalogState(),
     segment: initialSegmentState(),
     benchmark: initialBenchmarkState(),
+    batch: initialBatchState(),
     history: initialHistoryState(),
   });
   const catalog = new ModelCatalog(client, sliceOf(store, 'catalog'));
   const history = new HistoryModel(client, sliceOf(store, 'history'));
+  const segment = createSegmentModel(client, sliceOf(store, 'segment'), catalog, timing);
   return {
     store,
     catalog,
-    segment: createSegmentModel(client, sliceOf(store, 'segment'), catalog, timing),
+    segment,
     // A finished benchmark run is in the history: the History view lists it without being reopened.
     benchmark: new BenchmarkModel(client, sliceOf(store, 'benchmark'), catalog, () => void history.refresh()),
+    // Batches segment with the Segment view's settings, and open their results in it.
+    batch: new BatchModel(client, sliceOf(store, 'batch'), segment, () => void history.refresh()),
     history,
   };
 }

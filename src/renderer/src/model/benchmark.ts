@@ -8,11 +8,12 @@ import type {
   BenchmarkStatus,
   CropSize,
   ExecutionProvider,
+  ProviderCheck,
   ProviderResult,
   StageProgress,
   ThisDevice,
 } from '../../../shared/contract';
-import { EXECUTION_PROVIDERS } from '../../../shared/contract';
+import { EXECUTION_PROVIDERS, providersWorthMeasuring } from '../../../shared/contract';
 import { parseCropSizes } from '../../../shared/bench/cropSizes';
 import { deviceLabel, type ChartRun } from '../../../shared/bench/figures';
 import type { Store } from '../../../shared/viewer/store';
@@ -51,6 +52,8 @@ export interface BenchmarkOptions {
 
 export interface BenchmarkState {
   device: ThisDevice | null;
+  /** Which providers start on this computer; null until the engine has said. */
+  providersHere: ProviderCheck[] | null;
   options: BenchmarkOptions;
   running: boolean;
   cancelling: boolean;
@@ -69,6 +72,7 @@ export interface BenchmarkState {
 export function initialBenchmarkState(): BenchmarkState {
   return {
     device: null,
+    providersHere: null,
     options: { model: '', imagePath: '', providers: [...EXECUTION_PROVIDERS], ...PROTOCOLS.quick, estimateDiameter: true },
     running: false,
     cancelling: false,
@@ -96,12 +100,20 @@ export class BenchmarkModel {
     });
   }
 
-  /** The models to choose from (once) and this computer's fingerprint (once). */
+  /**
+   * The models to choose from (once), this computer's fingerprint (once), and which providers start here (once),
+   * those ticked unless the user has ticked others meanwhile.
+   */
   async load(): Promise<void> {
     try {
       await this.catalog.loaded();
       this.store.set(({ options }) => ({ options: { ...options, model: this.catalog.chosen(options.model) } }));
       if (this.store.get().device === null) this.store.set({ device: await this.client.call('device:describe') });
+      if (this.store.get().providersHere === null) {
+        const untouched = this.store.get().options.providers.length === EXECUTION_PROVIDERS.length;
+        const providersHere = await this.client.call('providers:check');
+        this.store.set(({ options }) => ({ providersHere, options: untouched ? { ...options, providers: providersWorthMeasuring(providersHere) } : options }));
+      }
     } catch (error) {
       this.store.set({ error: messageOf(error) });
     }

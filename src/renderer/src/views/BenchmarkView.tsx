@@ -3,7 +3,7 @@
 // table. Renderer.
 import { Badge, Button, Checkbox, Group, NumberInput, Progress, ScrollArea, SegmentedControl, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
-import { EXECUTION_PROVIDERS } from '../../../shared/contract';
+import { EXECUTION_PROVIDERS, type ProviderCheck } from '../../../shared/contract';
 import { describeAdapter, providerLabel } from '../../../shared/bench/providerLabel';
 import { BenchmarkCharts, ResultsTable } from '../charts/BenchmarkCharts';
 import { chartRunOfState, protocolOf, type BenchmarkModel, type ProtocolName } from '../model/benchmark';
@@ -11,10 +11,18 @@ import { useStore } from '../useStore';
 import { ErrorAlert } from './ErrorAlert';
 import { ModelField } from './ModelField';
 
+/** A word under a provider's box on what it would run on here; its full reason is in the box's tooltip. */
+function providerNote(check: ProviderCheck | undefined): string | undefined {
+  if (check === undefined) return undefined;
+  if (!check.available) return 'not available here';
+  return check.adapter === null ? undefined : `on ${describeAdapter(check.adapter)}`;
+}
+
 function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
   const options = useStore(benchmark.store, (s) => s.options);
   const running = useStore(benchmark.store, (s) => s.running);
   const cancelling = useStore(benchmark.store, (s) => s.cancelling);
+  const providersHere = useStore(benchmark.store, (s) => s.providersHere);
   return (
     <Stack gap="sm" p="md">
       <Title order={5}>Benchmark</Title>
@@ -27,11 +35,22 @@ function Controls({ benchmark }: { benchmark: BenchmarkModel }) {
         disabled={running}
         onChange={(event) => benchmark.setOptions({ imagePath: event.currentTarget.value })}
       />
-      <Checkbox.Group label="Execution providers" description="Unavailable ones are reported as such by the run" value={options.providers}>
+      <Checkbox.Group label="Execution providers" description="Ticked: those that start on this computer" value={options.providers}>
         <Stack gap={4} mt={4}>
-          {EXECUTION_PROVIDERS.map((provider) => (
-            <Checkbox key={provider} value={provider} label={provider} disabled={running} onChange={() => benchmark.toggleProvider(provider)} />
-          ))}
+          {EXECUTION_PROVIDERS.map((provider) => {
+            const check = providersHere?.find((c) => c.provider === provider);
+            return (
+              <Checkbox
+                key={provider}
+                value={provider}
+                label={provider}
+                description={providerNote(check)}
+                title={check?.reason ?? undefined}
+                disabled={running}
+                onChange={() => benchmark.toggleProvider(provider)}
+              />
+            );
+          })}
         </Stack>
       </Checkbox.Group>
       <div>

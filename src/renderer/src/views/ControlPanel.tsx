@@ -1,6 +1,7 @@
 // The Segment view's left panel: open an image (or a recent one), choose or import the model, provider, channels,
-// diameter (typed, estimated or calibrated), thresholds and advanced settings, run with progress and cancel, and set
-// how the image, the network output and the masks are shown. Renderer.
+// diameter (typed, estimated or calibrated), thresholds and advanced settings, and how the image (each channel's
+// range, by hand or auto-contrast), the network output and the masks are shown; Run sits below it (RunBar.tsx).
+// Renderer.
 import {
   Button,
   Checkbox,
@@ -10,7 +11,6 @@ import {
   Group,
   Menu,
   NumberInput,
-  Progress,
   Radio,
   RangeSlider,
   Select,
@@ -29,6 +29,8 @@ import type { SegmentModel } from '../model/segment/segmentModel';
 import type { SegmentParameters } from '../model/segment/state';
 import { useStore } from '../useStore';
 import { ModelField } from './ModelField';
+import { PixelSizeField, useMicrometres } from './PixelSizeField';
+import { StackRunSettings } from './StackControls';
 
 const SEGMENT_CHANNELS = [
   { value: '0', label: '0: grayscale (all channels)' },
@@ -38,13 +40,6 @@ const SEGMENT_CHANNELS = [
 ];
 const NUCLEAR_CHANNELS = [{ value: '0', label: '0: none' }, ...SEGMENT_CHANNELS.slice(1)];
 const PROVIDERS = ['auto', ...EXECUTION_PROVIDERS].map((p) => ({ value: p, label: p === 'auto' ? 'auto (fastest available)' : p }));
-const STAGE_NAMES: Readonly<Record<string, string>> = {
-  normalize: 'Normalizing',
-  sizeStyle: 'Estimating the diameter',
-  sizeMasks: 'Estimating the diameter',
-  network: 'Running the network',
-  masks: 'Computing masks',
-};
 const CHANNEL_NAMES = ['red', 'green', 'blue'];
 
 /** A NumberInput's value when it holds a number (it reports '' or partial text while being typed). */
@@ -70,7 +65,7 @@ function OpenImage({ segment }: { segment: SegmentModel }) {
           style={{ flex: 1 }}
           label="Image path"
           description={segment.environment === 'browser' ? "On the computer running 'celldesk serve'" : undefined}
-          placeholder="/data/experiment/image.tif"
+          placeholder="/data/experiment/image.tif (or image_seg.npy)"
           value={path}
           onChange={(event) => setPath(event.currentTarget.value)}
           onKeyDown={(event) => {
@@ -157,6 +152,8 @@ function ImportModel({ segment }: { segment: SegmentModel }) {
 
 function SegmentSettings({ segment }: { segment: SegmentModel }) {
   const parameters = useStore(segment.store, (s) => s.parameters);
+  const withoutFlows = useStore(segment.store, (s) => s.segmentation !== null && s.networkOutputHeld !== 'kept');
+  const diameterInMicrometres = useMicrometres(segment, parameters.estimateDiameter ? null : parameters.diameter);
   const set = (change: Partial<SegmentParameters>) => segment.parameters.set(change);
   return (
     <Stack gap="xs">
@@ -189,6 +186,7 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         <NumberInput
           style={{ flex: 1 }}
           label="Cell diameter (px)"
+          description={diameterInMicrometres}
           min={1}
           max={5000}
           decimalScale={2}
@@ -230,8 +228,10 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         value={parameters.minSize}
         onChange={(value) => numeric(value, (minSize) => set({ minSize }))}
       />
-      <Text size="xs" c="dimmed">
-        Changing a threshold recomputes the masks from the kept network output, without running the network again.
+      <Text size="xs" c="dimmed" data-testid="threshold-source">
+        {withoutFlows
+          ? 'These masks came without their network output (flows): new thresholds apply at the next run.'
+          : 'Changing a threshold recomputes the masks from the kept network output, without running the network again.'}
       </Text>
       <Switch
         label="Record in history"
@@ -304,39 +304,6 @@ function AdvancedSettings({ segment }: { segment: SegmentModel }) {
   );
 }
 
-function RunControls({ segment }: { segment: SegmentModel }) {
-  const activity = useStore(segment.store, (s) => s.activity);
-  const hasImage = useStore(segment.store, (s) => s.image !== null);
-  const model = useStore(segment.store, (s) => s.parameters.model);
-  const progress = activity.kind === 'segmenting' || activity.kind === 'calibrating' ? activity.progress : null;
-  const fraction = progress === null || progress.total === 0 ? 0 : progress.done / progress.total;
-  return (
-    <Stack gap="xs">
-      <Group grow gap="xs">
-        <Button onClick={() => void segment.runs.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
-          Run
-        </Button>
-        <Button variant="default" onClick={() => void segment.runs.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
-          Cancel
-        </Button>
-      </Group>
-      {(activity.kind === 'segmenting' || activity.kind === 'calibrating') && (
-        <Stack gap={4} aria-label={activity.kind === 'segmenting' ? 'Segmentation progress' : 'Calibration progress'}>
-          <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
-          <Text size="xs" c="dimmed">
-            {progress === null ? 'Opening the model…' : `${STAGE_NAMES[progress.stage] ?? progress.stage}${progress.total > 1 ? ` (${progress.done} of ${progress.total} tiles)` : '…'}`}
-          </Text>
-        </Stack>
-      )}
-      {activity.kind === 'rethresholding' && (
-        <Text size="xs" c="dimmed">
-          Recomputing masks…
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
 function DisplaySettings({ segment }: { segment: SegmentModel }) {
   const pixels = useStore(segment.store, (s) => s.pixels);
   const ranges = useStore(segment.store, (s) => s.displayRanges);
@@ -353,7 +320,12 @@ function DisplaySettings({ segment }: { segment: SegmentModel }) {
         const name = pixels.channels === 1 ? 'gray' : CHANNEL_NAMES[c];
         return (
           <Stack key={c} gap={2}>
-            <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => segment.overlays.setChannelVisible(c, event.currentTarget.checked)} />
+            <Group gap="xs" justify="space-between" wrap="nowrap">
+              <Checkbox size="xs" label={`Channel ${c + 1} (${name})`} checked={visible[c] ?? true} onChange={(event) => segment.overlays.setChannelVisible(c, event.currentTarget.checked)} />
+              <Button size="compact-xs" variant="subtle" onClick={() => segment.overlays.autoContrast(c)} aria-label={`Auto-contrast channel ${c + 1}`}>
+                Auto
+              </Button>
+            </Group>
             <RangeSlider
               size="xs"
               min={low}
@@ -371,6 +343,7 @@ function DisplaySettings({ segment }: { segment: SegmentModel }) {
       <Group gap="md">
         <Switch label="Masks (X)" checked={overlay.showMasks} onChange={(event) => segment.overlays.set({ showMasks: event.currentTarget.checked })} />
         <Switch label="Outlines (Z)" checked={overlay.showOutlines} onChange={(event) => segment.overlays.set({ showOutlines: event.currentTarget.checked })} />
+        <Switch label="Numbers (N)" checked={overlay.showNumbers} onChange={(event) => segment.overlays.set({ showNumbers: event.currentTarget.checked })} />
       </Group>
       <Radio.Group label="Network output" value={overlay.network} onChange={(value) => segment.overlays.setNetworkLayer(value as NetworkLayer)}>
         <Group gap="sm" mt={4}>
@@ -390,10 +363,11 @@ export function ControlPanel({ segment }: { segment: SegmentModel }) {
     <Stack gap="sm" p="sm">
       <Title order={5}>Image</Title>
       <OpenImage segment={segment} />
+      <PixelSizeField segment={segment} />
       <Divider />
       <Title order={5}>Segmentation</Title>
       <SegmentSettings segment={segment} />
-      <RunControls segment={segment} />
+      <StackRunSettings segment={segment} />
       <Divider />
       <Title order={5}>Display</Title>
       <DisplaySettings segment={segment} />

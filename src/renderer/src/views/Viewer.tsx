@@ -11,15 +11,18 @@
 // [Note: editing tools] A stroke of the draw or erase tool is drawn as a path over the layers while the pointer
 // moves, and becomes one edit when the pointer is released or leaves the viewer, so a tool never stays half-way in
 // a stroke, and a stroke is one undo step. As in Cellpose, a right-button drag draws a mask whatever the tool. The
-// middle button, or the left with the space bar held, pans with any tool; Escape returns to selecting.
+// middle button, or the left with the space bar held, pans with any tool; Escape during a stroke drops it, and
+// otherwise returns to selecting.
 import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type PointerEvent } from 'react';
+import { maskAnchors, type MaskAnchor } from '../../../shared/viewer/maskNumbers';
 import { renderNetworkLayer } from '../../../shared/viewer/networkLayer';
 import { renderImage, renderOverlay } from '../../../shared/viewer/rendering';
 import { actualSizeViewport, centreOn, fitViewport, panBy, toImagePoint, zoomAt, type Viewport } from '../../../shared/viewer/viewport';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { spaceBelongsToControl } from '../keyboard';
 import { useStore } from '../useStore';
+import { drawMaskNumbers } from './maskNumberText';
 import { ToolBar } from './ToolBar';
 
 /** Pointer travel (CSS pixels) below which a press is a click, not a drag. */
@@ -66,6 +69,8 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
   const hasNetworkLayer = useRef(false);
   const view = useRef<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
   const hasOverlay = useRef(false);
+  /** Where each mask's number goes, while numbers are shown (see [Note: mask numbers]). */
+  const numberAnchors = useRef<MaskAnchor[]>([]);
   /** Whether the view is fitted and should stay so as the viewer changes size; any pan or zoom ends it. */
   const fitted = useRef(false);
   const frame = useRef<number | null>(null);
@@ -133,6 +138,8 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     if (hasNetworkLayer.current) context.drawImage(networkLayer.current, 0, 0);
     if (hasOverlay.current) context.drawImage(overlayLayer.current, 0, 0);
     drawToolPaths(context, scale);
+    const numbers = numberAnchors.current.length === 0 ? 0 : drawMaskNumbers(context, numberAnchors.current, view.current, container.clientWidth, container.clientHeight, ratio);
+    canvas.dataset['maskNumbers'] = String(numbers);
     canvas.dataset['scale'] = String(scale);
     canvas.dataset['offsetX'] = String(offsetX);
     canvas.dataset['offsetY'] = String(offsetY);
@@ -170,15 +177,19 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     setView(actualSizeViewport(current.width, current.height, container.clientWidth, container.clientHeight));
   }, [setView, store]);
 
-  // A new image: its own layer size, fitted to the view.
+  // A new image: its own layer size, fitted to the view. Another plane of the same image keeps the view where it is.
+  const fittedImage = useRef<string | null>(null);
   useEffect(() => {
     if (pixels === null) return;
     for (const layer of [imageLayer.current, overlayLayer.current, networkLayer.current]) {
       layer.width = pixels.width;
       layer.height = pixels.height;
     }
+    const imageId = store.get().image?.imageId ?? null;
+    if (fittedImage.current === imageId) return;
+    fittedImage.current = imageId;
     fit();
-  }, [pixels, fit]);
+  }, [pixels, fit, store]);
 
   useEffect(() => {
     if (pixels === null || ranges.length !== pixels.channels) return;
@@ -208,11 +219,24 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     requestDraw();
   }, [segmentation, masksVersion, overlay, selected, requestDraw]);
 
+  useEffect(() => {
+    numberAnchors.current = overlay.showNumbers && segmentation !== null ? maskAnchors(segmentation.labels, segmentation.width) : [];
+    requestDraw();
+  }, [segmentation, masksVersion, overlay.showNumbers, requestDraw]);
+
   useEffect(requestDraw, [tool, brushSize, requestDraw]);
 
-  // Space held: the left button pans whatever the tool.
+  // Space held: the left button pans whatever the tool. Escape during a stroke drops the stroke and nothing else
+  // (this listener is added before the view's shortcuts, whose Escape would also leave the tool).
   useEffect(() => {
     const down = (event: KeyboardEvent) => {
+      if (active && event.key === 'Escape' && stroke.current !== null) {
+        event.stopImmediatePropagation();
+        stroke.current = null;
+        segment.edits.strokeCancelled();
+        requestDraw();
+        return;
+      }
       if (!active || event.key !== ' ' || spaceBelongsToControl(event.target)) return;
       event.preventDefault();
       setSpaceHeld(true);
@@ -229,7 +253,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       window.removeEventListener('keyup', up);
       window.removeEventListener('blur', release);
     };
-  }, [active]);
+  }, [active, segment, requestDraw]);
 
   useEffect(() => {
     const shown = overlay.network;
@@ -379,7 +403,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       />
       {pixels === null ? (
         <div className="viewer-empty">
-          <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file here.</Text>
+          <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file (or a Cellpose _seg.npy) here.</Text>
         </div>
       ) : (
         <ToolBar segment={segment} />

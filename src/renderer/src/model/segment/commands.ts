@@ -29,6 +29,9 @@ export class Commands {
       case 'toggle-outlines':
         this.overlays.toggleOutlines();
         break;
+      case 'toggle-numbers':
+        this.overlays.toggleNumbers();
+        break;
       case 'toggle-flows':
         this.overlays.toggleNetworkLayer('flows');
         break;

@@ -3,7 +3,7 @@
 // fetched from the engine the first time it is shown after a run. Renderer (DOM-free).
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { EngineClient } from '../../engineClient';
-import { showError, type OverlayState, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, type OverlayState, type SegmentStore } from './state';
 
 export class Overlays {
   /** Counts network outputs, so that one fetched for an earlier run is not shown after a newer one. */
@@ -26,8 +26,18 @@ export class Overlays {
     this.set({ showOutlines: !this.store.get().overlay.showOutlines });
   }
 
+  toggleNumbers(): void {
+    this.set({ showNumbers: !this.store.get().overlay.showNumbers });
+  }
+
   setDisplayRange(channel: number, range: [number, number]): void {
     this.store.set(({ displayRanges }) => ({ displayRanges: displayRanges.map((r, c) => (c === channel ? range : r)) }));
+  }
+
+  /** Auto-contrast: the channel's range back to its 1st and 99th percentiles (Cellpose's normalization). */
+  autoContrast(channel: number): void {
+    const range = this.store.get().pixels?.ranges[channel];
+    if (range !== undefined) this.setDisplayRange(channel, [range[0], range[1]]);
   }
 
   setChannelVisible(channel: number, visible: boolean): void {
@@ -65,7 +75,8 @@ export class Overlays {
       const output = await this.client.call('segment:networkOutput', { imageId: image.imageId });
       if (serial === this.outputSerial && this.store.get().image?.imageId === output.imageId) this.store.set({ networkOutput: output });
     } catch (error) {
-      showError(this.store, error);
+      if (!lacksNetworkOutput(error)) return showError(this.store, error);
+      this.store.set(({ overlay }) => ({ overlay: { ...overlay, network: 'none' }, notice: NEEDS_NETWORK_OUTPUT }));
     }
   }
 }

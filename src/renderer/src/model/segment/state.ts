@@ -10,6 +10,7 @@ import {
   type ExportResult,
   type LabelNumbering,
   type NetworkOutputImages,
+  type NetworkOutputKind,
   type OpenedImage,
   type RecentFile,
   type Segmentation,
@@ -17,7 +18,7 @@ import {
 } from '../../../../shared/contract';
 import type { NetworkLayer } from '../../../../shared/viewer/networkLayer';
 import type { Store } from '../../../../shared/viewer/store';
-import { messageOf } from '../../errorText';
+import { codeOf, messageOf } from '../../errorText';
 
 export interface SegmentParameters {
   /** Catalogue or registered model name, or a model file's path. */
@@ -56,6 +57,8 @@ export const BRUSH_SIZES = { min: 1, max: 100, initial: 10 } as const;
 export interface OverlayState {
   showMasks: boolean;
   showOutlines: boolean;
+  /** Each mask's number written on it (see [Note: mask numbers] in src/shared/viewer/maskNumbers.ts). */
+  showNumbers: boolean;
   opacity: number;
   /** The network output shown in place of the image, under the masks. */
   network: NetworkLayer;
@@ -114,6 +117,36 @@ export interface SegmentState {
   restoredDraftAt: string | null;
   /** When the engine last kept the unsaved edits as a draft (ISO 8601); null while none is kept. */
   draftSavedAt: string | null;
+  /** How the engine stopped, while the view offers to restart it (see [Note: engine restart]); else null. */
+  engineStopped: string | null;
+  /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
+  largeRun: string | null;
+  /** Null for a 2D image. */
+  stack: StackState | null;
+  pixelSize: PixelSize | null;
+  /** What the engine holds of the shown masks' network output: re-thresholds and the F and P layers need it. */
+  networkOutputHeld: NetworkOutputKind;
+  /** The Cellpose session file the masks were opened from, and why its image is blank if it is. */
+  openedSession: { name: string; imageMissing: string | null } | null;
+}
+
+/** A stack's planes and time points, and how a run goes over them (see [Note: stack edits] in stack.ts). */
+export interface StackState {
+  planes: number;
+  frames: number;
+  /** Run segments the shown plane, or every plane of the shown time point. */
+  scope: 'plane' | 'all';
+  /** Cellpose's stitch_threshold for a run over all planes: 0 keeps the planes apart, above 0 links them by IoU. */
+  stitchThreshold: number;
+  /** Cells in the volume while its numbers name cells through the planes (a linked run, a 3D session); else null. */
+  linkedCells: number | null;
+}
+
+/** A pixel's size in micrometres, from the file or typed by the user. */
+export interface PixelSize {
+  x: number;
+  y: number;
+  fromFile: boolean;
 }
 
 export type SegmentStore = Store<SegmentState>;
@@ -133,7 +166,7 @@ export function initialSegmentState(): SegmentState {
     maskCount: 0,
     masksVersion: 0,
     selected: new Set(),
-    overlay: { showMasks: true, showOutlines: true, opacity: 0.5, network: 'none' },
+    overlay: { showMasks: true, showOutlines: true, showNumbers: false, opacity: 0.5, network: 'none' },
     canUndo: false,
     canRedo: false,
     focus: null,
@@ -147,12 +180,43 @@ export function initialSegmentState(): SegmentState {
     unsaved: false,
     restoredDraftAt: null,
     draftSavedAt: null,
+    engineStopped: null,
+    largeRun: null,
+    stack: null,
+    pixelSize: null,
+    networkOutputHeld: 'none',
+    openedSession: null,
   };
+}
+
+/** The stack controls of a newly opened image: null for a 2D image. */
+export function stackStateOf(image: OpenedImage): StackState | null {
+  if (image.planes === 1 && image.frames === 1) return null;
+  return { planes: image.planes, frames: image.frames, scope: image.planes > 1 ? 'all' : 'plane', stitchThreshold: 0, linkedCells: null };
+}
+
+/** The pixel size an image declares, if any. */
+export function pixelSizeOf(image: OpenedImage): PixelSize | null {
+  const declared = image.pixelSize;
+  return declared === null || !(declared.x > 0 && declared.y > 0) ? null : { x: declared.x, y: declared.y, fromFile: true };
 }
 
 /** Shows a failed call's message over the viewer, until dismissed. */
 export function showError(store: SegmentStore, error: unknown): void {
   store.set({ error: messageOf(error) });
+}
+
+/**
+ * Masks on screen without the network output behind them (restored from a draft, read from a file): what re-thresholding and the flow
+ * layers need comes from a run, so the view says so plainly instead of showing an error over the masks.
+ */
+export const NEEDS_NETWORK_OUTPUT =
+  'These masks came without the network output (restored from a draft or read from a file): press Run to change thresholds or show flows; it replaces them.';
+
+/** Whether a failed call failed only because the shown masks have no network output behind them. */
+export function lacksNetworkOutput(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'NO_SEGMENTATION' || code === 'NO_NETWORK_OUTPUT';
 }
 
 /** Whether `segmentation` was made with the thresholds set now (else a re-threshold is due). */
