@@ -29,6 +29,7 @@ import {
   labelImage,
   labelNumbering,
   modelChoice,
+  modelDownloadProgress,
   openedImage,
   restoredDraft,
   segmentation,
@@ -63,6 +64,7 @@ export type AppInfo = z.output<typeof appInfo>;
 /** What the engine tells the UI unasked: each event's name and payload. */
 export const events = {
   'segment:progress': segmentProgressEvent,
+  'models:progress': modelDownloadProgress,
   'bench:event': benchmarkEvent,
   'batch:event': batchEvent,
   /** The engine stopped unexpectedly (a crash); the desktop app's Segment view offers to restart it. */
@@ -139,6 +141,13 @@ export const contract = {
   'models:list': call({ answeredBy: 'engine', input: nothing, result: z.array(modelChoice) }),
   /** Registers a model file (CPnet checkpoint or .onnx) by its path, under its file name. */
   'models:import': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath }), result: modelChoice }),
+  /**
+   * Brings an official model onto this computer (see [Note: where a model comes from]); a server that does not answer
+   * fails within seconds with MODEL_SERVER_UNREACHABLE (see [Note: offline answers at once]).
+   */
+  'models:download': call({ answeredBy: 'engine', input: z.strictObject({ name: z.string().min(1).max(200) }), result: modelChoice, progress: 'models:progress' }),
+  /** Stops the model's download (it then fails with DOWNLOAD_CANCELLED); `cancelled` false when none was running. */
+  'models:cancelDownload': call({ answeredBy: 'engine', input: z.strictObject({ name: z.string().min(1).max(200) }), result: flag('cancelled') }),
   /** A model file sent as its bytes (browser upload). */
   'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
   /**

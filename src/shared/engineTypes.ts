@@ -110,8 +110,20 @@ export const modelChoice = z.object({
   available: z.boolean(),
   supported: z.boolean(),
   unsupportedReason: z.string().nullable(),
+  /** What a download of it would bring (its files' published sizes); null when it is here or its size is not published. */
+  downloadBytes: count.nullable(),
 });
 export type ModelChoice = z.output<typeof modelChoice>;
+
+/** How far a model's download has got: the file on its way (a model can have two: the network and its size model). */
+export const modelDownloadProgress = z.object({
+  name: z.string(),
+  file: z.string(),
+  receivedBytes: count,
+  /** The file's size when the server says it. */
+  totalBytes: count.nullable(),
+});
+export type ModelDownloadProgress = z.output<typeof modelDownloadProgress>;
 
 /** One row of the results table; the type is the engine core's, which measures it (src/engine/core is below here). */
 export const maskMeasurement = z.object({
