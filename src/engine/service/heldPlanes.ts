@@ -78,6 +78,10 @@ export async function showPlane(held: HeldImage, position: PlanePosition, signal
   held.info = { ...held.info, plane: position.plane, frame: position.frame, page: raster.page };
   held.draftKey = { sha256: held.draftKey.sha256, page: raster.page };
   held.measured = null;
+  // What was worked ahead was measured on the plane left (see [Note: re-thresholding ahead]).
+  held.workAhead?.abort();
+  held.workAhead = null;
+  held.measuredAhead = new WeakMap();
   held.run = held.planes.runs.get(planeKey(position)) ?? null;
   held.planes.runs.delete(planeKey(position));
   return held.info;

@@ -82,6 +82,7 @@ async function openSession(workspace: EngineWorkspace, session: CellposeSession,
   held.planes = { ...emptyPlanes(), session: { session, recordedImage } };
   held.run = null;
   held.measured = null;
+  held.workAhead?.abort();
   const settings = recordedSettings(opened.settings, notes);
   const summary = {
     settings,

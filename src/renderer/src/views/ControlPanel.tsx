@@ -24,6 +24,7 @@ import {
 import { useState } from 'react';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shared/contract';
 import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
+import { CELLPROB_THRESHOLD_RANGE } from '../../../shared/segmentControls';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import type { SegmentParameters } from '../model/segment/state';
 import { useStore } from '../useStore';
@@ -211,9 +212,9 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         />
         <NumberInput
           label="Cell probability threshold"
-          min={-20}
-          max={20}
-          step={0.5}
+          min={CELLPROB_THRESHOLD_RANGE.min}
+          max={CELLPROB_THRESHOLD_RANGE.max}
+          step={CELLPROB_THRESHOLD_RANGE.step}
           decimalScale={3}
           value={parameters.cellprobThreshold}
           onChange={(value) => numeric(value, (cellprobThreshold) => set({ cellprobThreshold }))}

@@ -64,6 +64,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const imageLayer = useRef<HTMLCanvasElement>(layerCanvas());
   const overlayLayer = useRef<HTMLCanvasElement>(layerCanvas());
+  const overlayPixels = useRef<ImageData | null>(null);
   const networkLayer = useRef<HTMLCanvasElement>(layerCanvas());
   const hasNetworkLayer = useRef(false);
   const view = useRef<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
@@ -206,7 +207,12 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       const layer = overlayLayer.current;
       const context = layer.getContext('2d');
       if (context === null || layer.width !== segmentation.width || layer.height !== segmentation.height) return;
-      const data = context.createImageData(segmentation.width, segmentation.height);
+      // One image-sized buffer kept from update to update (renderOverlay writes every pixel): a fresh one per
+      // re-threshold costs more than drawing into it.
+      if (overlayPixels.current?.width !== segmentation.width || overlayPixels.current.height !== segmentation.height) {
+        overlayPixels.current = context.createImageData(segmentation.width, segmentation.height);
+      }
+      const data = overlayPixels.current;
       renderOverlay(segmentation.labels, segmentation.outlines, { ...overlay, selected }, data.data);
       context.putImageData(data, 0, 0);
     }

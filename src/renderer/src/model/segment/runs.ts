@@ -14,8 +14,11 @@ import type { MaskHistory } from './maskHistory';
 import type { Overlays } from './overlays';
 import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, thresholdsMatch, type SegmentParameters, type SegmentStore } from './state';
 
-/** How long threshold changes settle before masks are recomputed. */
-export const RETHRESHOLD_DELAY_MS = 250;
+/**
+ * How long threshold changes settle before masks are recomputed: enough to gather the keystrokes of a number typed
+ * at speed, short beside a re-threshold's own time (a change made while one runs is applied when it ends).
+ */
+export const RETHRESHOLD_DELAY_MS = 60;
 
 export const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 
