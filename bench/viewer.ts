@@ -9,92 +9,19 @@
 // interval between animation frames (what the eye sees: 16.7 ms is 60 fps), the main thread's work for the frame
 // (from the start of the animation frame to a message posted in it, which runs once the frame's callbacks, paint
 // and canvas drawing are done) and the viewer's own draw callback.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Page, Request } from 'playwright-core';
-import { syntheticCellImage } from '../src/engine/bench/syntheticImage';
-import { encodePng } from '../src/engine/image/encodePng';
-import { unwrapOutcome, type CallOutcome, type Segmentation } from '../src/shared/contract';
-import { decodeMessage, encodeMessage } from '../src/shared/wire';
-import { launchChromium } from '../tests/helpers/chromium';
+import type { Page } from 'playwright-core';
+import type { Segmentation } from '../src/shared/contract';
+import { call, out, percentile, withSegmentedImage } from './browserSession';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DEMO_CHECKPOINT = join(ROOT, '..', 'shared', 'models', 'celldesk-demo', 'celldesk-demo.zip.pth');
-const CELLS = 1000;
 const TARGET_FRAME_MS = 1000 / 60;
 const TARGET_RETHRESHOLD_MS = 300;
 /** Flow thresholds tried with the cell probability threshold left at 0, then cell probability thresholds. */
 const FLOW_THRESHOLDS = [0.3, 0.2, 0.1, 0.05, 0.6, 1.0, 0.4];
 const CELLPROB_THRESHOLDS = [-1, -0.5, 0.5, 1, 2, 0];
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-
-function percentile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const rank = (q / 100) * (sorted.length - 1);
-  const below = Math.floor(rank);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below]! + (sorted[above]! - sorted[below]!) * (rank - below);
-}
-
 const ms = (value: number) => value.toFixed(1).padStart(8);
-
-/** The synthetic cells as a 16-bit RGB PNG: cytoplasm in red (channel 1), nuclei in green (channel 2). */
-function writeImage(folder: string): string {
-  const { image } = syntheticCellImage({ cellCount: CELLS });
-  const plane = image.width * image.height;
-  const rgb = new Uint16Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    rgb[3 * i] = Math.min(65535, image.data[i]!);
-    rgb[3 * i + 1] = Math.min(65535, image.data[plane + i]!);
-  }
-  const path = join(folder, `synthetic-${CELLS}-cells.png`);
-  writeFileSync(path, encodePng({ width: image.width, height: image.height, channels: 3, data: rgb }));
-  return path;
-}
-
-function startServer(home: string): Promise<{ server: ChildProcess; url: string }> {
-  const server = spawn(process.execPath, [join(ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, CELLDESK_HOME: home },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`celldesk serve exited with code ${code} before printing its URL`)));
-    createInterface({ input: server.stdout! }).once('line', (url) => resolve({ server, url }));
-  });
-}
-
-async function chooseOption(page: Page, field: string, option: string): Promise<void> {
-  await page.getByRole('combobox', { name: field }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
-
-/** Opens the image and segments it with the demo checkpoint on the CPU; returns the engine's id of the image. */
-async function segmentInPage(page: Page, url: string, imagePath: string): Promise<{ imageId: string; masks: number; seconds: number }> {
-  await page.goto(url);
-  await page.getByLabel('Image path').fill(imagePath);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByText(/^Opened synthetic/).waitFor();
-  await page.getByRole('combobox', { name: 'Model' }).fill(DEMO_CHECKPOINT);
-  await chooseOption(page, 'Execution provider', 'cpu');
-  await chooseOption(page, 'Channel to segment', '1: red');
-  await chooseOption(page, 'Nuclear channel', '2: green');
-  await page.getByLabel('Cell diameter (px)').fill('30');
-  const request: Promise<Request> = page.waitForRequest((r) => decodeURIComponent(r.url()).includes('/api/call/segment:run'));
-  const start = performance.now();
-  await page.getByRole('button', { name: 'Run' }).click();
-  const { input } = decodeMessage(new Uint8Array((await request).postDataBuffer()!)) as { input: { imageId: string } };
-  await page.getByTestId('mask-count').filter({ hasText: /^\d+ masks?$/ }).waitFor({ timeout: 20 * 60_000 });
-  const seconds = (performance.now() - start) / 1000;
-  const masks = Number(/^(\d+)/.exec((await page.getByTestId('mask-count').textContent()) ?? '')?.[1]);
-  return { imageId: input.imageId, masks, seconds };
-}
 
 interface FrameSamples {
   intervals: number[];
@@ -170,16 +97,6 @@ async function measureFrames(page: Page, kind: 'pan' | 'zoom', frames: number): 
   }
 }
 
-async function call<Result>(origin: string, token: string, name: string, input: unknown): Promise<Result> {
-  const response = await fetch(`${origin}/api/call/${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-    body: encodeMessage({ input }) as Uint8Array<ArrayBuffer>,
-  });
-  if (!response.ok) throw new Error(`${name}: the server answered ${response.status}`);
-  return unwrapOutcome(decodeMessage(new Uint8Array(await response.arrayBuffer())) as CallOutcome<Result>);
-}
-
 interface RethresholdSample {
   flowThreshold: number;
   cellprobThreshold: number;
@@ -189,8 +106,6 @@ interface RethresholdSample {
 }
 
 async function measureRethreshold(url: string, imageId: string): Promise<RethresholdSample[]> {
-  const { origin, searchParams } = new URL(url);
-  const token = searchParams.get('token')!;
   const samples: RethresholdSample[] = [];
   const settings = [
     ...FLOW_THRESHOLDS.map((flowThreshold) => ({ flowThreshold, cellprobThreshold: 0 })),
@@ -198,7 +113,7 @@ async function measureRethreshold(url: string, imageId: string): Promise<Rethres
   ];
   for (const { flowThreshold, cellprobThreshold } of settings) {
     const start = performance.now();
-    const result = await call<Segmentation>(origin, token, 'segment:rethreshold', { imageId, flowThreshold, cellprobThreshold, minSize: 15 });
+    const result = await call<Segmentation>(url, 'segment:rethreshold', { imageId, flowThreshold, cellprobThreshold, minSize: 15 });
     samples.push({ flowThreshold, cellprobThreshold, maskCount: result.maskCount, roundTrip: performance.now() - start, timings: result.timings });
   }
   return samples;
@@ -237,24 +152,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { frames: { type: 'string', default: '240' } } });
   const frames = Number(values.frames);
   if (!Number.isInteger(frames) || frames < 10) throw new Error(`--frames takes a whole number of at least 10; got '${values.frames}'.`);
-  const folder = mkdtempSync(join(tmpdir(), 'celldesk-bench-viewer-'));
-  let server: ChildProcess | undefined;
-  const browser = await launchChromium();
-  try {
-    const imagePath = writeImage(folder);
-    const started = await startServer(join(folder, 'home'));
-    server = started.server;
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    out(`Segmenting ${imagePath} (2560 x 2160, ${CELLS} cells drawn) with the demo checkpoint on the CPU...`);
-    const run = await segmentInPage(page, started.url, imagePath);
-    out(`${run.masks} masks in ${run.seconds.toFixed(1)} s (network included)`);
+  await withSegmentedImage('viewer', async ({ browser, page, url, run }) => {
     const canvas = (await page.locator('canvas.viewer-canvas').boundingBox())!;
-
     const pan = await measureFrames(page, 'pan', frames);
     const zoom = await measureFrames(page, 'zoom', frames);
     await page.getByRole('button', { name: 'Actual size' }).click();
     const panActual = await measureFrames(page, 'pan', frames);
-    const rethreshold = await measureRethreshold(started.url, run.imageId);
+    const rethreshold = await measureRethreshold(url, run.imageId);
 
     out();
     out(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min)`);
@@ -269,15 +173,7 @@ async function main(): Promise<void> {
     out(`Re-threshold (engine worker, ${run.masks} masks at 0.4 / 0; 'call' is the whole HTTP round trip with labels and outlines)`);
     rethresholdRows('flow threshold only', rethreshold.slice(0, FLOW_THRESHOLDS.length));
     rethresholdRows('cell probability threshold', rethreshold.slice(FLOW_THRESHOLDS.length));
-  } finally {
-    await browser.close();
-    if (server !== undefined && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(folder, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();

@@ -29,6 +29,7 @@ import {
   labelImage,
   labelNumbering,
   modelChoice,
+  modelDownloadProgress,
   openedImage,
   restoredDraft,
   segmentation,
@@ -36,11 +37,13 @@ import {
   segmentSettings,
 } from './engineTypes';
 import { appCommand, calibration, networkOutputImages, preferences, recentFile } from './segmentControls';
+import { openedSession, stackSegmentation } from './stackTypes';
 
 export * from './engineTypes';
 export * from './benchTypes';
 export * from './batchTypes';
 export * from './segmentControls';
+export * from './stackTypes';
 
 /** What `app:info` answers: which CellDesk build, runtime and machine a user is on. */
 export const appInfo = z.object({
@@ -61,6 +64,7 @@ export type AppInfo = z.output<typeof appInfo>;
 /** What the engine tells the UI unasked: each event's name and payload. */
 export const events = {
   'segment:progress': segmentProgressEvent,
+  'models:progress': modelDownloadProgress,
   'bench:event': benchmarkEvent,
   'batch:event': batchEvent,
   /** The engine stopped unexpectedly (a crash); the desktop app's Segment view offers to restart it. */
@@ -125,6 +129,8 @@ export const contract = {
 
   /** Opens an image on the plane that holds `page` when given, else on its middle plane (the stack's axes: OpenedImage). */
   'image:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath, page: z.int().min(0).optional() }), result: openedImage }),
+  /** Shows another plane (Z) or time point (T) of the open image: its pixels, runs and draft are that plane's. */
+  'image:plane': call({ answeredBy: 'engine', input: z.strictObject({ imageId, plane: z.int().min(0), frame: z.int().min(0) }), result: openedImage }),
   /** An image sent as its file's bytes (drag and drop, browser upload). */
   'image:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: openedImage }),
   /** Closes the image, cancelling its running segmentation. */
@@ -135,6 +141,13 @@ export const contract = {
   'models:list': call({ answeredBy: 'engine', input: nothing, result: z.array(modelChoice) }),
   /** Registers a model file (CPnet checkpoint or .onnx) by its path, under its file name. */
   'models:import': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath }), result: modelChoice }),
+  /**
+   * Brings an official model onto this computer (see [Note: where a model comes from]); a server that does not answer
+   * fails within seconds with MODEL_SERVER_UNREACHABLE (see [Note: offline answers at once]).
+   */
+  'models:download': call({ answeredBy: 'engine', input: z.strictObject({ name: z.string().min(1).max(200) }), result: modelChoice, progress: 'models:progress' }),
+  /** Stops the model's download (it then fails with DOWNLOAD_CANCELLED); `cancelled` false when none was running. */
+  'models:cancelDownload': call({ answeredBy: 'engine', input: z.strictObject({ name: z.string().min(1).max(200) }), result: flag('cancelled') }),
   /** A model file sent as its bytes (browser upload). */
   'models:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes }), result: modelChoice }),
   /**
@@ -156,6 +169,29 @@ export const contract = {
     }),
     result: segmentation,
     progress: 'segment:progress',
+  }),
+  /**
+   * Segments every plane of the shown time point as Cellpose does with do_3D=False: each plane in 2D, then linked
+   * across planes by IoU when `stitchThreshold` > 0 (see [Note: stacks as Cellpose segments them]); recorded as one run.
+   */
+  'segment:runStack': call({
+    answeredBy: 'engine',
+    input: z.strictObject({
+      imageId,
+      model: modelReference,
+      provider: executionProviderChoice,
+      settings: segmentSettings,
+      stitchThreshold: z.number().min(0).max(1),
+      record: z.boolean().default(true),
+    }),
+    result: stackSegmentation,
+    progress: 'segment:progress',
+  }),
+  /** The last 'segment:runStack' recomputed from its kept network output with new thresholds, and linked again. */
+  'segment:rethresholdStack': call({
+    answeredBy: 'engine',
+    input: z.strictObject({ imageId, flowThreshold: z.number(), cellprobThreshold: z.number(), minSize: z.int() }),
+    result: stackSegmentation,
   }),
   /** Masks from the kept network output with new thresholds: `networkRan` false, `networkRuns` unchanged. */
   'segment:rethreshold': call({
@@ -181,7 +217,10 @@ export const contract = {
   'segment:cancel': call({ answeredBy: 'engine', input: imageRef, result: flag('cancelled') }),
   /** The kept network output as images: flows (Cellpose's colour wheel) and cell probability (grey). */
   'segment:networkOutput': call({ answeredBy: 'engine', input: imageRef, result: networkOutputImages }),
-  /** Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]). */
+  /**
+   * Writes the masks in the formats asked, label images numbered as `numbering` says (see [Note: label numbering]).
+   * `labels` are one plane, or `planes` planes of the shown time point one after the other (a stack).
+   */
   'masks:export': call({
     answeredBy: 'engine',
     input: z.strictObject({
@@ -189,6 +228,7 @@ export const contract = {
       labels: labelImage,
       formats: z.array(exportFormat).min(1),
       folder: filePath,
+      planes: z.int().positive().optional(),
       numbering: labelNumbering.default('consecutive'),
       /** false: fails with EXPORT_FILES_EXIST, naming them, when a file to write is there already. */
       overwrite: z.boolean().default(false),
@@ -197,6 +237,13 @@ export const contract = {
     }),
     result: exportResult,
   }),
+  /**
+   * Opens a Cellpose session file (<image>_seg.npy) with the image it names, found as the Cellpose GUI finds it; when
+   * that image is not found, its masks over a blank canvas of their size. Saving one is the 'seg-npy' export.
+   */
+  'session:open': call({ answeredBy: 'engine', input: z.strictObject({ path: filePath }), result: openedSession }),
+  /** A session file sent as its bytes: its masks over the open image `imageId` when they fit it, else a blank canvas. */
+  'session:upload': call({ answeredBy: 'engine', input: z.strictObject({ name: fileName, bytes, imageId: imageId.optional() }), result: openedSession }),
   /** Which execution providers start on this computer (see [Note: providers here]), CPU first. */
   'providers:check': call({ answeredBy: 'engine', input: nothing, result: z.array(providerCheck) }),
   /** Keeps the image's edited masks as a draft (see [Note: mask drafts] in src/engine/io/drafts.ts). */

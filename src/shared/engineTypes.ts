@@ -21,9 +21,11 @@ export type ExecutionProvider = z.output<typeof executionProvider>;
 export const executionProviderChoice = z.enum(['auto', ...EXECUTION_PROVIDERS]);
 export type ExecutionProviderChoice = z.output<typeof executionProviderChoice>;
 
-export const EXPORT_FORMATS = ['labels-tiff', 'labels-png', 'outlines-png', 'imagej-rois', 'measurements-csv'] as const;
+export const EXPORT_FORMATS = ['labels-tiff', 'labels-png', 'outlines-png', 'imagej-rois', 'measurements-csv', 'seg-npy'] as const;
 export const exportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.output<typeof exportFormat>;
+/** The exports that hold every plane of a stack (a multi-page label TIFF, a [Z, H, W] session); the others hold one. */
+export const STACK_EXPORT_FORMATS: readonly ExportFormat[] = ['labels-tiff', 'seg-npy'];
 
 /** A typed array of one kind: Electron's IPC and the worker RPC clone them as they are; HTTP frames them (wire.ts). */
 function typedArray<T>(kind: abstract new (...args: never[]) => unknown, what: string) {
@@ -108,8 +110,20 @@ export const modelChoice = z.object({
   available: z.boolean(),
   supported: z.boolean(),
   unsupportedReason: z.string().nullable(),
+  /** What a download of it would bring (its files' published sizes); null when it is here or its size is not published. */
+  downloadBytes: count.nullable(),
 });
 export type ModelChoice = z.output<typeof modelChoice>;
+
+/** How far a model's download has got: the file on its way (a model can have two: the network and its size model). */
+export const modelDownloadProgress = z.object({
+  name: z.string(),
+  file: z.string(),
+  receivedBytes: count,
+  /** The file's size when the server says it. */
+  totalBytes: count.nullable(),
+});
+export type ModelDownloadProgress = z.output<typeof modelDownloadProgress>;
 
 /** One row of the results table; the type is the engine core's, which measures it (src/engine/core is below here). */
 export const maskMeasurement = z.object({
@@ -194,7 +208,12 @@ export const stageProgress = z.object({
 });
 export type StageProgress = z.output<typeof stageProgress>;
 
-export const segmentProgressEvent = z.object({ imageId: z.string(), ...stageProgress.shape });
+export const segmentProgressEvent = z.object({
+  imageId: z.string(),
+  ...stageProgress.shape,
+  /** In a run over a stack's planes, the plane being segmented (from 0) and how many there are. */
+  plane: z.object({ index: count, count }).optional(),
+});
 export type SegmentProgressEvent = z.output<typeof segmentProgressEvent>;
 
 /** The engine's host ended without being asked to; `reason` says how ("signal SIGKILL"). See [Note: engine host]. */

@@ -64,3 +64,11 @@ export const SEGMENT_DEFAULTS = Object.freeze({
   augment: CELLPOSE_DEFAULTS.augment,
   batchSize: CELLPOSE_DEFAULTS.batchSize,
 });
+
+/**
+ * The cell probability thresholds the Segment view's control offers and the engine accepts, and the step of its
+ * arrows (the engine prepares the thresholds a few steps either side ahead). The lowest is also the
+ * threshold the engine traces every pixel's trajectory at, so that any threshold in the range re-thresholds fast
+ * (see [Note: trajectories above a threshold] in src/engine/core/thresholdTrajectories.ts).
+ */
+export const CELLPROB_THRESHOLD_RANGE = Object.freeze({ min: -20, max: 20, step: 0.5 });

@@ -49,7 +49,7 @@ async function modelOptions(typed: string): Promise<string[]> {
   const field = page.getByRole('combobox', { name: 'Model' });
   await field.fill(typed);
   await settle(page);
-  const names = await page.getByRole('option').allTextContents();
+  const names = await page.getByRole('option').locator('.model-option-name').allTextContents();
   await page.keyboard.press('Escape');
   return names;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image/decodeImage';
+import { readSegFile } from '../../src/engine/sessionFile/readSegFile';
 import { EXPORT_FORMATS } from '../../src/shared/contract';
 import { maskColour } from '../../src/shared/viewer/colours';
 import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
@@ -221,7 +222,7 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
 
   const folder = tempDir('export');
   const files = await exportFiles(folder, EXPORT_FORMATS);
-  const names = ['_cp_masks.tif', '_cp_masks.png', '_outlines.png', '_rois.zip', '_cp_measurements.csv'].map((suffix) => join(folder, `cellpose_img_075${suffix}`));
+  const names = ['_cp_masks.tif', '_cp_masks.png', '_outlines.png', '_rois.zip', '_cp_measurements.csv', '_seg.npy'].map((suffix) => join(folder, `cellpose_img_075${suffix}`));
   assert.deepEqual(files, names);
   const tiff = await readLabels(names[0]!);
   // Numbered 1..N without gaps after the delete, as the Cellpose GUI numbers them ([Note: label numbering]).
@@ -232,6 +233,7 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
   assert.deepEqual([outlines.width, outlines.height, outlines.channels], [240, 300, 3]);
   assert.equal(Object.keys(unzipSync(new Uint8Array(readFileSync(names[3]!)))).length, shown);
   assert.equal(readFileSync(names[4]!, 'utf8').trim().split('\n').length, shown + 1);
+  assert.deepEqual(Uint32Array.from(readSegFile(new Uint8Array(readFileSync(names[5]!))).masks.data), tiff, 'the session file holds the same masks');
 });
 
 test('exporting onto files already there asks first; in the browser mode each written file downloads to this computer', { timeout: 60_000 }, async () => {

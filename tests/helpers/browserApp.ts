@@ -42,11 +42,11 @@ export interface ServeProcess {
   close(): Promise<void>;
 }
 
-/** Starts `celldesk serve` on a free port with a data folder of its own. */
-export async function startServe(name: string): Promise<ServeProcess> {
+/** Starts `celldesk serve` on a free port with a data folder of its own, and `env` added to its environment. */
+export async function startServe(name: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const home = tempDir(name);
   const server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'celldesk.js'), 'serve', '--port', '0'], {
-    env: { ...process.env, CELLDESK_HOME: home },
+    env: { ...process.env, ...env, CELLDESK_HOME: home },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -58,8 +58,8 @@ export async function startServe(name: string): Promise<ServeProcess> {
 }
 
 /** Starts the server on a free port and opens a 1400 x 900 page (not yet on the URL). */
-export async function startBrowserApp(name: string): Promise<BrowserApp> {
-  const server = await startServe(name);
+export async function startBrowserApp(name: string, env: NodeJS.ProcessEnv = {}): Promise<BrowserApp> {
+  const server = await startServe(name, env);
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();

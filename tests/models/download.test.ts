@@ -248,3 +248,24 @@ test('a file the server does not have is reported with the server answer', async
   });
   assert.deepEqual(readdirSync(manager.paths.modelsDir), []);
 });
+
+test('a server that never answers counts as unreachable after the answer timeout, not after the system gives up', async (t) => {
+  const server = await serve(t, { answerDelayMs: 60_000 });
+  const manager = testManager(t, { baseUrl: server.url, answerTimeoutMs: 500 });
+  const started = performance.now();
+  await assert.rejects(manager.download('demo'), (error: unknown) => {
+    assert.ok(error instanceof ModelServerUnreachableError);
+    assert.match(error.message, /did not answer within 0\.5 s: no internet connection\?/);
+    assert.match(error.message, /If this computer is offline/);
+    return true;
+  });
+  assert.ok(performance.now() - started < 5_000, 'answered within seconds');
+  assert.ok(!existsSync(join(manager.paths.modelsDir, 'celldesk-demo.zip.pth')));
+});
+
+test('a slow body after a prompt answer is not cut by the answer timeout', async (t) => {
+  const server = await serve(t, { chunkPauseMs: 2 });
+  const manager = testManager(t, { baseUrl: server.url, answerTimeoutMs: 300 });
+  const record = await manager.download('demo');
+  assert.equal(record.sha256, DEMO_SHA256);
+});

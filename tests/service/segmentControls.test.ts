@@ -97,7 +97,7 @@ test('calibration is refused for out-of-range settings with the settings message
 
 test('an imported checkpoint appears in the model list, with its size model', async () => {
   const imported = await call('models:import', { path: trainedModel });
-  assert.deepEqual(imported, { name: 'lab-demo', description: 'your model, imported', available: true, supported: true, unsupportedReason: null });
+  assert.deepEqual(imported, { name: 'lab-demo', description: 'your model, imported', available: true, supported: true, unsupportedReason: null, downloadBytes: null });
   assert.ok((await call('models:list', undefined)).some((m) => m.name === 'lab-demo'));
   assert.ok(existsSync(join(home, 'models', 'imported', 'lab-demo', 'lab-demo.pth_size.npy')));
   const calibration = await call('segment:calibrate', { imageId: image.imageId, model: 'lab-demo', provider: 'cpu', channels: [0, 0] });

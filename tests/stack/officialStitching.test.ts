@@ -2,11 +2,12 @@
 // masks (CellposeModel.eval(stack, channels=[0, 0], diameter=30, do_3D=False, stitch_threshold=0.25), demo checkpoint).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { averagePrecision, matchMasks, pixelAgreement } from '../../src/engine/core/metrics';
+import { averagePrecision, pixelAgreement } from '../../src/engine/core/metrics';
 import { openImageStack } from '../../src/engine/image/imageStack';
 import { segmentSelection, selectPlanes, stackMethod } from '../../src/engine/pipeline/segmentStack';
 import { loadSharedRaster, openDemoModel } from '../helpers/demoModel';
 import { readShared } from '../helpers/shared';
+import { compareLinks, numberedFromOne } from '../helpers/stackLinks';
 
 type DemoModel = Awaited<ReturnType<typeof openDemoModel>>;
 
@@ -14,54 +15,6 @@ const STACKS = [
   { name: 'bmz_test_images', image: ['images', 'cellpose-bmz-wrapper', 'test_images.tif'] },
   { name: 'cell_00849_drift', image: ['images', 'stacks', 'cell_00849_drift.tif'] },
 ];
-
-interface LinkReport {
-  /** Official 3D labels found in two planes or more. */
-  spanning: number;
-  /** Of those, the ones whose matched CellDesk masks (one per plane, IoU > 0.5) carry one CellDesk label that no other official label shares. */
-  sameLinks: number;
-  /** Official labels (any span) whose matches break that rule. */
-  broken: number[];
-}
-
-/**
- * "Same links between planes": for each official 3D label, the CellDesk mask matched to it in each plane where both
- * exist (IoU > 0.5, a unique match) is the same CellDesk 3D label in every such plane, and that CellDesk label is
- * matched to no other official label. A mask missing on one side is counted by the per-plane AP, not here.
- */
-function compareLinks(official: Uint32Array, ours: Uint32Array, planes: number, planeSize: number): LinkReport {
-  const oursOf = new Map<number, Set<number>>();
-  const officialOf = new Map<number, Set<number>>();
-  const planesOf = new Map<number, number>();
-  for (let z = 0; z < planes; z++) {
-    const officialPlane = official.subarray(z * planeSize, (z + 1) * planeSize);
-    for (const label of new Set(officialPlane)) if (label !== 0) planesOf.set(label, (planesOf.get(label) ?? 0) + 1);
-    for (const { truth, predicted } of matchMasks(officialPlane, ours.subarray(z * planeSize, (z + 1) * planeSize))) {
-      (oursOf.get(truth) ?? oursOf.set(truth, new Set()).get(truth)!).add(predicted);
-      (officialOf.get(predicted) ?? officialOf.set(predicted, new Set()).get(predicted)!).add(truth);
-    }
-  }
-  const consistent = (label: number) => {
-    const matched = oursOf.get(label);
-    return matched === undefined || (matched.size === 1 && officialOf.get([...matched][0]!)!.size === 1);
-  };
-  const spanning = [...planesOf].filter(([, count]) => count >= 2).map(([label]) => label);
-  return {
-    spanning: spanning.length,
-    sameLinks: spanning.filter(consistent).length,
-    broken: [...planesOf.keys()].filter((label) => !consistent(label)),
-  };
-}
-
-/**
- * A plane of 3D labels numbered 1..n in label order: average_precision counts masks by the largest label, and a
- * plane of a volume holds only some of its labels.
- */
-function numberedFromOne(plane: Uint32Array): Uint32Array {
-  const labels = [...new Set(plane)].filter((l) => l !== 0).sort((a, b) => a - b);
-  const number = new Map(labels.map((label, i) => [label, i + 1]));
-  return plane.map((label) => (label === 0 ? 0 : number.get(label)!));
-}
 
 describe('stacks stitched as official Cellpose stitches them', () => {
   let model: DemoModel;

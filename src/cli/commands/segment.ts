@@ -21,13 +21,14 @@ import type { BatchFormat, BatchOutput } from '../../shared/batchTypes';
 import { describeAdapter } from '../../shared/bench/providerLabel';
 import { parseCommandLine, print, type CliIO, type CommandHandler } from '../io';
 import { confirmLargeRun } from '../largeRuns';
+import { BLOCKS_USAGE, blockSizeFor, blocksOption, runBlockJobs, type BlockJob } from './segmentInBlocks';
 
 const USAGE =
   'celldesk segment <image> --model <name|checkpoint> --out <labels.tif> | <images or folders...> --out-dir <folder> ' +
   '[--size-model <npy>] [--diameter <px> | estimate (or 0, as in Cellpose)] ' +
   '[--channels c1,c2] [--flow-threshold 0.4] [--cellprob-threshold 0] [--min-size 15] [--niter N] [--augment] ' +
   '[--batch-size 8] [--ep auto|cpu|webgpu|cuda|coreml|dml] [--plane N] [--frame N] [--stitch-threshold 0..1, 0 = planes ' +
-  'apart] [--save-seg] [--json] [--no-history] ' +
+  `apart] ${BLOCKS_USAGE} [--save-seg] [--json] [--no-history] ` +
   '[--yes] [--confirm-above <minutes>, default 10: runs estimated longer, or to need over half the memory, ask first]';
 
 /** A diameter in pixels, or an estimate: 'estimate', or Cellpose's 0 (the pipeline maps it: see resolveSettings). */
@@ -87,6 +88,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
         'save-seg': { type: 'boolean' },
         yes: { type: 'boolean' },
         'confirm-above': { type: 'string' },
+        blocks: { type: 'string' },
       },
     },
     USAGE,
@@ -118,6 +120,7 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   if (confirmAbove !== undefined && confirmAbove < 0) throw new InvalidSettingError(`--confirm-above takes minutes from 0 up; got '${values['confirm-above']}'.`);
   const largeRuns = { yes: values.yes === true, largeSeconds: confirmAbove === undefined ? LARGE_RUN_SECONDS : confirmAbove * 60 };
   const saveSeg = values['save-seg'] === true;
+  const blocks = blocksOption(values.blocks);
   const outDir = values['out-dir'];
   const formats: BatchFormat[] = saveSeg ? ['labels-tiff', 'seg-npy'] : ['labels-tiff'];
   // Where the masks go is checked before any image is read or model opened (see [Note: output paths]).
@@ -125,6 +128,14 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
   else await prepareOutputFolder(outDir);
   const jobs = outDir === undefined ? [oneImageJob(positionals[0]!, values.out!, saveSeg)] : planJobs(await expandImagePaths(positionals), outDir, formats);
   for (const { outputs } of jobs) for (const { path } of outputs) await refuseFolderAt(path);
+  // Whole slides go block by block (see [Note: block mode]), the other images whole.
+  const blockJobs: BlockJob[] = [];
+  const wholeJobs: BatchJob[] = [];
+  for (const job of jobs) {
+    const blockSize = await blockSizeFor(job.imagePath, blocks);
+    if (blockSize === null) wholeJobs.push(job);
+    else blockJobs.push({ job, blockSize });
+  }
 
   const manager = new ModelManager({ env: io.env });
   // A history that cannot be written is said once, and not tried again in the same batch.
@@ -176,24 +187,35 @@ export const segmentCommand: CommandHandler = async (argv, io) => {
     }
     history.sayOnce(io);
   };
+  const openTheModel = () => openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] });
   // One image has nothing to overlap.
-  const overlap = jobs.length > 1 ? startOverlap() : null;
+  const overlap = wholeJobs.length > 1 ? startOverlap() : null;
   try {
+    await runBlockJobs(blockJobs, {
+      model: openTheModel,
+      settings,
+      position: asked.plane === undefined && asked.frame === undefined ? undefined : { plane: asked.plane ?? 0, frame: asked.frame ?? 0 },
+      refusal: stitchThreshold !== undefined || saveSeg ? "Segmenting in blocks writes one plane's labels: leave out --stitch-threshold and --save-seg, or give --blocks off." : null,
+      recorder: () => history.recorder(),
+      json: values.json === true,
+      inBatch: outDir !== undefined,
+      failedOn,
+    }, io);
     await runBatch({
-      jobs,
+      jobs: wholeJobs,
       ...(overlap === null ? {} : { overlap }),
       // Opened at the first image that reads, so a bad image alone costs no model loading.
-      model: () => openModel(manager, onnxRuntimeBackend, { model: values.model!, provider, sizeModelPath: values['size-model'] }),
+      model: openTheModel,
       settings,
       stack: { asked, method, pagesAsPlanes },
       recorder: () => history.recorder(),
       beforeSegment: async (index, { description, selection, model }) => {
-        const { imagePath } = jobs[index]!;
+        const { imagePath } = wholeJobs[index]!;
         const planes = selection.planes.length * selection.frames.length;
         estimates[index] = await confirmLargeRun(io, { imagePath, width: description.width, height: description.height, planes, settings, model }, largeRuns);
       },
       deliver: (index, outcome) => {
-        const job = jobs[index]!;
+        const job = wholeJobs[index]!;
         if (outcome.kind === 'failed') failedOn(job.imagePath, outcome.error);
         else if (outcome.kind === 'done') report(index, job, outcome.image);
       },

@@ -1,10 +1,10 @@
 // From network outputs to final masks (Cellpose 3.0.11's dynamics.resize_and_compute_masks / compute_masks):
 // dynamics, masks, flow-error check, clean-up, optional resize. Pure, runs anywhere (meant for a worker).
 import { InvalidSettingError } from '../errors';
-import { fillHolesAndRemoveSmallMasks } from './fillHoles';
-import { flowErrors, masksAbove, zeroMasks } from './flowError';
+import { copyLabels, fillHolesAndRemoveSmallMasks, fillHolesInPlace } from './fillHoles';
+import { flowErrorsReusing, masksAbove, zeroMasks, type KnownFlowErrors } from './flowError';
 import { checkFlowField, followFlows, type EndPoints } from './followFlows';
-import { masksFromFlows } from './masksFromFlows';
+import { masksFromBins, masksFromFlows, type MasksFromBinsOptions } from './masksFromFlows';
 import { resizeNearest } from './resize';
 
 export interface ComputeMasksOptions {
@@ -100,6 +100,14 @@ export function cellEndPoints(options: CandidateMasksOptions): EndPoints | null 
 }
 
 /**
+ * candidateMasks from end points found another way (src/engine/core/thresholdTrajectories.ts): each pixel's end
+ * point bin (masksFromBins) and how many pixels moved.
+ */
+export function candidatesFromBins(bins: Int32Array, moving: number, height: number, width: number, options: MasksFromBinsOptions = {}): CandidateMasks {
+  return { height, width, labels: moving < MIN_MOVING_PIXELS ? null : masksFromBins(bins, height, width, options), flowErrors: null };
+}
+
+/**
  * The rest of compute_masks for candidates of this dP: masks whose flow error exceeds flowThreshold dropped, resize,
  * clean-up. Leaves the candidates' labels as they are (it fills in their flow errors when first needed).
  */
@@ -110,6 +118,7 @@ export function finishMasks(candidates: CandidateMasks, options: FinishMasksOpti
   const out = options.resize ?? { height, width };
   if (labels === null) return new Uint16Array(out.height * out.width);
   const dropped = droppedMasks(candidates, options.dP, options.flowThreshold);
+  if (options.resize === undefined) return fillHolesInPlace(copyLabels(labels, dropped), height, width, options.minSize);
   let kept: Uint32Array = labels;
   if (dropped !== null) {
     kept = new Uint32Array(labels.length);
@@ -117,8 +126,7 @@ export function finishMasks(candidates: CandidateMasks, options: FinishMasksOpti
   }
   // Official compute_masks resizes before the clean-up, so min_size counts pixels at the output size. This changes
   // which small masks survive the size model's pass, and so the estimated diameter.
-  const sized = options.resize === undefined ? kept : resizeNearest(kept, height, width, out.height, out.width);
-  return fillHolesAndRemoveSmallMasks(sized, out.height, out.width, options.minSize);
+  return fillHolesAndRemoveSmallMasks(resizeNearest(kept, height, width, out.height, out.width), out.height, out.width, options.minSize);
 }
 
 /**
@@ -130,10 +138,13 @@ export function droppedMasks(candidates: CandidateMasks, dP: Float32Array, flowT
   return masksAbove(ensureFlowErrors(candidates, dP), flowThreshold);
 }
 
-/** The candidates' flow errors (computed once, then kept in them); empty when there are no candidates. */
-export function ensureFlowErrors(candidates: CandidateMasks, dP: Float32Array): Float64Array {
+/**
+ * The candidates' flow errors (computed once, then kept in them); empty when there are no candidates. Masks found
+ * in `known` with the same pixels keep their error from there.
+ */
+export function ensureFlowErrors(candidates: CandidateMasks, dP: Float32Array, known: KnownFlowErrors | null = null): Float64Array {
   const { labels, height, width } = candidates;
-  candidates.flowErrors ??= labels === null ? new Float64Array(0) : flowErrors(labels, dP, height, width);
+  candidates.flowErrors ??= labels === null ? new Float64Array(0) : flowErrorsReusing(labels, dP, height, width, known);
   return candidates.flowErrors;
 }
 

@@ -23,6 +23,30 @@ const OUTSIDE = 2;
  * label array: a mask's size counts its pixels in every plane, and its holes are filled plane by plane.
  */
 export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number, width: number, minSize: number, planes = 1): Uint16Array | Uint32Array {
+  checkPlanes(labels, height, width, planes);
+  return fillHolesInPlace(copyLabels(labels, null), height, width, minSize, planes);
+}
+
+/**
+ * The labels in a new array, Uint16Array when every label fits, with the labels flagged in `without` (indexed by
+ * label) set to 0.
+ */
+export function copyLabels(labels: LabelArray, without: Uint8Array | null): Uint16Array | Uint32Array {
+  let maxLabel = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > maxLabel) maxLabel = labels[i]!;
+  const copy = maxLabel < 65536 ? new Uint16Array(labels.length) : new Uint32Array(labels.length);
+  if (without === null) {
+    copy.set(labels);
+    return copy;
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    copy[i] = without[label] === 1 ? 0 : label;
+  }
+  return copy;
+}
+
+function checkPlanes(labels: LabelArray, height: number, width: number, planes: number): void {
   if (planes === 1) checkLabels(labels, height, width);
   else if (!Number.isInteger(planes) || planes < 1 || labels.length !== planes * height * width) {
     throw new InvalidSettingError(`${planes} label planes of ${height} x ${width} have ${planes * height * width} values; got ${labels.length}.`, {
@@ -32,10 +56,17 @@ export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number,
       length: labels.length,
     });
   }
+}
+
+/**
+ * fillHolesAndRemoveSmallMasks on `masks` itself (labels only ever get smaller numbers); returns it, or a Uint16Array
+ * copy when it is a Uint32Array whose labels now all fit.
+ */
+export function fillHolesInPlace(masks: Uint16Array | Uint32Array, height: number, width: number, minSize: number, planes = 1): Uint16Array | Uint32Array {
+  checkPlanes(masks, height, width, planes);
   if (!Number.isFinite(minSize)) {
     throw new InvalidSettingError(`The minimum mask size must be a number of pixels; got ${minSize}.`, { minSize });
   }
-  const masks = new Uint32Array(labels);
   const planeSize = height * width;
   const boxes = boundingBoxes(masks, height, width);
   let nextLabel = 0;
@@ -72,7 +103,7 @@ export function fillHolesAndRemoveSmallMasks(labels: LabelArray, height: number,
     }
   }
   // Every label was erased or renumbered to at most nextLabel, and a filled hole takes its mask's new number.
-  return nextLabel < 65536 ? new Uint16Array(masks) : masks;
+  return nextLabel < 65536 && masks instanceof Uint32Array ? new Uint16Array(masks) : masks;
 }
 
 interface Box {
@@ -86,7 +117,7 @@ interface Box {
 const BOX = 6;
 
 /** Per label: first and last plane, top, bottom, left, right (bottom < top when absent). */
-function boundingBoxes(masks: Uint32Array, height: number, width: number): Int32Array {
+function boundingBoxes(masks: Uint16Array | Uint32Array, height: number, width: number): Int32Array {
   let maxLabel = 0;
   for (let i = 0; i < masks.length; i++) maxLabel = Math.max(maxLabel, masks[i]!);
   const boxes = new Int32Array(BOX * (maxLabel + 1));
@@ -111,7 +142,7 @@ function boundingBoxes(masks: Uint32Array, height: number, width: number): Int32
 }
 
 /** Marks the label's pixels of one plane's box as MASK, the rest UNREACHED; returns how many there are. */
-function markMask(slice: Uint32Array, inBox: Uint8Array, box: Box, width: number, label: number): number {
+function markMask(slice: Uint16Array | Uint32Array, inBox: Uint8Array, box: Box, width: number, label: number): number {
   let pixels = 0;
   for (let r = box.top, b = 0; r <= box.bottom; r++) {
     for (let c = box.left; c <= box.right; c++, b++) {
@@ -151,7 +182,7 @@ function markOutside(inBox: Uint8Array, stack: Int32Array, rows: number, columns
   }
 }
 
-function paint(slice: Uint32Array, inBox: Uint8Array, box: Box, width: number, state: number, value: number): void {
+function paint(slice: Uint16Array | Uint32Array, inBox: Uint8Array, box: Box, width: number, state: number, value: number): void {
   for (let r = box.top, b = 0; r <= box.bottom; r++) {
     for (let c = box.left; c <= box.right; c++, b++) {
       if (inBox[b] === state) slice[r * width + c] = value;

@@ -72,15 +72,50 @@ export function masksToFlows(labels: LabelArray, height: number, width: number):
  * See [Note: flow error per mask].
  */
 export function flowErrors(labels: LabelArray, dP: Float32Array, height: number, width: number): Float64Array {
+  return flowErrorsReusing(labels, dP, height, width, null);
+}
+
+/** Masks whose flow errors are known: labels of the same image and their flowErrors. */
+export interface KnownFlowErrors {
+  labels: LabelArray;
+  errors: Float64Array;
+}
+
+/**
+ * flowErrors, taking a mask's error from `known` when a mask there has exactly the same pixels: the error depends on
+ * the mask's pixels and dP alone (see [Note: flow error per mask]), so it is the same number, bit for bit.
+ */
+export function flowErrorsReusing(labels: LabelArray, dP: Float32Array, height: number, width: number, known: KnownFlowErrors | null): Float64Array {
+  const masks = flowErrorsByMask(labels, dP, height, width, known);
+  for (;;) {
+    const step = masks.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/** flowErrorsReusing one mask at a time, so the work can be spread out: yields after each mask it computes. */
+export function* flowErrorsByMask(
+  labels: LabelArray,
+  dP: Float32Array,
+  height: number,
+  width: number,
+  known: KnownFlowErrors | null,
+): Generator<void, Float64Array, void> {
   checkFlowField(dP, height, width);
   checkLabels(labels, height, width);
   const n = height * width;
   const groups = groupPixels(labels, width);
   const errors = new Float64Array(groups.maxLabel).fill(NaN);
+  const sameMask = known === null ? null : sameMasks(groups, known, height, width);
   const diffusion = new Diffusion();
   for (let label = 1; label <= groups.maxLabel; label++) {
     const first = groups.start[label]!;
     if (groups.start[label + 1]! === first) continue;
+    const previous = sameMask?.[label] ?? 0;
+    if (previous > 0) {
+      errors[label - 1] = known!.errors[previous - 1]!;
+      continue;
+    }
     diffusion.run(groups, label, width);
     const { T, local, boxWidth: w, count } = diffusion;
     let sumY = 0;
@@ -97,8 +132,32 @@ export function flowErrors(labels: LabelArray, dP: Float32Array, height: number,
       sumX += ex * ex;
     }
     errors[label - 1] = sumY / count + sumX / count;
+    yield;
   }
   return errors;
+}
+
+/** Per label of `groups`: the label in `known` with exactly its pixels, or 0 when none has. */
+function sameMasks(groups: LabelPixels, known: KnownFlowErrors, height: number, width: number): Int32Array {
+  checkLabels(known.labels, height, width);
+  const before = known.labels;
+  let maxBefore = 0;
+  for (let i = 0; i < before.length; i++) if (before[i]! > maxBefore) maxBefore = before[i]!;
+  const countBefore = new Int32Array(maxBefore + 1);
+  for (let i = 0; i < before.length; i++) countBefore[before[i]!]!++;
+  const same = new Int32Array(groups.maxLabel + 1);
+  for (let label = 1; label <= groups.maxLabel; label++) {
+    const first = groups.start[label]!;
+    const end = groups.start[label + 1]!;
+    if (end === first) continue;
+    const candidate = before[groups.pixels[first]!]!;
+    // Every pixel in the candidate and as many pixels as it has: the same set.
+    if (candidate === 0 || candidate > known.errors.length || countBefore[candidate] !== end - first) continue;
+    let all = true;
+    for (let j = first + 1; j < end && all; j++) all = before[groups.pixels[j]!] === candidate;
+    if (all) same[label] = candidate;
+  }
+  return same;
 }
 
 /** remove_bad_flow_masks: zeroes, in place, every mask whose flow error exceeds threshold. */
@@ -186,6 +245,8 @@ class Diffusion {
   T = new Float64Array(0);
   private next = new Float64Array(0);
   local = new Int32Array(0);
+  /** The mask's pixels as runs along box rows: [row, first box index, end box index) per run. */
+  private runs = new Int32Array(0);
   count = 0;
   boxWidth = 0;
 
@@ -197,7 +258,10 @@ class Diffusion {
     const boxHeight = groups.bottom[label]! - top + 3;
     const boxWidth = groups.right[label]! - left + 3;
     const size = boxHeight * boxWidth;
-    if (this.local.length < count) this.local = new Int32Array(Math.max(count, 2 * this.local.length));
+    if (this.local.length < count) {
+      this.local = new Int32Array(Math.max(count, 2 * this.local.length));
+      this.runs = new Int32Array(3 * this.local.length);
+    }
     if (this.T.length < size) {
       const capacity = Math.max(size, 2 * this.T.length);
       this.T = new Float64Array(capacity);
@@ -210,7 +274,8 @@ class Diffusion {
     this.count = count;
     this.boxWidth = boxWidth;
     // Box coordinates (1-based inside the padding) of each pixel; their mean, in float64.
-    const local = this.local;
+    const { local, runs } = this;
+    let runCount = 0;
     let sumY = 0;
     let sumX = 0;
     for (let j = 0; j < count; j++) {
@@ -218,9 +283,18 @@ class Diffusion {
       const row = Math.trunc(i / width);
       const y = row - top + 1;
       const x = i - row * width - left + 1;
-      local[j] = y * boxWidth + x;
+      const c = y * boxWidth + x;
+      local[j] = c;
       sumY += y;
       sumX += x;
+      if (runCount > 0 && runs[3 * runCount - 1] === c) {
+        runs[3 * runCount - 1] = c + 1;
+      } else {
+        runs[3 * runCount] = y;
+        runs[3 * runCount + 1] = c;
+        runs[3 * runCount + 2] = c + 1;
+        runCount++;
+      }
     }
     const meanY = sumY / count;
     const meanX = sumX / count;
@@ -235,19 +309,30 @@ class Diffusion {
         centre = local[j]!;
       }
     }
+    const centreRow = Math.trunc(centre / boxWidth);
+    const centreColumn = centre - centreRow * boxWidth;
 
-    // Jacobi with two buffers: box pixels outside the mask are never written, so they stay 0 in both.
+    // Jacobi with two buffers: box pixels outside the mask are never written, so they stay 0 in both. Heat spreads
+    // one pixel a step: before step t only pixels within t of the centre (either axis) hold any, so the step leaves
+    // the others at the 0 it would compute for them (a sum of +0 is +0), and they are skipped.
     let T = this.T;
     let next = this.next;
     const w = boxWidth;
     const niter = 2 * (boxHeight + boxWidth);
     for (let t = 0; t < niter; t++) {
       T[centre]! += 1;
-      for (let j = 0; j < count; j++) {
-        const c = local[j]!;
-        next[c] =
-          ONE_NINTH *
-          (T[c]! + T[c - w]! + T[c + w]! + T[c - 1]! + T[c + 1]! + T[c - w - 1]! + T[c - w + 1]! + T[c + w - 1]! + T[c + w + 1]!);
+      const reach = t + 1;
+      for (let r = 0; r < runCount; r++) {
+        const row = runs[3 * r]!;
+        if (row < centreRow - reach || row > centreRow + reach) continue;
+        const rowStart = row * w;
+        const from = Math.max(runs[3 * r + 1]!, rowStart + centreColumn - reach);
+        const to = Math.min(runs[3 * r + 2]!, rowStart + centreColumn + reach + 1);
+        for (let c = from; c < to; c++) {
+          next[c] =
+            ONE_NINTH *
+            (T[c]! + T[c - w]! + T[c + w]! + T[c - 1]! + T[c + 1]! + T[c - w - 1]! + T[c - w + 1]! + T[c + w - 1]! + T[c + w + 1]!);
+        }
       }
       [T, next] = [next, T];
     }

@@ -52,7 +52,14 @@ export function followFlows(dP: Float32Array, height: number, width: number, nit
   }
   const moving = movingPixels(dY, dX);
   if (interp) {
-    stepInterpolated(moving, y, x, dY, dX, height, width, niter);
+    const field = { dY, dX, height, width };
+    const end = newWalkEnd();
+    for (let k = 0; k < moving.length; k++) {
+      const i = moving[k]!;
+      walkInterpolated(field, i, niter, end, null);
+      y[i] = end[0]!;
+      x[i] = end[1]!;
+    }
   } else {
     stepNearest(moving, y, x, dY, dX, height, width, niter);
   }
@@ -72,58 +79,119 @@ export function checkFlowField(dP: Float32Array, height: number, width: number):
   }
 }
 
+/** Whether a pixel with this (masked, divided) flow moves at all. */
+export function moves(dY: number, dX: number): boolean {
+  return Math.max(Math.abs(dY), Math.abs(dX)) > MOVE_THRESHOLD;
+}
+
 /** Indices (raster order) of the pixels whose flow is large enough to move them. */
 function movingPixels(dY: Float32Array, dX: Float32Array): Int32Array {
   let count = 0;
   for (let i = 0; i < dY.length; i++) {
-    if (Math.max(Math.abs(dY[i]!), Math.abs(dX[i]!)) > MOVE_THRESHOLD) count++;
+    if (moves(dY[i]!, dX[i]!)) count++;
   }
   const indices = new Int32Array(count);
   for (let i = 0, k = 0; i < dY.length; i++) {
-    if (Math.max(Math.abs(dY[i]!), Math.abs(dX[i]!)) > MOVE_THRESHOLD) indices[k++] = i;
+    if (moves(dY[i]!, dX[i]!)) indices[k++] = i;
   }
   return indices;
 }
 
-function stepInterpolated(
-  moving: Int32Array,
-  y: Float32Array,
-  x: Float32Array,
-  dY: Float32Array,
-  dX: Float32Array,
-  height: number,
-  width: number,
-  niter: number,
-): void {
+/** A flow field as the dynamics read it: two planes, already masked by the cell probability and divided by 5. */
+export interface FlowField {
+  dY: Float32Array;
+  dX: Float32Array;
+  height: number;
+  width: number;
+}
+
+/**
+ * What walkInterpolated records for [Note: trajectories above a threshold]: the smallest cell probability among
+ * the pixels whose flow the walk read with a weight other than 0, counting only pixels above `base` (the threshold
+ * the field was masked at).
+ */
+export interface ReadTracking {
+  cellprob: Float32Array;
+  base: number;
+}
+
+/** Where a walk ends: [y, x, the sides of the field that held it back (HELD_* bits)]; see walkInterpolated. */
+export const newWalkEnd = () => new Float32Array(3);
+export const HELD_TOP = 1;
+export const HELD_BOTTOM = 2;
+export const HELD_LEFT = 4;
+export const HELD_RIGHT = 8;
+
+/**
+ * One walker of the interpolated dynamics ([Note: float32 dynamics]): pixel i (raster index) walks niter steps from
+ * its own position; its end point goes to end[0] (y) and end[1] (x), and end[2] says at which sides of the field a
+ * step would have left it and was clamped (HELD_* bits). Returns the smallest cell probability read (see
+ * ReadTracking), or Infinity when `tracking` is null.
+ */
+export function walkInterpolated(field: FlowField, i: number, niter: number, end: Float32Array, tracking: ReadTracking | null): number {
+  const { dY, dX, height, width } = field;
   const maxY = height - 1;
   const maxX = width - 1;
-  for (let k = 0; k < moving.length; k++) {
-    const i = moving[k]!;
-    let yk = y[i]!;
-    let xk = x[i]!;
-    for (let t = 0; t < niter; t++) {
-      const yTrunc = Math.trunc(yk);
-      const xTrunc = Math.trunc(xk);
-      const fy = yk - yTrunc;
-      const fx = xk - xTrunc;
-      const gy = 1 - fy;
-      const gx = 1 - fx;
-      // Positions stay in [0, L - 1], so only the second corner needs clamping.
-      const row0 = yTrunc * width;
-      const row1 = Math.min(maxY, yTrunc + 1) * width;
-      const x0 = xTrunc;
-      const x1 = Math.min(maxX, xTrunc + 1);
-      const stepY = Math.fround(dY[row0 + x0]! * gy * gx + dY[row0 + x1]! * gy * fx + dY[row1 + x0]! * fy * gx + dY[row1 + x1]! * fy * fx);
-      const stepX = Math.fround(dX[row0 + x0]! * gy * gx + dX[row0 + x1]! * gy * fx + dX[row1 + x0]! * fy * gx + dX[row1 + x1]! * fy * fx);
-      const nextY = Math.min(maxY, Math.max(0, Math.fround(yk + stepY)));
-      const nextX = Math.min(maxX, Math.max(0, Math.fround(xk + stepX)));
-      if (nextY === yk && nextX === xk) break; // a fixed point: every later step lands here again
-      yk = nextY;
-      xk = nextX;
-    }
-    y[i] = yk;
-    x[i] = xk;
+  let yk = Math.trunc(i / width);
+  let xk = i - yk * width;
+  let reach = Infinity;
+  let held = 0;
+  for (let t = 0; t < niter; t++) {
+    const yTrunc = Math.trunc(yk);
+    const xTrunc = Math.trunc(xk);
+    const fy = yk - yTrunc;
+    const fx = xk - xTrunc;
+    const gy = 1 - fy;
+    const gx = 1 - fx;
+    // Positions stay in [0, L - 1], so only the second corner needs clamping.
+    const row0 = yTrunc * width;
+    const row1 = Math.min(maxY, yTrunc + 1) * width;
+    const x0 = xTrunc;
+    const x1 = Math.min(maxX, xTrunc + 1);
+    if (tracking !== null) reach = Math.min(reach, lowestRead(tracking, row0 + x0, row0 + x1, row1 + x0, row1 + x1, fy !== 0, fx !== 0));
+    const stepY = Math.fround(dY[row0 + x0]! * gy * gx + dY[row0 + x1]! * gy * fx + dY[row1 + x0]! * fy * gx + dY[row1 + x1]! * fy * fx);
+    const stepX = Math.fround(dX[row0 + x0]! * gy * gx + dX[row0 + x1]! * gy * fx + dX[row1 + x0]! * fy * gx + dX[row1 + x1]! * fy * fx);
+    const movedY = Math.fround(yk + stepY);
+    const movedX = Math.fround(xk + stepX);
+    if (movedY < 0) held |= HELD_TOP;
+    else if (movedY > maxY) held |= HELD_BOTTOM;
+    if (movedX < 0) held |= HELD_LEFT;
+    else if (movedX > maxX) held |= HELD_RIGHT;
+    const nextY = Math.min(maxY, Math.max(0, movedY));
+    const nextX = Math.min(maxX, Math.max(0, movedX));
+    if (nextY === yk && nextX === xk) break; // a fixed point: every later step lands here again
+    yk = nextY;
+    xk = nextX;
   }
+  end[0] = yk;
+  end[1] = xk;
+  end[2] = held;
+  return reach;
+}
+
+/**
+ * The smallest cell probability above tracking.base among the four corners of one interpolation step, leaving out
+ * the corners whose weight is 0 (the second column when fx = 0, the second row when fy = 0): a weight of 0 makes a
+ * corner's term 0 whatever its (finite) flow, masked or not.
+ */
+function lowestRead(tracking: ReadTracking, i00: number, i01: number, i10: number, i11: number, rowWeighted: boolean, columnWeighted: boolean): number {
+  const { cellprob, base } = tracking;
+  let lowest = Infinity;
+  let value = cellprob[i00]!;
+  if (value > base) lowest = value;
+  if (columnWeighted) {
+    value = cellprob[i01]!;
+    if (value > base && value < lowest) lowest = value;
+  }
+  if (rowWeighted) {
+    value = cellprob[i10]!;
+    if (value > base && value < lowest) lowest = value;
+    if (columnWeighted) {
+      value = cellprob[i11]!;
+      if (value > base && value < lowest) lowest = value;
+    }
+  }
+  return lowest;
 }
 
 function stepNearest(

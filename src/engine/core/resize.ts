@@ -1,6 +1,6 @@
 // Image resizing exactly as Cellpose's transforms.resize_image gets it from OpenCV's cv2.resize; pure, runs anywhere.
 import { InvalidSettingError } from '../errors';
-import type { PlanarImage } from './image';
+import { cropWindow, type ImageWindow, type PlanarImage, type Region } from './image';
 
 // [Note: OpenCV resize arithmetic]
 // cv::hal::resize (modules/imgproc/src/resize.cpp) on float32 with INTER_LINEAR, reproduced operation by operation:
@@ -22,20 +22,44 @@ export function rescaledSize(length: number, rescale: number): number {
 
 /** cv2.resize(img, (width, height)) with INTER_LINEAR on a float32 image; see [Note: OpenCV resize arithmetic]. */
 export function resizeBilinear(image: PlanarImage, height: number, width: number): PlanarImage {
-  checkSize(image.height, image.width, height, width);
-  const out: PlanarImage = { width, height, channels: image.channels, data: new Float32Array(image.channels * height * width) };
-  if (height === image.height && width === image.width) {
-    out.data.set(image.data); // cv2.resize copies when the size does not change
-    return out;
-  }
-  const scaleX = 1 / (width / image.width);
-  const scaleY = 1 / (height / image.height);
+  return resizeBilinearRegion({ image, top: 0, left: 0 }, image.height, image.width, height, width, { top: 0, left: 0, height, width });
+}
+
+/**
+ * The part `region` of resizeBilinear(full source, height, width), from a window of the full source (srcHeight x
+ * srcWidth) that holds resizeSourceRegion of it: the same values, as each output pixel reads the same few source
+ * pixels with weights that depend on its position in the full images only.
+ */
+export function resizeBilinearRegion(source: ImageWindow, srcHeight: number, srcWidth: number, height: number, width: number, region: Region): PlanarImage {
+  checkSize(srcHeight, srcWidth, height, width);
+  const out: PlanarImage = { width: region.width, height: region.height, channels: source.image.channels, data: new Float32Array(source.image.channels * region.height * region.width) };
+  if (height === srcHeight && width === srcWidth) return cropWindow(source, region); // cv2.resize copies when the size does not change
+  const scaleX = 1 / (width / srcWidth);
+  const scaleY = 1 / (height / srcHeight);
   if (isExactly(scaleX, 2) && isExactly(scaleY, 2)) {
-    halveByArea(image, out);
+    halveByArea(source, out, region, width);
   } else {
-    interpolateLinear(image, out, scaleX, scaleY);
+    interpolateLinear(source, srcHeight, srcWidth, out, region, scaleX, scaleY);
   }
   return out;
+}
+
+/** The rows and columns of the source that `region` of resizeBilinear(source, height, width) reads. */
+export function resizeSourceRegion(srcHeight: number, srcWidth: number, height: number, width: number, region: Region): Region {
+  checkSize(srcHeight, srcWidth, height, width);
+  if (height === srcHeight && width === srcWidth) return { ...region };
+  const scaleX = 1 / (width / srcWidth);
+  const scaleY = 1 / (height / srcHeight);
+  if (isExactly(scaleX, 2) && isExactly(scaleY, 2)) return { top: 2 * region.top, left: 2 * region.left, height: 2 * region.height, width: 2 * region.width };
+  const [top, bottom] = sourceSpan(region.top, region.top + region.height - 1, scaleY, srcHeight);
+  const [left, right] = sourceSpan(region.left, region.left + region.width - 1, scaleX, srcWidth);
+  return { top, left, height: bottom - top + 1, width: right - left + 1 };
+}
+
+/** First and last source index read by destination indices first..last (positions grow with the index). */
+function sourceSpan(first: number, last: number, scale: number, length: number): [number, number] {
+  const below = (d: number) => Math.floor(Math.fround((d + 0.5) * scale - 0.5));
+  return [clampRow(below(first), length), clampRow(below(last) + 1, length)];
 }
 
 type LabelArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
@@ -79,44 +103,50 @@ function isExactly(scale: number, integer: number): boolean {
   return Math.round(scale) === integer && Math.abs(scale - integer) < Number.EPSILON;
 }
 
-/** INTER_AREA fast path for an exact 2x downscale (resizeAreaFast_ and ResizeAreaFastVec_SIMD_32f). */
-function halveByArea(image: PlanarImage, out: PlanarImage): void {
+/** INTER_AREA fast path for an exact 2x downscale (resizeAreaFast_ and ResizeAreaFastVec_SIMD_32f), over `region` of the output. */
+function halveByArea(source: ImageWindow, out: PlanarImage, region: Region, fullWidth: number): void {
+  const { image } = source;
   const { width: srcWidth, channels } = image;
   const { width, height } = out;
   // The SIMD loop covers 4 floats per step of the interleaved row: all pixels for 4 channels, the first
-  // floor(width / 4) * 4 for 1 channel; the scalar loop (sequential sum) does the rest and every other channel count.
-  const pairedColumns = channels === 4 ? width : channels === 1 ? width - (width % 4) : 0;
+  // floor(width / 4) * 4 for 1 channel (of the full output width); the scalar loop (sequential sum) does the rest
+  // and every other channel count.
+  const pairedColumns = channels === 4 ? Infinity : channels === 1 ? fullWidth - (fullWidth % 4) : 0;
   const f = Math.fround;
   for (let c = 0; c < channels; c++) {
     const src = image.data.subarray(c * image.height * srcWidth, (c + 1) * image.height * srcWidth);
     const dst = out.data.subarray(c * height * width, (c + 1) * height * width);
     for (let y = 0; y < height; y++) {
-      const row0 = 2 * y * srcWidth;
+      const row0 = (2 * (region.top + y) - source.top) * srcWidth - source.left;
       const row1 = row0 + srcWidth;
       const target = y * width;
       for (let x = 0; x < width; x++) {
-        const a = src[row0 + 2 * x]!;
-        const b = src[row0 + 2 * x + 1]!;
-        const c0 = src[row1 + 2 * x]!;
-        const d = src[row1 + 2 * x + 1]!;
-        const sum = x < pairedColumns ? f(f(a + b) + f(c0 + d)) : f(f(f(a + b) + c0) + d);
+        const sx = 2 * (region.left + x);
+        const a = src[row0 + sx]!;
+        const b = src[row0 + sx + 1]!;
+        const c0 = src[row1 + sx]!;
+        const d = src[row1 + sx + 1]!;
+        const sum = region.left + x < pairedColumns ? f(f(a + b) + f(c0 + d)) : f(f(f(a + b) + c0) + d);
         dst[target + x] = sum * 0.25;
       }
     }
   }
 }
 
-/** resizeGeneric_ with HResizeLinear / VResizeLinear on float32; see [Note: OpenCV resize arithmetic]. */
-function interpolateLinear(image: PlanarImage, out: PlanarImage, scaleX: number, scaleY: number): void {
-  const { width: srcWidth, height: srcHeight } = image;
+/** resizeGeneric_ with HResizeLinear / VResizeLinear on float32 over `region` of the output; see [Note: OpenCV resize arithmetic]. */
+function interpolateLinear(source: ImageWindow, srcHeight: number, srcWidth: number, out: PlanarImage, region: Region, scaleX: number, scaleY: number): void {
+  const { image } = source;
   const { width, height } = out;
   const f = Math.fround;
 
+  // Per output column: its left source column (in the window) and weights; `copies` from the first column whose
+  // source pair would leave the image on: a copy of the source pixel at xofs.
   const xofs = new Int32Array(width);
   const alpha0 = new Float32Array(width);
   const alpha1 = new Float32Array(width);
-  let xmax = width; // from xmax on, the column is a copy of the source pixel at xofs
-  for (let dx = 0; dx < width; dx++) {
+  let copies = width;
+  for (let k = 0; k < width; k++) {
+    const dx = region.left + k;
     let fx = f((dx + 0.5) * scaleX - 0.5);
     let sx = Math.floor(fx);
     fx = f(fx - sx);
@@ -125,30 +155,31 @@ function interpolateLinear(image: PlanarImage, out: PlanarImage, scaleX: number,
       sx = 0;
     }
     if (sx + 1 >= srcWidth) {
-      xmax = Math.min(xmax, dx);
+      copies = Math.min(copies, k);
       if (sx >= srcWidth - 1) {
         fx = 0;
         sx = srcWidth - 1;
       }
     }
-    xofs[dx] = sx;
-    alpha0[dx] = 1 - fx;
-    alpha1[dx] = fx;
+    xofs[k] = sx - source.left;
+    alpha0[k] = 1 - fx;
+    alpha1[k] = fx;
   }
 
   const rows = [new Float32Array(width), new Float32Array(width)];
   const rowSource = [-1, -1];
   for (let c = 0; c < image.channels; c++) {
-    const src = image.data.subarray(c * srcHeight * srcWidth, (c + 1) * srcHeight * srcWidth);
+    const src = image.data.subarray(c * image.height * image.width, (c + 1) * image.height * image.width);
     const dst = out.data.subarray(c * height * width, (c + 1) * height * width);
     rowSource[0] = rowSource[1] = -1;
-    for (let dy = 0; dy < height; dy++) {
+    for (let k = 0; k < height; k++) {
+      const dy = region.top + k;
       let fy = f((dy + 0.5) * scaleY - 0.5);
       const sy = Math.floor(fy);
       fy = f(fy - sy);
       const beta0 = f(1 - fy);
-      const sy0 = clampRow(sy, srcHeight);
-      const sy1 = clampRow(sy + 1, srcHeight);
+      const sy0 = clampRow(sy, srcHeight) - source.top;
+      const sy1 = clampRow(sy + 1, srcHeight) - source.top;
       // Keep the x-interpolated rows of the previous output row when they are still the ones needed.
       if (rowSource[0] !== sy0) {
         if (rowSource[1] === sy0) {
@@ -156,17 +187,17 @@ function interpolateLinear(image: PlanarImage, out: PlanarImage, scaleX: number,
           rowSource[0] = sy0;
           rowSource[1] = -1;
         } else {
-          interpolateRow(src, sy0 * srcWidth, rows[0]!, xofs, alpha0, alpha1, xmax);
+          interpolateRow(src, sy0 * image.width, rows[0]!, xofs, alpha0, alpha1, copies);
           rowSource[0] = sy0;
         }
       }
       if (rowSource[1] !== sy1) {
-        interpolateRow(src, sy1 * srcWidth, rows[1]!, xofs, alpha0, alpha1, xmax);
+        interpolateRow(src, sy1 * image.width, rows[1]!, xofs, alpha0, alpha1, copies);
         rowSource[1] = sy1;
       }
       const r0 = rows[0]!;
       const r1 = rows[1]!;
-      const target = dy * width;
+      const target = k * width;
       for (let x = 0; x < width; x++) dst[target + x] = f(r0[x]! * beta0) + f(r1[x]! * fy);
     }
   }
@@ -179,14 +210,14 @@ function interpolateRow(
   xofs: Int32Array,
   alpha0: Float32Array,
   alpha1: Float32Array,
-  xmax: number,
+  copies: number,
 ): void {
   const f = Math.fround;
-  for (let dx = 0; dx < xmax; dx++) {
+  for (let dx = 0; dx < copies; dx++) {
     const sx = rowStart + xofs[dx]!;
     row[dx] = f(src[sx]! * alpha0[dx]!) + f(src[sx + 1]! * alpha1[dx]!);
   }
-  for (let dx = xmax; dx < row.length; dx++) row[dx] = src[rowStart + xofs[dx]!]!;
+  for (let dx = copies; dx < row.length; dx++) row[dx] = src[rowStart + xofs[dx]!]!;
 }
 
 /** OpenCV's clip(y, 0, L): the row index kept inside the image. */

@@ -1,6 +1,6 @@
 // Reassembles the network's tile outputs into one image and one style (transforms.average_tiles & co); pure.
 import { CellDeskError } from '../errors';
-import type { PlanarImage } from './image';
+import type { PlanarImage, Region } from './image';
 import { type PaddingCrop, type TileGrid, flipsOfTile } from './tile';
 
 /** The network's outputs do not fit the tiles that were sent to it. */
@@ -37,28 +37,27 @@ export function taperMask(ly: number, lx: number): Float64Array {
 
 /**
  * Official `transforms.unaugment_tiles`: flips each augmented tile back (see `flipsOfTile`) and negates dY (output
- * channel 0) where it was flipped in Y and dX (channel 1) where it was flipped in X. Returns a new array.
+ * channel 0) where it was flipped in Y and dX (channel 1) where it was flipped in X. `outputs` holds the tiles
+ * `indices` of the grid (all of them by default), in that order. Returns a new array.
  */
-export function unaugmentTiles(outputs: Float32Array, grid: TileGrid): Float32Array {
+export function unaugmentTiles(outputs: Float32Array, grid: TileGrid, indices: readonly number[] = allTiles(grid)): Float32Array {
   const { tileHeight, tileWidth } = grid;
   const plane = tileHeight * tileWidth;
-  const outChannels = outputChannels(outputs, grid);
+  const outChannels = outputChannels(outputs, grid, indices.length);
   const result = new Float32Array(outputs.length);
-  for (let j = 0; j < grid.ny; j++) {
-    for (let i = 0; i < grid.nx; i++) {
-      const { flipY, flipX } = flipsOfTile(j, i);
-      const tileStart = (j * grid.nx + i) * outChannels * plane;
-      for (let c = 0; c < outChannels; c++) {
-        const sign = (c === 0 && flipY) || (c === 1 && flipX) ? -1 : 1;
-        const start = tileStart + c * plane;
-        for (let y = 0; y < tileHeight; y++) {
-          const from = start + (flipY ? tileHeight - 1 - y : y) * tileWidth;
-          const to = start + y * tileWidth;
-          for (let x = 0; x < tileWidth; x++) result[to + x] = sign * outputs[from + (flipX ? tileWidth - 1 - x : x)]!;
-        }
+  indices.forEach((k, slot) => {
+    const { flipY, flipX } = flipsOfTile(Math.floor(k / grid.nx), k % grid.nx);
+    const tileStart = slot * outChannels * plane;
+    for (let c = 0; c < outChannels; c++) {
+      const sign = (c === 0 && flipY) || (c === 1 && flipX) ? -1 : 1;
+      const start = tileStart + c * plane;
+      for (let y = 0; y < tileHeight; y++) {
+        const from = start + (flipY ? tileHeight - 1 - y : y) * tileWidth;
+        const to = start + y * tileWidth;
+        for (let x = 0; x < tileWidth; x++) result[to + x] = sign * outputs[from + (flipX ? tileWidth - 1 - x : x)]!;
       }
     }
-  }
+  });
   return result;
 }
 
@@ -68,33 +67,51 @@ export function unaugmentTiles(outputs: Float32Array, grid: TileGrid): Float32Ar
  * the weights are summed in float64, and the quotient is rounded to float32.
  */
 export function averageTiles(outputs: Float32Array, grid: TileGrid): PlanarImage {
-  const { tileHeight, tileWidth, height, width } = grid;
+  return averageTilesRegion(outputs, grid, allTiles(grid), { top: 0, left: 0, height: grid.height, width: grid.width });
+}
+
+/**
+ * averageTiles over `region` of the tiled image alone, from the outputs of the tiles `indices` (in tile order; every
+ * tile overlapping the region among them): each pixel adds the same tiles in the same order, so the same values.
+ */
+export function averageTilesRegion(outputs: Float32Array, grid: TileGrid, indices: readonly number[], region: Region): PlanarImage {
+  const { tileHeight, tileWidth } = grid;
+  const { height, width } = region;
   const plane = tileHeight * tileWidth;
-  const outChannels = outputChannels(outputs, grid);
+  const outChannels = outputChannels(outputs, grid, indices.length);
   const mask = taperMask(tileHeight, tileWidth);
   const sum = new Float32Array(outChannels * height * width);
   const weight = new Float64Array(height * width);
-  for (let k = 0; k < grid.ysub.length; k++) {
+  indices.forEach((k, slot) => {
+    // The part of the tile inside the region, in tile coordinates.
     const [y0] = grid.ysub[k]!;
     const [x0] = grid.xsub[k]!;
+    const yFrom = Math.max(0, region.top - y0);
+    const yTo = Math.min(tileHeight, region.top + height - y0);
+    const xFrom = Math.max(0, region.left - x0);
+    const xTo = Math.min(tileWidth, region.left + width - x0);
     for (let c = 0; c < outChannels; c++) {
-      const tile = (k * outChannels + c) * plane;
+      const tile = (slot * outChannels + c) * plane;
       const target = c * height * width;
-      for (let y = 0; y < tileHeight; y++) {
-        const row = target + (y0 + y) * width + x0;
-        for (let x = 0; x < tileWidth; x++) sum[row + x] = sum[row + x]! + outputs[tile + y * tileWidth + x]! * mask[y * tileWidth + x]!;
+      for (let y = yFrom; y < yTo; y++) {
+        const row = target + (y0 + y - region.top) * width + x0 - region.left;
+        for (let x = xFrom; x < xTo; x++) sum[row + x] = sum[row + x]! + outputs[tile + y * tileWidth + x]! * mask[y * tileWidth + x]!;
       }
     }
-    for (let y = 0; y < tileHeight; y++) {
-      const row = (y0 + y) * width + x0;
-      for (let x = 0; x < tileWidth; x++) weight[row + x] = weight[row + x]! + mask[y * tileWidth + x]!;
+    for (let y = yFrom; y < yTo; y++) {
+      const row = (y0 + y - region.top) * width + x0 - region.left;
+      for (let x = xFrom; x < xTo; x++) weight[row + x] = weight[row + x]! + mask[y * tileWidth + x]!;
     }
-  }
+  });
   for (let c = 0; c < outChannels; c++) {
     const offset = c * height * width;
     for (let p = 0; p < height * width; p++) sum[offset + p] = sum[offset + p]! / weight[p]!;
   }
   return { width, height, channels: outChannels, data: sum };
+}
+
+function allTiles(grid: TileGrid): number[] {
+  return Array.from({ length: grid.ysub.length }, (_, k) => k);
 }
 
 /** The original image's region of a padded (and stitched) image: official run_net's `y[slc]`. */
@@ -176,11 +193,11 @@ function pairwiseSumFloat32(values: Float32Array, start: number, length: number)
   return f(pairwiseSumFloat32(values, start, half) + pairwiseSumFloat32(values, start + half, length - half));
 }
 
-/** The number of output channels per tile, checked against the grid. */
-function outputChannels(outputs: Float32Array, grid: TileGrid): number {
-  const perChannel = grid.ysub.length * grid.tileHeight * grid.tileWidth;
+/** The number of output channels per tile, checked against the number of tiles given. */
+function outputChannels(outputs: Float32Array, grid: TileGrid, tiles: number): number {
+  const perChannel = tiles * grid.tileHeight * grid.tileWidth;
   if (outputs.length === 0 || outputs.length % perChannel !== 0) {
-    throw new TileOutputShapeError('tile output', outputs.length, `a multiple of ${perChannel} (${grid.ysub.length} tiles of ${grid.tileHeight} x ${grid.tileWidth})`);
+    throw new TileOutputShapeError('tile output', outputs.length, `a multiple of ${perChannel} (${tiles} tiles of ${grid.tileHeight} x ${grid.tileWidth})`);
   }
   return outputs.length / perChannel;
 }

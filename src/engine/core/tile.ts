@@ -1,6 +1,6 @@
 // Pads an image for the network and cuts it into overlapping tiles (core.run_net / _run_tiled); pure, runs anywhere.
 import { InvalidSettingError } from '../errors';
-import type { PlanarImage } from './image';
+import type { ImageWindow, PlanarImage, Region } from './image';
 
 /** Where the original image lies inside the padded one (official run_net's `slc`). */
 export interface PaddingCrop {
@@ -30,7 +30,7 @@ export function padForNetwork(image: PlanarImage): { image: PlanarImage; crop: P
 }
 
 /** Padding before and after one axis: 8 + Lpad // 2 and 8 + Lpad - Lpad // 2, Lpad = 16 * ceil(L / 16) - L. */
-function paddingFor(length: number): [number, number] {
+export function paddingFor(length: number): [number, number] {
   const div = 16;
   const missing = div * Math.ceil(length / div) - length;
   const half = Math.floor(missing / 2);
@@ -112,44 +112,72 @@ export function tileLayout(imageHeight: number, imageWidth: number, options: Til
  * truncated; with augmentation the tile in grid row j, column i is flipped as `flipsOfTile(j, i)` says.
  */
 export function makeTiles(image: PlanarImage, options: TileOptions = {}): Tiles {
-  const augment = options.augment ?? false;
-  const channels = image.channels;
-  const { ny, nx, tileHeight, tileWidth, height, width } = tileLayout(image.height, image.width, options);
+  const grid = tileGrid(image.height, image.width, options);
+  const all = Array.from({ length: grid.ny * grid.nx }, (_, k) => k);
+  return { data: cutTiles({ image, top: 0, left: 0 }, image.height, image.width, grid, all), count: all.length, channels: image.channels, grid };
+}
+
+/** The grid of tiles makeTiles lays over a height x width image (tileLayout's, each tile placed), without cutting them. */
+export function tileGrid(imageHeight: number, imageWidth: number, options: TileOptions = {}): TileGrid {
+  const { ny, nx, tileHeight, tileWidth, height, width } = tileLayout(imageHeight, imageWidth, options);
   const ystart = linspaceStarts(height - tileHeight, ny);
   const xstart = linspaceStarts(width - tileWidth, nx);
-
-  const count = ny * nx;
-  const tilePlane = tileHeight * tileWidth;
-  const data = new Float32Array(count * channels * tilePlane);
   const ysub: Array<readonly [number, number]> = [];
   const xsub: Array<readonly [number, number]> = [];
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
-      const y0 = ystart[j]!;
-      const x0 = xstart[i]!;
-      ysub.push([y0, y0 + tileHeight]);
-      xsub.push([x0, x0 + tileWidth]);
-      const { flipY, flipX } = augment ? flipsOfTile(j, i) : NO_FLIP;
-      const tileStart = (j * nx + i) * channels * tilePlane;
-      for (let c = 0; c < channels; c++) {
-        const plane = image.data.subarray(c * image.height * image.width, (c + 1) * image.height * image.width);
-        const target = tileStart + c * tilePlane;
-        for (let y = 0; y < tileHeight; y++) {
-          const sy = y0 + y;
-          if (sy >= image.height) continue; // augmentation's zero padding below the image
-          const row = target + (flipY ? tileHeight - 1 - y : y) * tileWidth;
-          const from = sy * image.width + x0;
-          const inside = Math.min(tileWidth, image.width - x0); // beyond: augmentation's zero padding
-          if (!flipX) {
-            data.set(plane.subarray(from, from + inside), row);
-          } else {
-            for (let x = 0; x < inside; x++) data[row + tileWidth - 1 - x] = plane[from + x]!;
-          }
+      ysub.push([ystart[j]!, ystart[j]! + tileHeight]);
+      xsub.push([xstart[i]!, xstart[i]! + tileWidth]);
+    }
+  }
+  return { ny, nx, tileHeight, tileWidth, height, width, ysub, xsub, augmented: options.augment ?? false };
+}
+
+/**
+ * The tiles `indices` of `grid` (laid over an imageHeight x imageWidth image), flipped as augmentation wants, as a
+ * batch [indices.length, channels, tileHeight, tileWidth]; `source` is a window of the image that holds every pixel
+ * of those tiles inside the image (beyond it, augmentation's padding, they are 0).
+ */
+export function cutTiles(source: ImageWindow, imageHeight: number, imageWidth: number, grid: TileGrid, indices: readonly number[]): Float32Array {
+  const { image } = source;
+  const { channels } = image;
+  const { tileHeight, tileWidth, nx } = grid;
+  const tilePlane = tileHeight * tileWidth;
+  const data = new Float32Array(indices.length * channels * tilePlane);
+  indices.forEach((k, slot) => {
+    const y0 = grid.ysub[k]![0];
+    const x0 = grid.xsub[k]![0];
+    const { flipY, flipX } = grid.augmented ? flipsOfTile(Math.floor(k / nx), k % nx) : NO_FLIP;
+    const tileStart = slot * channels * tilePlane;
+    const inside = Math.min(tileWidth, imageWidth - x0); // beyond: augmentation's zero padding
+    for (let c = 0; c < channels; c++) {
+      const plane = image.data.subarray(c * image.height * image.width, (c + 1) * image.height * image.width);
+      const target = tileStart + c * tilePlane;
+      for (let y = 0; y < tileHeight; y++) {
+        const sy = y0 + y;
+        if (sy >= imageHeight) continue; // augmentation's zero padding below the image
+        const row = target + (flipY ? tileHeight - 1 - y : y) * tileWidth;
+        const from = (sy - source.top) * image.width + x0 - source.left;
+        if (!flipX) {
+          data.set(plane.subarray(from, from + inside), row);
+        } else {
+          for (let x = 0; x < inside; x++) data[row + tileWidth - 1 - x] = plane[from + x]!;
         }
       }
     }
+  });
+  return data;
+}
+
+/** The tiles of the grid that overlap `region` of the tiled image, in tile order. */
+export function tilesOverlapping(grid: TileGrid, region: Region): number[] {
+  const indices: number[] = [];
+  for (let k = 0; k < grid.ysub.length; k++) {
+    const [y0, y1] = grid.ysub[k]!;
+    const [x0, x1] = grid.xsub[k]!;
+    if (y0 < region.top + region.height && y1 > region.top && x0 < region.left + region.width && x1 > region.left) indices.push(k);
   }
-  return { data, count, channels, grid: { ny, nx, tileHeight, tileWidth, height, width, ysub, xsub, augmented: augment } };
+  return indices;
 }
 
 const NO_FLIP = { flipY: false, flipX: false } as const;

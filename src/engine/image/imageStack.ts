@@ -1,13 +1,14 @@
 // The one image reader: an image file's bytes opened as a described stack (planes of frames, each plane all its
 // channels), decoded a plane at a time. TIFF, PNG and JPEG; pure (bytes in, arrays out), runs anywhere.
 import type { ImageDescription } from '../../shared/engineTypes';
+import type { Region } from '../core/image';
 import { decodeImage, sniffImageFormat } from './decodeImage';
 import { ImagePageOutOfRangeError, ImagePositionOutOfRangeError } from './errors';
 import { resolveAxes, type StackLayout } from './imageAxes';
-import { checkDeclaredSize, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './limits';
-import { BYTES_PER_SAMPLE, SAMPLE_ARRAY_CONSTRUCTORS, type RasterImage, type SampleType } from './raster';
-import { decodeTiffPage, describeTiffPage, tiffCalibration, tiffPageShapes, type PageLayout } from './tiff';
-import { openTiff, type TiffFile } from './tiffStructure';
+import { checkDeclaredSize, DEFAULT_IMAGE_LIMITS, REGION_READ_LIMITS, type ImageLimits } from './limits';
+import { BYTES_PER_SAMPLE, SAMPLE_ARRAY_CONSTRUCTORS, type RasterImage, type SampleArrays, type SampleType } from './raster';
+import { decodeTiffPage, describeTiffPage, tiffCalibration, tiffPageRegions, tiffPageShapes, type PageLayout } from './tiff';
+import { bytesInMemory, openTiff, type TiffBytes, type TiffFile } from './tiffStructure';
 
 /** A plane (Z) of a frame (T), both from 0. */
 export interface PlanePosition {
@@ -75,13 +76,12 @@ function tiffStack(file: TiffFile, layout: StackLayout, pages: ReadonlyMap<numbe
     pixelSize: layout.pixelSize,
     axesFrom: layout.axesFrom,
   };
-  const pagesOf = ({ plane, frame }: PlanePosition) => pageTable.subarray((frame * planes + plane) * channelPages, (frame * planes + plane + 1) * channelPages);
   return {
     description,
     async readPlane(position, signal) {
       checkPosition(description, position);
       const data = new SAMPLE_ARRAY_CONSTRUCTORS[sampleType](description.channels * width * height);
-      const planePages = pagesOf(position);
+      const planePages = pagesOfPlane(layout, position);
       for (let c = 0; c < channelPages; c++) {
         const page = planePages[c]!;
         await decodeTiffPage(file, pages.get(page)!, page, data, c * samplesPerPixel, signal);
@@ -108,12 +108,56 @@ export async function openImageStack(bytes: Uint8Array, options: OpenImageOption
   const limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
   options.signal?.throwIfAborted();
   if (sniffImageFormat(bytes) !== 'tiff') return singlePlane(await decodeImage(bytes, { limits, signal: options.signal }));
-  const file = openTiff(bytes);
-  const layout = resolveAxes(tiffPageShapes(file), tiffCalibration(file), { pagesAsPlanes: options.pagesAsPlanes });
+  const file = openTiff(bytesInMemory(bytes));
+  const { layout, pages } = describeTiffStack(file, options.pagesAsPlanes, limits, limits);
+  return tiffStack(file, layout, pages);
+}
+
+/** The stack's axes and the layout of every page it uses, checked against the limits (see openImageStack). */
+function describeTiffStack(file: TiffFile, pagesAsPlanes: boolean | undefined, limits: ImageLimits, chunkLimits: ImageLimits) {
+  const layout = resolveAxes(tiffPageShapes(file), tiffCalibration(file), { pagesAsPlanes });
   const pages = new Map<number, PageLayout>();
-  for (const page of layout.pageTable) if (!pages.has(page)) pages.set(page, describeTiffPage(file, page, limits));
+  for (const page of layout.pageTable) if (!pages.has(page)) pages.set(page, describeTiffPage(file, page, limits, chunkLimits));
   // A plane holds the channels of several pages: its decoded size must stay within the limits as one page's does.
   const { width, height, sampleType, samplesPerPixel } = pages.get(layout.pageTable[0]!)!;
   checkDeclaredSize({ format: 'tiff', width, height, channels: layout.channelPages * samplesPerPixel, bytesPerSample: BYTES_PER_SAMPLE[sampleType] }, limits);
-  return tiffStack(file, layout, pages);
+  return { layout, pages };
+}
+
+/** A plane of a TIFF stack read a region at a time, all its channels: for whole slides, never decoded whole. */
+export interface StackRegions {
+  readonly description: ImageStack['description'];
+  /** The region's samples of the plane at `position`, planar (channel-major) like a RasterImage's. */
+  readRegion(position: PlanePosition, region: Region): SampleArrays[SampleType];
+}
+
+/**
+ * Opens a TIFF whose bytes are read a piece at a time (`source`, a file on disk) as openImageStack does, for reading
+ * regions of its planes: the image may be as large as REGION_READ_LIMITS allow, each strip or tile as large as the
+ * default limits (see [Note: block mode] in src/engine/pipeline/segmentBlocks.ts).
+ */
+export function openTiffRegions(source: TiffBytes, options: Pick<OpenImageOptions, 'pagesAsPlanes'> = {}): StackRegions {
+  const file = openTiff(source);
+  const { layout, pages } = describeTiffStack(file, options.pagesAsPlanes, REGION_READ_LIMITS, DEFAULT_IMAGE_LIMITS);
+  const { description } = tiffStack(file, layout, pages);
+  const { samplesPerPixel, sampleType } = pages.get(layout.pageTable[0]!)!;
+  const readers = new Map<number, ReturnType<typeof tiffPageRegions>>();
+  return {
+    description,
+    readRegion(position, region) {
+      checkPosition(description, position);
+      const data = new SAMPLE_ARRAY_CONSTRUCTORS[sampleType](description.channels * region.width * region.height);
+      pagesOfPlane(layout, position).forEach((page, c) => {
+        let reader = readers.get(page);
+        if (reader === undefined) readers.set(page, (reader = tiffPageRegions(file, pages.get(page)!, page)));
+        reader(region, data, c * samplesPerPixel);
+      });
+      return data;
+    },
+  };
+}
+
+/** The pages holding a plane's channels, in channel order. */
+function pagesOfPlane({ planes, channelPages, pageTable }: StackLayout, { plane, frame }: PlanePosition): Int32Array {
+  return pageTable.subarray((frame * planes + plane) * channelPages, (frame * planes + plane + 1) * channelPages);
 }

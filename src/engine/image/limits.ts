@@ -30,6 +30,17 @@ export const DEFAULT_IMAGE_LIMITS: Readonly<ImageLimits> = Object.freeze({
   maxBytes: 2 ** 32,
 });
 
+/**
+ * Limits for an image read region by region (block mode, src/engine/io/imageRegions.ts): nothing image-sized is
+ * ever allocated, so only sides no slide scanner makes (2^24, 16.7 million pixels) are refused; each strip or tile
+ * is still held to DEFAULT_IMAGE_LIMITS.
+ */
+export const REGION_READ_LIMITS: Readonly<ImageLimits> = Object.freeze({
+  maxPixels: 2 ** 48,
+  maxSide: 2 ** 24,
+  maxBytes: 2 ** 53,
+});
+
 export interface DeclaredSize {
   format: ImageFormat;
   width: number;

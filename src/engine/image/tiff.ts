@@ -1,9 +1,10 @@
 // Decodes one page of a TIFF (classic or BigTIFF, either byte order, strips or tiles, interleaved or planar) into a
-// planar RasterImage of the samples as stored. Pure, runs anywhere. See [Note: own TIFF reader] in tiffStructure.ts.
+// planar RasterImage of the samples as stored, whole or region by region (whole slides). Pure, runs anywhere. See [Note: own TIFF reader] in tiffStructure.ts.
 //
 // Samples are returned raw, as tifffile's asarray() (Cellpose's TIFF reader) returns them: a palette image gives its
 // indices, a MinIsWhite image is not inverted, extra samples (alpha) are kept as channels.
-import { FileFormatError } from '../errors';
+import type { Region } from '../core/image';
+import { FileFormatError, InvalidSettingError } from '../errors';
 import { createCheckpoint } from './abort';
 import { ImagePageOutOfRangeError, ImageTooLargeError, UnsupportedImageError } from './errors';
 import { checkDeclaredSize, type ImageLimits } from './limits';
@@ -17,6 +18,7 @@ import {
 } from './tiffCodecs';
 import type { PageShape, TiffCalibration } from './imageAxes';
 import {
+  bytesInMemory,
   HOST_IS_LITTLE_ENDIAN,
   openTiff,
   readTags,
@@ -80,7 +82,7 @@ const OTHER_COMPRESSION_NAMES: Readonly<Record<number, string>> = {
 };
 
 export async function decodeTiff(bytes: Uint8Array, page: number, limits: ImageLimits, signal?: AbortSignal): Promise<RasterImage> {
-  const file = openTiff(bytes);
+  const file = openTiff(bytesInMemory(bytes));
   const pageCount = file.pageOffsets.length;
   if (page >= pageCount) throw new ImagePageOutOfRangeError('tiff', page, pageCount);
   const layout = describeTiffPage(file, page, limits);
@@ -102,7 +104,7 @@ export async function decodeTiffPage(file: TiffFile, layout: PageLayout, page: n
       for (let column = 0; column < layout.chunksAcross; column++) {
         const index = plane * chunksPerPlane + row * layout.chunksAcross + column;
         const samples = decodeChunk(file, layout, index, page);
-        placeChunk(layout, samples, data, firstChannel + plane, row, column);
+        placeChunk(layout, samples, data, firstChannel + plane, row, column, { top: 0, left: 0, height: layout.height, width: layout.width });
         await checkpoint(samples.byteLength);
       }
     }
@@ -136,12 +138,16 @@ export function tiffCalibration(file: TiffFile): TiffCalibration {
   };
 }
 
-/** The page's layout, refused (typed errors) when CellDesk cannot decode it or its data lies beyond the file's end. */
-export function describeTiffPage(file: TiffFile, page: number, limits: ImageLimits): PageLayout {
-  return describePage(file, readTags(file, file.pageOffsets[page]!), limits, page);
+/**
+ * The page's layout, refused (typed errors) when CellDesk cannot decode it or its data lies beyond the file's end.
+ * `limits` bound the image; `chunkLimits` bound one strip or tile, decoded whole (the same limits unless the image is
+ * read region by region, when no image-sized array is ever made).
+ */
+export function describeTiffPage(file: TiffFile, page: number, limits: ImageLimits, chunkLimits: ImageLimits = limits): PageLayout {
+  return describePage(file, readTags(file, file.pageOffsets[page]!), limits, chunkLimits, page);
 }
 
-function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, page: number): PageLayout {
+function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, chunkLimits: ImageLimits, page: number): PageLayout {
   const width = tagValues(file, tags, TAG.imageWidth)?.[0];
   const height = tagValues(file, tags, TAG.imageLength)?.[0];
   if (width === undefined || height === undefined) {
@@ -191,7 +197,7 @@ function describePage(file: TiffFile, tags: TagSet, limits: ImageLimits, page: n
   }
   // A tile is decoded whole, even where it overhangs the image: its size must stay within the limits too.
   const chunkBytes = chunkWidth * chunkHeight * (planarConfiguration === 2 ? 1 : samplesPerPixel) * BYTES_PER_SAMPLE[sampleType];
-  if (chunkWidth > limits.maxSide || chunkHeight > limits.maxSide || chunkWidth * chunkHeight > limits.maxPixels || chunkBytes > limits.maxBytes) {
+  if (chunkWidth > chunkLimits.maxSide || chunkHeight > chunkLimits.maxSide || chunkWidth * chunkHeight > chunkLimits.maxPixels || chunkBytes > chunkLimits.maxBytes) {
     throw new ImageTooLargeError(
       'tiff',
       `This TIFF file stores its ${width} x ${height} image in tiles of ${chunkWidth} x ${chunkHeight} pixels, ` +
@@ -270,9 +276,9 @@ function checkChunksInFile(file: TiffFile, layout: PageLayout, page: number): vo
   for (let i = 0; i < chunkCount; i++) {
     const length = layout.compression === 1 ? chunkByteLength(layout, Math.floor((i % chunksPerPlane) / layout.chunksAcross)) : layout.byteCounts![i]!;
     const end = layout.offsets[i]! + length;
-    if (end > file.bytes.length) {
+    if (end > file.source.length) {
       const where = file.pageOffsets.length === 1 ? '' : ` of page ${page + 1} of ${file.pageOffsets.length}`;
-      throw truncatedTiff(`image data${where} (${unit} ${i + 1} of ${chunkCount})`, end, file.bytes.length);
+      throw truncatedTiff(`image data${where} (${unit} ${i + 1} of ${chunkCount})`, end, file.source.length);
     }
   }
 }
@@ -287,7 +293,7 @@ function decodeChunk(file: TiffFile, layout: PageLayout, index: number, page: nu
   const bytesPerSample = BYTES_PER_SAMPLE[layout.sampleType];
   const expected = chunkByteLength(layout, chunkRow);
   const offset = layout.offsets[index]!;
-  const stored = file.bytes.subarray(offset, offset + (layout.compression === 1 ? expected : layout.byteCounts![index]!));
+  const stored = file.source.read(offset, layout.compression === 1 ? expected : layout.byteCounts![index]!);
   let bytes: Uint8Array;
   try {
     bytes = decompressChunk(layout.compression, stored, expected);
@@ -324,26 +330,83 @@ function swapBytes(bytes: Uint8Array, bytesPerSample: number): void {
   }
 }
 
-/** Copies a chunk's samples into the planar image, dropping the part of edge tiles that lies outside it. */
-function placeChunk(layout: PageLayout, samples: Samples, data: Samples, channel: number, chunkRow: number, chunkColumn: number): void {
+/**
+ * Copies the part of a chunk that lies in `region` into `data`, the region's planar samples, as channel `channel` on
+ * (dropping the part of edge tiles that lies outside the image).
+ */
+function placeChunk(layout: PageLayout, samples: Samples, data: Samples, channel: number, chunkRow: number, chunkColumn: number, region: Region): void {
   const { width, height, chunkWidth, samplesPerPixel } = layout;
   const x0 = chunkColumn * chunkWidth;
   const y0 = chunkRow * layout.chunkHeight;
-  const columns = Math.min(chunkWidth, width - x0);
-  const rows = Math.min(chunkRows(layout, chunkRow), height - y0);
-  const planeSize = width * height;
+  // The chunk's pixels inside the image and the region, in image coordinates.
+  const left = Math.max(x0, region.left);
+  const right = Math.min(x0 + chunkWidth, width, region.left + region.width);
+  const top = Math.max(y0, region.top);
+  const bottom = Math.min(y0 + chunkRows(layout, chunkRow), height, region.top + region.height);
+  if (right <= left || bottom <= top) return;
+  const columns = right - left;
+  const planeSize = region.width * region.height;
+  const into = (s: number, y: number) => s * planeSize + (y - region.top) * region.width + left - region.left;
   if (layout.planes > 1 || samplesPerPixel === 1) {
-    const base = channel * planeSize + y0 * width + x0;
-    for (let r = 0; r < rows; r++) data.set(samples.subarray(r * chunkWidth, r * chunkWidth + columns), base + r * width);
+    for (let y = top; y < bottom; y++) {
+      const from = (y - y0) * chunkWidth + left - x0;
+      data.set(samples.subarray(from, from + columns), into(channel, y));
+    }
     return;
   }
   for (let s = 0; s < samplesPerPixel; s++) {
-    const base = (channel + s) * planeSize + y0 * width + x0;
-    for (let r = 0; r < rows; r++) {
-      const target = base + r * width;
-      for (let x = 0, source = r * chunkWidth * samplesPerPixel + s; x < columns; x++, source += samplesPerPixel) {
+    for (let y = top; y < bottom; y++) {
+      const target = into(channel + s, y);
+      for (let x = 0, source = ((y - y0) * chunkWidth + left - x0) * samplesPerPixel + s; x < columns; x++, source += samplesPerPixel) {
         data[target + x] = samples[source]!;
       }
     }
   }
+}
+
+/** Decoded strips or tiles kept for the next regions (neighbouring blocks share them), at most this many bytes a page. */
+const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
+
+/**
+ * A page described by describeTiffPage read region by region, for images too large to decode whole: each call
+ * writes the region's samples into `data` (planar, the region's size) as channels firstChannel on, decoding only the
+ * strips or tiles it overlaps. A file stored as one huge strip is refused by describeTiffPage's chunk limits, since
+ * every region would decode all of it.
+ */
+export function tiffPageRegions(file: TiffFile, layout: PageLayout, page: number): (region: Region, data: Samples, firstChannel: number) => void {
+  const { width, height } = layout;
+  const cache = new Map<number, Samples>();
+  let cachedBytes = 0;
+  const chunk = (index: number): Samples => {
+    const kept = cache.get(index);
+    if (kept !== undefined) {
+      cache.delete(index); // most recently used last
+      cache.set(index, kept);
+      return kept;
+    }
+    const samples = decodeChunk(file, layout, index, page);
+    cache.set(index, samples);
+    cachedBytes += samples.byteLength;
+    for (const [old, oldSamples] of cache) {
+      if (cachedBytes <= CHUNK_CACHE_BYTES || old === index) break;
+      cache.delete(old);
+      cachedBytes -= oldSamples.byteLength;
+    }
+    return samples;
+  };
+  return (region, data, firstChannel) => {
+    if (region.top < 0 || region.left < 0 || region.top + region.height > height || region.left + region.width > width) {
+      throw new InvalidSettingError(`The region ${region.width} x ${region.height} at (${region.left}, ${region.top}) lies outside the ${width} x ${height} image.`, { region });
+    }
+    const chunksPerPlane = layout.chunksAcross * layout.chunksDown;
+    const rows = [Math.floor(region.top / layout.chunkHeight), Math.floor((region.top + region.height - 1) / layout.chunkHeight)];
+    const columns = [Math.floor(region.left / layout.chunkWidth), Math.floor((region.left + region.width - 1) / layout.chunkWidth)];
+    for (let plane = 0; plane < layout.planes; plane++) {
+      for (let row = rows[0]!; row <= rows[1]!; row++) {
+        for (let column = columns[0]!; column <= columns[1]!; column++) {
+          placeChunk(layout, chunk(plane * chunksPerPlane + row * layout.chunksAcross + column), data, firstChannel + plane, row, column, region);
+        }
+      }
+    }
+  };
 }

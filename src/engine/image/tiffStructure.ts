@@ -9,9 +9,21 @@
 // (Deflate) and the small decoders in tiffCodecs.ts.
 import { FileFormatError } from '../errors';
 
+/**
+ * Where a TIFF's bytes come from: a file read whole, or (for a whole slide read block by block) a file read a piece
+ * at a time. `read` is only asked for bytes inside [0, length).
+ */
+export interface TiffBytes {
+  readonly length: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function bytesInMemory(bytes: Uint8Array): TiffBytes {
+  return { length: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
 export interface TiffFile {
-  bytes: Uint8Array;
-  view: DataView;
+  source: TiffBytes;
   littleEndian: boolean;
   bigTiff: boolean;
   /** Byte offset of each page's image file directory, in file order. */
@@ -97,25 +109,33 @@ export function hasTiffSignature(bytes: Uint8Array): boolean {
   return intel || motorola;
 }
 
-function readOffset(file: Pick<TiffFile, 'view' | 'littleEndian' | 'bigTiff'>, at: number): number {
-  return file.bigTiff ? Number(file.view.getBigUint64(at, file.littleEndian)) : file.view.getUint32(at, file.littleEndian);
+/** A DataView of bytes [offset, offset + length) of the file, which must lie inside it. */
+function viewAt(source: TiffBytes, offset: number, length: number): DataView {
+  const bytes = source.read(offset, length);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function readOffset(file: Pick<TiffFile, 'littleEndian' | 'bigTiff'>, view: DataView, at: number): number {
+  return file.bigTiff ? Number(view.getBigUint64(at, file.littleEndian)) : view.getUint32(at, file.littleEndian);
 }
 
 /** Reads the header and walks the directory chain (entry counts only) to find every page. */
-export function openTiff(bytes: Uint8Array): TiffFile {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const littleEndian = bytes[0] === 0x49;
-  const bigTiff = view.getUint16(2, littleEndian) === 43;
+export function openTiff(source: TiffBytes): TiffFile {
+  const length = source.length;
+  if (length < 4) throw truncatedTiff('header', 8, length);
+  const header = viewAt(source, 0, Math.min(16, length));
+  const littleEndian = header.getUint8(0) === 0x49;
+  const bigTiff = header.getUint16(2, littleEndian) === 43;
   const headerLength = bigTiff ? 16 : 8;
-  if (bytes.length < headerLength) throw truncatedTiff('header', headerLength, bytes.length);
-  if (bigTiff && (view.getUint16(4, littleEndian) !== 8 || view.getUint16(6, littleEndian) !== 0)) {
+  if (length < headerLength) throw truncatedTiff('header', headerLength, length);
+  if (bigTiff && (header.getUint16(4, littleEndian) !== 8 || header.getUint16(6, littleEndian) !== 0)) {
     throw new FileFormatError('tiff', 'This BigTIFF file has an invalid header (offsets are not 8 bytes wide).');
   }
-  const file = { bytes, view, littleEndian, bigTiff, pageOffsets: [] as number[] };
+  const file = { source, littleEndian, bigTiff, pageOffsets: [] as number[] };
   const countSize = bigTiff ? 8 : 2;
   const entrySize = bigTiff ? 20 : 12;
   const seen = new Set<number>();
-  let offset = readOffset(file, bigTiff ? 8 : 4);
+  let offset = readOffset(file, header, bigTiff ? 8 : 4);
   if (offset === 0) throw new FileFormatError('tiff', 'This TIFF file contains no image (its first directory offset is 0).');
   while (offset !== 0) {
     if (seen.has(offset)) {
@@ -123,34 +143,38 @@ export function openTiff(bytes: Uint8Array): TiffFile {
     }
     seen.add(offset);
     const page = file.pageOffsets.length;
-    if (offset + countSize > bytes.length) throw truncatedTiff(`header of page ${page}`, offset + countSize, bytes.length);
-    const entries = bigTiff ? Number(view.getBigUint64(offset, littleEndian)) : view.getUint16(offset, littleEndian);
+    if (offset + countSize > length) throw truncatedTiff(`header of page ${page}`, offset + countSize, length);
+    const count = viewAt(source, offset, countSize);
+    const entries = bigTiff ? Number(count.getBigUint64(0, littleEndian)) : count.getUint16(0, littleEndian);
     const end = offset + countSize + entries * entrySize + (bigTiff ? 8 : 4);
-    if (end > bytes.length) throw truncatedTiff(`header of page ${page}`, end, bytes.length);
+    if (end > length) throw truncatedTiff(`header of page ${page}`, end, length);
     file.pageOffsets.push(offset);
-    offset = readOffset(file, end - (bigTiff ? 8 : 4));
+    offset = readOffset(file, viewAt(source, end - (bigTiff ? 8 : 4), bigTiff ? 8 : 4), 0);
   }
   return file;
 }
 
 /** The tags of the page whose directory is at `offset`. */
 export function readTags(file: TiffFile, offset: number): TagSet {
-  const { view, littleEndian, bigTiff } = file;
+  const { littleEndian, bigTiff } = file;
   const countSize = bigTiff ? 8 : 2;
   const entrySize = bigTiff ? 20 : 12;
   const inlineSize = bigTiff ? 8 : 4;
-  const entries = bigTiff ? Number(view.getBigUint64(offset, littleEndian)) : view.getUint16(offset, littleEndian);
+  const count = viewAt(file.source, offset, countSize);
+  const entries = bigTiff ? Number(count.getBigUint64(0, littleEndian)) : count.getUint16(0, littleEndian);
+  // openTiff checked that the directory lies inside the file.
+  const view = viewAt(file.source, offset, countSize + entries * entrySize);
   const tags: TagSet = new Map();
   for (let i = 0; i < entries; i++) {
-    const at = offset + countSize + i * entrySize;
+    const at = countSize + i * entrySize;
     const tag = view.getUint16(at, littleEndian);
     const type = view.getUint16(at + 2, littleEndian);
     const size = FIELD_TYPE_SIZES[type];
     if (size === undefined) continue;
-    const count = bigTiff ? Number(view.getBigUint64(at + 4, littleEndian)) : view.getUint32(at + 4, littleEndian);
+    const values = bigTiff ? Number(view.getBigUint64(at + 4, littleEndian)) : view.getUint32(at + 4, littleEndian);
     const valueAt = at + (bigTiff ? 12 : 8);
-    const valueOffset = size * count <= inlineSize ? valueAt : readOffset(file, valueAt);
-    tags.set(tag, { type, count, valueOffset });
+    const valueOffset = size * values <= inlineSize ? offset + valueAt : readOffset(file, view, valueAt);
+    tags.set(tag, { type, count: values, valueOffset });
   }
   return tags;
 }
@@ -159,13 +183,14 @@ export function readTags(file: TiffFile, offset: number): TagSet {
 export function tagValues(file: TiffFile, tags: TagSet, tag: number): number[] | undefined {
   const entry = tags.get(tag);
   if (entry === undefined) return undefined;
-  const { view, littleEndian } = file;
+  const { littleEndian } = file;
   const size = FIELD_TYPE_SIZES[entry.type]!;
   const end = entry.valueOffset + size * entry.count;
   const name = TAG_NAMES[tag] ?? `tag ${tag}`;
-  if (end > file.bytes.length) throw truncatedTiff(`header's ${name} list`, end, file.bytes.length);
+  if (end > file.source.length) throw truncatedTiff(`header's ${name} list`, end, file.source.length);
+  const view = viewAt(file.source, entry.valueOffset, size * entry.count);
   const values = new Array<number>(entry.count);
-  for (let i = 0, at = entry.valueOffset; i < entry.count; i++, at += size) {
+  for (let i = 0, at = 0; i < entry.count; i++, at += size) {
     switch (entry.type) {
       case 1:
       case 7:
@@ -202,8 +227,8 @@ export function tagText(file: TiffFile, tags: TagSet, tag: number): string | und
   const entry = tags.get(tag);
   if (entry === undefined || entry.type !== 2) return undefined;
   const end = entry.valueOffset + entry.count;
-  if (end > file.bytes.length) throw truncatedTiff(`header's ${TAG_NAMES[tag] ?? `tag ${tag}`} text`, end, file.bytes.length);
-  const text = new TextDecoder().decode(file.bytes.subarray(entry.valueOffset, end));
+  if (end > file.source.length) throw truncatedTiff(`header's ${TAG_NAMES[tag] ?? `tag ${tag}`} text`, end, file.source.length);
+  const text = new TextDecoder().decode(file.source.read(entry.valueOffset, entry.count));
   const nul = text.indexOf('\0');
   return nul === -1 ? text : text.slice(0, nul);
 }
@@ -213,8 +238,9 @@ export function tagRational(file: TiffFile, tags: TagSet, tag: number): number |
   const entry = tags.get(tag);
   if (entry === undefined || entry.type !== 5 || entry.count < 1) return undefined;
   const end = entry.valueOffset + 8;
-  if (end > file.bytes.length) throw truncatedTiff(`header's ${TAG_NAMES[tag] ?? `tag ${tag}`} value`, end, file.bytes.length);
-  const numerator = file.view.getUint32(entry.valueOffset, file.littleEndian);
-  const denominator = file.view.getUint32(entry.valueOffset + 4, file.littleEndian);
+  if (end > file.source.length) throw truncatedTiff(`header's ${TAG_NAMES[tag] ?? `tag ${tag}`} value`, end, file.source.length);
+  const view = viewAt(file.source, entry.valueOffset, 8);
+  const numerator = view.getUint32(0, file.littleEndian);
+  const denominator = view.getUint32(4, file.littleEndian);
   return denominator === 0 ? undefined : numerator / denominator;
 }

@@ -30,8 +30,9 @@ function measurementsCsv(labels: Uint16Array | Uint32Array, width: number, heigh
 }
 
 /**
- * The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV;
- * `description` goes into a label TIFF's ImageDescription and a label PNG's Description text chunk.
+ * The file of `format` for labels of width x height; `image` (same size) adds mean intensities to the CSV. A label
+ * TIFF holds `planes` planes one after the other (an ImageJ stack; default 1), the other formats one plane;
+ * `description` goes into a one-plane label TIFF's ImageDescription and a label PNG's Description text chunk.
  */
 export function encodeLabelFile(
   format: LabelFileFormat,
@@ -39,11 +40,12 @@ export function encodeLabelFile(
   width: number,
   height: number,
   image?: MeasuredImage,
-  description?: string,
+  options: { description?: string; planes?: number } = {},
 ): Uint8Array | string {
+  const { description, planes = 1 } = options;
   switch (format) {
     case 'labels-tiff':
-      return encodeLabelTiff(compactLabels(labels).compact, width, height, description === undefined ? {} : { description });
+      return encodeLabelTiff(compactLabels(labels).compact, width, height, { ...(planes > 1 ? { stack: { planes, frames: 1 } } : {}), ...(description === undefined ? {} : { description }) });
     case 'labels-png': {
       const { maxLabel, compact } = compactLabels(labels);
       if (!(compact instanceof Uint16Array)) {

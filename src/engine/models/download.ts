@@ -5,6 +5,10 @@
 // (`attempts`) or a later one. Only a complete file whose size and sha256 match is renamed to `<destination>`, in
 // one rename on the same disk, so the final name never holds a partial or wrong file; a file that fails the check
 // is deleted, .part included.
+// [Note: offline answers at once] A server that cannot be reached often does not refuse: offline behind a captive
+// portal, or a firewall that drops packets, the connection waits for the system's timeout (30 s and more). So each
+// request gets `answerTimeoutMs` (default 6 s) to answer with its headers; past that it counts as unreachable, and
+// the user reads the offline message within seconds. Once the headers arrive the body may take as long as it needs.
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
@@ -17,6 +21,8 @@ import {
 import { sha256OfFile } from './fileStamp';
 
 export const DEFAULT_MODEL_URL = 'https://www.cellpose.org/models/';
+/** How long a model server has to answer a request before it counts as unreachable (see [Note: offline answers at once]). */
+export const ANSWER_TIMEOUT_MS = 6_000;
 
 /** The model server: the option given, else CELLDESK_MODEL_URL, else cellpose.org. */
 export function modelBaseUrl(option?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -46,6 +52,8 @@ export interface DownloadRequest {
   onProgress?: (progress: DownloadProgress) => void;
   /** Connections tried when one drops in the middle, each resuming where the previous stopped (default 3). */
   attempts?: number;
+  /** See [Note: offline answers at once] (default ANSWER_TIMEOUT_MS). */
+  answerTimeoutMs?: number;
 }
 
 export interface DownloadResult {
@@ -132,6 +140,13 @@ function follow(flight: Flight, request: DownloadRequest): Promise<DownloadResul
   });
 }
 
+/** The cause of an unreachable server that never answered (see [Note: offline answers at once]). */
+class NoAnswerError extends Error {
+  constructor(timeoutMs: number) {
+    super(`the server did not answer within ${timeoutMs / 1000} s: no internet connection?`);
+  }
+}
+
 async function sizeOnDisk(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
@@ -166,12 +181,18 @@ async function attempt(
   const { url } = request;
   const offset = await sizeOnDisk(part);
   let response: Response;
+  const timeoutMs = request.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+  const unanswered = new AbortController();
+  const timer = setTimeout(() => unanswered.abort(), timeoutMs);
   try {
     counters.requests += 1;
-    response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal });
+    response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal: AbortSignal.any([signal, unanswered.signal]) });
   } catch (error) {
     if (signal.aborted) throw new DownloadCancelledError(url);
-    throw new ModelServerUnreachableError(url, request.destination, error);
+    const cause = unanswered.signal.aborted ? new NoAnswerError(timeoutMs) : error;
+    throw new ModelServerUnreachableError(url, request.destination, cause);
+  } finally {
+    clearTimeout(timer);
   }
 
   let append: boolean;

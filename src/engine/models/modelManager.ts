@@ -45,6 +45,8 @@ export interface ModelManagerOptions {
   env?: NodeJS.ProcessEnv;
   /** Connections tried per file when one drops in the middle (default 3). */
   downloadAttempts?: number;
+  /** How long the server has to answer each request (see [Note: offline answers at once]). */
+  answerTimeoutMs?: number;
 }
 
 export interface GetOptions {
@@ -114,6 +116,7 @@ export class ModelManager {
   private readonly catalogue: readonly CatalogueEntry[];
   private readonly baseUrl: string;
   private readonly downloadAttempts: number | undefined;
+  private readonly answerTimeoutMs: number | undefined;
 
   constructor(options: ModelManagerOptions = {}) {
     const env = options.env ?? process.env;
@@ -122,6 +125,7 @@ export class ModelManager {
     this.catalogue = options.catalogue ?? CATALOGUE;
     this.baseUrl = modelBaseUrl(options.baseUrl, env);
     this.downloadAttempts = options.downloadAttempts;
+    this.answerTimeoutMs = options.answerTimeoutMs;
     const { db, fault } = openDatabaseOrCopy(this.paths.databaseFile);
     this.db = db;
     this.databaseFault = fault;
@@ -246,6 +250,11 @@ export class ModelManager {
     return { models, skipped };
   }
 
+  /** The official model of this name, if it is one. */
+  catalogueEntry(name: string): CatalogueEntry | undefined {
+    return findCatalogueEntry(this.catalogue, name);
+  }
+
   /** Registers the usable models of the Cellpose folder and forgets those that left it; downloads nothing. */
   async discover(): Promise<DiscoveryReport> {
     const contents = await scanCellposeFolder(this.cellposeDir, this.catalogue);
@@ -364,6 +373,7 @@ export class ModelManager {
       expectedSha256: file.sha256 ?? pinnedSha256,
       expectedBytes: file.bytes,
       attempts: this.downloadAttempts,
+      answerTimeoutMs: this.answerTimeoutMs,
       ...options,
     });
     return { source: 'catalogue', path: result.path, sha256: result.sha256, ...(await fileStamp(result.path)) };

@@ -71,6 +71,36 @@ function distinctLabels(labels: Uint32Array | Uint16Array): number {
   return max;
 }
 
+/** A label volume's size: planes of width x height. */
+export interface VolumeShape {
+  planes: number;
+  width: number;
+  height: number;
+}
+
+/** The minimum size each plane's masks are computed with: none removed (-1) before stitching, as Cellpose does. */
+export function planeMinSize(method: StackMethod, planes: number, minSize: number): number {
+  return method.kind === 'stitch' && planes > 1 ? -1 : minSize;
+}
+
+/**
+ * The planes' masks (computed with planeMinSize) linked into 3D labels by IoU, then holes filled and masks smaller
+ * than `minSize` over the volume removed (see [Note: stacks as Cellpose segments them]); `labels` is changed too.
+ */
+export function linkPlanes(labels: Uint32Array, shape: VolumeShape, method: StackMethod & { kind: 'stitch' }, minSize: number): Uint32Array<ArrayBuffer> {
+  const { planes, width, height } = shape;
+  stitchPlanes(labels, planes, width * height, method.threshold);
+  return Uint32Array.from(fillHolesAndRemoveSmallMasks(labels, height, width, minSize, planes));
+}
+
+/** Masks in each plane, and the cells of the volume (3D labels when stitched, else all planes' masks together). */
+export function volumeCounts(labels: Uint32Array, shape: VolumeShape, method: StackMethod): { masksPerPlane: number[]; maskCount: number } {
+  const { planes, width, height } = shape;
+  const masksPerPlane = Array.from({ length: planes }, (_, z) => countMasks(labels.subarray(z * width * height, (z + 1) * width * height)));
+  const stitched = method.kind === 'stitch' && planes > 1;
+  return { masksPerPlane, maskCount: stitched ? distinctLabels(labels) : masksPerPlane.reduce((sum, n) => sum + n, 0) };
+}
+
 /**
  * Segments `planes` planes (read one at a time by `readPlane`, so that only one is held as float32) into one label
  * volume; see [Note: stacks as Cellpose segments them].
@@ -96,8 +126,7 @@ export async function segmentStack(
     add(estimateTimings);
     estimate = found;
   }
-  const stitching = method.kind === 'stitch' && planes > 1;
-  const planeSettings = { ...settings, diameter: estimate?.diameter ?? settings.diameter, minSize: stitching ? -1 : settings.minSize };
+  const planeSettings = { ...settings, diameter: estimate?.diameter ?? settings.diameter, minSize: planeMinSize(method, planes, settings.minSize) };
   let diameter = 0;
   let diameterFromStyle: number | null = null;
   let labels = new Uint32Array(0);
@@ -119,13 +148,11 @@ export async function segmentStack(
     diameterFromStyle = estimate?.fromStyle ?? result.diameterFromStyle;
     add(result.timings);
   }
-  if (stitching) {
+  if (method.kind === 'stitch' && planes > 1) {
     const stitchStart = performance.now();
-    stitchPlanes(labels, planes, width * height, method.threshold);
-    labels = Uint32Array.from(fillHolesAndRemoveSmallMasks(labels, height, width, settings.minSize, planes));
+    labels = linkPlanes(labels, { planes, width, height }, method, settings.minSize);
     timings.stitch = performance.now() - stitchStart;
   }
-  const masksPerPlane = Array.from({ length: planes }, (_, z) => countMasks(labels.subarray(z * width * height, (z + 1) * width * height)));
   timings.total = performance.now() - start;
   return {
     labels,
@@ -133,8 +160,7 @@ export async function segmentStack(
     width,
     height,
     method,
-    masksPerPlane,
-    maskCount: stitching ? distinctLabels(labels) : masksPerPlane.reduce((sum, n) => sum + n, 0),
+    ...volumeCounts(labels, { planes, width, height }, method),
     diameter,
     diameterFromStyle,
     executionProvider,

@@ -2,6 +2,7 @@
 // and checked against the ranges the engine accepts, with messages a biologist can act on; runs anywhere.
 import { InvalidSettingError } from '../errors';
 import { segmentSettings, type ChannelChoice, type SegmentSettings, type SegmentSettingsInput } from '../../shared/engineTypes';
+import { CELLPROB_THRESHOLD_RANGE } from '../../shared/segmentControls';
 
 export { CELLPOSE_DEFAULTS, type SegmentSettings, type SegmentSettingsInput } from '../../shared/engineTypes';
 
@@ -28,7 +29,8 @@ export function resolveSettings(given: CellposeSettings): SegmentSettings {
   for (const c of channels ?? []) requireNumber('Each channel', c, wholeNumber(0, 4), 'a whole number from 0 to 4');
   if (diameter !== 0 && diameter !== 'estimate') requireNumber('The diameter', diameter, (v) => v >= 1 && v <= 5000, "'estimate' (or 0) or between 1 and 5000 pixels");
   requireNumber('The flow threshold', flowThreshold, (v) => v >= 0, '0 (off) or more');
-  requireNumber('The cell probability threshold', cellprobThreshold, (v) => v >= -20 && v <= 20, 'between -20 and 20');
+  const { min, max } = CELLPROB_THRESHOLD_RANGE;
+  requireNumber('The cell probability threshold', cellprobThreshold, (v) => v >= min && v <= max, `between ${min} and ${max}`);
   requireNumber('The minimum mask size', minSize, wholeNumber(-1, Number.MAX_SAFE_INTEGER), 'a whole number of pixels (-1 keeps all)');
   requireNumber('The number of iterations', niter, wholeNumber(1, 100_000), 'a whole number from 1 to 100000');
   requireNumber('The batch size', batchSize, wholeNumber(1, 256), 'a whole number from 1 to 256');

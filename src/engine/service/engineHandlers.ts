@@ -8,6 +8,8 @@ import { modelHandlers } from './handlers/models';
 import { preferenceHandlers } from './handlers/preferences';
 import { providerHandlers } from './handlers/providers';
 import { segmentationHandlers } from './handlers/segmentation';
+import { sessionHandlers } from './handlers/sessions';
+import { stackHandlers } from './handlers/stacks';
 import type { EngineWorkspace } from './workspace';
 
 export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers {
@@ -17,6 +19,8 @@ export function createEngineHandlers(workspace: EngineWorkspace): EngineHandlers
     ...segmentationHandlers(workspace),
     ...maskHandlers(workspace),
     ...preferenceHandlers(workspace),
+    ...stackHandlers(workspace),
+    ...sessionHandlers(workspace),
     ...providerHandlers(workspace),
   };
 }

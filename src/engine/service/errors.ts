@@ -19,6 +19,8 @@ export class NoSegmentationError extends CellDeskError {
 /** Per contract call that can be cancelled, what to say. */
 const CANCELLED_MESSAGES: Readonly<Record<string, string>> = {
   'segment:run': 'The segmentation was cancelled.',
+  'segment:runStack': 'The segmentation of the planes was cancelled.',
+  'session:open': 'Opening the session file was cancelled.',
   'image:open': 'Opening the image was cancelled.',
   'image:upload': 'Opening the image was cancelled.',
   'segment:calibrate': 'Calibrating the diameter was cancelled.',

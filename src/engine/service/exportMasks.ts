@@ -1,6 +1,7 @@
 // Writes a segmentation's exports into a folder under Cellpose's file names: label TIFF and PNG
 // (<name>_cp_masks.tif/.png), the image with red outlines (<name>_outlines.png), ImageJ ROIs (<name>_rois.zip) and a
-// CSV of per-mask measurements; label images numbered 1..N unless asked otherwise (see [Note: label numbering] in
+// CSV of per-mask measurements, and Cellpose session files (<name>_seg.npy); a stack's volume as a multi-page label
+// TIFF or a session file; label images numbered 1..N unless asked otherwise (see [Note: label numbering] in
 // src/engine/core/labelNumbering.ts), and files already there replaced only when that was confirmed. Node side (the
 // engine worker).
 import { access } from 'node:fs/promises';
@@ -11,11 +12,14 @@ import { encodePng } from '../image/encodePng';
 import type { RasterImage } from '../image/raster';
 import { writeFileAtomically } from '../io/atomicWrite';
 import { encodeLabelFile } from '../io/labelFiles';
+import { sessionFromApp } from '../sessionFile/appSession';
+import type { CellposeSession } from '../sessionFile/types';
+import { encodeSegFile } from '../sessionFile/writeSegFile';
 import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import { channelStatistics, renderRgb } from './display';
 import { ENGINE_VERSION } from '../version';
 import { ExportError, ExportFilesExistError } from './errors';
-import type { ExportFormat, ExportResult, LabelNumbering } from '../../shared/contract';
+import { DEFAULT_DIAMETER, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult, type LabelNumbering } from '../../shared/contract';
 
 /** What each export's file name ends with, after the image's name (Cellpose's names). */
 export const EXPORT_FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
@@ -24,6 +28,7 @@ export const EXPORT_FILE_SUFFIXES: Readonly<Record<ExportFormat, string>> = {
   'outlines-png': '_outlines.png',
   'imagej-rois': '_rois.zip',
   'measurements-csv': '_cp_measurements.csv',
+  'seg-npy': '_seg.npy',
 };
 
 export interface ExportJob {
@@ -33,6 +38,10 @@ export interface ExportJob {
   labels: Uint32Array;
   formats: readonly ExportFormat[];
   folder: string;
+  /** Planes in `labels` (one after the other): a stack's volume; default 1. */
+  planes?: number;
+  /** The session a Cellpose session file (seg-npy) writes for the labels as numbered; without it, the labels alone in its layout. */
+  session?: (labels: Uint32Array) => CellposeSession;
   /** Default 'consecutive'. */
   numbering?: LabelNumbering;
   /** Replace files already there (default: refuse, naming them). */
@@ -42,10 +51,11 @@ export interface ExportJob {
 }
 
 /** The labels as the files get them, and what a label image says about their numbers. */
-interface NumberedJob {
-  raster: RasterImage;
+interface NumberedJob extends Pick<ExportJob, 'raster' | 'session' | 'planes'> {
   labels: Uint32Array;
   description: string;
+  /** What a session file without `session` records as its image; default 'image'. */
+  imageName?: string;
 }
 
 function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
@@ -63,8 +73,12 @@ function outlinesImage(raster: RasterImage, labels: Uint32Array): Uint8Array {
 function encode(format: ExportFormat, job: NumberedJob): Uint8Array {
   const { raster, labels, description } = job;
   const { width, height } = raster;
+  const planes = job.planes ?? 1;
   if (format === 'outlines-png') return encodePng({ width, height, channels: 3, data: outlinesImage(raster, labels) });
-  const encoded = encodeLabelFile(format, labels, width, height, raster, description);
+  if (format === 'seg-npy') {
+    return encodeSegFile(job.session?.(labels) ?? sessionFromApp({ labels, width, height, planes, imagePath: job.imageName ?? 'image', channels: [0, 0], diameter: DEFAULT_DIAMETER }));
+  }
+  const encoded = encodeLabelFile(format, labels, width, height, raster, { description, planes });
   return typeof encoded === 'string' ? new TextEncoder().encode(encoded) : encoded;
 }
 
@@ -103,12 +117,18 @@ export function exportBaseName(imageName: string): string {
 
 export async function writeExports(job: ExportJob): Promise<ExportResult> {
   const { raster, folder } = job;
-  if (job.labels.length !== raster.width * raster.height) {
-    throw new ExportError(`The masks to export have ${job.labels.length} pixels, but the image has ${raster.width} x ${raster.height}.`, {
+  const planes = job.planes ?? 1;
+  if (job.labels.length !== raster.width * raster.height * planes) {
+    throw new ExportError(`The masks to export have ${job.labels.length} pixels, but ${planes} plane(s) of the image have ${raster.width} x ${raster.height} each.`, {
       labels: job.labels.length,
       width: raster.width,
       height: raster.height,
+      planes,
     });
+  }
+  const onePlane = job.formats.filter((format) => !STACK_EXPORT_FORMATS.includes(format));
+  if (planes > 1 && onePlane.length > 0) {
+    throw new ExportError(`A stack's masks are exported as a multi-page label TIFF or a Cellpose session file (_seg.npy); ${onePlane.join(', ')} hold one plane.`, { formats: onePlane });
   }
   // Every destination is checked before anything is encoded or written (see [Note: output paths]).
   await prepareOutputFolder(folder);
@@ -122,7 +142,7 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
   const { labels, renumbered, description } = numbered(job.labels, job.numbering ?? 'consecutive');
   const files: ExportResult['files'] = [];
   for (const { format, path } of targets) {
-    const data = encode(format, { raster, labels, description });
+    const data = encode(format, { imageName: job.imageName, raster, labels, planes, description, session: job.session });
     try {
       await writeFileAtomically(path, data);
     } catch (error) {

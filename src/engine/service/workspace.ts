@@ -17,6 +17,7 @@ import { ModelManager } from '../models/modelManager';
 import type { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
 import type { CallName, DraftSummary, ExecutionProviderChoice, OpenedImage } from '../../shared/contract';
 import { ImageNotOpenError, OperationCancelledError, RunReplacedError } from './errors';
+import { emptyPlanes, type HeldPlanes } from './heldPlanes';
 
 /** The abort reason of a run replaced by a newer one on its image (see [Note: one run per image]). */
 interface Replacement {
@@ -43,13 +44,24 @@ export interface Measured {
   outlines: Uint8Array;
 }
 
+/** The table and outlines of masks finished ahead, kept as long as the masks are (see [Note: re-thresholding ahead]). */
+export type MeasuredAhead = WeakMap<Uint16Array | Uint32Array, Pick<Measured, 'masks' | 'outlines'>>;
+
 export interface HeldImage {
   info: OpenedImage;
+  /** The file's stack, to show and segment its other planes. */
+  stack: ImageStack;
+  /** The plane shown (and segmented by 'segment:run'): `info`'s plane of `info`'s frame. */
   raster: RasterImage;
+  /** The shown plane's last run; other planes' runs are in `planes` (see heldPlanes.ts). */
   run: KeptRun | null;
+  planes: HeldPlanes;
   /** The file's content and page: what its draft is kept under, and its content hash for the history. */
   draftKey: DraftKey;
   measured: Measured | null;
+  measuredAhead: MeasuredAhead;
+  /** Stops the run's work ahead for re-thresholding (see [Note: re-thresholding ahead]). */
+  workAhead: AbortController | null;
 }
 
 export class EngineWorkspace {
@@ -81,7 +93,7 @@ export class EngineWorkspace {
     const raster = await stack.readPlane(position, signal);
     const info = { imageId: randomUUID(), ...file, ...stack.description, ...position, page: raster.page };
     const draftKey = { sha256: createHash('sha256').update(bytes).digest('hex'), page: raster.page };
-    this.images.set(info.imageId, { info, raster, run: null, measured: null, draftKey });
+    this.images.set(info.imageId, { info, stack, raster, run: null, planes: emptyPlanes(), measured: null, measuredAhead: new WeakMap(), draftKey, workAhead: null });
     return info;
   }
 
@@ -94,6 +106,7 @@ export class EngineWorkspace {
   /** Forgets the image, cancelling what runs on it; false when it was not open. */
   release(imageId: string): boolean {
     this.cancelRun(imageId);
+    this.images.get(imageId)?.workAhead?.abort();
     return this.images.delete(imageId);
   }
 

@@ -10,11 +10,13 @@ import { MaskFileError, readMaskFile } from '../../io/maskFiles';
 import { draftSummary, type DraftSummary, type ExportFormat, type Segmentation } from '../../../shared/contract';
 import { resolveExportFolder } from '../exportFolder';
 import { writeExports } from '../exportMasks';
+import { draftKeysOf } from '../heldPlanes';
+import { sessionToSave } from '../sessionSave';
 import type { HeldImage } from '../workspace';
 import { handlerGroup } from './handlerGroup';
 
 /** Exports that hold the labels themselves: writing one keeps the edits, so the draft is no longer needed. */
-const LABEL_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['labels-tiff', 'labels-png']);
+const LABEL_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['labels-tiff', 'labels-png', 'seg-npy']);
 
 /** Masks shown over the held image without a run (a restored draft, masks from a file), measured on it. */
 function shownMasks(held: HeldImage, labels: Uint32Array, summary: DraftSummary): Segmentation {
@@ -38,12 +40,14 @@ function shownMasks(held: HeldImage, labels: Uint32Array, summary: DraftSummary)
 }
 
 export const maskHandlers = handlerGroup((workspace) => ({
-  /** Writes the labels (and a label image export deletes the image's draft: see [Note: mask drafts]). */
+  /** Writes the labels (and a label image export deletes the image's drafts, every plane's: see [Note: mask drafts]). */
   'masks:export': async ({ imageId, folder, ...request }) => {
-    const { info, raster, draftKey } = workspace.held(imageId);
-    const { formats } = request;
-    const result = await writeExports({ ...request, imageName: info.name, raster, folder: resolveExportFolder(folder, info.exportFolder) });
-    if (formats.some((format) => LABEL_FORMATS.has(format))) await workspace.drafts().delete(draftKey);
+    const held = workspace.held(imageId);
+    const { info, raster } = held;
+    const { formats, planes } = request;
+    const session = (labels: Uint32Array) => sessionToSave(held, labels, planes);
+    const result = await writeExports({ ...request, imageName: info.name, raster, folder: resolveExportFolder(folder, info.exportFolder), session });
+    if (formats.some((format) => LABEL_FORMATS.has(format))) for (const key of draftKeysOf(held, planes)) await workspace.drafts().delete(key);
     return result;
   },
 

@@ -7,10 +7,12 @@ import { measureMasks } from '../../core/maskMeasurements';
 import { outlinePixels } from '../../core/outlines';
 import { segmentAndRecord } from '../../history/segmentAndRecord';
 import { rasterToPlanarFloat32 } from '../../image/raster';
+import type { DeriveFromMasks } from '../../pipeline/keptNetworkOutput';
 import { estimateImageDiameter, segmentImage } from '../../pipeline/segment';
 import { resolveSettings } from '../../pipeline/settings';
 import type { Segmentation } from '../../../shared/contract';
 import { NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from '../errors';
+import { shownPictures } from '../heldPlanes';
 import type { HeldImage, KeptRun } from '../workspace';
 import { refuseLargeRun } from '../largeRuns';
 import { handlerGroup } from './handlerGroup';
@@ -21,7 +23,8 @@ function reply(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array,
   const measureStart = performance.now();
   if (held.measured?.labels !== labels) {
     const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
-    held.measured = { labels, labels32, masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+    const { masks, outlines } = held.measuredAhead.get(labels) ?? { masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+    held.measured = { labels, labels32, masks, outlines };
   }
   const { labels32, masks, outlines } = held.measured;
   timings.measure = performance.now() - measureStart;
@@ -29,11 +32,23 @@ function reply(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array,
   return { ...summary, ...made, imageId: held.info.imageId, width, height, labels: labels32, outlines, maskCount: masks.length, masks, timings };
 }
 
+/** The table and outlines of masks finished ahead, in two steps (see [Note: re-thresholding ahead]). */
+function measureAhead(held: HeldImage): DeriveFromMasks {
+  const { width, height } = held.raster;
+  return function* (labels) {
+    if (held.measuredAhead.has(labels)) return;
+    const masks = measureMasks(labels, height, width, held.raster);
+    yield;
+    held.measuredAhead.set(labels, { masks, outlines: outlinePixels(labels, height, width) });
+  };
+}
+
 export const segmentationHandlers = handlerGroup((workspace) => ({
   'segment:run': (request, hooks) =>
     workspace.runOnImage(request.imageId, 'segment:run', hooks.signal, async (signal) => {
       const { imageId } = request;
       const held = workspace.held(imageId);
+      held.workAhead?.abort();
       const model = await workspace.model(request.model, request.provider);
       if (request.confirmLarge !== true) refuseLargeRun(held.raster, resolveSettings(request.settings), model);
       const image = rasterToPlanarFloat32(held.raster);
@@ -45,6 +60,8 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
         recorder: request.record ? workspace.recorder() : null,
       });
       if (recordError !== null) console.error(`CellDesk: the segmentation of ${held.info.name} was not recorded in the history:`, recordError);
+      held.workAhead = new AbortController();
+      result.kept.workAhead(held.workAhead.signal, measureAhead(held));
       held.run = {
         output: result.kept,
         settings: result.settings,
@@ -92,8 +109,11 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
 
   /** The image's kept network output as the viewer draws it (see [Note: network output display]). */
   'segment:networkOutput': ({ imageId }) => {
-    const run = workspace.held(imageId).run;
-    if (run === null) throw new NoNetworkOutputError(imageId);
-    return { imageId, ...displayNetworkOutput(run.output.flows) };
+    const held = workspace.held(imageId);
+    if (held.run !== null) return { imageId, ...displayNetworkOutput(held.run.output.flows) };
+    // A session file's own pictures, where it has no network output to draw them from.
+    const pictures = shownPictures(held);
+    if (pictures === undefined) throw new NoNetworkOutputError(imageId);
+    return { imageId, ...pictures };
   },
 }));

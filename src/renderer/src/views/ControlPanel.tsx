@@ -24,10 +24,13 @@ import {
 import { useState } from 'react';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shared/contract';
 import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
+import { CELLPROB_THRESHOLD_RANGE } from '../../../shared/segmentControls';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import type { SegmentParameters } from '../model/segment/state';
 import { useStore } from '../useStore';
 import { ModelField } from './ModelField';
+import { PixelSizeField, useMicrometres } from './PixelSizeField';
+import { StackRunSettings } from './StackControls';
 
 const SEGMENT_CHANNELS = [
   { value: '0', label: '0: grayscale (all channels)' },
@@ -62,7 +65,7 @@ function OpenImage({ segment }: { segment: SegmentModel }) {
           style={{ flex: 1 }}
           label="Image path"
           description={segment.environment === 'browser' ? "On the computer running 'celldesk serve'" : undefined}
-          placeholder="/data/experiment/image.tif"
+          placeholder="/data/experiment/image.tif (or image_seg.npy)"
           value={path}
           onChange={(event) => setPath(event.currentTarget.value)}
           onKeyDown={(event) => {
@@ -149,6 +152,8 @@ function ImportModel({ segment }: { segment: SegmentModel }) {
 
 function SegmentSettings({ segment }: { segment: SegmentModel }) {
   const parameters = useStore(segment.store, (s) => s.parameters);
+  const withoutFlows = useStore(segment.store, (s) => s.segmentation !== null && s.networkOutputHeld !== 'kept');
+  const diameterInMicrometres = useMicrometres(segment, parameters.estimateDiameter ? null : parameters.diameter);
   const set = (change: Partial<SegmentParameters>) => segment.parameters.set(change);
   return (
     <Stack gap="xs">
@@ -181,6 +186,7 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         <NumberInput
           style={{ flex: 1 }}
           label="Cell diameter (px)"
+          description={diameterInMicrometres}
           min={1}
           max={5000}
           decimalScale={2}
@@ -206,9 +212,9 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         />
         <NumberInput
           label="Cell probability threshold"
-          min={-20}
-          max={20}
-          step={0.5}
+          min={CELLPROB_THRESHOLD_RANGE.min}
+          max={CELLPROB_THRESHOLD_RANGE.max}
+          step={CELLPROB_THRESHOLD_RANGE.step}
           decimalScale={3}
           value={parameters.cellprobThreshold}
           onChange={(value) => numeric(value, (cellprobThreshold) => set({ cellprobThreshold }))}
@@ -222,8 +228,10 @@ function SegmentSettings({ segment }: { segment: SegmentModel }) {
         value={parameters.minSize}
         onChange={(value) => numeric(value, (minSize) => set({ minSize }))}
       />
-      <Text size="xs" c="dimmed">
-        Changing a threshold recomputes the masks from the kept network output, without running the network again.
+      <Text size="xs" c="dimmed" data-testid="threshold-source">
+        {withoutFlows
+          ? 'These masks came without their network output (flows): new thresholds apply at the next run.'
+          : 'Changing a threshold recomputes the masks from the kept network output, without running the network again.'}
       </Text>
       <Switch
         label="Record in history"
@@ -355,9 +363,11 @@ export function ControlPanel({ segment }: { segment: SegmentModel }) {
     <Stack gap="sm" p="sm">
       <Title order={5}>Image</Title>
       <OpenImage segment={segment} />
+      <PixelSizeField segment={segment} />
       <Divider />
       <Title order={5}>Segmentation</Title>
       <SegmentSettings segment={segment} />
+      <StackRunSettings segment={segment} />
       <Divider />
       <Title order={5}>Display</Title>
       <DisplaySettings segment={segment} />

@@ -1,8 +1,8 @@
-// The export dialog: formats, folder, how label images number the masks, a confirmation before files already there
+// The export dialog: formats (a stack's: those that hold every plane), folder, how label images number the masks, a confirmation before files already there
 // are replaced, and in the browser mode a download of each written file to the browser's computer. Renderer.
 import { Alert, Anchor, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat, type ExportResult } from '../../../shared/contract';
+import { EXPORT_FORMATS, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { useStore } from '../useStore';
 import { fileNameOf } from '../wording';
@@ -13,6 +13,7 @@ const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
   'outlines-png': 'Image with outlines, PNG (_outlines.png)',
   'imagej-rois': 'ImageJ ROIs (_rois.zip)',
   'measurements-csv': 'Measurements, CSV (_cp_measurements.csv)',
+  'seg-npy': 'Cellpose session (_seg.npy)',
 };
 
 /** The files written, each a download link when its bytes came back (the browser mode). */
@@ -42,7 +43,7 @@ function WrittenFiles({ result }: { result: ExportResult }) {
 }
 
 /** Files already there: replace them or keep them (see MaskExports.replaceExisting). */
-function ReplaceConfirmation({ segment }: { segment: SegmentModel }) {
+export function ReplaceConfirmation({ segment }: { segment: SegmentModel }) {
   const conflict = useStore(segment.store, (s) => s.exportConflict);
   if (conflict === null) return null;
   return (
@@ -66,6 +67,7 @@ function ReplaceConfirmation({ segment }: { segment: SegmentModel }) {
 }
 
 export function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; opened: boolean; onClose: () => void }) {
+  const isStack = useStore(segment.store, (s) => (s.stack?.planes ?? 1) > 1);
   const exportFolder = useStore(segment.store, (s) => s.image?.exportFolder ?? '');
   const lastExport = useStore(segment.store, (s) => s.lastExport);
   const exporting = useStore(segment.store, (s) => s.activity.kind === 'exporting');
@@ -82,10 +84,15 @@ export function ExportDialog({ segment, opened, onClose }: { segment: SegmentMod
         <Checkbox.Group label="Files to write" value={formats} onChange={(value) => setFormats(value as ExportFormat[])}>
           <Stack gap={6} mt={6}>
             {EXPORT_FORMATS.map((format) => (
-              <Checkbox key={format} value={format} label={FORMAT_LABELS[format]} />
+              <Checkbox key={format} value={format} label={FORMAT_LABELS[format]} disabled={isStack && !STACK_EXPORT_FORMATS.includes(format)} />
             ))}
           </Stack>
         </Checkbox.Group>
+        {isStack && (
+          <Text size="xs" c="dimmed">
+            A stack is written whole: a multi-page label TIFF and a session file of [planes, height, width] masks. The other files hold one plane.
+          </Text>
+        )}
         <Checkbox
           label="Keep the mask numbers shown here (label images are otherwise numbered 1 to N without gaps, as the Cellpose GUI does)"
           checked={keepNumbers}

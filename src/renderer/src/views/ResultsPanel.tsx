@@ -3,8 +3,12 @@
 import { Badge, Button, Group, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import type { SegmentModel } from '../model/segment/segmentModel';
+import { physicalMeasurement } from '../model/segment/units';
 import { useStore } from '../useStore';
-import { ExportDialog } from './ExportDialog';
+import { ExportDialog, ReplaceConfirmation } from './ExportDialog';
+import { useMicrometres } from './PixelSizeField';
+import { SaveSessionButton, SessionSource } from './SessionControls';
+import { StackSummary } from './StackControls';
 
 /** Rows drawn at most; the rest are reachable by selecting masks in the viewer. */
 const TABLE_ROWS = 2000;
@@ -12,6 +16,7 @@ const TABLE_ROWS = 2000;
 function Summary({ segment }: { segment: SegmentModel }) {
   const segmentation = useStore(segment.store, (s) => s.segmentation);
   const maskCount = useStore(segment.store, (s) => s.maskCount);
+  const diameterInMicrometres = useMicrometres(segment, segmentation?.diameter ?? null);
   if (segmentation === null) return <Text c="dimmed">No masks yet: open an image and press Run.</Text>;
   const estimated = segmentation.diameterFromStyle !== null;
   return (
@@ -19,9 +24,12 @@ function Summary({ segment }: { segment: SegmentModel }) {
       <Text size="xl" fw={700} data-testid="mask-count">
         {maskCount} {maskCount === 1 ? 'mask' : 'masks'}
       </Text>
+      <StackSummary segment={segment} />
       <Text size="sm" data-testid="diameter">
-        Diameter {segmentation.diameter.toFixed(2)} px{estimated ? ' (estimated)' : ''}
+        Diameter {segmentation.diameter.toFixed(2)} px{diameterInMicrometres === undefined ? '' : ` (${diameterInMicrometres})`}
+        {estimated ? ' (estimated)' : ''}
       </Text>
+      <SessionSource segment={segment} />
       <Group gap={6}>
         <Badge variant="light">{segmentation.executionProvider}</Badge>
         <Badge variant="light" color={segmentation.networkRan ? 'blue' : 'teal'} data-testid="network-runs">
@@ -88,6 +96,7 @@ function EditButtons({ segment, onExport }: { segment: SegmentModel; onExport: (
       <Button size="xs" disabled={!hasMasks} onClick={onExport}>
         Export…
       </Button>
+      <SaveSessionButton segment={segment} />
     </Group>
   );
 }
@@ -97,6 +106,7 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
   const present = useStore(segment.store, (s) => s.present);
   const selected = useStore(segment.store, (s) => s.selected);
   const channels = useStore(segment.store, (s) => s.pixels?.channels ?? 0);
+  const pixelSize = useStore(segment.store, (s) => s.pixelSize);
   const body = useRef<HTMLTableSectionElement>(null);
 
   // A mask selected in the viewer scrolls into view in the table.
@@ -115,6 +125,8 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
             <Table.Th>Mask</Table.Th>
             <Table.Th>Area (px)</Table.Th>
             <Table.Th>Centroid x, y</Table.Th>
+            {pixelSize !== null && <Table.Th>Area (µm²)</Table.Th>}
+            {pixelSize !== null && <Table.Th>Centroid (µm)</Table.Th>}
             {Array.from({ length: channels }, (_, c) => (
               <Table.Th key={c}>Mean ch{c + 1}</Table.Th>
             ))}
@@ -133,6 +145,7 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
               <Table.Td>
                 {row.centroidX.toFixed(1)}, {row.centroidY.toFixed(1)}
               </Table.Td>
+              {pixelSize !== null && <PhysicalCells row={physicalMeasurement(row, pixelSize)} />}
               {row.meanIntensity.map((value, c) => (
                 <Table.Td key={c}>{value.toFixed(1)}</Table.Td>
               ))}
@@ -149,6 +162,18 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
   );
 }
 
+/** A row's area and centroid in µm. */
+function PhysicalCells({ row }: { row: { area: number; centroidX: number; centroidY: number } }) {
+  return (
+    <>
+      <Table.Td>{row.area.toPrecision(4)}</Table.Td>
+      <Table.Td>
+        {row.centroidX.toFixed(2)}, {row.centroidY.toFixed(2)}
+      </Table.Td>
+    </>
+  );
+}
+
 export function ResultsPanel({ segment }: { segment: SegmentModel }) {
   const [exporting, setExporting] = useState(false);
   // File > Export… in the desktop app's menu.
@@ -162,6 +187,8 @@ export function ResultsPanel({ segment }: { segment: SegmentModel }) {
       <Summary segment={segment} />
       <UnsavedStatus segment={segment} />
       <EditButtons segment={segment} onExport={() => setExporting(true)} />
+      {/* Save session asks here before replacing a session file; the dialog asks for its own exports. */}
+      {!exporting && <ReplaceConfirmation segment={segment} />}
       <Text size="xs" c="dimmed">
         Click a mask to select it (shift-click for several), Delete to remove, M to merge. D draws a mask (or right-drag),
         E erases ([ ] brush size), Esc selects again; middle-drag or space-drag pans. Ctrl+Z / Ctrl+Shift+Z undo / redo.

@@ -1,5 +1,6 @@
 // The Segment view's main action, pinned under the left panel so that it is on screen at any window height: Run and
-// Cancel, and the progress of a run, a calibration or a re-threshold. Renderer.
+// Cancel (Run goes over the shown plane or all planes of a stack, as its controls say), and the progress of a run
+// (with the plane, over a stack), a calibration or a re-threshold. Renderer.
 import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import type { StageProgress } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
@@ -27,7 +28,7 @@ export function RunBar({ segment }: { segment: SegmentModel }) {
   return (
     <Stack gap="xs" p="sm" className="run-bar">
       <Group grow gap="xs">
-        <Button onClick={() => void segment.runs.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
+        <Button onClick={() => void segment.stack.run()} disabled={!hasImage || model.trim() === '' || activity.kind !== 'idle'} loading={activity.kind === 'segmenting'}>
           Run
         </Button>
         <Button variant="default" onClick={() => void segment.runs.cancel()} disabled={activity.kind !== 'segmenting' && activity.kind !== 'calibrating'}>
@@ -39,6 +40,7 @@ export function RunBar({ segment }: { segment: SegmentModel }) {
           <Progress value={fraction * 100} animated={progress === null || progress.total <= 1} />
           <Text size="xs" c="dimmed">
             {progress === null ? 'Opening the model…' : stageText(progress)}
+            {progress?.plane === undefined ? '' : ` Plane ${progress.plane.index + 1} of ${progress.plane.count}.`}
           </Text>
         </Stack>
       )}

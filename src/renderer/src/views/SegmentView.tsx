@@ -11,6 +11,7 @@ import { EngineStoppedAlert } from './EngineStoppedAlert';
 import { ErrorAlert } from './ErrorAlert';
 import { LargeRunDialog } from './LargeRunDialog';
 import { ResultsPanel } from './ResultsPanel';
+import { PlaneSliders } from './StackControls';
 import { RunBar } from './RunBar';
 import { Viewer } from './Viewer';
 
@@ -144,6 +145,7 @@ export function SegmentView({ segment, active = true }: { segment: SegmentModel;
         <ErrorMessage segment={segment} />
         <LargeRunDialog segment={segment} />
         <Viewer segment={segment} active={active} />
+        <PlaneSliders segment={segment} />
         <StatusBar segment={segment} panels={panels} onPanels={setPanels} />
       </div>
       <div className="side-panel right-panel" hidden={!panels.right}>

@@ -64,6 +64,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const imageLayer = useRef<HTMLCanvasElement>(layerCanvas());
   const overlayLayer = useRef<HTMLCanvasElement>(layerCanvas());
+  const overlayPixels = useRef<ImageData | null>(null);
   const networkLayer = useRef<HTMLCanvasElement>(layerCanvas());
   const hasNetworkLayer = useRef(false);
   const view = useRef<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
@@ -176,15 +177,19 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
     setView(actualSizeViewport(current.width, current.height, container.clientWidth, container.clientHeight));
   }, [setView, store]);
 
-  // A new image: its own layer size, fitted to the view.
+  // A new image: its own layer size, fitted to the view. Another plane of the same image keeps the view where it is.
+  const fittedImage = useRef<string | null>(null);
   useEffect(() => {
     if (pixels === null) return;
     for (const layer of [imageLayer.current, overlayLayer.current, networkLayer.current]) {
       layer.width = pixels.width;
       layer.height = pixels.height;
     }
+    const imageId = store.get().image?.imageId ?? null;
+    if (fittedImage.current === imageId) return;
+    fittedImage.current = imageId;
     fit();
-  }, [pixels, fit]);
+  }, [pixels, fit, store]);
 
   useEffect(() => {
     if (pixels === null || ranges.length !== pixels.channels) return;
@@ -202,7 +207,12 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       const layer = overlayLayer.current;
       const context = layer.getContext('2d');
       if (context === null || layer.width !== segmentation.width || layer.height !== segmentation.height) return;
-      const data = context.createImageData(segmentation.width, segmentation.height);
+      // One image-sized buffer kept from update to update (renderOverlay writes every pixel): a fresh one per
+      // re-threshold costs more than drawing into it.
+      if (overlayPixels.current?.width !== segmentation.width || overlayPixels.current.height !== segmentation.height) {
+        overlayPixels.current = context.createImageData(segmentation.width, segmentation.height);
+      }
+      const data = overlayPixels.current;
       renderOverlay(segmentation.labels, segmentation.outlines, { ...overlay, selected }, data.data);
       context.putImageData(data, 0, 0);
     }
@@ -393,7 +403,7 @@ export function Viewer({ segment, active }: { segment: SegmentModel; active: boo
       />
       {pixels === null ? (
         <div className="viewer-empty">
-          <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file here.</Text>
+          <Text c="dimmed">Open an image, or drop a TIFF, PNG or JPEG file (or a Cellpose _seg.npy) here.</Text>
         </div>
       ) : (
         <ToolBar segment={segment} />

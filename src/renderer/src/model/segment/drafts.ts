@@ -79,7 +79,9 @@ export class Drafts {
   async restore(image: OpenedImage): Promise<void> {
     try {
       const draft = await this.client.call('masks:loadDraft', { imageId: image.imageId });
-      if (draft === null || this.store.get().image?.imageId !== image.imageId) return;
+      // Another image, or another plane of this one (each plane keeps its own draft), may be shown by now.
+      const shown = this.store.get().image;
+      if (draft === null || shown?.imageId !== image.imageId || shown.page !== image.page) return;
       const when = new Date(draft.savedAt).toLocaleString();
       this.masks.show(draft.segmentation, {
         selected: new Set(),

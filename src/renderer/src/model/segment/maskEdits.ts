@@ -1,6 +1,7 @@
 // Editing the shown masks by hand: selecting (in the viewer or the table), deleting, merging, drawing a new mask
 // and erasing with a brush, each one undoable step of the mask history; the editing tool and brush size. Renderer
 // (DOM-free).
+import type { Segmentation } from '../../../../shared/contract';
 import { eraseStroke, fillOutline } from '../../../../shared/viewer/drawing';
 import { deleteMasks, largestLabel, mergeMasks } from '../../../../shared/viewer/labelEdits';
 import type { MaskHistory } from './maskHistory';
@@ -11,9 +12,11 @@ const listed = (labels: readonly number[]) => `${labels.length === 1 ? 'mask' : 
 const SEGMENT_FIRST = 'Run a segmentation first: the draw and erase tools edit its masks.';
 
 export class MaskEdits {
+  /** `labelAbove` gives a drawn mask its number: above every label in use (in a stack, in any plane). */
   constructor(
     private readonly store: SegmentStore,
     private readonly masks: MaskHistory,
+    private readonly labelAbove: (segmentation: Segmentation) => number = (segmentation) => largestLabel(segmentation.labels),
   ) {}
 
   /** Selects the mask under image pixel (x, y); `additive` (shift) adds or removes it from the selection. */
@@ -60,7 +63,7 @@ export class MaskEdits {
       this.store.set({ notice: SEGMENT_FIRST });
       return;
     }
-    const label = largestLabel(segmentation.labels) + 1;
+    const label = this.labelAbove(segmentation) + 1;
     const edit = fillOutline(segmentation.labels, segmentation.width, segmentation.height, points, label);
     if (edit === null) {
       this.store.set({ notice: 'Nothing drawn: the outline enclosed no free pixels (pixels already in masks stay theirs).' });

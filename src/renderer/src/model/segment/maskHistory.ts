@@ -1,5 +1,6 @@
 // The masks the Segment view shows and their undo history: a run or a re-threshold replaces them, an edit changes
-// their labels in place, and undo or redo walks both kinds back and forth. Renderer (DOM-free).
+// their labels in place, and undo or redo walks both kinds back and forth; in a stack, each step on its own plane
+// (see [Note: stack edits] in stack.ts). Renderer (DOM-free).
 import type { Segmentation } from '../../../../shared/contract';
 import { labelPresence, reapplyEdit, revertEdit, type LabelEdit } from '../../../../shared/viewer/labelEdits';
 import { MaskBoxes, updateAfterEdit } from '../../../../shared/viewer/maskUpdates';
@@ -13,7 +14,25 @@ interface ReplaceEdit {
   after: Segmentation;
 }
 
-type Edit = LabelEdit | ReplaceEdit;
+/** A change of masks made outside this history (a stack's planes replaced together): how to undo and redo it. */
+export interface OuterEdit {
+  kind: 'outer';
+  revert(): void;
+  reapply(): void;
+}
+
+type Edit = LabelEdit | ReplaceEdit | OuterEdit;
+
+/** A plane (Z) of a time point (T): 0, 0 for a 2D image. */
+export interface PlacePosition {
+  plane: number;
+  frame: number;
+}
+
+/** An edit, and the plane it was made on. */
+interface Step extends PlacePosition {
+  edit: Edit;
+}
 
 const UNDONE: Readonly<Record<LabelEdit['kind'], string>> = {
   delete: 'Undone: the deleted masks are back.',
@@ -23,9 +42,13 @@ const UNDONE: Readonly<Record<LabelEdit['kind'], string>> = {
 };
 
 export class MaskHistory {
-  private readonly history = new UndoStack<Edit>();
+  private readonly history = new UndoStack<Step>();
   /** Per segmentation, its masks' bounding boxes, built at its first edit (see maskUpdates.ts). */
   private readonly boxes = new WeakMap<Segmentation, MaskBoxes>();
+  /** Shows another plane of a stack, so that a step made there is undone or redone where it was made. */
+  private goTo: ((place: PlacePosition) => Promise<boolean>) | null = null;
+  /** A step waits while its plane is being shown. */
+  private moving = false;
 
   /**
    * `onChanged` hears of every change the user made to the masks: `edited` for an edit, its undo or redo, not for
@@ -58,25 +81,67 @@ export class MaskHistory {
     this.show(segmentation, extra);
   }
 
+  /** How a stack shows another plane (see [Note: stack edits] in stack.ts); a 2D image never needs to. */
+  navigateWith(goTo: (place: PlacePosition) => Promise<boolean>): void {
+    this.goTo = goTo;
+  }
+
   /** Shows masks from a run or a re-threshold in place of the current ones, as one undoable step. */
   replace(after: Segmentation): void {
-    this.history.push({ kind: 'replace', before: this.store.get().segmentation, after });
-    this.show(after, { selected: new Set(), restoredDraftAt: null });
+    this.push({ kind: 'replace', before: this.store.get().segmentation, after });
+    this.show(after, { selected: new Set(), restoredDraftAt: null, networkOutputHeld: 'kept' });
+    this.onChanged(false);
+  }
+
+  /** Records a change of masks already made and shown by its maker, as one undoable step. */
+  record(edit: OuterEdit): void {
+    this.push(edit);
+    this.store.set({ canUndo: this.history.canUndo, canRedo: this.history.canRedo });
     this.onChanged(false);
   }
 
   /** Records an edit already applied to `segmentation`'s labels and shows its result. */
   apply(segmentation: Segmentation, edit: LabelEdit, extra: Partial<SegmentState>): void {
-    this.history.push(edit);
+    this.push(edit);
     this.updateMeasurements(segmentation, edit);
     this.show(segmentation, extra);
     this.onChanged(true);
   }
 
   undo(): void {
-    const edit = this.history.undo();
-    if (edit === undefined) return;
-    if (edit.kind === 'replace') {
+    this.step(this.history.undo(), (edit) => this.revert(edit), () => this.history.redo());
+  }
+
+  redo(): void {
+    this.step(this.history.redo(), (edit) => this.reapply(edit), () => this.history.undo());
+  }
+
+  private push(edit: Edit): void {
+    const image = this.store.get().image;
+    this.history.push({ edit, plane: image?.plane ?? 0, frame: image?.frame ?? 0 });
+  }
+
+  /** Applies a step where it was made: on another plane, once that plane is shown (`putBack` if it cannot be). */
+  private step(step: Step | undefined, apply: (edit: Edit) => void, putBack: () => void): void {
+    if (step === undefined) return;
+    if (this.moving) return putBack();
+    const image = this.store.get().image;
+    const here = step.plane === (image?.plane ?? 0) && step.frame === (image?.frame ?? 0);
+    if (here || step.edit.kind === 'outer') return apply(step.edit);
+    if (this.goTo === null) return putBack();
+    this.moving = true;
+    void this.goTo({ plane: step.plane, frame: step.frame }).then((shown) => {
+      this.moving = false;
+      if (shown) apply(step.edit);
+      else putBack();
+    });
+  }
+
+  private revert(edit: Edit): void {
+    if (edit.kind === 'outer') {
+      edit.revert();
+      this.store.set({ canUndo: this.history.canUndo, canRedo: this.history.canRedo });
+    } else if (edit.kind === 'replace') {
       this.show(edit.before, { selected: new Set(), notice: 'Undone: the previous masks are back.', ...this.thresholdsOf(edit.before) });
     } else {
       const segmentation = this.store.get().segmentation!;
@@ -88,10 +153,11 @@ export class MaskHistory {
     this.onChanged(true);
   }
 
-  redo(): void {
-    const edit = this.history.redo();
-    if (edit === undefined) return;
-    if (edit.kind === 'replace') {
+  private reapply(edit: Edit): void {
+    if (edit.kind === 'outer') {
+      edit.reapply();
+      this.store.set({ canUndo: this.history.canUndo, canRedo: this.history.canRedo });
+    } else if (edit.kind === 'replace') {
       this.show(edit.after, { selected: new Set(), notice: 'Redone.', ...this.thresholdsOf(edit.after) });
     } else {
       const segmentation = this.store.get().segmentation!;

@@ -6,22 +6,54 @@
 // recomputed, so that typing 0.45 is one call, not three. At most one re-threshold is in flight: a change that
 // settles while one runs only marks another as due, and when it ends one more call is made with the thresholds set
 // by then, however many changes came meanwhile. Thresholds changed during a run or a calibration wait for it to end.
+import type { SegmentSettingsInput } from '../../../../shared/contract';
 import type { EngineClient } from '../../engineClient';
 import { codeOf, messageOf } from '../../errorText';
 import { fileNameOf } from '../../wording';
 import type { MaskHistory } from './maskHistory';
 import type { Overlays } from './overlays';
-import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, thresholdsMatch, type SegmentStore } from './state';
+import { lacksNetworkOutput, NEEDS_NETWORK_OUTPUT, showError, thresholdsMatch, type SegmentParameters, type SegmentStore } from './state';
 
-/** How long threshold changes settle before masks are recomputed. */
-export const RETHRESHOLD_DELAY_MS = 250;
+/**
+ * How long threshold changes settle before masks are recomputed: enough to gather the keystrokes of a number typed
+ * at speed, short beside a re-threshold's own time (a change made while one runs is applied when it ends).
+ */
+export const RETHRESHOLD_DELAY_MS = 60;
 
-const twoDecimals = (value: number) => Math.round(value * 100) / 100;
+export const twoDecimals = (value: number) => Math.round(value * 100) / 100;
+
+/** The settings a run is asked for, from the view's parameters. */
+export function runSettings(parameters: SegmentParameters): SegmentSettingsInput {
+  return {
+    channels: parameters.channels,
+    diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
+    flowThreshold: parameters.flowThreshold,
+    cellprobThreshold: parameters.cellprobThreshold,
+    minSize: parameters.minSize,
+    ...(parameters.niter === 0 ? {} : { niter: parameters.niter }),
+    augment: parameters.augment,
+    batchSize: parameters.batchSize,
+  };
+}
+
+/** Thresholds for masks recomputed from kept network output. */
+export type Thresholds = Pick<SegmentParameters, 'flowThreshold' | 'cellprobThreshold' | 'minSize'>;
+
+/** A stack whose planes were segmented together re-thresholds them together (see [Note: stack edits] in stack.ts). */
+export interface VolumeRethreshold {
+  /** Whether the shown masks are such a volume's. */
+  wholeVolume(): boolean;
+  /** Recomputes and shows every plane's masks; the notice says how it went. */
+  rethreshold(thresholds: Thresholds): Promise<void>;
+  /** The shown plane's masks were replaced by a run or a re-threshold of that plane alone. */
+  planeReplaced(): void;
+}
 
 export class Runs {
   private rethresholdTimer: ReturnType<typeof setTimeout> | null = null;
   private rethresholdRunning = false;
   private rethresholdDue = false;
+  private volume: VolumeRethreshold | null = null;
   /** Runs started by this view; only the latest one's end makes the view idle. */
   private runsStarted = 0;
 
@@ -50,21 +82,13 @@ export class Runs {
         imageId: image.imageId,
         model: parameters.model.trim(),
         provider: parameters.provider,
-        settings: {
-          channels: parameters.channels,
-          diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
-          flowThreshold: parameters.flowThreshold,
-          cellprobThreshold: parameters.cellprobThreshold,
-          minSize: parameters.minSize,
-          ...(parameters.niter === 0 ? {} : { niter: parameters.niter }),
-          augment: parameters.augment,
-          batchSize: parameters.batchSize,
-        },
+        settings: runSettings(parameters),
         record: parameters.record,
         ...(confirmLarge ? { confirmLarge } : {}),
       });
       this.overlays.forgetNetworkOutput();
       this.masks.replace(result);
+      this.volume?.planeReplaced();
       this.overlays.refreshNetworkOutput();
       const seconds = ((result.timings['total'] ?? 0) / 1000).toFixed(1);
       const model = result.model.name ?? fileNameOf(result.model.path);
@@ -134,6 +158,10 @@ export class Runs {
     if (image !== null) await this.client.call('segment:cancel', { imageId: image.imageId }).catch((error: unknown) => showError(this.store, error));
   }
 
+  useVolume(volume: VolumeRethreshold): void {
+    this.volume = volume;
+  }
+
   /** A threshold changed: the masks are recomputed once the changes settle (see [Note: re-threshold coalescing]). */
   thresholdsChanged(): void {
     if (this.rethresholdTimer !== null) clearTimeout(this.rethresholdTimer);
@@ -153,14 +181,23 @@ export class Runs {
     try {
       do {
         this.rethresholdDue = false;
-        const { image, segmentation, activity, parameters } = this.store.get();
+        const { image, segmentation, activity, parameters, networkOutputHeld } = this.store.get();
         if (image === null || segmentation === null || activity.kind === 'segmenting' || activity.kind === 'calibrating' || thresholdsMatch(parameters, segmentation)) return;
+        if (networkOutputHeld !== 'kept') {
+          this.store.set({ notice: NEEDS_NETWORK_OUTPUT });
+          return;
+        }
         this.store.set({ activity: { kind: 'rethresholding' }, error: null });
         try {
           const { flowThreshold, cellprobThreshold, minSize } = parameters;
+          if (this.volume?.wholeVolume() === true) {
+            await this.volume.rethreshold({ flowThreshold, cellprobThreshold, minSize });
+            continue;
+          }
           const result = await this.client.call('segment:rethreshold', { imageId: image.imageId, flowThreshold, cellprobThreshold, minSize });
           if (this.store.get().image?.imageId !== image.imageId) return;
           this.masks.replace(result);
+          this.volume?.planeReplaced();
           const ms = Math.round(result.timings['total'] ?? 0);
           this.store.set({ notice: `Masks recomputed from the kept network output in ${ms} ms, without running the network.` });
         } catch (error) {

@@ -12,7 +12,10 @@ import { ImageOpener } from './openImage';
 import { Overlays } from './overlays';
 import { Parameters } from './parameters';
 import { RETHRESHOLD_DELAY_MS, Runs } from './runs';
+import { SessionFiles } from './sessionFiles';
+import { StackPlanes } from './stack';
 import type { SegmentStore } from './state';
+import { PhysicalUnits } from './units';
 
 /** How long changes settle before the engine is asked again; tests shorten them. */
 export interface SegmentTiming {
@@ -34,6 +37,9 @@ export interface SegmentModel {
   readonly overlays: Overlays;
   readonly exports: MaskExports;
   readonly commands: Commands;
+  readonly stack: StackPlanes;
+  readonly sessions: SessionFiles;
+  readonly units: PhysicalUnits;
   dismissError(): void;
   /** Restarts the engine that stopped, opening the shown image again (see [Note: engine restart]). */
   restartEngine(): Promise<void>;
@@ -53,6 +59,9 @@ export function createSegmentModel(
   const runs = new Runs(store, engine, masks, overlays, timing.rethresholdDelayMs);
   const images = new ImageOpener(store, engine, masks, drafts, overlays);
   const restart = new EngineRestart(store, engine, images, drafts, overlays);
+  const stack = new StackPlanes(store, engine, masks, drafts, overlays, runs);
+  const sessions = new SessionFiles(store, engine, images, masks, stack);
+  images.openSessionsWith(sessions);
   const commands = new Commands(store, images, overlays);
   // Only the desktop app has a native menu and an engine process of its own; the browser mode would open event
   // streams for nothing (see [Note: engine restart]).
@@ -68,11 +77,14 @@ export function createSegmentModel(
     parameters: new Parameters(store, engine, catalog, runs),
     runs,
     masks,
-    edits: new MaskEdits(store, masks),
+    edits: new MaskEdits(store, masks, (segmentation) => stack.labelAbove(segmentation)),
     drafts,
     overlays,
-    exports: new MaskExports(store, engine, drafts),
+    exports: new MaskExports(store, engine, drafts, () => stack.labelsToExport()),
     commands,
+    stack,
+    sessions,
+    units: new PhysicalUnits(store),
     dismissError: () => store.set({ error: null }),
     restartEngine: () => restart.recover(),
   };

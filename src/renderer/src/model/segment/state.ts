@@ -10,6 +10,7 @@ import {
   type ExportResult,
   type LabelNumbering,
   type NetworkOutputImages,
+  type NetworkOutputKind,
   type OpenedImage,
   type RecentFile,
   type Segmentation,
@@ -120,6 +121,32 @@ export interface SegmentState {
   engineStopped: string | null;
   /** A segmentation estimated to be large, waiting for the user's yes (see [Note: run estimates]): what it would take. */
   largeRun: string | null;
+  /** Null for a 2D image. */
+  stack: StackState | null;
+  pixelSize: PixelSize | null;
+  /** What the engine holds of the shown masks' network output: re-thresholds and the F and P layers need it. */
+  networkOutputHeld: NetworkOutputKind;
+  /** The Cellpose session file the masks were opened from, and why its image is blank if it is. */
+  openedSession: { name: string; imageMissing: string | null } | null;
+}
+
+/** A stack's planes and time points, and how a run goes over them (see [Note: stack edits] in stack.ts). */
+export interface StackState {
+  planes: number;
+  frames: number;
+  /** Run segments the shown plane, or every plane of the shown time point. */
+  scope: 'plane' | 'all';
+  /** Cellpose's stitch_threshold for a run over all planes: 0 keeps the planes apart, above 0 links them by IoU. */
+  stitchThreshold: number;
+  /** Cells in the volume while its numbers name cells through the planes (a linked run, a 3D session); else null. */
+  linkedCells: number | null;
+}
+
+/** A pixel's size in micrometres, from the file or typed by the user. */
+export interface PixelSize {
+  x: number;
+  y: number;
+  fromFile: boolean;
 }
 
 export type SegmentStore = Store<SegmentState>;
@@ -155,7 +182,23 @@ export function initialSegmentState(): SegmentState {
     draftSavedAt: null,
     engineStopped: null,
     largeRun: null,
+    stack: null,
+    pixelSize: null,
+    networkOutputHeld: 'none',
+    openedSession: null,
   };
+}
+
+/** The stack controls of a newly opened image: null for a 2D image. */
+export function stackStateOf(image: OpenedImage): StackState | null {
+  if (image.planes === 1 && image.frames === 1) return null;
+  return { planes: image.planes, frames: image.frames, scope: image.planes > 1 ? 'all' : 'plane', stitchThreshold: 0, linkedCells: null };
+}
+
+/** The pixel size an image declares, if any. */
+export function pixelSizeOf(image: OpenedImage): PixelSize | null {
+  const declared = image.pixelSize;
+  return declared === null || !(declared.x > 0 && declared.y > 0) ? null : { x: declared.x, y: declared.y, fromFile: true };
 }
 
 /** Shows a failed call's message over the viewer, until dismissed. */
