@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { draftSummary, executionProviderChoice, EXPORT_FORMATS, stageProgress } from './engineTypes';
 import { segmentSettings } from './segmentSettings';
 
-/** What a batch writes per image: the Segment view's exports, and Cellpose's session file (<name>_seg.npy). */
-export const BATCH_FORMATS = [...EXPORT_FORMATS, 'seg-npy'] as const;
+/** What a batch writes per image: the Segment view's exports, Cellpose's session file (<name>_seg.npy) among them. */
+export const BATCH_FORMATS = EXPORT_FORMATS;
 export const batchFormat = z.enum(BATCH_FORMATS);
 export type BatchFormat = z.output<typeof batchFormat>;
 
