@@ -104,7 +104,7 @@ test('a quick CPU benchmark fills the charts in as its samples arrive, then show
 
 test('the finished run is listed in History under this computer; picked, it is drawn on the same charts', { timeout: 60_000 }, async () => {
   await page.getByRole('tab', { name: 'History' }).click();
-  await page.getByText('this computer').waitFor();
+  await page.getByText('this computer', { exact: true }).waitFor();
   const runs = page.locator('table[aria-label^="Runs on"] tbody tr');
   assert.equal(await runs.count(), 1);
   assert.match((await runs.first().textContent()) ?? '', /completed.*celldesk-demo.*cellpose_img_075\.png \(240 × 300\)cpu4$/);
