@@ -1,6 +1,7 @@
 // The renderer's only way to reach the engine: contract calls and events behind one small interface, so the same UI
 // runs over Electron's preload bridge or over the browser mode's HTTP API (`celldesk serve`, httpClient.ts), and the
 // models run in Node's tests over an in-process bridge. Renderer (DOM-free).
+import { unpackArrays } from '../../shared/arrayRuns';
 import { unwrapOutcome, type CallArgs, type CallName, type CallResult, type CellDeskBridge, type EventListener, type EventName } from '../../shared/contract';
 
 export interface EngineClient {
@@ -14,11 +15,11 @@ export interface EngineClient {
   pathForFile(file: File): string | null;
 }
 
-/** An engine client over a `window.celldesk`-shaped bridge (the Electron preload's). */
+/** An engine client over a `window.celldesk`-shaped bridge (the Electron preload's); see [Note: label runs]. */
 export function createBridgeClient(bridge: CellDeskBridge): EngineClient {
   return {
     kind: 'desktop',
-    call: async (name, ...args) => unwrapOutcome(await bridge.call(name, ...args)),
+    call: async (name, ...args) => unpackArrays(unwrapOutcome(await bridge.call(name, ...args))),
     on: (name, listener) => bridge.on(name, listener),
     pathForFile: (file) => bridge.pathForFile(file),
   };
