@@ -17,7 +17,13 @@ import { CellDeskError } from '../engine/errors';
 /** The kinds that can travel as runs, with the largest value each holds. */
 const RUN_KINDS = { Uint8Array: 0xff, Uint16Array: 0xffff, Uint32Array: 0xffffffff } as const;
 export type RunKind = keyof typeof RUN_KINDS;
-type RunArray = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
+export type RunArray = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
+/** Where unpacked arrays may go, and who hears what they were unpacked from (see [Note: recycled label arrays]). */
+export interface UnpackTarget {
+  /** An array of `count` elements of `kind` whose contents may be overwritten, or null to allocate one. */
+  take(kind: RunKind, count: number): RunArray | null;
+  unpacked(values: RunArray, runs: ArrayRuns): void;
+}
 const TYPES = { Uint8Array, Uint16Array, Uint32Array } as const;
 
 /** Runs are used when there are at least this many times fewer of them than the array has bytes (one takes 8). */
@@ -78,9 +84,10 @@ export function toRuns(values: ArrayBufferView): ArrayRuns | null {
 
 /**
  * The array `packed` stands for: exactly `count` elements, no more and no fewer, each value one its kind holds;
- * anything else is refused with MalformedMessageError. At most `maxBytes` are allocated.
+ * anything else is refused with MalformedMessageError. At most `maxBytes` are allocated; `reuse` may offer an
+ * array to write them into instead.
  */
-export function fromRuns(packed: ArrayRuns, maxBytes = 2 ** 31): RunArray {
+export function fromRuns(packed: ArrayRuns, maxBytes = 2 ** 31, target?: UnpackTarget): RunArray {
   const { $runs: kind, count, runs } = packed;
   const largest = Object.hasOwn(RUN_KINDS, kind) ? RUN_KINDS[kind] : undefined;
   if (largest === undefined || !(runs instanceof Uint32Array) || runs.length % 2 !== 0) throw new MalformedMessageError(`runs of ${String(kind)}`);
@@ -88,16 +95,20 @@ export function fromRuns(packed: ArrayRuns, maxBytes = 2 ** 31): RunArray {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count * type.BYTES_PER_ELEMENT > maxBytes) {
     throw new MalformedMessageError('runs that unpack to an absurd size');
   }
-  const values = new type(count);
+  const reused = target?.take(kind, count) ?? null;
+  const values = reused !== null && reused instanceof type && reused.length === count ? reused : new type(count);
+  // A new array is zeros already.
+  const zeros = values === reused ? -1 : 0;
   let at = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const value = runs[r]!;
     const end = at + runs[r + 1]!;
     if (value > largest || end === at || end > count) throw new MalformedMessageError('runs that do not add up to their array');
-    if (value !== 0) values.fill(value, at, end);
+    if (value !== zeros) values.fill(value, at, end);
     at = end;
   }
   if (at !== count) throw new MalformedMessageError('runs that do not add up to their array');
+  target?.unpacked(values, packed);
   return values;
 }
 
@@ -130,7 +141,28 @@ export function packArrays(value: unknown): unknown {
   return mapArrays(value, (item) => (ArrayBuffer.isView(item) ? (toRuns(item) ?? item) : item));
 }
 
-/** `value` with every ArrayRuns in it unpacked (MalformedMessageError for damaged ones). */
-export function unpackArrays<T>(value: T): T {
-  return mapArrays(value, (item) => (isArrayRuns(item) ? fromRuns(item) : item)) as T;
+/**
+ * Runs made before the answer that sends them (the engine's work ahead), by array: packing 27 MB of labels and
+ * outlines is a few tens of milliseconds the answer then does not wait for. An array must not change once prepared.
+ */
+export class RunsAhead {
+  private readonly prepared = new WeakMap<ArrayBufferView, ArrayRuns | null>();
+
+  prepare(values: ArrayBufferView): void {
+    if (!this.prepared.has(values)) this.prepared.set(values, toRuns(values));
+  }
+
+  /** packArrays, with the runs prepared for an array where there are some. */
+  pack(value: unknown): unknown {
+    return mapArrays(value, (item) => {
+      if (!ArrayBuffer.isView(item)) return item;
+      const prepared = this.prepared.has(item) ? this.prepared.get(item)! : toRuns(item);
+      return prepared ?? item;
+    });
+  }
+}
+
+/** `value` with every ArrayRuns in it unpacked (MalformedMessageError for damaged ones), into `target`'s arrays. */
+export function unpackArrays<T>(value: T, target?: UnpackTarget): T {
+  return mapArrays(value, (item) => (isArrayRuns(item) ? fromRuns(item, undefined, target) : item)) as T;
 }

@@ -13,7 +13,7 @@
 // "packed": "runs" with their element count, and arrive unpacked; only answers carry them: the server refuses them
 // in a request (`unpackRuns: false`), as a request may come from anyone holding the page and a few bytes of runs
 // could ask for gigabytes.
-import { fromRuns, isArrayRuns, MalformedMessageError, type ArrayRuns } from './arrayRuns';
+import { fromRuns, isArrayRuns, MalformedMessageError, type ArrayRuns, type UnpackTarget } from './arrayRuns';
 
 export { MalformedMessageError };
 
@@ -43,6 +43,8 @@ const MAX_UNPACKED_BYTES = 2 ** 31;
 export interface DecodeOptions {
   /** false: a message with runs is refused as damaged (the server's requests; see [Note: label runs]). Default true. */
   unpackRuns?: boolean;
+  /** Where runs are unpacked (see [Note: recycled label arrays] in src/shared/viewer/recycledArrays.ts). */
+  target?: UnpackTarget;
 }
 
 function fitsIn16Bits(values: Uint32Array): boolean {
@@ -105,7 +107,7 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): u
   }
   const binaryStart = align(4 + jsonLength);
   let parsed: unknown;
-  const budget = { unpackedBytes: options.unpackRuns === false ? -1 : MAX_UNPACKED_BYTES };
+  const budget = { unpackedBytes: options.unpackRuns === false ? -1 : MAX_UNPACKED_BYTES, target: options.target };
   try {
     parsed = JSON.parse(text, (_key, item: unknown) => (isReference(item) ? view(bytes, binaryStart, item, budget) : item));
   } catch (error) {
@@ -115,11 +117,17 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): u
   return parsed;
 }
 
-function view(bytes: Uint8Array, binaryStart: number, reference: BinaryReference, budget: { unpackedBytes: number }): BinaryArray {
+/** What runs may still unpack to in a message, and where. */
+interface Budget {
+  unpackedBytes: number;
+  target: UnpackTarget | undefined;
+}
+
+function view(bytes: Uint8Array, binaryStart: number, reference: BinaryReference, budget: Budget): BinaryArray {
   if (reference.packed === 'runs') {
     if (budget.unpackedBytes < 0) throw new MalformedMessageError('a request carries runs');
     const runs = view(bytes, binaryStart, { offset: reference.offset, length: reference.length, $binary: 'Uint32Array' }, budget) as Uint32Array;
-    const values = fromRuns({ $runs: reference.$binary as ArrayRuns['$runs'], count: reference.count as number, runs }, budget.unpackedBytes);
+    const values = fromRuns({ $runs: reference.$binary as ArrayRuns['$runs'], count: reference.count as number, runs }, budget.unpackedBytes, budget.target);
     budget.unpackedBytes -= values.byteLength;
     return values;
   }

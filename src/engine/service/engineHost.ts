@@ -1,7 +1,6 @@
 // Entry of the engine's host: answers the engine service's calls with the engine handlers over one EngineWorkspace,
 // in whichever host the service started it: a worker thread (the CLI's and the browser mode's), an Electron utility
 // process (the desktop app's) or a Node child process. See [Note: engine host] in engineService.ts.
-import { packArrays } from '../../shared/arrayRuns';
 import type { EngineCall, WorkerHandlers } from '../../shared/contract';
 import { createEngineHandlers } from './engineHandlers';
 import { hostSide } from './hostSide';
@@ -14,7 +13,7 @@ const workspace = new EngineWorkspace(host.env);
 function answeringWithRuns(handlers: WorkerHandlers<EngineCall>): WorkerHandlers<EngineCall> {
   const packed: Record<string, (input: never, hooks: never) => Promise<unknown>> = {};
   for (const [name, handler] of Object.entries(handlers)) {
-    packed[name] = async (input, hooks) => packArrays(await (handler as (input: never, hooks: never) => unknown)(input, hooks));
+    packed[name] = async (input, hooks) => workspace.runsAhead.pack(await (handler as (input: never, hooks: never) => unknown)(input, hooks));
   }
   return packed as unknown as WorkerHandlers<EngineCall>;
 }
