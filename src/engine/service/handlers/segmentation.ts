@@ -97,6 +97,9 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
     run.settings = settings;
     const segmentation = reply(held, run, labels, timings, { networkRan: false, historyRun: null });
     timings.total = performance.now() - start;
+    // Kept with the masks, for a later threshold that gives the same ones (see [Note: label runs]).
+    workspace.runsAhead.prepare(segmentation.labels);
+    workspace.runsAhead.prepare(segmentation.outlines);
     return segmentation;
   },
 

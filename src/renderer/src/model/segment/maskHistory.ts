@@ -74,7 +74,7 @@ export class MaskHistory {
 
   /** Shows `segmentation` (null: none) as it is, outside the history: an image opened, a draft restored. */
   show(segmentation: Segmentation | null, extra: Partial<SegmentState>): void {
-    const { present, count } = segmentation === null ? { present: new Uint8Array(0), count: 0 } : labelPresence(segmentation.labels);
+    const { present, count } = segmentation === null ? { present: new Uint8Array(0), count: 0 } : this.presenceOf(segmentation.labels);
     this.store.set(({ masksVersion }) => ({
       segmentation,
       present,
@@ -214,6 +214,12 @@ export class MaskHistory {
     const kept = { segmentation, runs: runs as Kept['runs'] };
     this.recycleShown(kept);
     return kept;
+  }
+
+  /** Which labels are present, read from the runs the labels came as while they are unedited. */
+  private presenceOf(labels: Uint32Array): { present: Uint8Array; count: number } {
+    const runs = this.recycled.runsOf(labels);
+    return runs === undefined ? labelPresence(labels) : labelPresence(runs.runs, 2);
   }
 
   /** Gives back the arrays of the shown masks, `kept`'s, that it holds as runs. */
