@@ -70,6 +70,8 @@ async function clickImagePixel(x: number, y: number, modifiers: 'Shift'[] = []):
 async function exportLabels(folder: string): Promise<string> {
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Export masks' });
+  // all() does not wait: the dialog's checkboxes must be there first.
+  await dialog.getByRole('checkbox').first().waitFor();
   for (const box of await dialog.getByRole('checkbox').all()) {
     if ((await box.isChecked()) !== ((await box.getAttribute('value')) === 'labels-tiff')) await box.click();
   }

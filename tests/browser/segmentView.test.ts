@@ -61,6 +61,8 @@ async function canvasPixels() {
 async function exportFiles(folder: string, formats: readonly string[]): Promise<string[]> {
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Export masks' });
+  // all() does not wait: the dialog's checkboxes must be there first.
+  await dialog.getByRole('checkbox').first().waitFor();
   for (const box of await dialog.getByRole('checkbox').all()) {
     const format = (await box.getAttribute('value')) ?? '';
     if ((await box.isChecked()) !== formats.includes(format)) await box.click();
