@@ -100,6 +100,7 @@ async function exportedLabels(): Promise<Uint32Array> {
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
   await dialog.getByLabel('Written files').getByText(exportFolder, { exact: false }).first().waitFor();
   await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
   return Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(join(exportFolder, 'cell_00849_cp_masks.tif'))))).data);
 }
 
