@@ -231,7 +231,8 @@ function Results({ batch, onOpened }: { batch: BatchModel; onOpened: () => void 
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Image</Table.Th>
-          <Table.Th>Status</Table.Th>
+          {/* Wide enough for the longest badge ("done earlier"): a narrow column would cut it short. */}
+          <Table.Th miw={120}>Status</Table.Th>
           <Table.Th ta="right">Masks</Table.Th>
           <Table.Th ta="right">Diameter (px)</Table.Th>
           <Table.Th ta="right">Time (s)</Table.Th>
