@@ -9,6 +9,7 @@ import type { Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
 import { codeOf, detailsOf, messageOf } from '../errorText';
 import { fileNameOf } from '../wording';
+import { runSettings } from './segment/runs';
 import type { SegmentModel } from './segment/segmentModel';
 
 export interface BatchState {
@@ -177,16 +178,7 @@ export class BatchModel {
       formats,
       model: parameters.model.trim(),
       provider: parameters.provider,
-      settings: {
-        channels: parameters.channels,
-        diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
-        flowThreshold: parameters.flowThreshold,
-        cellprobThreshold: parameters.cellprobThreshold,
-        minSize: parameters.minSize,
-        ...(parameters.niter === 0 ? {} : { niter: parameters.niter }),
-        augment: parameters.augment,
-        batchSize: parameters.batchSize,
-      },
+      settings: runSettings(parameters),
       record: parameters.record,
       redo,
       overwrite,
