@@ -1,5 +1,6 @@
 // Mask editing in headless Chromium against `celldesk serve`, with the demo checkpoint: merge, draw, erase, undo and
-// redo, panning with a tool active, the unsaved flag, the draft restored after a reload, and export clearing it.
+// redo, panning with a tool active, the unsaved flag, the draft restored after a reload (whose thresholds and flows
+// say plainly what they need, never an error over the masks), and export clearing it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { decodeImage } from '../../src/engine/image/decodeImage';
 import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
+import { NEEDS_NETWORK_OUTPUT } from '../../src/renderer/src/model/segment/state';
 import { sharedPath } from '../helpers/shared';
 
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
@@ -222,6 +224,18 @@ test('a reload warns about unsaved edits; opening the same image again restores 
   assert.equal(await maskCount(), count);
   assert.equal(await tableArea(merged), mergedArea);
   await page.getByTestId('unsaved').waitFor();
+});
+
+test('on the restored draft, a new threshold and the flows say plainly that they need a run; the masks stay and no error shows', { timeout: 60_000 }, async () => {
+  const count = await maskCount();
+  await page.getByLabel('Cell probability threshold').fill('1');
+  await page.getByRole('status').getByText(NEEDS_NETWORK_OUTPUT).waitFor();
+  await pressOnView(page, 'f');
+  assert.equal(await page.getByRole('status').textContent(), NEEDS_NETWORK_OUTPUT);
+  assert.equal(await page.getByRole('radio', { name: 'Flows (F)' }).isChecked(), false, 'no flow layer over nothing');
+  assert.equal(await maskCount(), count);
+  assert.equal(await page.getByText('Something went wrong').count(), 0);
+  await page.getByLabel('Cell probability threshold').fill('0');
 });
 
 test('exporting the labels clears the flag and the draft: a reload asks nothing and the image opens without masks', { timeout: 60_000 }, async () => {
