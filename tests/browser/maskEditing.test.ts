@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image/decodeImage';
-import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { exportThroughDialog, pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { NEEDS_NETWORK_OUTPUT } from '../../src/renderer/src/model/segment/state';
@@ -69,19 +69,6 @@ async function clickImagePixel(x: number, y: number, modifiers: 'Shift'[] = []):
   await settle(page);
 }
 
-async function exportLabels(folder: string): Promise<string> {
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export masks' });
-  for (const box of await dialog.getByRole('checkbox').all()) {
-    if ((await box.isChecked()) !== ((await box.getAttribute('value')) === 'labels-tiff')) await box.click();
-  }
-  await dialog.getByLabel('Folder').fill(folder);
-  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  await dialog.getByLabel('Written files').getByText(folder, { exact: false }).first().waitFor();
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  return join(folder, 'cellpose_img_075_cp_masks.tif');
-}
 
 async function openImage(): Promise<void> {
   await page.getByLabel('Image path').fill(IMAGE);
@@ -138,7 +125,7 @@ test('segments, and an export of the labels leaves nothing unsaved', { timeout: 
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByTestId('mask-count').waitFor({ timeout: 180_000 });
   assert.equal(await maskCount(), EXPECTED_MASKS);
-  labels = Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(await exportLabels(tempDir('editing-first')))))).data);
+  labels = Uint32Array.from((await decodeImage(new Uint8Array(readFileSync((await exportThroughDialog(page, tempDir('editing-first'), ['labels-tiff']))[0]!)))).data);
   facts = maskFacts(labels);
   assert.equal(await page.getByTestId('unsaved').count(), 0, 'a fresh segmentation is no edit');
 });
@@ -240,7 +227,7 @@ test('on the restored draft, a new threshold and the flows say plainly that they
 
 test('exporting the labels clears the flag and the draft: a reload asks nothing and the image opens without masks', { timeout: 60_000 }, async () => {
   assert.equal(readdirSync(join(app.home, 'drafts')).length, 1);
-  await exportLabels(tempDir('editing-final'));
+  await exportThroughDialog(page, tempDir('editing-final'), ['labels-tiff']);
   assert.equal(await page.getByTestId('unsaved').count(), 0);
   assert.deepEqual(readdirSync(join(app.home, 'drafts')), [], 'the export deleted the draft');
   const dialogs: string[] = [];

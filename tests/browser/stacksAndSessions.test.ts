@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { averagePrecision } from '../../src/engine/core/metrics';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { readSegFile } from '../../src/engine/sessionFile/readSegFile';
-import { settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { exportThroughDialog, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT, loadSharedRaster } from '../helpers/demoModel';
 import { readShared, sharedPath } from '../helpers/shared';
@@ -92,16 +92,8 @@ test('all planes segmented and stitched, then saved as a _seg.npy the engine rea
 
 /** The shown masks exported as a label TIFF alone (numbered 1..N), decoded. */
 async function exportedLabels(): Promise<Uint32Array> {
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export masks' });
-  for (const box of await dialog.getByRole('checkbox').all()) if ((await box.isChecked()) !== ((await box.getAttribute('value')) === 'labels-tiff')) await box.click();
-  const exportFolder = tempDir('browser-session-export');
-  await dialog.getByLabel('Folder').fill(exportFolder);
-  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  await dialog.getByLabel('Written files').getByText(exportFolder, { exact: false }).first().waitFor();
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  return Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(join(exportFolder, 'cell_00849_cp_masks.tif'))))).data);
+  const [labels] = await exportThroughDialog(page, tempDir('browser-session-export'), ['labels-tiff']);
+  return Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(labels!)))).data);
 }
 
 const official = readSegFile(readShared('reference', 'seg', 'cell_00849_seg.npy'));
