@@ -11,16 +11,10 @@
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { IMAGE_EXTENSIONS } from '../shared/imageFileTypes';
 
-/** The image formats CellDesk opens: what the open dialog offers and the installers associate with CellDesk. */
-export const IMAGE_FILE_TYPES = [
-  { name: 'TIFF image', mimeType: 'image/tiff', extensions: ['tif', 'tiff'] },
-  { name: 'PNG image', mimeType: 'image/png', extensions: ['png'] },
-  { name: 'JPEG image', mimeType: 'image/jpeg', extensions: ['jpg', 'jpeg'] },
-] as const;
-
-/** The extensions of IMAGE_FILE_TYPES, lower case, with the dot. */
-export const IMAGE_EXTENSIONS: readonly string[] = IMAGE_FILE_TYPES.flatMap((type) => type.extensions.map((extension) => `.${extension}`));
+// The installers' file associations read them here: packaging imports src/main, not src/shared.
+export { IMAGE_FILE_TYPES } from '../shared/imageFileTypes';
 
 /** What a second launch hands to the first (see [Note: single instance]). */
 export const secondInstanceData = z.strictObject({ images: z.array(z.string().min(1).max(4096)).max(1000) });

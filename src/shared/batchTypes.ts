@@ -35,6 +35,8 @@ export const batchRequest = z.strictObject({
   record: z.boolean().default(true),
   /** Segment every image again, even those an earlier run into the folder did with the same image and settings. */
   redo: z.boolean().default(false),
+  /** Replace files in the output folder that the batch did not write itself; otherwise the run fails first, naming them (BATCH_FILES_EXIST). */
+  overwrite: z.boolean().default(false),
 });
 export type BatchRequest = z.output<typeof batchRequest>;
 

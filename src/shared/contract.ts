@@ -291,7 +291,9 @@ export const contract = {
   /**
    * Segments a batch of images (one batch at a time), each recorded in the history unless `record` is false, its files
    * written to the output folder; images an earlier run there did are skipped unless `redo` (see [Note: batch
-   * manifest]). Resolves with the report when it completes or is cancelled; before that, each step is a 'batch:event'.
+   * manifest]). Files there it did not write fail it before any work with BATCH_FILES_EXIST, naming them, unless
+   * `overwrite` (see [Note: batch replaces files]). Resolves with the report when it completes or is cancelled; before
+   * that, each step is a 'batch:event'.
    */
   'batch:start': call({ answeredBy: 'batch', input: batchRequest, result: batchReport, progress: 'batch:event' }),
   'batch:cancel': call({ answeredBy: 'batch', input: nothing, result: flag('cancelled') }),

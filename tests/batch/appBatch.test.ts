@@ -1,9 +1,10 @@
 // The app's batch runner in Node, on the real engine and the demo checkpoint: a batch with a broken image reports it
 // and does the others, writes every format asked for and records each image in the history; cancelled, it resumes
-// with the images left; run again, it skips what is done; a changed setting redoes the images.
+// with the images left; run again, it skips what is done; a changed setting redoes the images; files in the output
+// folder that are not the batch's own are replaced only when the run is told to.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnxRuntimeBackend } from '../../src/engine/backend/onnxruntime';
 import { runAppBatch } from '../../src/engine/batch/appBatch';
@@ -49,6 +50,7 @@ const request = (change: Partial<BatchRequest> = {}): BatchRequest => ({
   settings: { channels: [0, 0], diameter: 30, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15, augment: false, batchSize: 8 },
   record: true,
   redo: false,
+  overwrite: false,
   ...change,
 });
 
@@ -128,4 +130,23 @@ test('a batch without history records nothing, and images named by relative path
   assert.deepEqual(statuses, ['b.tif: done']);
   assert.equal(recordedRuns().length, 4);
   await assert.rejects(runBatch(request({ images: ['images/a.tif'] })), { code: 'INVALID_SETTING', message: /full path; "images\/a\.tif"/ });
+});
+
+test('files in the output folder that no batch here wrote stop the run before any work, named; confirmed, they are replaced, and the batch\'s own are not asked about again', { timeout: 300_000 }, async () => {
+  const folder = join(tempDir('batch-replace'), 'masks');
+  mkdirSync(folder);
+  const mine = join(folder, 'a_cp_masks.tif');
+  writeFileSync(mine, 'masks drawn by hand');
+  const asked = request({ images: [join(images, 'a.tif')], outputFolder: folder, formats: ['labels-tiff', 'seg-npy'], record: false });
+  await assert.rejects(runBatch(asked), { code: 'BATCH_FILES_EXIST', message: `Nothing was run: ${folder} holds a file the batch would write (a_cp_masks.tif). Confirm to replace it, or choose another output folder.` });
+  assert.equal(readFileSync(mine, 'utf8'), 'masks drawn by hand');
+  assert.deepEqual(readdirSync(folder), ['a_cp_masks.tif'], 'nothing written, not even the batch record');
+
+  assert.deepEqual((await runBatch({ ...asked, overwrite: true })).statuses, ['a.tif: done']);
+  assert.equal(countMasks((await decodeImage(readFileSync(mine))).data as Uint16Array), MASKS);
+  assert.deepEqual((await runBatch({ ...asked, redo: true })).statuses, ['a.tif: done'], 'its own files are redone without a question');
+
+  // Edited since the batch wrote it: not the batch's own any more.
+  appendFileSync(mine, 'edited');
+  await assert.rejects(runBatch({ ...asked, redo: true }), { code: 'BATCH_FILES_EXIST', message: /holds a file the batch would write \(a_cp_masks\.tif\)/ });
 });

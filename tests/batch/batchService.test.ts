@@ -40,6 +40,7 @@ const request = (outputFolder: string): BatchRequest => ({
   settings: { channels: [0, 0], diameter: 30, flowThreshold: 0.4, cellprobThreshold: 0, minSize: 15, augment: false, batchSize: 8 },
   record: true,
   redo: false,
+  overwrite: false,
 });
 
 const recordedRuns = () => HistoryStore.use(appPathsFor(env).databaseFile, (store) => store.listSegmentationRuns(100));

@@ -1,12 +1,16 @@
 // The Batch view in the browser mode: a folder of three images (one of them a truncated copy) segmented with the
 // Segment view's model, the queue filled in as it runs, a summary and a results table at the end with the broken
 // image's reason, the images in the History view, and a result opened in the Segment view with the masks the batch
-// wrote. Headless Chromium against `celldesk serve`, with the demo checkpoint.
+// wrote; files in the output folder the batch did not write replaced only once the user confirms. Headless Chromium
+// against `celldesk serve`, with the demo checkpoint.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { countMasks } from '../../src/engine/core/metrics';
+import { MANIFEST_NAME } from '../../src/engine/batch/batchManifest';
+import { decodeImage } from '../../src/engine/image/decodeImage';
 import { startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
@@ -69,5 +73,46 @@ test("a result's Open shows its image in the Segment view with the masks the bat
   await page.getByRole('button', { name: 'Open cells.tif in the Segment view' }).click();
   await page.getByText(`Showing the ${masks} masks the batch wrote to cells_cp_masks.tif.`).waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('mask-count').textContent(), `${masks} masks`);
+  assert.deepEqual(app.consoleErrors, []);
+});
+
+test('files in the output folder that the batch did not write are named before anything runs: Keep them leaves them, Replace runs over them, and "Redo" redoes without asking', { timeout: 300_000 }, async () => {
+  const folder = join(tempDir('batch-browser-replace'), 'masks');
+  mkdirSync(folder);
+  const byHand = join(folder, 'culture_cp_masks.tif');
+  writeFileSync(byHand, 'masks drawn by hand');
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  await page.getByLabel('Images or folders').fill(join(images, 'culture.png'));
+  await page.getByLabel('Output folder').fill(folder);
+  const question = page.getByLabel('Replace files');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await question.getByText(byHand).waitFor();
+  assert.equal(await question.getByText('This file is there already:').count(), 1);
+  assert.deepEqual(readdirSync(folder), ['culture_cp_masks.tif'], 'nothing was written before the answer');
+
+  await question.getByRole('button', { name: 'Keep them' }).click();
+  await page.getByText(`Nothing was run: the files in ${folder} were kept.`, { exact: false }).waitFor();
+  assert.equal(await question.count(), 0);
+  assert.equal(readFileSync(byHand, 'utf8'), 'masks drawn by hand');
+
+  await page.getByRole('button', { name: 'Run' }).click();
+  await question.getByRole('button', { name: 'Replace' }).click();
+  const summary = page.getByTestId('batch-summary');
+  await summary.getByText('1 of 1 image: 1 done, 0 failed, 0 left · completed').waitFor({ timeout: 240_000 });
+  const masks = Number(/^culture\.pngdone(\d+)30\.0/.exec((await results().first().textContent()) ?? '')?.[1]);
+  assert.ok(masks > 0);
+  assert.equal(countMasks((await decodeImage(readFileSync(byHand))).data as Uint16Array), masks, 'the batch\'s masks replaced the file');
+
+  // The batch's own files now: run again with "Redo images already done", the image is done again without a question.
+  const finishedAt = () => readFileSync(join(folder, MANIFEST_NAME), 'utf8');
+  const before = finishedAt();
+  await page.getByLabel('Redo images already done').check();
+  await page.getByRole('button', { name: 'Run' }).click();
+  for (let waited = 0; finishedAt() === before; waited += 200) {
+    assert.ok(waited < 240_000, 'the redone image was recorded');
+    assert.equal(await question.count(), 0, 'no question about its own files');
+    await page.waitForTimeout(200);
+  }
+  await summary.getByText('1 of 1 image: 1 done, 0 failed, 0 left · completed').waitFor({ timeout: 60_000 });
   assert.deepEqual(app.consoleErrors, []);
 });

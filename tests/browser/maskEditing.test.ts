@@ -1,14 +1,16 @@
 // Mask editing in headless Chromium against `celldesk serve`, with the demo checkpoint: merge, draw, erase, undo and
-// redo, panning with a tool active, the unsaved flag, the draft restored after a reload, and export clearing it.
+// redo, panning with a tool active, the unsaved flag, the draft restored after a reload (whose thresholds and flows
+// say plainly what they need, never an error over the masks), and export clearing it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image/decodeImage';
-import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { exportThroughDialog, pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
+import { NEEDS_NETWORK_OUTPUT } from '../../src/renderer/src/model/segment/state';
 import { sharedPath } from '../helpers/shared';
 
 const IMAGE = sharedPath('images', 'webgpu-cellseg', 'cellpose_img_075.png');
@@ -67,21 +69,6 @@ async function clickImagePixel(x: number, y: number, modifiers: 'Shift'[] = []):
   await settle(page);
 }
 
-async function exportLabels(folder: string): Promise<string> {
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export masks' });
-  // all() does not wait: the dialog's checkboxes must be there first.
-  await dialog.getByRole('checkbox').first().waitFor();
-  for (const box of await dialog.getByRole('checkbox').all()) {
-    if ((await box.isChecked()) !== ((await box.getAttribute('value')) === 'labels-tiff')) await box.click();
-  }
-  await dialog.getByLabel('Folder').fill(folder);
-  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  await dialog.getByLabel('Written files').getByText(folder, { exact: false }).first().waitFor();
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  return join(folder, 'cellpose_img_075_cp_masks.tif');
-}
 
 async function openImage(): Promise<void> {
   await page.getByLabel('Image path').fill(IMAGE);
@@ -138,7 +125,7 @@ test('segments, and an export of the labels leaves nothing unsaved', { timeout: 
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByTestId('mask-count').waitFor({ timeout: 180_000 });
   assert.equal(await maskCount(), EXPECTED_MASKS);
-  labels = Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(await exportLabels(tempDir('editing-first')))))).data);
+  labels = Uint32Array.from((await decodeImage(new Uint8Array(readFileSync((await exportThroughDialog(page, tempDir('editing-first'), ['labels-tiff']))[0]!)))).data);
   facts = maskFacts(labels);
   assert.equal(await page.getByTestId('unsaved').count(), 0, 'a fresh segmentation is no edit');
 });
@@ -226,9 +213,21 @@ test('a reload warns about unsaved edits; opening the same image again restores 
   await page.getByTestId('unsaved').waitFor();
 });
 
+test('on the restored draft, a new threshold and the flows say plainly that they need a run; the masks stay and no error shows', { timeout: 60_000 }, async () => {
+  const count = await maskCount();
+  await page.getByLabel('Cell probability threshold').fill('1');
+  await page.getByRole('status').getByText(NEEDS_NETWORK_OUTPUT).waitFor();
+  await pressOnView(page, 'f');
+  assert.equal(await page.getByRole('status').textContent(), NEEDS_NETWORK_OUTPUT);
+  assert.equal(await page.getByRole('radio', { name: 'Flows (F)' }).isChecked(), false, 'no flow layer over nothing');
+  assert.equal(await maskCount(), count);
+  assert.equal(await page.getByText('Something went wrong').count(), 0);
+  await page.getByLabel('Cell probability threshold').fill('0');
+});
+
 test('exporting the labels clears the flag and the draft: a reload asks nothing and the image opens without masks', { timeout: 60_000 }, async () => {
   assert.equal(readdirSync(join(app.home, 'drafts')).length, 1);
-  await exportLabels(tempDir('editing-final'));
+  await exportThroughDialog(page, tempDir('editing-final'), ['labels-tiff']);
   assert.equal(await page.getByTestId('unsaved').count(), 0);
   assert.deepEqual(readdirSync(join(app.home, 'drafts')), [], 'the export deleted the draft');
   const dialogs: string[] = [];

@@ -10,7 +10,7 @@ import { decodeImage } from '../../src/engine/image/decodeImage';
 import { readSegFile } from '../../src/engine/sessionFile/readSegFile';
 import { EXPORT_FORMATS } from '../../src/shared/contract';
 import { maskColour } from '../../src/shared/viewer/colours';
-import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { exportThroughDialog, pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { floatingControlsTest } from '../helpers/viewerControls';
@@ -58,24 +58,6 @@ async function canvasPixels() {
   return { width: raster.width, at: (x: number, y: number) => [0, 1, 2].map((c) => raster.data[c * plane + y * raster.width + x]!) };
 }
 
-async function exportFiles(folder: string, formats: readonly string[]): Promise<string[]> {
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export masks' });
-  // all() does not wait: the dialog's checkboxes must be there first.
-  await dialog.getByRole('checkbox').first().waitFor();
-  for (const box of await dialog.getByRole('checkbox').all()) {
-    const format = (await box.getAttribute('value')) ?? '';
-    if ((await box.isChecked()) !== formats.includes(format)) await box.click();
-  }
-  await dialog.getByLabel('Folder').fill(folder);
-  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  const written = dialog.getByLabel('Written files');
-  await written.getByText(folder, { exact: false }).first().waitFor();
-  const paths = (await written.locator('.mantine-Text-root').allTextContents()).slice(1);
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  return paths;
-}
 
 async function readLabels(path: string): Promise<Uint32Array> {
   return Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(path)))).data);
@@ -150,7 +132,7 @@ test('segments with the demo checkpoint and draws each mask in its colour over t
   assert.equal(await page.getByTestId('network-runs').textContent(), 'network runs: 1');
   assert.equal(await page.getByTestId('diameter').textContent(), 'Diameter 30.00 px');
 
-  labels = await readLabels((await exportFiles(tempDir('first-export'), ['labels-tiff']))[0]!);
+  labels = await readLabels((await exportThroughDialog(page, tempDir('first-export'), ['labels-tiff']))[0]!);
   assert.equal(new Set(labels).size - 1, EXPECTED_MASKS);
 
   // Outlines off (Z); a screenshot with masks (default opacity 0.5) and one without (X).
@@ -214,7 +196,7 @@ test('changing the cell probability threshold recomputes the masks without runni
 });
 
 test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CSV hold what the view shows', { timeout: 60_000 }, async () => {
-  const current = await readLabels((await exportFiles(tempDir('probe'), ['labels-tiff']))[0]!);
+  const current = await readLabels((await exportThroughDialog(page, tempDir('probe'), ['labels-tiff']))[0]!);
   const doomed = [...new Set(current)].find((label) => label !== 0)!;
   const doomedPixel = innerPixel(current, 240, doomed);
   await clickImagePixel(...doomedPixel);
@@ -223,7 +205,7 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
   assert.equal(shown, rethresholdCount - 1);
 
   const folder = tempDir('export');
-  const files = await exportFiles(folder, EXPORT_FORMATS);
+  const files = await exportThroughDialog(page, folder, EXPORT_FORMATS);
   const names = ['_cp_masks.tif', '_cp_masks.png', '_outlines.png', '_rois.zip', '_cp_measurements.csv', '_seg.npy'].map((suffix) => join(folder, `cellpose_img_075${suffix}`));
   assert.deepEqual(files, names);
   const tiff = await readLabels(names[0]!);
@@ -240,7 +222,7 @@ test('exports the edited masks: label TIFF and PNG, outlines, ImageJ ROIs and CS
 
 test('exporting onto files already there asks first; in the browser mode each written file downloads to this computer', { timeout: 60_000 }, async () => {
   const folder = tempDir('export-again');
-  const [first] = await exportFiles(folder, ['labels-png']);
+  const [first] = await exportThroughDialog(page, folder, ['labels-png']);
   const before = readFileSync(first!);
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Export masks' });

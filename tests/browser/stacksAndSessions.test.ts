@@ -1,7 +1,7 @@
 // Issue 12 in headless Chromium against `celldesk serve`, with the demo checkpoint: a 3-plane stack opened with its Z
 // slider, the slider moved, all planes segmented and stitched, and the session saved as a _seg.npy the engine reads
-// back (stitched as official Cellpose stitches); an official _seg.npy opened over its image, mask count and pixels
-// those of the file.
+// back (stitched as official Cellpose stitches); an official _seg.npy opened over its image, by path and uploaded
+// from the browser's computer, mask count and pixels those of the file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { averagePrecision } from '../../src/engine/core/metrics';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { readSegFile } from '../../src/engine/sessionFile/readSegFile';
-import { settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { exportThroughDialog, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT, loadSharedRaster } from '../helpers/demoModel';
 import { readShared, sharedPath } from '../helpers/shared';
@@ -90,25 +90,42 @@ test('all planes segmented and stitched, then saved as a _seg.npy the engine rea
   assert.deepEqual(app.consoleErrors, []);
 });
 
+/** The shown masks exported as a label TIFF alone (numbered 1..N), decoded. */
+async function exportedLabels(): Promise<Uint32Array> {
+  const [labels] = await exportThroughDialog(page, tempDir('browser-session-export'), ['labels-tiff']);
+  return Uint32Array.from((await decodeImage(new Uint8Array(readFileSync(labels!)))).data);
+}
+
+const official = readSegFile(readShared('reference', 'seg', 'cell_00849_seg.npy'));
+const officialCount = new Set(official.masks.data).size - 1;
+
 test('an official _seg.npy opens over its image: mask count and pixels are the file\'s', { timeout: 120_000 }, async () => {
   const folder = tempDir('browser-session');
   copyOfShared(folder, 'images', 'neurips22-cellseg', 'cell_00849.png');
   const segPath = copyOfShared(folder, 'reference', 'seg', 'cell_00849_seg.npy');
-  const official = readSegFile(readShared('reference', 'seg', 'cell_00849_seg.npy'));
-  const count = new Set(official.masks.data).size - 1;
   await openPath(segPath);
   await page.getByTestId('session-source').getByText('From the session file cell_00849_seg.npy.').waitFor();
-  assert.equal(await page.getByTestId('mask-count').textContent(), `${count} masks`);
+  assert.equal(await page.getByTestId('mask-count').textContent(), `${officialCount} masks`);
   assert.equal(await page.getByTestId('z-position').count(), 0, 'a 2D session has no slider');
   // The labels shown are the file's: exported as a label TIFF, the same partition (numbered 1..N in both).
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export masks' });
-  for (const box of await dialog.getByRole('checkbox').all()) if ((await box.isChecked()) !== ((await box.getAttribute('value')) === 'labels-tiff')) await box.click();
-  const exportFolder = tempDir('browser-session-export');
-  await dialog.getByLabel('Folder').fill(exportFolder);
-  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  await dialog.getByLabel('Written files').getByText(exportFolder, { exact: false }).first().waitFor();
-  const written = await decodeImage(new Uint8Array(readFileSync(join(exportFolder, 'cell_00849_cp_masks.tif'))));
-  assert.deepEqual(Uint32Array.from(written.data), Uint32Array.from(official.masks.data));
+  assert.deepEqual(await exportedLabels(), Uint32Array.from(official.masks.data));
+  assert.deepEqual(app.consoleErrors, []);
+});
+
+/** Sends a file from the test's computer through the Segment view's Upload button, as a user picks one. */
+async function upload(...parts: string[]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  await (await chooser).setFiles({ name: parts.at(-1)!, mimeType: 'application/octet-stream', buffer: Buffer.from(readShared(...parts)) });
+}
+
+test('uploaded from the browser\'s computer, an image and then its official _seg.npy: the masks over that image, count and pixels the file\'s', { timeout: 120_000 }, async () => {
+  await page.goto(app.url);
+  await upload('images', 'neurips22-cellseg', 'cell_00849.png');
+  await page.getByText('Opened cell_00849.png (512 x 512', { exact: false }).waitFor();
+  await upload('reference', 'seg', 'cell_00849_seg.npy');
+  await page.getByText(`Opened the session cell_00849_seg.npy: ${officialCount} masks over cell_00849.png.`, { exact: false }).waitFor();
+  assert.equal(await page.getByTestId('mask-count').textContent(), `${officialCount} masks`);
+  assert.deepEqual(await exportedLabels(), Uint32Array.from(official.masks.data));
   assert.deepEqual(app.consoleErrors, []);
 });

@@ -9,8 +9,8 @@ import { decodeImage } from '../../src/engine/image/decodeImage';
 import { openImageStack } from '../../src/engine/image/imageStack';
 import { DEMO_CHECKPOINT, DEMO_SIZE_MODEL } from '../helpers/demoModel';
 import { runCelldesk, tempDir } from '../helpers/cli';
-import { readShared } from '../helpers/shared';
 import { writeTestTiff, type TestPage } from '../image/helpers/testTiff';
+import { driftSquares } from '../helpers/stackPages';
 
 const SIDE = 160;
 let folder: string;
@@ -18,17 +18,7 @@ let declaredStack: string;
 let undeclaredStack: string;
 
 /** The top-left SIDE x SIDE of each page of the shared drift stack, as uint8 pages (the first one carrying `first`). */
-async function croppedPages(first: Partial<TestPage>): Promise<TestPage[]> {
-  const bytes = readShared('images', 'stacks', 'cell_00849_drift.tif');
-  return Promise.all(
-    [0, 1, 2].map(async (page) => {
-      const raster = await decodeImage(bytes, { page });
-      const values = new Uint8Array(SIDE * SIDE);
-      for (let y = 0; y < SIDE; y++) values.set((raster.data as Uint8Array).subarray(y * raster.width, y * raster.width + SIDE), y * SIDE);
-      return { width: SIDE, height: SIDE, channels: 1, kind: 'uint', bits: 8, values, ...(page === 0 ? first : {}) } satisfies TestPage;
-    }),
-  );
-}
+const croppedPages = (first: Partial<TestPage>) => driftSquares(SIDE, [0, 1, 2].map((page) => ({ page, x: 0, y: 0 })), first);
 
 before(async () => {
   folder = tempDir('stack-cli');

@@ -99,3 +99,23 @@ export async function pressOnView(page: Page, key: string): Promise<void> {
   await page.keyboard.press(key);
   await settle(page);
 }
+
+/** Exports the shown masks through the Export dialog in just the given formats; the paths it says it wrote. */
+export async function exportThroughDialog(page: Page, folder: string, formats: readonly string[]): Promise<string[]> {
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export masks' });
+  // all() does not wait: under load the dialog may not be open yet, and no box would be set.
+  await dialog.getByRole('checkbox').first().waitFor();
+  for (const box of await dialog.getByRole('checkbox').all()) {
+    const format = (await box.getAttribute('value')) ?? '';
+    if ((await box.isChecked()) !== formats.includes(format)) await box.click();
+  }
+  await dialog.getByLabel('Folder').fill(folder);
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const written = dialog.getByLabel('Written files');
+  await written.getByText(folder, { exact: false }).first().waitFor();
+  const paths = (await written.locator('.mantine-Text-root').allTextContents()).slice(1);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  return paths;
+}

@@ -1,13 +1,20 @@
 // The app's batch ('batch:start' from the Batch view): the images and folders given, segmented with the Segment
 // view's settings through runBatch (the CLI's loop), resumed from the output folder's manifest, reported as events as
 // it goes and as a report at the end. Node side (the batch worker; see [Note: batch worker]).
+//
+// [Note: batch replaces files] As the Segment view's export, a batch replaces no file a user may care about without
+// asking: before any work, the files it would write that are in the output folder already fail the run with
+// BatchFilesExistError (nothing written), and the Batch view asks; confirmed, the run goes again with `overwrite`.
+// The batch's own files are not asked about: those the batch record says an earlier run here wrote for the same
+// image file, unchanged since (same size). Replacing them is what a resumed run, "Redo images already done" or a
+// changed setting is for; a file of another image of the same name, or one edited since, is asked about.
 import { randomUUID } from 'node:crypto';
-import { dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import type { InferenceBackend } from '../backend/types';
-import { InvalidSettingError } from '../errors';
+import { CellDeskError, InvalidSettingError } from '../errors';
 import type { SegmentationRecorder } from '../history/segmentAndRecord';
 import { openModel } from '../io/openModel';
-import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
+import { fileThere, prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import type { ModelManager } from '../models/modelManager';
 import { resolveExportFolder } from '../service/exportFolder';
 import type { BatchEvent, BatchImageResult, BatchReport, BatchRequest } from '../../shared/batchTypes';
@@ -26,6 +33,26 @@ export interface AppBatchHooks {
   signal: AbortSignal;
   /** Each event, awaited (the worker reads a cancellation there). */
   onEvent: (event: BatchEvent) => void | Promise<void>;
+}
+
+/** Files the batch would write are in its output folder already, and the user has not said to replace them. */
+export class BatchFilesExistError extends CellDeskError {
+  constructor(folder: string, paths: string[]) {
+    const named = paths.slice(0, 3).map((path) => basename(path));
+    const listed = paths.length > 3 ? `${named.join(', ')} and ${paths.length - 3} more` : named.join(', ');
+    super(
+      'BATCH_FILES_EXIST',
+      `Nothing was run: ${folder} holds ${paths.length === 1 ? 'a file' : `${paths.length} files`} the batch would write (${listed}). Confirm to replace ${paths.length === 1 ? 'it' : 'them'}, or choose another output folder.`,
+      { folder, paths },
+    );
+  }
+}
+
+/** The files the jobs would write that are there already and are not the batch's own (see [Note: batch replaces files]). */
+async function filesToReplace(jobs: readonly BatchJob[], manifest: BatchManifest): Promise<string[]> {
+  const found: string[] = [];
+  for (const job of jobs) for (const output of job.outputs) if ((await fileThere(output.path)) && !(await manifest.wroteUnchanged(job, output))) found.push(output.path);
+  return found;
 }
 
 function pending(job: BatchJob): BatchImageResult {
@@ -64,6 +91,10 @@ export async function runAppBatch(request: BatchRequest, services: AppBatchServi
   const { manager, backend } = services;
   const model = await manager.resolve(request.model);
   const { manifest, note } = await BatchManifest.open(outputFolder);
+  if (!request.overwrite) {
+    const there = await filesToReplace(jobs, manifest);
+    if (there.length > 0) throw new BatchFilesExistError(outputFolder, there);
+  }
   const notes = note === null ? [] : [note];
   const batchId = randomUUID();
   const images = jobs.map(pending);

@@ -6,11 +6,11 @@ import { basename, extname, join } from 'node:path';
 import { CellDeskError, InvalidSettingError } from '../errors';
 import { EXPORT_FILE_SUFFIXES, exportBaseName } from '../service/exportMasks';
 import type { BatchFormat, BatchOutput } from '../../shared/batchTypes';
+import { IMAGE_EXTENSIONS } from '../../shared/imageFileTypes';
 
 /** What each output's file name ends with, after the image's name without its extension. */
 export const OUTPUT_SUFFIXES: Readonly<Record<BatchFormat, string>> = { ...EXPORT_FILE_SUFFIXES, 'seg-npy': '_seg.npy' };
 
-const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.jpg', '.jpeg']);
 
 /** One image of a batch and the files it gets. */
 export interface BatchJob {
@@ -52,7 +52,7 @@ export async function expandImagePaths(paths: readonly string[]): Promise<string
       continue;
     }
     const images = (await readdir(path, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !isOutputFile(entry.name))
+      .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase()) && !isOutputFile(entry.name))
       .map((entry) => join(path, entry.name))
       .sort();
     if (images.length === 0) throw new InvalidSettingError(`The folder ${path} holds no TIFF, PNG or JPEG images.`);

@@ -100,6 +100,17 @@ export class BatchManifest {
     return entry;
   }
 
+  /**
+   * Whether `output` is the file an earlier batch here wrote for this image (the same image file) and nobody has
+   * changed since, by its size: the batch's own, which it replaces without asking (see [Note: batch replaces files]).
+   */
+  async wroteUnchanged(job: BatchJob, output: BatchOutput): Promise<boolean> {
+    const entry = this.images[entryKey(job)];
+    if (entry === undefined || entry.imagePath !== job.imagePath) return false;
+    const recorded = entry.outputs.find((o) => o.format === output.format && o.file === basename(output.path));
+    return recorded !== undefined && (await hasSize(output.path, recorded.bytes));
+  }
+
   /** The outputs an entry records, as paths. */
   outputsOf(entry: ManifestEntry): BatchOutput[] {
     return entry.outputs.map(({ format, file }) => ({ format, path: join(this.folder, file) }));

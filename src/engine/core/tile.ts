@@ -47,14 +47,7 @@ export interface TileOptions {
 }
 
 /** Where each tile of a batch came from. Tile k is grid row floor(k / nx), column k % nx. */
-export interface TileGrid {
-  ny: number;
-  nx: number;
-  tileHeight: number;
-  tileWidth: number;
-  /** Size of the tiled image (official Ly, Lx): the input size, or bsize where augmentation padded a smaller side. */
-  height: number;
-  width: number;
+export interface TileGrid extends TileLayout {
   /** Per tile, [start, end) rows and columns (official ysub, xsub). */
   ysub: Array<readonly [number, number]>;
   xsub: Array<readonly [number, number]>;
@@ -75,6 +68,7 @@ export interface TileLayout {
   nx: number;
   tileHeight: number;
   tileWidth: number;
+  /** Size of the tiled image (official Ly, Lx): the input size, or bsize where augmentation padded a smaller side. */
   height: number;
   width: number;
 }

@@ -125,3 +125,12 @@ export async function prepareOutputFile(file: string): Promise<string> {
 export async function refuseFolderAt(file: string): Promise<void> {
   if ((await isFolder(file)) === true) throw new OutputPathError(file, 'it is a folder. Give the name of the file to write, or remove the folder.');
 }
+
+/** Whether a file (not a folder) is at `path`: what a writer would replace there. */
+export async function fileThere(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,6 @@
 // TIFF or a session file; label images numbered 1..N unless asked otherwise (see [Note: label numbering] in
 // src/engine/core/labelNumbering.ts), and files already there replaced only when that was confirmed. Node side (the
 // engine worker).
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labelNumberingDescription, numberConsecutively } from '../core/labelNumbering';
 import { outlinePixels } from '../core/outlines';
@@ -15,7 +14,7 @@ import { encodeLabelFile } from '../io/labelFiles';
 import { sessionFromApp } from '../sessionFile/appSession';
 import type { CellposeSession } from '../sessionFile/types';
 import { encodeSegFile } from '../sessionFile/writeSegFile';
-import { prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
+import { fileThere, prepareOutputFolder, refuseFolderAt } from '../io/outputPaths';
 import { channelStatistics, renderRgb } from './display';
 import { ENGINE_VERSION } from '../version';
 import { ExportError, ExportFilesExistError } from './errors';
@@ -100,13 +99,6 @@ export function encodeExport(format: ExportFormat, raster: RasterImage, labels: 
   return encode(format, { raster, labels: kept, description });
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** The image's name without its extension, with characters no file system accepts replaced. */
 export function exportBaseName(imageName: string): string {
   const stem = imageName.replace(/\.[^./\\]*$/, '');
@@ -136,7 +128,7 @@ export async function writeExports(job: ExportJob): Promise<ExportResult> {
   const targets = job.formats.map((format) => ({ format, path: join(folder, `${base}${EXPORT_FILE_SUFFIXES[format]}`) }));
   for (const { path } of targets) await refuseFolderAt(path);
   if (job.overwrite !== true) {
-    const there = (await Promise.all(targets.map(async ({ path }) => ((await exists(path)) ? path : null)))).filter((path) => path !== null);
+    const there = (await Promise.all(targets.map(async ({ path }) => ((await fileThere(path)) ? path : null)))).filter((path) => path !== null);
     if (there.length > 0) throw new ExportFilesExistError(there);
   }
   const { labels, renumbered, description } = numbered(job.labels, job.numbering ?? 'consecutive');

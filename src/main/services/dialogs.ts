@@ -1,7 +1,7 @@
 // The desktop app's native file and folder dialogs. Main process only: only Electron can show them, so tests reach
 // the contract calls that open them through the router with answers of their own (tests/contract).
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
-import { IMAGE_FILE_TYPES } from '../launchArguments';
+import { IMAGE_FILE_TYPES } from '../../shared/imageFileTypes';
 
 const IMAGE_DIALOG: OpenDialogOptions = {
   title: 'Open an image',

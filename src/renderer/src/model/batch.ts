@@ -1,12 +1,15 @@
 // The Batch view's state and actions, outside React (views subscribe to `store`): the images (a folder or files), the
 // output folder and formats, the run with its queue filled in from 'batch:event' events, and opening a result in the
 // Segment view. The segmentation settings are the Segment view's own (read from its store when a batch starts, never
-// copied). Talks to the engine only through an EngineClient. Renderer (DOM-free).
+// copied). Files in the output folder that are not the batch's own are replaced only once the user confirms (see
+// [Note: batch replaces files] in src/engine/batch/appBatch.ts). Talks to the engine only through an EngineClient.
+// Renderer (DOM-free).
 import { MASK_FORMATS, type BatchFormat, type BatchImageResult, type BatchRequest, type StageProgress } from '../../../shared/contract';
 import type { Store } from '../../../shared/viewer/store';
 import type { EngineClient } from '../engineClient';
-import { messageOf } from '../errorText';
+import { codeOf, detailsOf, messageOf } from '../errorText';
 import { fileNameOf } from '../wording';
+import { runSettings } from './segment/runs';
 import type { SegmentModel } from './segment/segmentModel';
 
 export interface BatchState {
@@ -30,6 +33,8 @@ export interface BatchState {
   status: 'completed' | 'cancelled' | 'stopped' | null;
   notes: string[];
   error: string | null;
+  /** Files the run would replace, found before it did anything: it waits for the user to replace or keep them. */
+  replacing: { folder: string; paths: string[] } | null;
 }
 
 export function initialBatchState(): BatchState {
@@ -47,6 +52,7 @@ export function initialBatchState(): BatchState {
     status: null,
     notes: [],
     error: null,
+    replacing: null,
   };
 }
 
@@ -108,19 +114,20 @@ export class BatchModel {
     });
   }
 
+  /** A question about files to replace is about the batch asked for: changing it drops the question. */
   set(change: Partial<Pick<BatchState, 'sources' | 'outputFolder' | 'redo'>>): void {
-    this.store.set(change);
+    this.store.set({ ...change, replacing: null });
   }
 
   toggleFormat(format: BatchFormat): void {
-    this.store.set(({ formats }) => ({ formats: formats.includes(format) ? formats.filter((f) => f !== format) : [...formats, format] }));
+    this.store.set(({ formats }) => ({ formats: formats.includes(format) ? formats.filter((f) => f !== format) : [...formats, format], replacing: null }));
   }
 
   /** The desktop app's dialog for a folder or image files; their paths replace the ones typed. Nothing happens when the user cancels. */
   async chooseImages(kind: 'folder' | 'files'): Promise<void> {
     try {
       const { paths } = await this.client.call('batch:chooseImages', { kind });
-      if (paths.length > 0) this.store.set({ sources: paths.join('\n') });
+      if (paths.length > 0) this.set({ sources: paths.join('\n') });
     } catch (error) {
       this.store.set({ error: messageOf(error) });
     }
@@ -130,7 +137,7 @@ export class BatchModel {
   async chooseOutputFolder(): Promise<void> {
     try {
       const { path } = await this.client.call('masks:chooseFolder', { current: this.store.get().outputFolder.trim() });
-      if (path !== null) this.store.set({ outputFolder: path });
+      if (path !== null) this.set({ outputFolder: path });
     } catch (error) {
       this.store.set({ error: messageOf(error) });
     }
@@ -141,8 +148,27 @@ export class BatchModel {
     return missingForBatch(this.store.get(), this.segment.store.get().parameters.model);
   }
 
-  /** Runs the batch with the Segment view's settings (Run and Resume alike: images done earlier are skipped unless `redo`). */
-  async start(): Promise<void> {
+  /**
+   * Runs the batch with the Segment view's settings (Run and Resume alike: images done earlier are skipped unless
+   * `redo`); when files not its own are in the output folder, nothing runs and the view asks first (`replacing`).
+   */
+  start(): Promise<void> {
+    return this.run(false);
+  }
+
+  /** The user confirmed replacing the files named in `replacing`: the batch runs. */
+  replaceExisting(): Promise<void> {
+    if (this.store.get().replacing === null) return Promise.resolve();
+    return this.run(true);
+  }
+
+  /** The user chose to keep them: nothing runs. */
+  keepExisting(): void {
+    const { replacing } = this.store.get();
+    if (replacing !== null) this.store.set({ replacing: null, status: null, error: null, notes: [`Nothing was run: the files in ${replacing.folder} were kept. Choose another output folder, or run again and replace them.`] });
+  }
+
+  private async run(overwrite: boolean): Promise<void> {
     if (this.store.get().running || this.missing() !== null) return;
     const { sources, outputFolder, formats, redo } = this.store.get();
     const parameters = this.segment.store.get().parameters;
@@ -152,25 +178,22 @@ export class BatchModel {
       formats,
       model: parameters.model.trim(),
       provider: parameters.provider,
-      settings: {
-        channels: parameters.channels,
-        diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
-        flowThreshold: parameters.flowThreshold,
-        cellprobThreshold: parameters.cellprobThreshold,
-        minSize: parameters.minSize,
-        ...(parameters.niter === 0 ? {} : { niter: parameters.niter }),
-        augment: parameters.augment,
-        batchSize: parameters.batchSize,
-      },
+      settings: runSettings(parameters),
       record: parameters.record,
       redo,
+      overwrite,
     };
-    this.store.set({ running: true, cancelling: false, batchId: null, writtenTo: null, images: [], current: null, status: null, notes: [], error: null });
+    this.store.set({ running: true, cancelling: false, batchId: null, writtenTo: null, images: [], current: null, status: null, notes: [], error: null, replacing: null });
     try {
       const report = await this.client.call('batch:start', request);
       this.store.set({ batchId: report.batchId, writtenTo: report.outputFolder, images: report.images, notes: report.notes, status: report.status });
     } catch (error) {
-      this.store.set({ status: 'stopped', error: messageOf(error) });
+      if (codeOf(error) === 'BATCH_FILES_EXIST') {
+        const { folder, paths } = detailsOf(error);
+        this.store.set({ replacing: { folder: String(folder), paths: Array.isArray(paths) ? paths.map(String) : [] } });
+      } else {
+        this.store.set({ status: 'stopped', error: messageOf(error) });
+      }
     } finally {
       this.store.set({ running: false, cancelling: false, current: null });
       this.onRecorded();

@@ -1,6 +1,7 @@
 // The Batch view: on the left the images (a folder or files), the output folder and formats, the Segment view's
 // settings they are segmented with, Run (or Resume) and Cancel; on the right the overall progress, the image being
-// segmented, a summary and the results table, whose rows open an image with its masks in the Segment view. Renderer.
+// segmented, a summary and the results table, whose rows open an image with its masks in the Segment view; the
+// question before files not the batch's own are replaced. Renderer.
 import { Alert, Badge, Button, Checkbox, Group, Progress, ScrollArea, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import type { BatchFormat, BatchImageResult, BatchImageStatus } from '../../../shared/contract';
@@ -8,6 +9,7 @@ import { batchCounts, masksFileOf, missingForBatch, type BatchModel } from '../m
 import { useStore } from '../useStore';
 import { fileNameOf, plural } from '../wording';
 import { ErrorAlert } from './ErrorAlert';
+import { ReplaceFilesQuestion } from './ReplaceFilesQuestion';
 import { stageText } from './RunBar';
 
 const FORMATS: { format: BatchFormat; label: string }[] = [
@@ -229,7 +231,8 @@ function Results({ batch, onOpened }: { batch: BatchModel; onOpened: () => void 
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Image</Table.Th>
-          <Table.Th>Status</Table.Th>
+          {/* Wide enough for the longest badge ("done earlier"): a narrow column would cut it short. */}
+          <Table.Th miw={120}>Status</Table.Th>
           <Table.Th ta="right">Masks</Table.Th>
           <Table.Th ta="right">Diameter (px)</Table.Th>
           <Table.Th ta="right">Time (s)</Table.Th>
@@ -257,6 +260,7 @@ function Results({ batch, onOpened }: { batch: BatchModel; onOpened: () => void 
 export function BatchView({ batch, onOpenInSegment }: { batch: BatchModel; onOpenInSegment: () => void }) {
   const error = useStore(batch.store, (s) => s.error);
   const notes = useStore(batch.store, (s) => s.notes);
+  const replacing = useStore(batch.store, (s) => s.replacing);
   useEffect(() => {
     void batch.segment.parameters.loadModels();
   }, [batch]);
@@ -275,6 +279,7 @@ export function BatchView({ batch, onOpenInSegment }: { batch: BatchModel; onOpe
       <ScrollArea className="page-main" type="auto">
         <Stack p="md" gap="md">
           <ErrorAlert error={error} onClose={() => batch.dismissError()} />
+          {replacing !== null && <ReplaceFilesQuestion paths={replacing.paths} onReplace={() => void batch.replaceExisting()} onKeep={() => batch.keepExisting()} />}
           {notes.map((note) => (
             <Alert key={note} color="yellow">
               {note}

@@ -1,6 +1,7 @@
-// The Segment view's left panel: open an image (or a recent one), choose or import the model, provider, channels,
-// diameter (typed, estimated or calibrated), thresholds and advanced settings, and how the image (each channel's
-// range, by hand or auto-contrast), the network output and the masks are shown; Run sits below it (RunBar.tsx).
+// The Segment view's left panel: open an image (or a recent one, or in the browser one uploaded), choose or import
+// the model, provider, channels, diameter (typed, estimated or calibrated), thresholds and advanced settings, and how
+// the image (each channel's range, by hand or auto-contrast), the network output and the masks are shown; Run sits
+// below it (RunBar.tsx).
 // Renderer.
 import {
   Button,
@@ -23,6 +24,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../shared/contract';
+import { IMAGE_EXTENSIONS } from '../../../shared/imageFileTypes';
 import type { NetworkLayer } from '../../../shared/viewer/networkLayer';
 import { CELLPROB_THRESHOLD_RANGE } from '../../../shared/segmentControls';
 import type { SegmentModel } from '../model/segment/segmentModel';
@@ -41,6 +43,8 @@ const SEGMENT_CHANNELS = [
 const NUCLEAR_CHANNELS = [{ value: '0', label: '0: none' }, ...SEGMENT_CHANNELS.slice(1)];
 const PROVIDERS = ['auto', ...EXECUTION_PROVIDERS].map((p) => ({ value: p, label: p === 'auto' ? 'auto (fastest available)' : p }));
 const CHANNEL_NAMES = ['red', 'green', 'blue'];
+/** What the browser mode's upload offers: the images CellDesk reads and Cellpose session files. */
+const UPLOADABLE = [...IMAGE_EXTENSIONS, '.npy'].join(',');
 
 /** A NumberInput's value when it holds a number (it reports '' or partial text while being typed). */
 function numeric(value: number | string, apply: (value: number) => void): void {
@@ -76,8 +80,31 @@ function OpenImage({ segment }: { segment: SegmentModel }) {
           Open
         </Button>
       </Group>
-      <RecentMenu segment={segment} />
+      <Group gap="xs">
+        <RecentMenu segment={segment} />
+        {segment.environment === 'browser' && <UploadImage segment={segment} />}
+      </Group>
     </Stack>
+  );
+}
+
+/**
+ * The browser mode's upload from this computer: an image, or a Cellpose session (_seg.npy), which opens over the
+ * open image when its masks fit it (upload the image first), else over a blank canvas.
+ */
+function UploadImage({ segment }: { segment: SegmentModel }) {
+  const busy = useStore(segment.store, (s) => s.activity.kind !== 'idle');
+  const upload = (file: File | null) => {
+    if (file !== null) void file.arrayBuffer().then((buffer) => segment.images.upload(file.name, new Uint8Array(buffer)));
+  };
+  return (
+    <FileButton onChange={upload} accept={UPLOADABLE}>
+      {(props) => (
+        <Button variant="default" size="xs" disabled={busy} title="Send an image or a _seg.npy from this computer" {...props}>
+          Upload…
+        </Button>
+      )}
+    </FileButton>
   );
 }
 

@@ -1,10 +1,11 @@
 // The export dialog: formats (a stack's: those that hold every plane), folder, how label images number the masks, a confirmation before files already there
 // are replaced, and in the browser mode a download of each written file to the browser's computer. Renderer.
-import { Alert, Anchor, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { EXPORT_FORMATS, STACK_EXPORT_FORMATS, type ExportFormat, type ExportResult } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
 import { useStore } from '../useStore';
+import { ReplaceFilesQuestion } from './ReplaceFilesQuestion';
 import { fileNameOf } from '../wording';
 
 const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
@@ -46,24 +47,7 @@ function WrittenFiles({ result }: { result: ExportResult }) {
 export function ReplaceConfirmation({ segment }: { segment: SegmentModel }) {
   const conflict = useStore(segment.store, (s) => s.exportConflict);
   if (conflict === null) return null;
-  return (
-    <Alert color="orange" title="Replace files?" aria-label="Replace files">
-      <Text size="sm">{conflict.paths.length === 1 ? 'This file is there already:' : 'These files are there already:'}</Text>
-      {conflict.paths.map((path) => (
-        <Text key={path} size="xs" ff="monospace">
-          {path}
-        </Text>
-      ))}
-      <Group gap="xs" mt="xs">
-        <Button size="xs" color="orange" onClick={() => void segment.exports.replaceExisting()}>
-          Replace
-        </Button>
-        <Button size="xs" variant="default" onClick={() => segment.exports.keepExisting()}>
-          Keep them
-        </Button>
-      </Group>
-    </Alert>
-  );
+  return <ReplaceFilesQuestion paths={conflict.paths} onReplace={() => void segment.exports.replaceExisting()} onKeep={() => segment.exports.keepExisting()} />;
 }
 
 export function ExportDialog({ segment, opened, onClose }: { segment: SegmentModel; opened: boolean; onClose: () => void }) {

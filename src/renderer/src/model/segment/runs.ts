@@ -6,7 +6,7 @@
 // recomputed, so that typing 0.45 is one call, not three. At most one re-threshold is in flight: a change that
 // settles while one runs only marks another as due, and when it ends one more call is made with the thresholds set
 // by then, however many changes came meanwhile. Thresholds changed during a run or a calibration wait for it to end.
-import type { SegmentSettingsInput } from '../../../../shared/contract';
+import type { SegmentSettings } from '../../../../shared/contract';
 import type { EngineClient } from '../../engineClient';
 import { codeOf, messageOf } from '../../errorText';
 import { fileNameOf } from '../../wording';
@@ -23,7 +23,7 @@ export const RETHRESHOLD_DELAY_MS = 60;
 export const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 
 /** The settings a run is asked for, from the view's parameters. */
-export function runSettings(parameters: SegmentParameters): SegmentSettingsInput {
+export function runSettings(parameters: SegmentParameters): SegmentSettings {
   return {
     channels: parameters.channels,
     diameter: parameters.estimateDiameter ? 'estimate' : parameters.diameter,
