@@ -6,11 +6,11 @@
 // [Note: binary over HTTP]), each answered by the router's handlers through dispatchCall, so arguments are validated
 // by the contract's schemas here, where they are received, as in main. Answers carry label images as the engine's
 // runs; requests may not (see [Note: label runs]). Events are Server-Sent Events on GET /api/events. Every request is
-// first checked for this server's Host and Origin, then every /api request for the token (see [Note: browser-
-// mode requests] in requestGuard.ts), before anything else is looked at; the static files need no token, since they
-// hold no data. The server listens on 127.0.0.1 only: reaching it from another computer takes an SSH tunnel, which
-// the token then still guards. Nothing a request holds may end the server: the request is parsed inside the same
-// error boundary that answers it, and a failure becomes a 400 or 500 for that request alone.
+// first checked for this server's Host and Origin, then every /api request for the token (see
+// [Note: browser-mode requests] in requestGuard.ts), before anything else is looked at; the static files need no
+// token, since they hold no data. The server listens on 127.0.0.1 only: reaching it from another computer takes an
+// SSH tunnel, which the token then still guards. Nothing a request holds may end the server: the request is parsed
+// inside the same error boundary that answers it, and a failure becomes a 400 or 500 for that request alone.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

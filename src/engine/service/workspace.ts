@@ -46,8 +46,8 @@ export interface Measured {
 }
 
 /**
- * The table, outlines and 32-bit labels of masks finished ahead, kept as long as the masks are (see [Note:
- * re-thresholding ahead]).
+ * The table, outlines and 32-bit labels of masks finished ahead, kept as long as the masks are (see
+ * [Note: re-thresholding ahead]).
  */
 export type MeasuredAhead = WeakMap<Uint16Array | Uint32Array, Omit<Measured, 'labels'>>;
 

@@ -35,8 +35,8 @@ function reply(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array,
 }
 
 /**
- * The table, outlines and 32-bit labels of masks finished ahead, and the answer's runs of both (see [Note:
- * re-thresholding ahead] and [Note: label runs]), in steps.
+ * The table, outlines and 32-bit labels of masks finished ahead, and the answer's runs of both, in steps (see
+ * [Note: re-thresholding ahead] and [Note: label runs]).
  */
 function measureAhead(held: HeldImage, runsAhead: RunsAhead): DeriveFromMasks {
   const { width, height } = held.raster;
