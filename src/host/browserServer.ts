@@ -4,12 +4,13 @@
 // [Note: browser mode] The page is the desktop app's renderer, unchanged; only its engine client differs
 // (src/renderer/src/httpClient.ts). Calls are POST /api/call/<name>, bodies framed by src/shared/wire.ts (see
 // [Note: binary over HTTP]), each answered by the router's handlers through dispatchCall, so arguments are validated
-// by the contract's schemas here, where they are received, as in main. Events are Server-Sent Events on
-// GET /api/events. Every request is first checked for this server's Host and Origin, then every /api request for the
-// token (see [Note: browser-mode requests] in requestGuard.ts), before anything else is looked at; the static files
-// need no token, since they hold no data. The server listens on 127.0.0.1 only: reaching it from another computer
-// takes an SSH tunnel, which the token then still guards. Nothing a request holds may end the server: the request is
-// parsed inside the same error boundary that answers it, and a failure becomes a 400 or 500 for that request alone.
+// by the contract's schemas here, where they are received, as in main. Answers carry label images as the engine's
+// runs; requests may not (see [Note: label runs]). Events are Server-Sent Events on GET /api/events. Every request is
+// first checked for this server's Host and Origin, then every /api request for the token (see
+// [Note: browser-mode requests] in requestGuard.ts), before anything else is looked at; the static files need no
+// token, since they hold no data. The server listens on 127.0.0.1 only: reaching it from another computer takes an
+// SSH tunnel, which the token then still guards. Nothing a request holds may end the server: the request is parsed
+// inside the same error boundary that answers it, and a failure becomes a 400 or 500 for that request alone.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -91,7 +92,7 @@ function send(response: ServerResponse, status: number, body: string | Uint8Arra
 async function answerCall(options: BrowserServerOptions, spool: SpoolFolder, name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let outcome;
   try {
-    const message = decodeMessage(await receiveBody(request, MAX_BODY_BYTES, spool));
+    const message = decodeMessage(await receiveBody(request, MAX_BODY_BYTES, spool), { unpackRuns: false });
     const input = typeof message === 'object' && message !== null ? (message as { input?: unknown }).input : undefined;
     outcome = await dispatchCall(options.handlers, name, input, (error) => console.error(`CellDesk: "${name}" failed:`, error));
   } catch (error) {

@@ -1,6 +1,7 @@
 // The router: answers every contract call where the contract says (`answeredBy`), for the desktop app's main process
 // (src/main/ipc.ts) and the browser mode's server (browserServer.ts) alike. Engine calls are forwarded, unchanged, to
-// the engine's worker; the others go to the service that answers them. See [Note: one contract] in
+// the engine's worker, and its answers to the window with their label images as runs (see [Note: label runs] in
+// src/shared/arrayRuns.ts); the others go to the service that answers them. See [Note: one contract] in
 // src/shared/contract.ts. Node side; imports no Electron, so tests and `celldesk serve` load it as it is.
 import { callNames, contract, type Answerer, type CallHandlers, type CallName, type CallsAnsweredBy, type EngineCall, type Handlers } from '../shared/contract';
 import { readAppInfo } from './appInfo';
@@ -42,7 +43,7 @@ export function createHandlers(app: AppContext): Handlers {
   const handlers: Partial<Record<CallName, (input: never) => unknown>> = {};
   for (const name of callNames) {
     const where = contract[name].answeredBy;
-    handlers[name] = where === 'engine' ? (input) => app.engine.call(name as EngineCall, input) : (answerers[where] as Partial<typeof handlers>)[name];
+    handlers[name] = where === 'engine' ? (input) => app.engine.forward(name as EngineCall, input) : (answerers[where] as Partial<typeof handlers>)[name];
   }
   return handlers as Handlers;
 }

@@ -9,7 +9,13 @@
 // can view them without copying whatever their element size. A Uint32Array whose values all fit in 16 bits (a
 // label image with fewer than 65,536 masks) travels as 16-bit values, marked "packed": "Uint16Array", and is
 // widened back on arrival: half the bytes to copy, send and receive for the largest thing a segmentation sends.
-import { CellDeskError } from '../engine/errors';
+// Arrays the engine sent as runs (src/shared/arrayRuns.ts, see [Note: label runs]) travel as their runs, marked
+// "packed": "runs" with their element count, and arrive unpacked; only answers carry them: the server refuses them
+// in a request (`unpackRuns: false`), as a request may come from anyone holding the page and a few bytes of runs
+// could ask for gigabytes.
+import { fromRuns, isArrayRuns, MalformedMessageError, type ArrayRuns, type UnpackTarget } from './arrayRuns';
+
+export { MalformedMessageError };
 
 const KINDS = {
   Uint8Array,
@@ -26,19 +32,24 @@ interface BinaryReference {
   $binary: BinaryKind;
   offset: number;
   length: number;
-  packed?: 'Uint16Array';
+  packed?: 'Uint16Array' | 'runs';
+  /** Elements of the array sent, for "runs". */
+  count?: number;
+}
+
+/** The most bytes runs may unpack to in one message (a few label images of the largest size CellDesk opens). */
+const MAX_UNPACKED_BYTES = 2 ** 31;
+
+export interface DecodeOptions {
+  /** false: a message with runs is refused as damaged (the server's requests; see [Note: label runs]). Default true. */
+  unpackRuns?: boolean;
+  /** Where runs are unpacked (see [Note: recycled label arrays] in src/shared/viewer/recycledArrays.ts). */
+  target?: UnpackTarget;
 }
 
 function fitsIn16Bits(values: Uint32Array): boolean {
   for (let i = 0; i < values.length; i++) if (values[i]! > 0xffff) return false;
   return true;
-}
-
-/** A message body that does not follow the framing above. */
-export class MalformedMessageError extends CellDeskError {
-  constructor(reason: string) {
-    super('MALFORMED_MESSAGE', `CellDesk received a damaged message (${reason}).`, { reason });
-  }
 }
 
 function kindOf(value: ArrayBufferView): BinaryKind {
@@ -50,14 +61,20 @@ function kindOf(value: ArrayBufferView): BinaryKind {
 
 const align = (n: number) => Math.ceil(n / 8) * 8;
 
+/** How `item` travels: as runs already made, as 16-bit values, or as it is. */
+function packing(item: ArrayBufferView | ArrayRuns): Pick<BinaryReference, '$binary' | 'packed' | 'count'> & { sent: ArrayBufferView } {
+  if (isArrayRuns(item)) return { $binary: item.$runs, packed: 'runs', count: item.count, sent: item.runs };
+  if (item instanceof Uint32Array && fitsIn16Bits(item)) return { $binary: 'Uint32Array', packed: 'Uint16Array', sent: new Uint16Array(item) };
+  return { $binary: kindOf(item), sent: item };
+}
+
 export function encodeMessage(value: unknown): Uint8Array {
   const arrays: { bytes: Uint8Array; offset: number }[] = [];
   let binaryLength = 0;
   const json = JSON.stringify(value ?? null, (_key, item: unknown) => {
-    if (!ArrayBuffer.isView(item)) return item;
-    const packed = item instanceof Uint32Array && fitsIn16Bits(item) ? new Uint16Array(item) : null;
-    const sent = packed ?? item;
-    const reference: BinaryReference = { $binary: kindOf(item), offset: binaryLength, length: sent.byteLength, ...(packed === null ? {} : { packed: 'Uint16Array' as const }) };
+    if (!ArrayBuffer.isView(item) && !isArrayRuns(item)) return item;
+    const { sent, ...packed } = packing(item);
+    const reference: BinaryReference = { ...packed, offset: binaryLength, length: sent.byteLength };
     arrays.push({ bytes: new Uint8Array(sent.buffer, sent.byteOffset, sent.byteLength), offset: binaryLength });
     binaryLength = align(binaryLength + sent.byteLength);
     return reference;
@@ -78,7 +95,7 @@ function isReference(value: unknown): value is BinaryReference {
 }
 
 /** The value of a message; its typed arrays are views into `bytes` where aligned, else copies. */
-export function decodeMessage(bytes: Uint8Array): unknown {
+export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): unknown {
   if (bytes.length < 4) throw new MalformedMessageError('shorter than its header');
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + jsonLength > bytes.length) throw new MalformedMessageError('its JSON part is cut short');
@@ -90,8 +107,9 @@ export function decodeMessage(bytes: Uint8Array): unknown {
   }
   const binaryStart = align(4 + jsonLength);
   let parsed: unknown;
+  const budget = { unpackedBytes: options.unpackRuns === false ? -1 : MAX_UNPACKED_BYTES, target: options.target };
   try {
-    parsed = JSON.parse(text, (_key, item: unknown) => (isReference(item) ? view(bytes, binaryStart, item) : item));
+    parsed = JSON.parse(text, (_key, item: unknown) => (isReference(item) ? view(bytes, binaryStart, item, budget) : item));
   } catch (error) {
     if (error instanceof MalformedMessageError) throw error;
     throw new MalformedMessageError('its JSON part does not parse');
@@ -99,10 +117,23 @@ export function decodeMessage(bytes: Uint8Array): unknown {
   return parsed;
 }
 
-function view(bytes: Uint8Array, binaryStart: number, reference: BinaryReference): BinaryArray {
+/** What runs may still unpack to in a message, and where. */
+interface Budget {
+  unpackedBytes: number;
+  target: UnpackTarget | undefined;
+}
+
+function view(bytes: Uint8Array, binaryStart: number, reference: BinaryReference, budget: Budget): BinaryArray {
+  if (reference.packed === 'runs') {
+    if (budget.unpackedBytes < 0) throw new MalformedMessageError('a request carries runs');
+    const runs = view(bytes, binaryStart, { offset: reference.offset, length: reference.length, $binary: 'Uint32Array' }, budget) as Uint32Array;
+    const values = fromRuns({ $runs: reference.$binary as ArrayRuns['$runs'], count: reference.count as number, runs }, budget.unpackedBytes, budget.target);
+    budget.unpackedBytes -= values.byteLength;
+    return values;
+  }
   if (reference.packed !== undefined) {
     if (reference.packed !== 'Uint16Array' || reference.$binary !== 'Uint32Array') throw new MalformedMessageError(`a ${String(reference.$binary)} is packed as ${String(reference.packed)}`);
-    return new Uint32Array(view(bytes, binaryStart, { ...reference, $binary: 'Uint16Array', packed: undefined }) as Uint16Array);
+    return new Uint32Array(view(bytes, binaryStart, { ...reference, $binary: 'Uint16Array', packed: undefined }, budget) as Uint16Array);
   }
   const type = Object.hasOwn(KINDS, reference.$binary) ? KINDS[reference.$binary] : undefined;
   const { length } = reference;

@@ -46,6 +46,7 @@ import {
   type EventListener,
   type EventName,
 } from '../../shared/contract';
+import { unpackArrays } from '../../shared/arrayRuns';
 import { EngineCrashedError, EngineStoppedError } from './errors';
 import { EventHub } from './events';
 import { RpcClient } from './rpc';
@@ -86,11 +87,19 @@ export class EngineService {
    * be called directly (tests, other hosts); checking a checked argument again is cheap.
    */
   async call<K extends EngineCall>(name: K, input: CallInput<K>): Promise<CallResult<K>> {
-    const checked = validateInput(name, input);
+    return unpackArrays(await this.forward(name, input)) as CallResult<K>;
+  }
+
+  /**
+   * Answers an engine call for a window: its label images still as runs, which the window's engine client unpacks
+   * (see [Note: label runs] in src/shared/arrayRuns.ts). What the main process itself reads goes through `call`.
+   */
+  async forward(name: EngineCall, input: unknown): Promise<unknown> {
+    const checked = validateInput(name, input as CallInput<typeof name>);
     const { client } = this.ensureHost();
     const event: EventName | null = contract[name].progress;
     const onProgress = event === null ? undefined : (payload: unknown) => this.events.emit(event, payload as EngineEvents[typeof event]);
-    return (await client.call(name, checked, { onProgress })) as CallResult<K>;
+    return client.call(name, checked, { onProgress });
   }
 
   /** Calls `listener` with each `name` event the engine's calls publish (their progress); returns the function that stops it. */

@@ -15,6 +15,7 @@ import { openModel, type OpenedModel } from '../io/openModel';
 import { RecentFiles } from '../io/recentFiles';
 import { ModelManager } from '../models/modelManager';
 import type { KeptNetworkOutput } from '../pipeline/keptNetworkOutput';
+import { RunsAhead } from '../../shared/arrayRuns';
 import type { CallName, DraftSummary, ExecutionProviderChoice, OpenedImage } from '../../shared/contract';
 import { ImageNotOpenError, OperationCancelledError, RunReplacedError } from './errors';
 import { emptyPlanes, type HeldPlanes } from './heldPlanes';
@@ -44,8 +45,11 @@ export interface Measured {
   outlines: Uint8Array;
 }
 
-/** The table and outlines of masks finished ahead, kept as long as the masks are (see [Note: re-thresholding ahead]). */
-export type MeasuredAhead = WeakMap<Uint16Array | Uint32Array, Pick<Measured, 'masks' | 'outlines'>>;
+/**
+ * The table, outlines and 32-bit labels of masks finished ahead, kept as long as the masks are (see
+ * [Note: re-thresholding ahead]).
+ */
+export type MeasuredAhead = WeakMap<Uint16Array | Uint32Array, Omit<Measured, 'labels'>>;
 
 export interface HeldImage {
   info: OpenedImage;
@@ -65,6 +69,8 @@ export interface HeldImage {
 }
 
 export class EngineWorkspace {
+  /** Label images and outlines packed for the answers while working ahead (see [Note: label runs]). */
+  readonly runsAhead = new RunsAhead();
   private readonly images = new Map<string, HeldImage>();
   private readonly models = new Map<string, Promise<OpenedModel>>();
   /** Per image, the segmentation or calibration running on it (see runOnImage). */

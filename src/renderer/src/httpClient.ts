@@ -1,6 +1,7 @@
 // The engine client of the browser mode: contract calls over `celldesk serve`'s HTTP API, events over Server-Sent
 // Events. Renderer (uses the DOM's fetch and EventSource).
 import { CallFailedError, unwrapOutcome, type CallOutcome, type CallResult } from '../../shared/contract';
+import { RecycledArrays } from '../../shared/viewer/recycledArrays';
 import { decodeMessage, encodeMessage } from '../../shared/wire';
 import type { EngineClient } from './engineClient';
 
@@ -11,6 +12,7 @@ import type { EngineClient } from './engineClient';
  * which the page itself never sees.
  */
 export function createHttpClient(origin: string): EngineClient {
+  const recycled = new RecycledArrays();
   return {
     kind: 'browser',
     async call(name, ...args) {
@@ -30,7 +32,7 @@ export function createHttpClient(origin: string): EngineClient {
       if (!response.ok) {
         throw new CallFailedError({ code: 'HTTP_ERROR', message: `CellDesk's server answered ${response.status} ${response.statusText}.`, details: { status: response.status } });
       }
-      const outcome = decodeMessage(new Uint8Array(await response.arrayBuffer())) as CallOutcome<CallResult<typeof name>>;
+      const outcome = decodeMessage(new Uint8Array(await response.arrayBuffer()), { target: recycled }) as CallOutcome<CallResult<typeof name>>;
       return unwrapOutcome(outcome);
     },
     on(name, listener) {
@@ -41,5 +43,6 @@ export function createHttpClient(origin: string): EngineClient {
     },
     // A browser never tells a page where a file lies; the server may be on another computer anyway.
     pathForFile: () => null,
+    recycled,
   };
 }

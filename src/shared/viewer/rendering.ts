@@ -49,41 +49,42 @@ export const OUTLINE_RGBA = [200, 200, 255, 255] as const;
 /** Selected masks are filled white, at least this opaque, whatever the overlay shows. */
 export const SELECTED_MIN_ALPHA = 0.6;
 
-/** RGB per label 0..largest, 3 bytes each. */
-function colourTable(largest: number): Uint8Array {
-  const table = new Uint8Array(3 * (largest + 1));
-  for (let label = 1; label <= largest; label++) table.set(maskColour(label), 3 * label);
-  return table;
+/**
+ * Each label's overlay pixel, 0..largest, as the four RGBA bytes of one 32-bit word (written byte by byte, so in
+ * the platform's order): the overlay is then one word copied per pixel, the pass a re-threshold waits for.
+ */
+function overlayPalette(largest: number, options: OverlayOptions): Uint32Array {
+  const palette = new Uint32Array(largest + 1);
+  const bytes = new Uint8Array(palette.buffer);
+  const fillAlpha = Math.round(Math.min(1, Math.max(0, options.opacity)) * 255);
+  const selectedAlpha = Math.round(Math.max(SELECTED_MIN_ALPHA, options.opacity) * 255);
+  if (options.showMasks) {
+    for (let label = 1; label <= largest; label++) {
+      bytes.set(maskColour(label), 4 * label);
+      bytes[4 * label + 3] = fillAlpha;
+    }
+  }
+  for (const label of options.selected) {
+    if (label < 1 || label > largest) continue;
+    bytes.set([255, 255, 255, selectedAlpha], 4 * label);
+  }
+  return palette;
 }
+
+/** The outline colour as one word, as overlayPalette writes them. */
+const OUTLINE_WORD = new Uint32Array(new Uint8Array(OUTLINE_RGBA).buffer)[0]!;
 
 export function renderOverlay(labels: Uint32Array, outlines: Uint8Array, options: OverlayOptions, target: Uint8ClampedArray): void {
   let largest = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]! > largest) largest = labels[i]!;
-  const colours = colourTable(largest);
-  const isSelected = new Uint8Array(largest + 1);
-  for (const label of options.selected) if (label <= largest) isSelected[label] = 1;
-  const fillAlpha = Math.round(Math.min(1, Math.max(0, options.opacity)) * 255);
-  const selectedAlpha = Math.round(Math.max(SELECTED_MIN_ALPHA, options.opacity) * 255);
+  const palette = overlayPalette(largest, options);
+  const pixels = new Uint32Array(target.buffer, target.byteOffset, labels.length);
+  if (!options.showOutlines) {
+    for (let i = 0; i < labels.length; i++) pixels[i] = palette[labels[i]!]!;
+    return;
+  }
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
-    const at = 4 * i;
-    if (label === 0) {
-      target[at] = target[at + 1] = target[at + 2] = target[at + 3] = 0;
-    } else if (options.showOutlines && outlines[i] === 1) {
-      target[at] = OUTLINE_RGBA[0];
-      target[at + 1] = OUTLINE_RGBA[1];
-      target[at + 2] = OUTLINE_RGBA[2];
-      target[at + 3] = OUTLINE_RGBA[3];
-    } else if (isSelected[label] === 1) {
-      target[at] = target[at + 1] = target[at + 2] = 255;
-      target[at + 3] = selectedAlpha;
-    } else if (options.showMasks) {
-      target[at] = colours[3 * label]!;
-      target[at + 1] = colours[3 * label + 1]!;
-      target[at + 2] = colours[3 * label + 2]!;
-      target[at + 3] = fillAlpha;
-    } else {
-      target[at + 3] = 0;
-    }
+    pixels[i] = label !== 0 && outlines[i] === 1 ? OUTLINE_WORD : palette[label]!;
   }
 }

@@ -10,6 +10,7 @@ import { rasterToPlanarFloat32 } from '../../image/raster';
 import type { DeriveFromMasks } from '../../pipeline/keptNetworkOutput';
 import { estimateImageDiameter, segmentImage } from '../../pipeline/segment';
 import { resolveSettings } from '../../pipeline/settings';
+import type { RunsAhead } from '../../../shared/arrayRuns';
 import type { Segmentation } from '../../../shared/contract';
 import { NoNetworkOutputError, NoSegmentationError, NoSizeModelError } from '../errors';
 import { shownPictures } from '../heldPlanes';
@@ -22,8 +23,9 @@ function reply(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array,
   const { width, height } = held.raster;
   const measureStart = performance.now();
   if (held.measured?.labels !== labels) {
-    const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
-    const { masks, outlines } = held.measuredAhead.get(labels) ?? { masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
+    const ahead = held.measuredAhead.get(labels);
+    const labels32 = ahead?.labels32 ?? (labels instanceof Uint32Array ? labels : new Uint32Array(labels));
+    const { masks, outlines } = ahead ?? { masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
     held.measured = { labels, labels32, masks, outlines };
   }
   const { labels32, masks, outlines } = held.measured;
@@ -32,14 +34,23 @@ function reply(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array,
   return { ...summary, ...made, imageId: held.info.imageId, width, height, labels: labels32, outlines, maskCount: masks.length, masks, timings };
 }
 
-/** The table and outlines of masks finished ahead, in two steps (see [Note: re-thresholding ahead]). */
-function measureAhead(held: HeldImage): DeriveFromMasks {
+/**
+ * The table, outlines and 32-bit labels of masks finished ahead, and the answer's runs of both, in steps (see
+ * [Note: re-thresholding ahead] and [Note: label runs]).
+ */
+function measureAhead(held: HeldImage, runsAhead: RunsAhead): DeriveFromMasks {
   const { width, height } = held.raster;
   return function* (labels) {
     if (held.measuredAhead.has(labels)) return;
     const masks = measureMasks(labels, height, width, held.raster);
     yield;
-    held.measuredAhead.set(labels, { masks, outlines: outlinePixels(labels, height, width) });
+    const outlines = outlinePixels(labels, height, width);
+    yield;
+    const labels32 = labels instanceof Uint32Array ? labels : new Uint32Array(labels);
+    runsAhead.prepare(labels32);
+    yield;
+    runsAhead.prepare(outlines);
+    held.measuredAhead.set(labels, { labels32, masks, outlines });
   };
 }
 
@@ -61,7 +72,7 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
       });
       if (recordError !== null) console.error(`CellDesk: the segmentation of ${held.info.name} was not recorded in the history:`, recordError);
       held.workAhead = new AbortController();
-      result.kept.workAhead(held.workAhead.signal, measureAhead(held));
+      result.kept.workAhead(held.workAhead.signal, measureAhead(held, workspace.runsAhead));
       held.run = {
         output: result.kept,
         settings: result.settings,
@@ -86,6 +97,9 @@ export const segmentationHandlers = handlerGroup((workspace) => ({
     run.settings = settings;
     const segmentation = reply(held, run, labels, timings, { networkRan: false, historyRun: null });
     timings.total = performance.now() - start;
+    // Kept with the masks, for a later threshold that gives the same ones (see [Note: label runs]).
+    workspace.runsAhead.prepare(segmentation.labels);
+    workspace.runsAhead.prepare(segmentation.outlines);
     return segmentation;
   },
 

@@ -1,17 +1,16 @@
 // The Segment view's right panel: mask count, diameter and how the masks were made, editing buttons, the table of
 // masks (linked to the viewer both ways) and the export dialog. Renderer.
 import { Badge, Button, Group, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { MaskMeasurement } from '../../../shared/contract';
 import type { SegmentModel } from '../model/segment/segmentModel';
+import type { PixelSize } from '../model/segment/state';
 import { physicalMeasurement } from '../model/segment/units';
 import { useStore } from '../useStore';
 import { ExportDialog, ReplaceConfirmation } from './ExportDialog';
 import { useMicrometres } from './PixelSizeField';
 import { SaveSessionButton, SessionSource } from './SessionControls';
 import { StackSummary } from './StackControls';
-
-/** Rows drawn at most; the rest are reachable by selecting masks in the viewer. */
-const TABLE_ROWS = 2000;
 
 function Summary({ segment }: { segment: SegmentModel }) {
   const segmentation = useStore(segment.store, (s) => s.segmentation);
@@ -101,24 +100,96 @@ function EditButtons({ segment, onExport }: { segment: SegmentModel; onExport: (
   );
 }
 
+/**
+ * [Note: virtual mask table] The table lists every mask but renders only the rows in view and OVERSCAN rows on
+ * each side, between two spacer rows that keep the scroll height: a re-threshold replaces every row, and rendering
+ * 1,000 of them took React most of the time a change spends in the view. Rows are one line each, so a row's height,
+ * measured once, places any row.
+ */
+const OVERSCAN = 40;
+/** A row's height before one has been measured (CSS px). */
+const ROW_HEIGHT_GUESS = 29;
+
+interface RowProps {
+  row: MaskMeasurement;
+  selected: boolean;
+  pixelSize: PixelSize | null;
+  onSelect: (label: number, extend: boolean) => void;
+}
+
+const MaskRow = memo(function MaskRow({ row, selected, pixelSize, onSelect }: RowProps) {
+  return (
+    <Table.Tr data-label={row.label} className={selected ? 'mask-row-selected' : undefined} onClick={(event) => onSelect(row.label, event.shiftKey)}>
+      <Table.Td>{row.label}</Table.Td>
+      <Table.Td>{row.area}</Table.Td>
+      <Table.Td>
+        {row.centroidX.toFixed(1)}, {row.centroidY.toFixed(1)}
+      </Table.Td>
+      {pixelSize !== null && <PhysicalCells row={physicalMeasurement(row, pixelSize)} />}
+      {row.meanIntensity.map((value, c) => (
+        <Table.Td key={c}>{value.toFixed(1)}</Table.Td>
+      ))}
+    </Table.Tr>
+  );
+});
+
+/** A row standing for `rows` rows not rendered (see [Note: virtual mask table]). */
+function Spacer({ rows, rowHeight, columns }: { rows: number; rowHeight: number; columns: number }) {
+  return (
+    <tr aria-hidden="true" className="mask-table-spacer">
+      <td colSpan={columns} style={{ height: rows * rowHeight }} />
+    </tr>
+  );
+}
+
 function MaskTable({ segment }: { segment: SegmentModel }) {
   const segmentation = useStore(segment.store, (s) => s.segmentation);
   const present = useStore(segment.store, (s) => s.present);
   const selected = useStore(segment.store, (s) => s.selected);
   const channels = useStore(segment.store, (s) => s.pixels?.channels ?? 0);
   const pixelSize = useStore(segment.store, (s) => s.pixelSize);
-  const body = useRef<HTMLTableSectionElement>(null);
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewHeight, setViewHeight] = useState(0);
+  const [rowHeight, setRowHeight] = useState(ROW_HEIGHT_GUESS);
+  const rows = useMemo(() => segmentation?.masks.filter((row) => present[row.label] === 1) ?? [], [segmentation, present]);
+  const onSelect = useCallback((label: number, extend: boolean) => segment.edits.selectFromTable(label, extend), [segment]);
+
+  useLayoutEffect(() => {
+    const box = viewport.current;
+    if (box === null) return;
+    const resize = new ResizeObserver(() => setViewHeight(box.clientHeight));
+    resize.observe(box);
+    return () => resize.disconnect();
+  }, [segmentation === null]);
+
+  // The first row drawn gives every row's height.
+  useLayoutEffect(() => {
+    const height = viewport.current?.querySelector('tbody tr[data-label]')?.getBoundingClientRect().height;
+    if (height !== undefined && height > 0 && Math.abs(height - rowHeight) > 0.5) setRowHeight(height);
+  });
 
   // A mask selected in the viewer scrolls into view in the table.
   useEffect(() => {
     const last = [...selected].pop();
-    if (last !== undefined) body.current?.querySelector(`[data-label="${last}"]`)?.scrollIntoView({ block: 'nearest' });
+    const box = viewport.current;
+    const index = last === undefined ? -1 : rows.findIndex((row) => row.label === last);
+    if (box === null || index < 0) return;
+    const header = box.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+    const top = header + index * rowHeight;
+    if (top - header < box.scrollTop) box.scrollTop = top - header;
+    else if (top + rowHeight > box.scrollTop + box.clientHeight) box.scrollTop = top + rowHeight - box.clientHeight;
+    // Only a new selection scrolls, not new rows.
   }, [selected]);
 
   if (segmentation === null) return null;
-  const rows = segmentation.masks.filter((row) => present[row.label] === 1);
+  const firstInView = Math.floor(scrollTop / rowHeight);
+  // An odd first row keeps the stripes where they were (the spacer before it counts as a row).
+  const before = firstInView <= OVERSCAN ? 0 : (firstInView - OVERSCAN) | 1;
+  const end = Math.min(rows.length, firstInView + Math.ceil(viewHeight / rowHeight) + OVERSCAN);
+  const columns = 3 + (pixelSize === null ? 0 : 2) + channels;
   return (
-    <ScrollArea className="mask-table" type="auto">
+    <ScrollArea className="mask-table" type="auto" viewportRef={viewport} onScrollPositionChange={({ y }) => setScrollTop(y)}>
       <Table striped highlightOnHover stickyHeader withTableBorder fz="xs" aria-label="Masks">
         <Table.Thead>
           <Table.Tr>
@@ -132,32 +203,14 @@ function MaskTable({ segment }: { segment: SegmentModel }) {
             ))}
           </Table.Tr>
         </Table.Thead>
-        <Table.Tbody ref={body}>
-          {rows.slice(0, TABLE_ROWS).map((row) => (
-            <Table.Tr
-              key={row.label}
-              data-label={row.label}
-              className={selected.has(row.label) ? 'mask-row-selected' : undefined}
-              onClick={(event) => segment.edits.selectFromTable(row.label, event.shiftKey)}
-            >
-              <Table.Td>{row.label}</Table.Td>
-              <Table.Td>{row.area}</Table.Td>
-              <Table.Td>
-                {row.centroidX.toFixed(1)}, {row.centroidY.toFixed(1)}
-              </Table.Td>
-              {pixelSize !== null && <PhysicalCells row={physicalMeasurement(row, pixelSize)} />}
-              {row.meanIntensity.map((value, c) => (
-                <Table.Td key={c}>{value.toFixed(1)}</Table.Td>
-              ))}
-            </Table.Tr>
+        <Table.Tbody>
+          {before > 0 && <Spacer rows={before} rowHeight={rowHeight} columns={columns} />}
+          {rows.slice(before, end).map((row) => (
+            <MaskRow key={row.label} row={row} selected={selected.has(row.label)} pixelSize={pixelSize} onSelect={onSelect} />
           ))}
+          {end < rows.length && <Spacer rows={rows.length - end} rowHeight={rowHeight} columns={columns} />}
         </Table.Tbody>
       </Table>
-      {rows.length > TABLE_ROWS && (
-        <Text size="xs" c="dimmed" p="xs">
-          {rows.length - TABLE_ROWS} more masks are not listed; select them in the viewer.
-        </Text>
-      )}
     </ScrollArea>
   );
 }

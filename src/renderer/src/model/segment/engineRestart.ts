@@ -116,5 +116,6 @@ export function watchForRestart(client: EngineClient, restart: () => EngineResta
     },
     on: (name, listener) => client.on(name, listener),
     pathForFile: (file) => client.pathForFile(file),
+    recycled: client.recycled,
   };
 }

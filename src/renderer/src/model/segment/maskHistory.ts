@@ -1,17 +1,29 @@
 // The masks the Segment view shows and their undo history: a run or a re-threshold replaces them, an edit changes
 // their labels in place, and undo or redo walks both kinds back and forth; in a stack, each step on its own plane
 // (see [Note: stack edits] in stack.ts). Renderer (DOM-free).
+import { isArrayRuns, toRuns, unpackArrays } from '../../../../shared/arrayRuns';
 import type { Segmentation } from '../../../../shared/contract';
 import { labelPresence, reapplyEdit, revertEdit, type LabelEdit } from '../../../../shared/viewer/labelEdits';
 import { MaskBoxes, updateAfterEdit } from '../../../../shared/viewer/maskUpdates';
+import { RecycledArrays } from '../../../../shared/viewer/recycledArrays';
 import { UndoStack } from '../../../../shared/viewer/undoStack';
 import type { SegmentState, SegmentStore } from './state';
+
+/**
+ * Masks the history keeps while others are shown: in a 2D image with their label image and outlines as `runs`, the
+ * arrays given back until the masks are shown again (see [Note: recycled label arrays]); else null.
+ */
+interface Kept {
+  segmentation: Segmentation;
+  runs: Pick<Segmentation, 'labels' | 'outlines'> | null;
+}
 
 /** A whole new set of masks (a run or a re-threshold) replacing the shown one. */
 interface ReplaceEdit {
   kind: 'replace';
-  before: Segmentation | null;
-  after: Segmentation;
+  before: Kept | null;
+  /** Null while they are shown. */
+  after: Kept | null;
 }
 
 /** A change of masks made outside this history (a stack's planes replaced together): how to undo and redo it. */
@@ -57,11 +69,12 @@ export class MaskHistory {
   constructor(
     private readonly store: SegmentStore,
     private readonly onChanged: (edited: boolean) => void,
+    private readonly recycled: RecycledArrays = new RecycledArrays(),
   ) {}
 
   /** Shows `segmentation` (null: none) as it is, outside the history: an image opened, a draft restored. */
   show(segmentation: Segmentation | null, extra: Partial<SegmentState>): void {
-    const { present, count } = segmentation === null ? { present: new Uint8Array(0), count: 0 } : labelPresence(segmentation.labels);
+    const { present, count } = segmentation === null ? { present: new Uint8Array(0), count: 0 } : this.presenceOf(segmentation.labels);
     this.store.set(({ masksVersion }) => ({
       segmentation,
       present,
@@ -88,7 +101,7 @@ export class MaskHistory {
 
   /** Shows masks from a run or a re-threshold in place of the current ones, as one undoable step. */
   replace(after: Segmentation): void {
-    this.push({ kind: 'replace', before: this.store.get().segmentation, after });
+    this.push({ kind: 'replace', before: this.keepShown(), after: null });
     this.show(after, { selected: new Set(), restoredDraftAt: null, networkOutputHeld: 'kept' });
     this.onChanged(false);
   }
@@ -142,7 +155,9 @@ export class MaskHistory {
       edit.revert();
       this.store.set({ canUndo: this.history.canUndo, canRedo: this.history.canRedo });
     } else if (edit.kind === 'replace') {
-      this.show(edit.before, { selected: new Set(), notice: 'Undone: the previous masks are back.', ...this.thresholdsOf(edit.before) });
+      edit.after = this.keepShown();
+      const before = this.restore(edit.before);
+      this.show(before, { selected: new Set(), notice: 'Undone: the previous masks are back.', ...this.thresholdsOf(before) });
     } else {
       const segmentation = this.store.get().segmentation!;
       revertEdit(segmentation.labels, edit);
@@ -158,7 +173,11 @@ export class MaskHistory {
       edit.reapply();
       this.store.set({ canUndo: this.history.canUndo, canRedo: this.history.canRedo });
     } else if (edit.kind === 'replace') {
-      this.show(edit.after, { selected: new Set(), notice: 'Redone.', ...this.thresholdsOf(edit.after) });
+      // The masks shown are those kept as `before`, unchanged since.
+      this.recycleShown(edit.before);
+      const after = this.restore(edit.after);
+      edit.after = null;
+      this.show(after, { selected: new Set(), notice: 'Redone.', ...this.thresholdsOf(after) });
     } else {
       const segmentation = this.store.get().segmentation!;
       reapplyEdit(segmentation.labels, edit);
@@ -178,6 +197,44 @@ export class MaskHistory {
     const { pixels } = this.store.get();
     const image = pixels !== null && pixels.width === segmentation.width && pixels.height === segmentation.height ? pixels : null;
     updateAfterEdit(segmentation, boxes, image, edit);
+    this.recycled.changed(segmentation.labels);
+    this.recycled.changed(segmentation.outlines);
+  }
+
+  /**
+   * The masks shown, as the history keeps them once others replace them: in a 2D image their label image and
+   * outlines as runs, the arrays given back for the next answer (see [Note: recycled label arrays]); in a stack,
+   * whose planes hold them too, as they are.
+   */
+  private keepShown(): Kept | null {
+    const { segmentation, stack } = this.store.get();
+    if (segmentation === null) return null;
+    const { labels, outlines } = segmentation;
+    const runs = stack === null ? { labels: this.recycled.runsOf(labels) ?? toRuns(labels) ?? labels, outlines: this.recycled.runsOf(outlines) ?? toRuns(outlines) ?? outlines } : null;
+    const kept = { segmentation, runs: runs as Kept['runs'] };
+    this.recycleShown(kept);
+    return kept;
+  }
+
+  /** Which labels are present, read from the runs the labels came as while they are unedited. */
+  private presenceOf(labels: Uint32Array): { present: Uint8Array; count: number } {
+    const runs = this.recycled.runsOf(labels);
+    return runs === undefined ? labelPresence(labels) : labelPresence(runs.runs, 2);
+  }
+
+  /** Gives back the arrays of the shown masks, `kept`'s, that it holds as runs. */
+  private recycleShown(kept: Kept | null): void {
+    const { segmentation } = this.store.get();
+    if (segmentation === null || kept?.runs == null) return;
+    if (isArrayRuns(kept.runs.labels)) this.recycled.give(segmentation.labels);
+    if (isArrayRuns(kept.runs.outlines)) this.recycled.give(segmentation.outlines);
+  }
+
+  /** The kept masks, the same object, with arrays of their own again. */
+  private restore(kept: Kept | null): Segmentation | null {
+    if (kept === null) return null;
+    if (kept.runs !== null) Object.assign(kept.segmentation, unpackArrays(kept.runs, this.recycled));
+    return kept.segmentation;
   }
 
   /** The parameters with the thresholds `segmentation` was made with, so that undoing a re-threshold shows them. */

@@ -53,7 +53,7 @@ export function createSegmentModel(
 ): SegmentModel {
   // Every module's calls go through `engine`, so a restarted engine is noticed by whichever meets it first.
   const engine = watchForRestart(client, () => restart);
-  const masks = new MaskHistory(store, (edited) => drafts.changed(edited));
+  const masks = new MaskHistory(store, (edited) => drafts.changed(edited), client.recycled);
   const drafts = new Drafts(store, engine, masks, timing.draftDelayMs);
   const overlays = new Overlays(store, engine);
   const runs = new Runs(store, engine, masks, overlays, timing.rethresholdDelayMs);
