@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { openImagePath, startBrowserApp, viewerScreenshot, type BrowserApp } from '../helpers/browserApp';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { sharedPath } from '../helpers/shared';
 
@@ -24,24 +24,14 @@ before(async () => {
 
 after(() => app?.close());
 
-async function openPath(path: string): Promise<void> {
-  await page.getByLabel('Image path').fill(path);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
-
-async function canvasShot(): Promise<Buffer> {
-  await settle(page);
-  return page.locator('canvas.viewer-canvas').screenshot();
-}
-
 /** A channel's range slider thumbs: low and high. */
 const thumbs = (channel: number) => page.getByLabel(`Display range of channel ${channel}`).getByRole('slider');
 const range = async (channel: number) => Promise.all([0, 1].map(async (i) => Number(await thumbs(channel).nth(i).getAttribute('aria-valuenow'))));
 
 test("each channel's range is set by hand, and a channel's auto-contrast puts back that channel alone", { timeout: 60_000 }, async () => {
-  await openPath(IMAGE);
+  await openImagePath(page, IMAGE);
   await page.getByText('Opened cell_00849.png', { exact: false }).waitFor();
-  const initial = await canvasShot();
+  const initial = await viewerScreenshot(page);
   // Green and blue (the image's red channel is empty: its range has nowhere to go).
   const [green, blue] = [await range(2), await range(3)];
   for (const channel of [2, 3]) {
@@ -50,17 +40,17 @@ test("each channel's range is set by hand, and a channel's auto-contrast puts ba
   }
   const byHand = [await range(2), await range(3)];
   assert.deepEqual(byHand, [[green[0]! + 20, green[1]], [blue[0]! + 20, blue[1]]]);
-  const handShot = await canvasShot();
+  const handShot = await viewerScreenshot(page);
   assert.notDeepEqual(handShot, initial, 'the ranges set change the picture');
 
   await page.getByRole('button', { name: 'Auto-contrast channel 3' }).click();
   assert.deepEqual([await range(2), await range(3)], [byHand[0], blue], 'blue is back at its percentiles, green keeps its range');
-  const oneBack = await canvasShot();
+  const oneBack = await viewerScreenshot(page);
   assert.notDeepEqual(oneBack, handShot);
   assert.notDeepEqual(oneBack, initial);
   await page.getByRole('button', { name: 'Auto-contrast channel 2' }).click();
   assert.deepEqual(await range(2), green);
-  assert.deepEqual(await canvasShot(), initial);
+  assert.deepEqual(await viewerScreenshot(page), initial);
 });
 
 test('at 1280 x 800 the progress of a run is on screen; a pixel size typed shows the diameter and measurements in µm', { timeout: 180_000 }, async () => {
@@ -85,7 +75,7 @@ test('at 1280 x 800 the progress of a run is on screen; a pixel size typed shows
 });
 
 test('a pixel size the file declares is shown as from the file, with the diameter in µm', { timeout: 60_000 }, async () => {
-  await openPath(DECLARED);
+  await openImagePath(page, DECLARED);
   await page.getByText('Opened test_images.tif', { exact: false }).waitFor();
   await page.getByText('From the file.').waitFor();
   assert.equal(await page.getByLabel('Pixel size (µm)').inputValue(), '0.12381');

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { averagePrecision } from '../../src/engine/core/metrics';
 import { decodeImage } from '../../src/engine/image/decodeImage';
 import { readSegFile } from '../../src/engine/sessionFile/readSegFile';
-import { exportThroughDialog, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { exportThroughDialog, openImagePath, startBrowserApp, viewerScreenshot, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT, loadSharedRaster } from '../helpers/demoModel';
 import { readShared, sharedPath } from '../helpers/shared';
@@ -35,31 +35,21 @@ function copyOfShared(folder: string, ...parts: string[]): string {
   return path;
 }
 
-async function openPath(path: string): Promise<void> {
-  await page.getByLabel('Image path').fill(path);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
-
-async function canvasShot(): Promise<Buffer> {
-  await settle(page);
-  return page.locator('canvas.viewer-canvas').screenshot();
-}
-
 let stackPath: string;
 
 test('a 3-plane stack opens on its middle plane with a Z slider, and moving the slider shows another plane', { timeout: 120_000 }, async () => {
   stackPath = copyOfShared(tempDir('browser-stack'), 'images', 'stacks', 'cell_00849_drift.tif');
   await page.goto(app.url);
-  await openPath(stackPath);
+  await openImagePath(page, stackPath);
   await page.getByText('Opened cell_00849_drift.tif (512 x 512, 1 channel, 3 planes, uint8).').waitFor();
   const position = page.getByTestId('z-position');
   assert.equal(await position.textContent(), '2 / 3');
-  const middle = await canvasShot();
+  const middle = await viewerScreenshot(page);
   // A click at the start of the slider's track chooses the first plane.
   const track = (await page.getByRole('slider', { name: 'Plane (Z)' }).locator('..').boundingBox())!;
   await page.mouse.click(track.x + 1, track.y + track.height / 2);
   await page.getByTestId('z-position').getByText('1 / 3').waitFor();
-  assert.notDeepEqual(await canvasShot(), middle, 'the viewer shows plane 1, not plane 2');
+  assert.notDeepEqual(await viewerScreenshot(page), middle, 'the viewer shows plane 1, not plane 2');
 });
 
 test('all planes segmented and stitched, then saved as a _seg.npy the engine reads back as official Cellpose stitches', { timeout: 600_000 }, async () => {
@@ -103,7 +93,7 @@ test('an official _seg.npy opens over its image: mask count and pixels are the f
   const folder = tempDir('browser-session');
   copyOfShared(folder, 'images', 'neurips22-cellseg', 'cell_00849.png');
   const segPath = copyOfShared(folder, 'reference', 'seg', 'cell_00849_seg.npy');
-  await openPath(segPath);
+  await openImagePath(page, segPath);
   await page.getByTestId('session-source').getByText('From the session file cell_00849_seg.npy.').waitFor();
   assert.equal(await page.getByTestId('mask-count').textContent(), `${officialCount} masks`);
   assert.equal(await page.getByTestId('z-position').count(), 0, 'a 2D session has no slider');

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openImageStack } from '../../src/engine/image/imageStack';
-import { settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { openImagePath, startBrowserApp, viewerScreenshot, type BrowserApp } from '../helpers/browserApp';
 import { tempDir } from '../helpers/cli';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { imagejHyperstack, type DriftSquare } from '../helpers/stackPages';
@@ -38,16 +38,6 @@ before(async () => {
 
 after(() => app?.close());
 
-async function open(path: string): Promise<void> {
-  await page.getByLabel('Image path').fill(path);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
-
-async function canvasShot(): Promise<Buffer> {
-  await settle(page);
-  return page.locator('canvas.viewer-canvas').screenshot();
-}
-
 /** Clicks the start or the end of an axis's slider track, choosing its first or last position. */
 async function slideTo(name: string, end: 'first' | 'last'): Promise<void> {
   const track = (await page.getByRole('slider', { name }).locator('..').boundingBox())!;
@@ -73,15 +63,15 @@ async function runAndExport(name: string): Promise<Uint32Array[]> {
 
 test('a hyperstack of 2 slices x 3 time points opens with a Z and a T slider, and moving T shows another time point', { timeout: 120_000 }, async () => {
   await page.goto(app.url);
-  await open(series);
+  await openImagePath(page, series);
   await page.getByText(`Opened timelapse.tif (${SIDE} x ${SIDE}, 1 channel, 2 planes, 3 time points, uint8).`).waitFor();
   assert.equal(await page.getByTestId('z-position').textContent(), '2 / 2');
   assert.equal(await page.getByTestId('t-position').textContent(), '1 / 3');
-  const first = await canvasShot();
+  const first = await viewerScreenshot(page);
   await slideTo('Time point (T)', 'last');
   await page.getByTestId('t-position').getByText('3 / 3').waitFor();
   assert.equal(await page.getByTestId('z-position').textContent(), '2 / 2', 'the plane stays');
-  assert.notDeepEqual(await canvasShot(), first, 'the viewer shows time point 3, not 1');
+  assert.notDeepEqual(await viewerScreenshot(page), first, 'the viewer shows time point 3, not 1');
 });
 
 test('Run segments the shown time point\'s planes: the masks of those planes in a file of their own; the other time points keep theirs', { timeout: 600_000 }, async () => {
@@ -101,7 +91,7 @@ test('Run segments the shown time point\'s planes: the masks of those planes in 
   await page.getByTestId('t-position').getByText('3 / 3').waitFor();
   assert.equal(await page.getByTestId('mask-count').textContent(), shownCount);
 
-  await open(lastFrame);
+  await openImagePath(page, lastFrame);
   await page.getByText(`Opened last_frame.tif (${SIDE} x ${SIDE}, 1 channel, 2 planes, uint8).`).waitFor();
   assert.equal(await page.getByTestId('t-position').count(), 0, 'one time point: no T slider');
   assert.deepEqual(await runAndExport('last_frame'), inSeries);

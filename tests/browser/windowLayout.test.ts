@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
+import { openImagePath, pressOnView, settle, startBrowserApp, type BrowserApp } from '../helpers/browserApp';
 import { DEMO_CHECKPOINT } from '../helpers/demoModel';
 import { sharedPath } from '../helpers/shared';
 
@@ -22,11 +22,6 @@ before(async () => {
 
 after(() => app?.close());
 
-async function openPath(path: string): Promise<void> {
-  await page.getByLabel('Image path').fill(path);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
-
 /** Whether the element lies wholly inside the window. */
 async function onScreen(name: string): Promise<boolean> {
   const box = await page.getByRole('button', { name, exact: true }).boundingBox();
@@ -38,7 +33,7 @@ const canvasWidth = async () => (await page.locator('canvas.viewer-canvas').boun
 
 test('the open image names the window and the view; unsaved edits mark both', { timeout: 180_000 }, async () => {
   assert.equal(await page.title(), 'CellDesk');
-  await openPath(IMAGE);
+  await openImagePath(page, IMAGE);
   await page.getByTestId('image-name').getByText('cellpose_img_075.png').waitFor();
   assert.equal(await page.title(), 'cellpose_img_075.png — CellDesk');
 
@@ -81,7 +76,7 @@ test('Escape during a draw stroke drops the stroke: no mask drawn, nothing to un
 });
 
 test('a recent image opened from the menu names the window and the view', { timeout: 60_000 }, async () => {
-  await openPath(OTHER_IMAGE);
+  await openImagePath(page, OTHER_IMAGE);
   await page.getByTestId('image-name').getByText('cellpose_img_003.png').waitFor();
   await page.getByRole('button', { name: 'Recent' }).click();
   await page.getByRole('menuitem', { name: 'cellpose_img_075.png' }).click();

@@ -119,3 +119,15 @@ export async function exportThroughDialog(page: Page, folder: string, formats: r
   await dialog.waitFor({ state: 'hidden' });
   return paths;
 }
+
+/** Opens an image by its path, typed into the Segment view as a user would. */
+export async function openImagePath(page: Page, path: string): Promise<void> {
+  await page.getByLabel('Image path').fill(path);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+}
+
+/** The viewer's canvas as a PNG, once it has drawn. */
+export async function viewerScreenshot(page: Page): Promise<Buffer> {
+  await settle(page);
+  return page.locator('canvas.viewer-canvas').screenshot();
+}
