@@ -42,6 +42,9 @@ const result = await build({
   external: ['onnxruntime-node', 'better-sqlite3', 'electron-vite', 'vite'],
   plugins: [noTsx],
   legalComments: 'none',
+  // Every 100 KB counts against the call's 64 MiB; names stay, so a stack trace from the device still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Bundled CommonJS packages call require(), which an ES module lacks.
   banner: { js: "import { createRequire as __celldeskRequire } from 'node:module'; const require = __celldeskRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -37,7 +37,7 @@ TEE_PID=$!
 declare -A BUDGET
 if [[ $MODE == device ]]; then
   TOTAL=${GPU_RUN_TOTAL_S:-420}
-  PARITY_CASES=tile224,batch3_224,odd_160x208
+  PARITY_CASES=batch3_224:1,batch3_224,odd_160x208 # the single tile is the batch's first ([Note: device carry])
   MASK_EP=webgpu MASK_IMAGES='' MASK_PROCESSES=3
   SIZES=${GPU_RUN_SIZES:-full,224,448,896,1344}
   ITERATIONS=${GPU_RUN_ITERATIONS:-1} CUDA_ITERATIONS=${GPU_RUN_CUDA_ITERATIONS:-3}

@@ -12,11 +12,11 @@
 #    WebGPU built in; better-sqlite3's module), xz with its x86 filter;
 #  - .gpu-carry/data.tar.xz: the files of ../shared the run reads, in the same layout (the demo checkpoint and the
 #    network reference inputs with their float32 bytes split into byte planes by byteplanes.mjs, which xz then
-#    compresses 9% further; the size model; the reference images, the official masks and styles; cell_00028.png;
+#    compresses 9% further; net.tile224 stays behind, its case being the batch's first image; the size model; the reference images, the official masks and styles; cell_00028.png;
 #    the official Cellpose 3.0.11 source and its shims), with SHA256SUMS. The reference PNGs other than
 #    cell_00028.png are rewritten with their pixels stored uncompressed (storedPng.ts, which checks they read back
 #    identical), because xz packs those 0.6 MB smaller than PNG's deflate;
-#  - .gl/: the Vulkan loader as Debian packages, as the device tool's README says.
+#  - .gl/: the Vulkan loader as a Debian package, as the device tool's README says (Dawn needs no GL or EGL).
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)
@@ -62,6 +62,7 @@ copy_module better-sqlite3 lib build/Release/better_sqlite3.node
 copy_module bindings bindings.js
 copy_module file-uri-to-path index.js
 find "$RT/node_modules" \( -name '*.map' -o -name '*.d.ts' \) -delete
+find "$RT/node_modules" -name '*.node' -exec strip {} +
 
 echo "== data: the files of $SHARED the run reads"
 DATA=$STAGE/data
@@ -74,7 +75,7 @@ put() { # path relative to ../shared
 put models/celldesk-demo/celldesk-demo.zip.pth
 put models/celldesk-demo/celldesk-demo_size.npy
 put reference/summary.json
-for case in tile224 batch3_224 odd_160x208; do put "reference/net.$case.input.npy"; done
+for case in batch3_224 odd_160x208; do put "reference/net.$case.input.npy"; done
 put "$BENCH_IMAGE"
 while IFS=$'\t' read -r name file; do
   [[ -f $DATA/images/$file ]] || put "images/$file"
@@ -99,11 +100,13 @@ runtime_pid=$!
 wait "$runtime_pid" && wait $!
 
 echo "== Vulkan loader packages into .gl (the device tool's README)"
+# Dawn needs the Vulkan loader alone; the GL and EGL packages the README lists for OpenGL would cost 0.23 MiB.
+find "$GL" -name '*.deb' ! -name 'libvulkan1_*' -delete
 if ! ls "$GL"/libvulkan1_*.deb >/dev/null 2>&1; then
   mkdir -p /tmp/amd64/partial
   o=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
   apt-get "${o[@]}" update -qq
-  (cd "$GL" && apt-get "${o[@]}" download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+  (cd "$GL" && apt-get "${o[@]}" download libvulkan1 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
 fi
 ls "$GL"/*.deb >/dev/null
 

@@ -5,7 +5,8 @@
 // of tests/onnx/networkReference.test.ts and tests/pipeline/officialPipeline.test.ts. `data` is a folder laid out
 // as ../shared (models/celldesk-demo, reference, images). Each answer is rewritten after every case, so a run cut
 // at its time budget keeps what it checked. Node.
-//   webgpuChecks.ts parity --data DIR --cache DIR --out FILE [--ep webgpu] [--cases tile224,...]
+//   webgpuChecks.ts parity --data DIR --cache DIR --out FILE [--ep webgpu] [--cases batch3_224:1,batch3_224,...]
+// A case names a reference input, net.<name>.input.npy; `name:N` takes its first N images only.
 //   webgpuChecks.ts masks  --data DIR --cache DIR --out FILE [--ep webgpu] [--images name,...] [--shard i/n]
 //   webgpuChecks.ts merge  --out FILE PART.json...
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,18 @@ const AP_D30 = 0.98;
 const AP_AUTO = 0.97;
 const DIAMETER_BOUND = 0.01;
 const NETWORK_CASES = ['tile224', 'batch3_224', 'odd_160x208'];
+
+/** `batch3_224:1` is the first image of net.batch3_224.input.npy: a single tile without carrying tile224 as well. */
+function caseInput(data: string, spec: string): { shape: number[]; data: Float32Array } {
+  const [name, first] = spec.split(':');
+  const input = npy(join(data, 'reference', `net.${name}.input.npy`));
+  if (first === undefined) return input;
+  const [n, ...rest] = input.shape as [number, ...number[]];
+  const count = Math.min(n, Number(first));
+  if (!Number.isInteger(count) || count < 1) throw new Error(`case ${spec}: expected name:N with N >= 1`);
+  const perImage = rest.reduce((a, b) => a * b, 1);
+  return { shape: [count, ...rest], data: input.data.subarray(0, count * perImage) };
+}
 
 interface ReferenceEntry {
   name: string;
@@ -73,7 +86,7 @@ async function parity(data: string, cache: string, out: string, provider: Execut
   const answer = { provider, adapter: gpu.adapter, goal: NETWORK_GOAL, cases: [] as unknown[] };
   try {
     for (const name of cases) {
-      const input = npy(join(data, 'reference', `net.${name}.input.npy`));
+      const input = caseInput(data, name);
       const [n, , height, width] = input.shape as [number, number, number, number];
       const [reference, cpuMs] = await timed(() => cpu.run(input.data, n, height, width));
       const [, firstMs] = await timed(() => gpu.run(input.data, n, height, width));
