@@ -17,7 +17,8 @@
 # Cellpose on the CPU, three times with official Cellpose on CUDA, and says so in its output.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Exported: each part runs in its own bash (step), and official() finds the Python shims through ROOT.
+export ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 MODE=device
 [[ ${1:-} == --rehearse ]] && MODE=rehearse
@@ -42,6 +43,9 @@ if [[ $MODE == device ]]; then
   SIZES=${GPU_RUN_SIZES:-full,224,448,896,1344}
   ITERATIONS=${GPU_RUN_ITERATIONS:-1} CUDA_ITERATIONS=${GPU_RUN_CUDA_ITERATIONS:-3}
   BUDGET=([unpack]=60 [facts]=60 [parity]=60 [masks]=90 [bench-synthetic]=120 [bench-cell]=80 [official-cuda]=75 [official-cpu]=70)
+  # A second, shorter call fills what the first one's budgets cut: GPU_RUN_PARTS names the parts to run, and
+  # GPU_RUN_OFFICIAL_{CUDA,CPU} the crops per image for official Cellpose ("cell=448,896 synthetic=896").
+  for part in ${GPU_RUN_BUDGETS:-}; do BUDGET[${part%%=*}]=${part#*=}; done
 else
   # SwiftShader takes minutes per 224 px tile on two cores: WebGPU runs the smallest network input and 32 px crops
   # (tiles of that size), and the masks check runs its code on the CPU provider (CI checks WebGPU's masks).
@@ -75,6 +79,10 @@ step() {
   left=$((END - now - RESERVE))
   budget=${BUDGET[$name]}
   ((budget > left)) && budget=$left
+  if [[ -n ${GPU_RUN_PARTS:-} && ,$GPU_RUN_PARTS, != *,$name,* ]]; then
+    echo "== $name: not asked for in this call (GPU_RUN_PARTS=$GPU_RUN_PARTS)"
+    return 0
+  fi
   if ((budget < 5)); then
     echo "== $name: skipped, the run's time is spent"
     printf '%s\tskipped\t0\t0\n' "$name" >>"$WORK/parts.tsv"
@@ -118,7 +126,7 @@ export -f unpack
 
 # Vulkan: the loader's and driver's view, trying the fallbacks of the device tool's README in turn.
 vulkan_probe() { # label
-  VK_LOADER_DEBUG=driver python3 bench/gpu/vulkanFacts.py >"$WORK/vulkan.json" 2>"$WORK/loader.log"
+  VK_LOADER_DEBUG=error,warn,driver python3 bench/gpu/vulkanFacts.py >"$WORK/vulkan.json" 2>"$WORK/loader.log"
   echo "$1: $(cat "$WORK/vulkan.json")" | tee -a "$WORK/vulkan-attempts.txt"
   python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d.get("devices") and "error" not in d else 1)' "$WORK/vulkan.json"
 }
@@ -193,8 +201,9 @@ official() { # device, iterations, then images as name=path=c1,c2; ends by itsel
   local device=$1 iterations=$2 budget=$((STEP_BUDGET - 10)) images=() spec
   shift 2
   for spec in "$@"; do
-    IFS='=' read -r name path channels <<<"$spec"
-    images+=("{\"name\": \"$name\", \"path\": \"$path\", \"channels\": [$channels], \"sizes\": [\"${SIZES//,/\", \"}\"]}")
+    IFS='=' read -r name path channels sizes <<<"$spec"
+    sizes=${sizes:-$SIZES}
+    images+=("{\"name\": \"$name\", \"path\": \"$path\", \"channels\": [$channels], \"sizes\": [\"${sizes//,/\", \"}\"]}")
   done
   local plan
   plan="{\"device\": \"$device\", \"threads\": $(nproc), \"iterations\": $iterations, \"deadline_s\": $budget,"
@@ -215,12 +224,24 @@ step masks masks
 merge_checks
 step bench-synthetic "celldesk_bench '$OUT/bench-synthetic.json'"
 step bench-cell "celldesk_bench '$OUT/bench-cell_00028.json' --image '$CELL_IMAGE'"
-IMAGES="'synthetic-cells-v1=$SYNTHETIC_NPY=1,2' 'cell_00028.png=$CELL_IMAGE=0,0'"
+# "synthetic=896 cell=448,full" -> the images official() takes, each with its crops (default: all of SIZES).
+official_images() {
+  local spec out='' name sizes
+  for spec in ${1:-synthetic cell}; do
+    name=${spec%%=*} sizes=''
+    [[ $spec == *=* ]] && sizes="=${spec#*=}"
+    case $name in
+      synthetic) out+=" 'synthetic-cells-v1=$SYNTHETIC_NPY=1,2$sizes'" ;;
+      cell) out+=" 'cell_00028.png=$CELL_IMAGE=0,0$sizes'" ;;
+    esac
+  done
+  echo "$out"
+}
 if [[ $MODE == device ]] || cuda_ready; then
-  step official-cuda "official cuda $CUDA_ITERATIONS $IMAGES"
+  step official-cuda "official cuda $CUDA_ITERATIONS $(official_images "${GPU_RUN_OFFICIAL_CUDA:-}")"
 fi
 if [[ $MODE == device ]] || has_torch; then
-  step official-cpu "official cpu $ITERATIONS $IMAGES"
+  step official-cpu "official cpu $ITERATIONS $(official_images "${GPU_RUN_OFFICIAL_CPU:-}")"
 else
   echo '== official Cellpose: this machine has no PyTorch; only checking that the script compiles'
   python3 -m py_compile bench/gpu/officialCellpose.py bench/gpu/vulkanFacts.py bench/gpu/pyshims/natsort.py && echo 'official Cellpose script compiles'

@@ -16,7 +16,8 @@
 #    the official Cellpose 3.0.11 source and its shims), with SHA256SUMS. The reference PNGs other than
 #    cell_00028.png are rewritten with their pixels stored uncompressed (storedPng.ts, which checks they read back
 #    identical), because xz packs those 0.6 MB smaller than PNG's deflate;
-#  - .gl/: the Vulkan loader as a Debian package, as the device tool's README says (Dawn needs no GL or EGL).
+#  - .gl/: the Vulkan loader and libglvnd (NVIDIA's Vulkan driver loads it) as Debian packages, as the device
+#    tool's README says.
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)
@@ -100,13 +101,18 @@ runtime_pid=$!
 wait "$runtime_pid" && wait $!
 
 echo "== Vulkan loader packages into .gl (the device tool's README)"
-# Dawn needs the Vulkan loader alone; the GL and EGL packages the README lists for OpenGL would cost 0.23 MiB.
-find "$GL" -name '*.deb' ! -name 'libvulkan1_*' -delete
-if ! ls "$GL"/libvulkan1_*.deb >/dev/null 2>&1; then
+# Dawn needs the Vulkan loader, and NVIDIA's Vulkan driver is inside libGLX_nvidia.so.0, which loads libglvnd's
+# dispatch libraries: without libglvnd0 the loader finds the driver's manifest and then "no drivers" (2026-12-04).
+# The OpenGL and GLES packages the device README also lists are left behind (0.13 MiB).
+GL_PACKAGES=(libvulkan1 libglvnd0 libglx0 libegl1)
+find "$GL" -name '*.deb' -print0 | while IFS= read -r -d '' deb; do
+  [[ " ${GL_PACKAGES[*]} " == *" $(basename "$deb" | cut -d_ -f1) "* ]] || rm "$deb"
+done
+if [[ $(find "$GL" -name '*.deb' | wc -l) -lt ${#GL_PACKAGES[@]} ]]; then
   mkdir -p /tmp/amd64/partial
   o=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
   apt-get "${o[@]}" update -qq
-  (cd "$GL" && apt-get "${o[@]}" download libvulkan1 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+  (cd "$GL" && apt-get "${o[@]}" download "${GL_PACKAGES[@]}" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
 fi
 ls "$GL"/*.deb >/dev/null
 
