@@ -1,9 +1,9 @@
 // Regenerates the screenshots in docs/ from the real app: starts `celldesk serve`, drives the Segment, Batch, Benchmark
 // and History views in headless Chromium with the demo checkpoint, and saves JPEGs. Run: npm run docs:screenshots;
-// `npm run docs:screenshots -- stack batch` retakes only the groups named (segment, stack, session, batch, benchmark;
-// benchmark is the slowest: two benchmark runs).
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm run docs:screenshots -- stack batch` retakes only the groups named (segment, stack, session, batch, benchmark,
+// gpu; benchmark is the slowest: two benchmark runs; gpu imports the GPU run committed under bench/results).
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared');
 const image = join(shared, 'images', 'webgpu-cellseg', 'cellpose_img_075.png');
 const model = join(shared, 'models', 'celldesk-demo', 'celldesk-demo.zip.pth');
-const GROUPS = ['segment', 'stack', 'session', 'batch', 'benchmark'] as const;
+const GROUPS = ['segment', 'stack', 'session', 'batch', 'benchmark', 'gpu'] as const;
+const GPU_RUN = join(root, 'bench', 'results', '2026-12-04-nvidia-h200');
 type Group = (typeof GROUPS)[number];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(GROUPS as readonly string[]).includes(name));
@@ -187,13 +188,34 @@ async function benchmarkViews(page: Page): Promise<void> {
   await shoot(page, 'history-view');
 }
 
+/**
+ * The GPU run of bench/results imported as a user would (`celldesk history import`), its runs ticked in the History
+ * view: the charts of the H200's WebGPU and CPU columns, drawn by the app itself.
+ */
+async function gpuHistoryView(page: Page): Promise<void> {
+  for (const call of readdirSync(GPU_RUN, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+    execFileSync(process.execPath, [join(root, 'bin', 'celldesk.js'), 'history', 'import', join(GPU_RUN, call.name, 'celldesk-history.json')], { env: serverEnv, stdio: 'inherit' });
+  }
+  await page.setViewportSize({ width: 1280, height: 1200 });
+  await page.getByRole('tab', { name: 'History' }).click();
+  // This server's home holds the imported runs alone. Those with a WebGPU column; the CPU-only ones came from a call
+  // whose Vulkan driver did not load.
+  const withWebGpu = page.locator('table[aria-label^="Runs on"]').getByRole('row').filter({ hasText: 'webgpu' });
+  await withWebGpu.first().waitFor(); // all() does not wait for the table
+  for (const box of await withWebGpu.getByRole('checkbox').all()) await box.check();
+  await page.getByTestId('chart-speedup').waitFor();
+  await page.waitForTimeout(1500);
+  await shoot(page, 'history-h200');
+}
+
+const serverEnv = { ...process.env, CELLDESK_HOME: mkdtempSync(join(tmpdir(), 'celldesk-screenshots-')) };
 const server = spawn(process.execPath, [join(root, 'bin', 'celldesk.js'), 'serve'], {
-  env: { ...process.env, CELLDESK_HOME: mkdtempSync(join(tmpdir(), 'celldesk-screenshots-')) },
+  env: serverEnv,
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const url = await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve));
 const browser = await launchChromium();
-const groups: Record<Group, (page: Page) => Promise<void>> = { segment: segmentViews, stack: stackView, session: sessionView, batch: batchView, benchmark: benchmarkViews };
+const groups: Record<Group, (page: Page) => Promise<void>> = { segment: segmentViews, stack: stackView, session: sessionView, batch: batchView, benchmark: benchmarkViews, gpu: gpuHistoryView };
 try {
   for (const group of GROUPS) if (wanted(group)) await groups[group](await freshPage(browser));
 } finally {

@@ -1,8 +1,9 @@
 // The summary of a GPU run (the folder run-on-device.sh fills): device facts, the WebGPU checks, and the protocol's
 // table for CellDesk on the CPU and WebGPU beside official Cellpose 3.0.11 on CUDA and on the CPU, with speed-ups
 // and CellDesk's per-stage times; printed as Markdown, which is also what bench/results keeps. Node; runs on the
-// device machine at the end of a run and here on the files that came back.
-//   runReport.ts <run folder> [--markdown FILE]
+// device machine at the end of a run and here on the files that came back. Several folders are calls on one machine
+// (a second call filling the crops a first one's budgets cut): their samples are pooled into one table.
+//   runReport.ts <run folder>... [--markdown FILE]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { cropSizeFromText, sortSizes } from '../../src/shared/bench/cropSizes';
 import { summarizeSamples, type SizeStats } from '../../src/shared/bench/figures';
 import type { CropSize } from '../../src/shared/benchTypes';
 import { providerLabel } from '../../src/shared/bench/providerLabel';
-import { mean } from '../../src/shared/bench/statistics';
+import { mean, sampleSd } from '../../src/shared/bench/statistics';
 
 interface OfficialRow {
   size: string;
@@ -48,6 +49,46 @@ interface Checks {
       auto: { ap: number; masks: number; officialMasks: number; diameter: number; officialDiameter: number; diameterRelError: number; apAtOfficialDiameter: { ap: number } | null; pass: boolean };
     }[];
   } | null;
+}
+
+function readAll<T>(folders: string[], file: string): T[] {
+  return folders.flatMap((folder) => {
+    const value = read<T>(folder, file);
+    return value === null ? [] : [value];
+  });
+}
+
+/** One official run from several calls: each crop's times pooled, skipped crops kept only if no call measured them. */
+function pooledOfficial(runs: OfficialRun[]): OfficialRun | null {
+  if (runs.length < 2) return runs[0] ?? null;
+  const names = [...new Set(runs.flatMap((run) => run.images.map((image) => image.name)))];
+  const images = names.map((name) => {
+    const parts = runs.flatMap((run) => run.images.filter((image) => image.name === name));
+    const bySize = new Map<string, OfficialRow>();
+    for (const row of parts.flatMap((part) => part.results)) {
+      const pooled = bySize.get(row.size);
+      if (pooled === undefined) bySize.set(row.size, { ...row });
+      else bySize.set(row.size, { ...pooled, times_s: [...pooled.times_s, ...row.times_s], sizeModel_s: [...pooled.sizeModel_s, ...row.sizeModel_s], segment_s: [...pooled.segment_s, ...row.segment_s] });
+    }
+    const results = [...bySize.values()].map((row) => ({ ...row, mean_s: mean(row.times_s), sd_s: sampleSd(row.times_s) }));
+    const skipped = [...new Set(parts.flatMap((part) => part.skipped))].filter((size) => !bySize.has(size));
+    return { name, results, skipped };
+  });
+  const status = runs.map((run) => run.status).join(' + ');
+  return { ...runs[0]!, status, images };
+}
+
+/** One benchmark report from several calls: the samples pooled, the providers of the call where most were available. */
+function pooledReports(reports: BenchmarkReport[]): BenchmarkReport | null {
+  if (reports.length < 2) return reports[0] ?? null;
+  const available = (report: BenchmarkReport) => report.providers.filter((p) => p.available).length;
+  const main = [...reports].sort((a, b) => available(b) - available(a))[0]!;
+  return {
+    ...main,
+    uuid: reports.map((report) => report.uuid).join(', '),
+    status: reports.map((report) => report.status).join(' + '),
+    samples: reports.flatMap((report) => report.samples),
+  } as BenchmarkReport;
 }
 
 function read<T>(folder: string, file: string): T | null {
@@ -143,7 +184,7 @@ function benchLines(report: BenchmarkReport, cuda: OfficialRun | null, cpu: Offi
   const webgpu = providerLabel('webgpu', report.providers);
   const published = defaultCropSizes(report.image.width, report.image.height).map(String);
   const lines = [
-    `### ${report.image.name} (${report.image.width} x ${report.image.height}), run ${report.uuid} (${report.status})`,
+    `### ${report.image.name} (${report.image.width} x ${report.image.height}), run${report.uuid.includes(',') ? 's' : ''} ${report.uuid} (${report.status})`,
     '',
     `Protocol measured: sizes ${report.protocol.sizes.join(', ')}, ${report.protocol.iterations} iteration(s), diameter estimation ${report.protocol.estimateDiameter ? 'on' : 'off'}, channels ${report.protocol.channels.join(',')}` +
       (published.length === report.protocol.sizes.length && report.protocol.iterations >= PUBLISHED_ITERATIONS
@@ -190,13 +231,14 @@ function benchLines(report: BenchmarkReport, cuda: OfficialRun | null, cpu: Offi
 }
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { markdown: { type: 'string' } } });
-const [folder] = positionals;
-if (folder === undefined) throw new Error('runReport.ts needs the run folder');
-const facts = read<Record<string, unknown>>(folder, 'facts.json');
-const [cuda, cpu] = [read<OfficialRun>(folder, 'official-cuda.json'), read<OfficialRun>(folder, 'official-cpu.json')];
-const lines = ['# CellDesk GPU run', '', '## Device', '', ...factLines(facts), '', '## WebGPU checks', '', ...checkLines(read<Checks>(folder, 'checks.json')), '## Benchmark protocol', ''];
+if (positionals.length === 0) throw new Error('runReport.ts needs the run folder');
+const allFacts = readAll<Record<string, unknown>>(positionals, 'facts.json');
+const facts = allFacts.find((f) => (f.webgpuProbe as { available: boolean }).available) ?? allFacts[0] ?? null;
+const [cuda, cpu] = [pooledOfficial(readAll<OfficialRun>(positionals, 'official-cuda.json')), pooledOfficial(readAll<OfficialRun>(positionals, 'official-cpu.json'))];
+const checks = readAll<Checks>(positionals, 'checks.json').find((c) => c.parity !== null || c.masks !== null) ?? null;
+const lines = ['# CellDesk GPU run', '', '## Device', '', ...factLines(facts), '', '## WebGPU checks', '', ...checkLines(checks), '## Benchmark protocol', ''];
 for (const file of ['bench-synthetic.json', 'bench-cell_00028.json']) {
-  const report = read<BenchmarkReport>(folder, file);
+  const report = pooledReports(readAll<BenchmarkReport>(positionals, file));
   lines.push(...(report === null ? [`No ${file}: that benchmark did not run or wrote nothing.`, ''] : benchLines(report, cuda, cpu)));
 }
 for (const [label, run] of [['official CUDA', cuda], ['official CPU', cpu]] as const) {
