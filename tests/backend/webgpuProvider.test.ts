@@ -2,6 +2,8 @@
 // passed over by `auto`, and a missing Vulkan driver gives the remedy. Each case runs the real provider in a child
 // process started with its Vulkan environment (see [Note: WebGPU in CI]).
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { prepareNetwork } from '../../src/engine/io/networkFiles';
 import { adapterFromLoaderLog, noAdapterReason } from '../../src/engine/backend/webgpuProbe';
@@ -59,6 +61,16 @@ test('without a Vulkan driver WebGPU is unavailable with the remedy, and auto go
   assert.match(fallback.fallbackReasons.find((f) => f.provider === 'webgpu')!.reason, /^no Vulkan driver/);
 });
 
+test('a driver whose manifest is installed but whose library is not is named, with the reason and the remedy', async () => {
+  const { loaderDir } = await swiftShaderForTests();
+  const manifest = join(tempDir('webgpu-unloadable-driver'), 'icd.json');
+  writeFileSync(manifest, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: 'libvk_celldesk_not_installed.so', api_version: '1.3.0' } }));
+  const refused = await openSession('webgpu', { ...withMissingDriver(process.env, loaderDir), VK_ICD_FILENAMES: manifest, VK_DRIVER_FILES: manifest });
+  assert.ok(refused.error !== undefined, 'a session was created on a driver that cannot load');
+  assert.match(refused.error.message, /no Vulkan driver could be loaded: the Vulkan loader found libvk_celldesk_not_installed\.so but could not load it \(libvk_celldesk_not_installed\.so: cannot open shared object file/);
+  assert.match(refused.error.message, /its manifest is installed but not the library: reinstall your GPU's Vulkan driver .*NVIDIA_DRIVER_CAPABILITIES to include graphics/);
+});
+
 // What the Vulkan loader and Dawn print in the cases a test machine cannot stage (copied from real runs).
 test('the loader log names the device Dawn created; Mesa llvmpipe and real GPUs are told apart', () => {
   const log = [
@@ -82,6 +94,17 @@ test('each platform gets its own remedy; XDG_RUNTIME_DIR is said to be harmless,
   assert.match(reason, /the warning about XDG_RUNTIME_DIR is harmless here/);
   const refused = 'Warning: Vulkan feature robustBufferAccess2 is not supported by device llvmpipe\n';
   assert.match(noAdapterReason(refused, {}, 'linux'), /^no WebGPU adapter: Vulkan started, but no device .*; the driver said: Vulkan feature robustBufferAccess2 is not supported by device llvmpipe$/);
+  // NVIDIA's driver library present but libglvnd missing (the H200 run of bench/results, call 1).
+  const noGlvnd = [
+    '[Vulkan Loader] DEBUG | DRIVER: Searching for ICD drivers named libGLX_nvidia.so.0',
+    '[Vulkan Loader] ERROR:          libGLdispatch.so.0: cannot open shared object file: No such file or directory',
+    '[Vulkan Loader] ERROR | DRIVER: loader_icd_scan: Failed loading library associated with ICD JSON libGLX_nvidia.so.0. Ignoring this JSON',
+    '[Vulkan Loader] ERROR | DRIVER: vkCreateInstance: Found no drivers!',
+  ].join('\n');
+  assert.equal(
+    noAdapterReason(noGlvnd, { VK_DRIVER_FILES: '/usr/share/vulkan/icd.d/nvidia_icd.json' }, 'linux'),
+    "no Vulkan driver could be loaded: the Vulkan loader found libGLX_nvidia.so.0 but could not load it (libGLdispatch.so.0: cannot open shared object file: No such file or directory); NVIDIA's Vulkan driver needs libglvnd: install it (Debian/Ubuntu: libglvnd0, libglx0, libegl1)",
+  );
   assert.match(noAdapterReason('', {}, 'win32'), /Direct3D 12 on Windows; install the graphics driver from NVIDIA, AMD or Intel/);
   assert.match(noAdapterReason('', {}, 'darwin'), /Metal/);
 });

@@ -6,7 +6,7 @@
 // its Node binding has sessions and nothing else, its verbose log names the WebGPU instance and device by pointer
 // only, and a session profile holds kernel timings. Dawn writes its own warnings straight to the process's stderr,
 // where JavaScript cannot read them. So a child process opens a WebGPU session on a one-node graph and runs it, with
-// the Vulkan loader's driver log on (VK_LOADER_DEBUG=driver), and its stderr is read here. On Linux the loader names
+// the Vulkan loader's driver and error log on (VK_LOADER_DEBUG=error,driver), and its stderr is read here. On Linux the loader names
 // the device Dawn created (`Using "SwiftShader Device (Subzero)" with driver: "/tmp/libvk_swiftshader.so"`), and
 // when there is none the loader's and Dawn's warnings say why. A device of a Vulkan driver that runs on the CPU
 // (SwiftShader, Mesa's llvmpipe/lavapipe) is a software adapter: a correct WebGPU, slower than the CPU provider.
@@ -58,7 +58,7 @@ interface ChildRun {
 }
 
 function runChild(runtimePath: string): Promise<ChildRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', VK_LOADER_DEBUG: 'driver' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', VK_LOADER_DEBUG: 'error,driver' };
   const args = ['-e', CHILD_SOURCE, runtimePath, Buffer.from(probeGraph()).toString('base64')];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { env, timeout: PROBE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
@@ -78,6 +78,26 @@ export function adapterFromLoaderLog(stderr: string): ProviderAdapter | null {
 
 const LINUX_DRIVERS = 'your GPU\'s Vulkan driver (NVIDIA: the proprietary driver; AMD and Intel: Mesa, e.g. Debian/Ubuntu\'s mesa-vulkan-drivers)';
 
+/**
+ * A driver whose manifest the loader read but whose library it could not load, with the system's own reason; null
+ * when the log shows none. Seen on an NVIDIA H200 in a container: the manifest names libGLX_nvidia.so.0, which
+ * loads libglvnd's libGLdispatch.so.0, which the image lacked.
+ */
+function driverLoadFailures(stderr: string): string | null {
+  const drivers = [...new Set([...stderr.matchAll(/Failed loading library associated with ICD JSON (\S+?)\.? Ignoring/g)].map((m) => m[1]!))];
+  const reasons = [...new Set([...stderr.matchAll(/ERROR:\s+(\S+: (?:cannot open shared object file|file too short|invalid ELF header|wrong ELF class)[^\n]*)/g)].map((m) => m[1]!.trim()))];
+  if (drivers.length === 0 && reasons.length === 0) return null;
+  const missing = reasons.map((reason) => reason.slice(0, reason.indexOf(':')));
+  const named = drivers.length > 0 ? drivers.join(', ') : 'a Vulkan driver';
+  let remedy = `reinstall ${LINUX_DRIVERS}`;
+  if (missing.some((lib) => /^lib(GLdispatch|GLX|EGL|OpenGL)\.so/.test(lib))) {
+    remedy = "NVIDIA's Vulkan driver needs libglvnd: install it (Debian/Ubuntu: libglvnd0, libglx0, libegl1)";
+  } else if (missing.some((lib) => drivers.includes(lib))) {
+    remedy = `its manifest is installed but not the library: reinstall ${LINUX_DRIVERS}; in a container, NVIDIA's driver needs NVIDIA_DRIVER_CAPABILITIES to include graphics`;
+  }
+  return `no Vulkan driver could be loaded: the Vulkan loader found ${named} but could not load it${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}; ${remedy}`;
+}
+
 /** Why no adapter was found, with what to do about it, from the child's stderr (see [Note: WebGPU adapter probe]). */
 export function noAdapterReason(stderr: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
   if (platform === 'win32') {
@@ -90,9 +110,13 @@ export function noAdapterReason(stderr: string, env: NodeJS.ProcessEnv, platform
   } else if (/Found no drivers|VK_ERROR_INCOMPATIBLE_DRIVER/.test(stderr)) {
     const unreadable = [...new Set([...stderr.matchAll(/Failed to open JSON file (\S+)/g)].map((m) => m[1]!))];
     const named = ['VK_DRIVER_FILES', 'VK_ICD_FILENAMES'].filter((name) => (env[name] ?? '') !== '');
-    parts.push(`no Vulkan driver: the Vulkan loader found no GPU driver (ICD); install ${LINUX_DRIVERS}`);
-    if (unreadable.length > 0) parts.push(`${named.join(' and ') || 'a driver list'} names ${unreadable.join(', ')}, which cannot be read`);
-    else if (named.length > 0) parts.push(`${named.join(' and ')} (${named.map((name) => env[name]).join('; ')}) limits the search to the drivers named there`);
+    const unloadable = driverLoadFailures(stderr);
+    if (unloadable !== null) parts.push(unloadable);
+    else {
+      parts.push(`no Vulkan driver: the Vulkan loader found no GPU driver (ICD); install ${LINUX_DRIVERS}`);
+      if (unreadable.length > 0) parts.push(`${named.join(' and ') || 'a driver list'} names ${unreadable.join(', ')}, which cannot be read`);
+      else if (named.length > 0) parts.push(`${named.join(' and ')} (${named.map((name) => env[name]).join('; ')}) limits the search to the drivers named there`);
+    }
   } else {
     const dawn = [...stderr.matchAll(/^Warning: (.+)$/gm)].map((m) => m[1]!.trim()).slice(0, 3);
     parts.push(
