@@ -48,6 +48,22 @@ for (const name of ['dsb_512', 'omni_img02']) {
   });
 }
 
+test('a flow threshold that comes back to masks finished a few changes earlier gets the very same array, equal to a fresh computation', () => {
+  const { dP, cellprob, height, width, flows } = officialOutputs('dsb_512');
+  const kept = new KeptNetworkOutput(flows, 200);
+  const at = (flowThreshold: number) => kept.masks({ cellprobThreshold: 0, flowThreshold, minSize: 15 });
+  const count = (labels: ArrayLike<number>) => new Set(Array.from(labels)).size - 1;
+  const first = at(0.4);
+  const fewer = at(0.1);
+  const fewest = at(0.05);
+  assert.ok(count(first) > count(fewer) && count(fewer) > count(fewest), `masks at 0.4, 0.1, 0.05: ${count(first)}, ${count(fewer)}, ${count(fewest)}`);
+  const back = at(0.4);
+  assert.equal(back, first, 'the masks finished for 0.4 two changes ago were computed again');
+  const fresh = computeMasks({ dP, cellprob, height, width, niter: 200, interp: true, cellprobThreshold: 0, flowThreshold: 0.4, minSize: 15 });
+  assert.ok(back.every((value, i) => value === fresh[i]), 'labels differ from a computation from scratch');
+  assert.equal(at(0.1), fewer);
+});
+
 test('thresholds a computation from scratch refuses are refused by a kept output too, even with masks kept', () => {
   const kept = new KeptNetworkOutput(officialOutputs('np_00528').flows, 200);
   kept.masks({ cellprobThreshold: 0, flowThreshold: 0, minSize: 15 });

@@ -32,6 +32,12 @@ export type MaskTimings = Record<string, number>;
 const STEPS_AHEAD = 2;
 /** Thresholds whose candidate masks are kept: those prepared ahead and the ones asked for last. */
 const KEPT_THRESHOLDS = 2 * STEPS_AHEAD + 2;
+/**
+ * Masks kept per threshold, finished at different flow thresholds or minimum sizes, most recently used first. A
+ * flow threshold moved down and back up again (0.4, 0.1, 0.05, then 0.6: the first and last drop no mask) finds
+ * its masks, and what the caller derived from them, still there; each costs some 40 MB at 2560 x 2160.
+ */
+const FINISHED_PER_THRESHOLD = 3;
 /** Longest stretch of work ahead before the worker looks at its messages again. */
 const SLICE_MS = 10;
 /**
@@ -66,7 +72,7 @@ type Labels = Uint16Array | Uint32Array;
  */
 export type DeriveFromMasks = (labels: Labels) => Iterable<void>;
 
-/** The last masks finished from a threshold's candidates, with what decided them. */
+/** Masks finished from a threshold's candidates, with what decided them. */
 interface Finished {
   dropped: Uint8Array | null;
   minSize: number;
@@ -79,15 +85,16 @@ interface Finished {
 interface AtThreshold {
   candidates: CandidateMasks;
   pendingErrors: Generator<void, Float64Array, void> | null;
-  finished: Finished | null;
+  /** Most recently used first, at most FINISHED_PER_THRESHOLD. */
+  finished: Finished[];
   usedAt: number;
 }
 
 /**
  * The network's dY, dX and cell probability (three planes at the image size) and the dynamics iterations of a run.
  * Holds candidate masks per cell probability threshold (see [Note: masks before the flow check]), so a change of the
- * flow threshold or the minimum size skips the dynamics and the flow errors; and with each the last masks finished
- * from them with what decided them (masks dropped by the flow check, minimum size), so a flow threshold that drops
+ * flow threshold or the minimum size skips the dynamics and the flow errors; and with each the last few masks
+ * finished from them with what decided them (masks dropped by the flow check, minimum size), so a flow threshold that drops
  * the same masks returns the very same array. Once working ahead (workAhead), new cell probability thresholds are mostly prepared
  * before they are asked for (see [Note: re-thresholding ahead]). The masks are those computeMasks gives from scratch.
  */
@@ -110,8 +117,9 @@ export class KeptNetworkOutput {
 
   /**
    * Labels 1..N, 0 = background, at the image size; `timings` gets the stages' milliseconds and 'masks' in all.
-   * The same array as last time when the masks are unchanged, and the array finished ahead (and given to the
-   * derivation) when they were, so callers can keep what they derived from it.
+   * The same array as before when these masks were finished before and are still kept (the last few of each
+   * threshold), including those finished ahead (and given to the derivation), so callers can keep what they
+   * derived from it.
    */
   masks(settings: MaskSettings, timings: MaskTimings = {}): Labels {
     checkSettings({ ...settings, niter: this.niter });
@@ -231,11 +239,15 @@ export class KeptNetworkOutput {
     return targets;
   }
 
-  /** The entry's masks finished at these settings, when they are the last it finished; else null. */
+  /** The entry's masks finished at these settings, when it still has them (then first in its list); else null. */
   private finishedAt(entry: AtThreshold, flowThreshold: number, minSize: number): Finished | null {
-    const last = entry.finished;
-    if (last === null || last.minSize !== minSize || (flowThreshold > 0 && entry.candidates.flowErrors === null)) return null;
-    return sameFlags(last.dropped, droppedMasks(entry.candidates, this.planes().dP, flowThreshold)) ? last : null;
+    if (entry.finished.length === 0 || (flowThreshold > 0 && entry.candidates.flowErrors === null)) return null;
+    const dropped = droppedMasks(entry.candidates, this.planes().dP, flowThreshold);
+    const index = entry.finished.findIndex((f) => f.minSize === minSize && sameFlags(f.dropped, dropped));
+    if (index < 0) return null;
+    const [found] = entry.finished.splice(index, 1);
+    entry.finished.unshift(found!);
+    return found!;
   }
 
   /** The entry's masks at these settings (flow errors computed when the flow threshold needs them). */
@@ -244,8 +256,10 @@ export class KeptNetworkOutput {
     const kept = this.finishedAt(entry, flowThreshold, minSize);
     if (kept !== null) return kept;
     const labels = finishMasks(entry.candidates, { dP, flowThreshold, minSize });
-    entry.finished = { dropped: droppedMasks(entry.candidates, dP, flowThreshold), minSize, labels, derived: false };
-    return entry.finished;
+    const finished = { dropped: droppedMasks(entry.candidates, dP, flowThreshold), minSize, labels, derived: false };
+    entry.finished.unshift(finished);
+    entry.finished.length = Math.min(entry.finished.length, FINISHED_PER_THRESHOLD);
+    return finished;
   }
 
   private keep(threshold: number, candidates: CandidateMasks): AtThreshold {
@@ -253,7 +267,7 @@ export class KeptNetworkOutput {
     const { labels, height, width } = candidates;
     const pendingErrors = labels === null ? null : flowErrorsByMask(labels, dP, height, width, this.knownErrors);
     if (labels === null) candidates.flowErrors = new Float64Array(0);
-    const entry = { candidates, pendingErrors, finished: null, usedAt: ++this.uses };
+    const entry: AtThreshold = { candidates, pendingErrors, finished: [], usedAt: ++this.uses };
     this.thresholds.set(threshold, entry);
     return entry;
   }

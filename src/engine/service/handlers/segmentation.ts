@@ -27,6 +27,8 @@ function reply(held: HeldImage, run: KeptRun, labels: Uint16Array | Uint32Array,
     const labels32 = ahead?.labels32 ?? (labels instanceof Uint32Array ? labels : new Uint32Array(labels));
     const { masks, outlines } = ahead ?? { masks: measureMasks(labels32, height, width, held.raster), outlines: outlinePixels(labels32, height, width) };
     held.measured = { labels, labels32, masks, outlines };
+    // Kept as long as the masks are (the kept output holds a few per threshold), for a threshold that returns to them.
+    held.measuredAhead.set(labels, { labels32, masks, outlines });
   }
   const { labels32, masks, outlines } = held.measured;
   timings.measure = performance.now() - measureStart;
