@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { openImagePath } from '../tests/helpers/browserApp';
 import { launchChromium } from '../tests/helpers/chromium';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,22 +44,22 @@ async function freshPage(browser: Browser): Promise<Page> {
 // JPEG keeps each screenshot near 100 KB; the images are photographs of cells, which PNG compresses poorly.
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(root, 'docs', `${name}.jpg`), type: 'jpeg', quality: 60 });
 
-async function openPath(page: Page, path: string): Promise<void> {
-  await page.getByLabel('Image path').fill(path);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
+/** `shoot` once the view has settled: fitted to the window when asked, the pointer off it (no hover highlight). */
+async function settledShot(page: Page, name: string, { fit = false, settleMs = 500 } = {}): Promise<void> {
+  if (fit) await page.getByRole('button', { name: 'Fit' }).click();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(settleMs);
+  await shoot(page, name);
 }
 
 /** The Segment view: masks, re-thresholding, editing, flows, the export question and a small window. */
 async function segmentViews(page: Page): Promise<void> {
-  await openPath(page, image);
+  await openImagePath(page, image);
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByTestId('mask-count').waitFor({ timeout: 120_000 });
   await page.getByRole('row').nth(12).click();
   await page.getByRole('row').nth(14).click({ modifiers: ['Shift'] });
-  await page.getByRole('button', { name: 'Fit' }).click();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(500);
-  await shoot(page, 'segment-view');
+  await settledShot(page, 'segment-view', { fit: true });
 
   const canvas = page.locator('canvas.viewer-canvas');
   const box = (await canvas.boundingBox())!;
@@ -86,10 +87,7 @@ async function segmentViews(page: Page): Promise<void> {
   await page.evaluate('document.activeElement?.blur()');
   await page.keyboard.press('x');
   await page.keyboard.press('f');
-  await page.getByRole('button', { name: 'Fit' }).click();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(800);
-  await shoot(page, 'segment-view-flows');
+  await settledShot(page, 'segment-view-flows', { fit: true, settleMs: 800 });
 
   // Export onto files already there: the question before anything is replaced (and the download links after).
   await page.keyboard.press('f');
@@ -112,34 +110,25 @@ async function segmentViews(page: Page): Promise<void> {
   // A small window (1024 x 700) with the results panel collapsed: the viewer takes the room, Run stays on screen.
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.getByRole('button', { name: 'Hide the results panel' }).click();
-  await page.getByRole('button', { name: 'Fit' }).click();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(500);
-  await shoot(page, 'segment-view-small-window');
+  await settledShot(page, 'segment-view-small-window', { fit: true });
 }
 
 /** A z-stack (the drift stack behind ../shared/reference's stitched result): all planes segmented and stitched, with its Z slider. */
 async function stackView(page: Page): Promise<void> {
-  await openPath(page, join(copiesOf(['images', 'stacks', 'cell_00849_drift.tif']), 'cell_00849_drift.tif'));
+  await openImagePath(page, join(copiesOf(['images', 'stacks', 'cell_00849_drift.tif']), 'cell_00849_drift.tif'));
   await page.getByTestId('z-position').waitFor();
   await page.getByLabel('Stitch threshold (IoU)').fill('0.25');
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByTestId('stack-summary').getByText('linked through the planes', { exact: false }).waitFor({ timeout: 600_000 });
-  await page.getByRole('button', { name: 'Fit' }).click();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(500);
-  await shoot(page, 'segment-view-stack');
+  await settledShot(page, 'segment-view-stack', { fit: true });
 }
 
 /** An official Cellpose session file (../shared/reference/seg) opened over its image. */
 async function sessionView(page: Page): Promise<void> {
   const folder = copiesOf(['images', 'neurips22-cellseg', 'cell_00849.png'], ['reference', 'seg', 'cell_00849_seg.npy']);
-  await openPath(page, join(folder, 'cell_00849_seg.npy'));
+  await openImagePath(page, join(folder, 'cell_00849_seg.npy'));
   await page.getByTestId('session-source').waitFor();
-  await page.getByRole('button', { name: 'Fit' }).click();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(500);
-  await shoot(page, 'segment-view-session');
+  await settledShot(page, 'segment-view-session', { fit: true });
 }
 
 /** The Batch view after a batch of three images, one of them a truncated file: the results table with its error row. */
@@ -153,9 +142,7 @@ async function batchView(page: Page): Promise<void> {
   await page.getByLabel('Measurements (_cp_measurements.csv)').check();
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByTestId('batch-summary').getByText('completed').waitFor({ timeout: 600_000 });
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(500);
-  await shoot(page, 'batch-view');
+  await settledShot(page, 'batch-view');
 }
 
 /**
@@ -175,9 +162,7 @@ async function benchmarkViews(page: Page): Promise<void> {
     await page.getByTestId('bench-progress').getByText(/· completed$/).waitFor({ timeout: 600_000 });
   };
   await benchmark();
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(800);
-  await shoot(page, 'benchmark-view');
+  await settledShot(page, 'benchmark-view', { settleMs: 800 });
 
   await page.getByRole('switch', { name: 'Estimate the diameter' }).uncheck();
   await benchmark();
