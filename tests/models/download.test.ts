@@ -88,21 +88,25 @@ test('an interrupted download keeps its .part and the next call continues it', a
   const manager = testManager(t, { baseUrl: server.url, downloadAttempts: 1 });
   const destination = join(manager.paths.modelsDir, 'celldesk-demo.zip.pth');
 
+  let kept = Number.NaN;
   await assert.rejects(manager.download('demo'), (error: unknown) => {
     assert.ok(error instanceof DownloadInterruptedError);
-    assert.match(error.message, /stopped after 7777777 of 26555933 bytes/);
+    kept = Number(/stopped after (\d+) of 26555933 bytes/.exec(error.message)?.[1]);
     assert.match(error.message, /continues where it stopped/);
     return true;
   });
-  assert.equal(statSync(`${destination}.part`).size, cut);
+  // What it says it kept is what the .part holds: every byte the server sent, unless the broken connection dropped
+  // some still queued in the HTTP client (seen on a loaded machine; see the test above).
+  assert.ok(kept > cut - 1024 * 1024 && kept <= cut, `kept ${kept} bytes, cut at ${cut}`);
+  assert.equal(statSync(`${destination}.part`).size, kept);
   assert.ok(!existsSync(destination));
   assert.equal(manager.registry.get('demo'), undefined);
 
   const record = await manager.download('demo');
   const requests = checkpointRequests(server);
   assert.equal(requests.length, 2);
-  assert.equal(requests[1]?.range, `bytes=${cut}-`);
-  assert.equal(requests[0]!.bytesSent + requests[1]!.bytesSent, DEMO_BYTES);
+  assert.equal(requests[1]?.range, `bytes=${kept}-`);
+  assert.equal(kept + requests[1]!.bytesSent, DEMO_BYTES);
   assert.equal(await sha256OfFile(record.path), DEMO_SHA256);
 });
 
