@@ -194,6 +194,10 @@ function lowestRead(tracking: ReadTracking, i00: number, i01: number, i10: numbe
   return lowest;
 }
 
+// [Note: four walkers at a time] Each step of a walker waits for its previous one (the flow read at the position,
+// added, clamped, truncated to the next read), so one walker at a time leaves the processor mostly idle; four
+// independent walkers interleaved in one loop keep it busy and take about half the time. Each walker still does its
+// own steps in order, so the end points are the same.
 function stepNearest(
   moving: Int32Array,
   y: Float32Array,
@@ -204,17 +208,48 @@ function stepNearest(
   width: number,
   niter: number,
 ): void {
-  // Each pixel reads only the static flow field, so pixel after pixel gives what lock-step would.
   const maxY = height - 1;
   const maxX = width - 1;
-  for (let k = 0; k < moving.length; k++) {
+  const stepped = (position: number, flow: number, max: number) => Math.min(max, Math.max(0, Math.fround(position + flow)));
+  const flowIndex = (row: number, column: number) => Math.trunc(row) * width + Math.trunc(column);
+  let k = 0;
+  for (; k + 4 <= moving.length; k += 4) {
+    const i0 = moving[k]!;
+    const i1 = moving[k + 1]!;
+    const i2 = moving[k + 2]!;
+    const i3 = moving[k + 3]!;
+    let y0 = y[i0]!, x0 = x[i0]!, y1 = y[i1]!, x1 = x[i1]!, y2 = y[i2]!, x2 = x[i2]!, y3 = y[i3]!, x3 = x[i3]!;
+    for (let t = 0; t < niter; t++) {
+      const at0 = flowIndex(y0, x0);
+      const at1 = flowIndex(y1, x1);
+      const at2 = flowIndex(y2, x2);
+      const at3 = flowIndex(y3, x3);
+      y0 = stepped(y0, dY[at0]!, maxY);
+      x0 = stepped(x0, dX[at0]!, maxX);
+      y1 = stepped(y1, dY[at1]!, maxY);
+      x1 = stepped(x1, dX[at1]!, maxX);
+      y2 = stepped(y2, dY[at2]!, maxY);
+      x2 = stepped(x2, dX[at2]!, maxX);
+      y3 = stepped(y3, dY[at3]!, maxY);
+      x3 = stepped(x3, dX[at3]!, maxX);
+    }
+    y[i0] = y0;
+    x[i0] = x0;
+    y[i1] = y1;
+    x[i1] = x1;
+    y[i2] = y2;
+    x[i2] = x2;
+    y[i3] = y3;
+    x[i3] = x3;
+  }
+  for (; k < moving.length; k++) {
     const i = moving[k]!;
     let yk = y[i]!;
     let xk = x[i]!;
     for (let t = 0; t < niter; t++) {
-      const at = Math.trunc(yk) * width + Math.trunc(xk);
-      yk = Math.min(maxY, Math.max(0, Math.fround(yk + dY[at]!)));
-      xk = Math.min(maxX, Math.max(0, Math.fround(xk + dX[at]!)));
+      const at = flowIndex(yk, xk);
+      yk = stepped(yk, dY[at]!, maxY);
+      xk = stepped(xk, dX[at]!, maxX);
     }
     y[i] = yk;
     x[i] = xk;
