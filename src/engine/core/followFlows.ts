@@ -196,8 +196,8 @@ function lowestRead(tracking: ReadTracking, i00: number, i01: number, i10: numbe
 
 // [Note: four walkers at a time] Each step of a walker waits for its previous one (the flow read at the position,
 // added, clamped, truncated to the next read), so one walker at a time leaves the processor mostly idle; four
-// independent walkers interleaved in one loop keep it busy (bench:dynamics: 4.1 s instead of 7.1 s). Each walker does its
-// own steps in order still, so the end points are the same.
+// independent walkers interleaved in one loop keep it busy (bench:dynamics: 4.1 s instead of 7.1 s). Each walker
+// still does its own steps in order, so the end points are the same.
 function stepNearest(
   moving: Int32Array,
   y: Float32Array,
