@@ -16,16 +16,11 @@ import { runBatch } from '../src/engine/batch/runBatch';
 import { openModel } from '../src/engine/io/openModel';
 import { ModelManager } from '../src/engine/models/modelManager';
 import { CELLPOSE_DEFAULTS } from '../src/engine/pipeline/settings';
+import { median } from '../src/shared/bench/statistics';
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
 const DEMO = join(SHARED, 'models', 'celldesk-demo');
 const FULL_IMAGE = 'neurips22-cellseg/cell_00028.png';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');

@@ -1,7 +1,8 @@
 // `npm run bench:dynamics`: time of the dynamics alone on the synthetic 2560 x 2160 image (about 4,300 cells, demo
 // checkpoint on the CPU): the size model's second pass (non-interpolated, at the style's guess, CELLPOSE-3-INFERENCE.md
 // section 10) and the final pass's interpolated dynamics at that diameter, median of 3 runs each, with the number of
-// walkers and steps (cellEndPoints: masking the flows by the cell probability, then followFlows). The network runs once, untimed. A developer's tool (Node).
+// walkers and steps (cellEndPoints: masking the flows by the cell probability, then followFlows). The network runs
+// once, untimed. A developer's tool (Node).
 import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +16,10 @@ import { ModelManager } from '../src/engine/models/modelManager';
 import { defaultIterations, diameterFromStyle } from '../src/engine/pipeline/estimateDiameter';
 import { runNetworkPass, runStylePass } from '../src/engine/pipeline/runNetwork';
 import { CELLPOSE_DEFAULTS } from '../src/engine/pipeline/settings';
+import { median } from '../src/shared/bench/statistics';
 
 const RUNS = 3;
 const DEMO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'models', 'celldesk-demo');
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 const manager = new ModelManager();
 const model = await openModel(manager, onnxRuntimeBackend, {

@@ -8,14 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_HOST_SOURCE, EngineService } from '../src/engine/service/engineService';
 import { childProcessHost, workerThreadHost, type StartHost } from '../src/engine/service/startHost';
+import { median } from '../src/shared/bench/statistics';
 
 const IMAGE = join(import.meta.dirname, '..', '..', 'shared', 'images', 'neurips22-cellseg', 'cell_00028.png');
 const CALLS = 9;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 async function measure(host: StartHost): Promise<{ startMs: number; pixelsMs: number; megabytes: number }> {
   const service = new EngineService({ host, env: { ...process.env, CELLDESK_HOME: mkdtempSync(join(tmpdir(), 'celldesk-bench-host-')) } });

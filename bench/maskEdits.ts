@@ -10,6 +10,7 @@ import { DraftStore } from '../src/engine/io/drafts';
 import { eraseStroke, fillOutline } from '../src/shared/viewer/drawing';
 import { largestLabel, mergeMasks, revertEdit, type LabelEdit } from '../src/shared/viewer/labelEdits';
 import { MaskBoxes, updateAfterEdit, type EditableMasks } from '../src/shared/viewer/maskUpdates';
+import { median } from '../src/shared/bench/statistics';
 
 const WIDTH = 2560;
 const HEIGHT = 2160;
@@ -17,11 +18,6 @@ const RUNS = 7;
 /** Mask grid: 40 x 25 = 1,000 discs of radius 25 on a 64 x 86 pitch. */
 const COLUMNS = 40;
 const ROWS = 25;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 function discs(): Uint32Array {
   const labels = new Uint32Array(WIDTH * HEIGHT);

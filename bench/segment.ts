@@ -10,16 +10,11 @@ import { openModel } from '../src/engine/io/openModel';
 import { ModelManager } from '../src/engine/models/modelManager';
 import { segmentImage, type SegmentResult } from '../src/engine/pipeline/segment';
 import { CELLPOSE_DEFAULTS } from '../src/engine/pipeline/settings';
+import { median } from '../src/shared/bench/statistics';
 
 const RUNS = 3;
 const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'models', 'celldesk-demo');
 const USAGE = 'npm run bench:segment -- <image> [--model M] [--size-model NPY] [--channels c1,c2] [--diameter D, 0 = estimate] [--ep cpu]';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\nUsage: ${USAGE}\n`);

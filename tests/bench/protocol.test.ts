@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cropImage, defaultCropSizes, planCrops } from '../../src/engine/bench/protocol';
-import { mean, sampleSd, summarize, type TimedSample } from '../../src/shared/bench/statistics';
+import { mean, median, sampleSd, summarize, type TimedSample } from '../../src/shared/bench/statistics';
 import { collectFingerprint, deviceId, type DeviceHardware } from '../../src/engine/bench/fingerprint';
 
 test('default sizes are the published steps of 224 up to the largest square that fits, then the full image', () => {
@@ -28,10 +28,12 @@ test('crops are centred, keep every channel, and a size larger than the image is
   assert.throws(() => planCrops(2560, 2160, [224, 224]), /listed twice/);
 });
 
-test('summaries give mean, sample SD (n - 1) and n, and speed-up and improvement against the CPU', () => {
+test('summaries give mean, median, sample SD (n - 1) and n, and speed-up and improvement against the CPU', () => {
   assert.equal(mean([1, 2, 3, 4]), 2.5);
   assert.ok(Math.abs(sampleSd([1, 2, 3, 4])! - 1.2909944487358056) < 1e-12);
   assert.equal(sampleSd([5]), null);
+  assert.equal(median([9, 1, 5]), 5);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
   const sample = (provider: TimedSample['provider'], side: number, totalMs: number): TimedSample => ({ provider, size: side, width: side, height: side, totalMs });
   const rows = summarize([
     sample('webgpu', 448, 400),

@@ -19,6 +19,13 @@ export function mean(values: readonly number[]): number {
   return sum / values.length;
 }
 
+/** The middle value, or the mean of the two middle values for an even count; NaN for no values. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Sample standard deviation (Bessel's n - 1, as NumPy's std(ddof=1)); null below two values. */
 export function sampleSd(values: readonly number[]): number | null {
   if (values.length < 2) return null;
