@@ -102,8 +102,8 @@ test('end points match official 3.0.11 steps2D (not interpolated, the size model
 });
 
 test('every end point of a longer non-interpolated run matches official steps2D (walkers run four at a time)', () => {
-  // The field of the interpolated run above; 574 walkers, so whole groups of four and a remainder. Expected value from official
-  // steps2D's float32 arithmetic in NumPy, summed in the same order.
+  // The field of the interpolated run above; 574 walkers, so whole groups of four and a remainder. Expected value
+  // from official steps2D's float32 arithmetic in NumPy, summed in the same order.
   const { moving, sum } = longRun(false);
   assert.equal(moving, 574);
   assert.equal(sum, 13530.6970715262);

@@ -8,8 +8,9 @@
 // where JavaScript cannot read them. So a child process opens a WebGPU session on a one-node graph and runs it, with
 // the Vulkan loader's driver and error log on (VK_LOADER_DEBUG=error,driver), and its stderr is read here. On Linux
 // the loader names the device Dawn created (`Using "SwiftShader Device (Subzero)" with driver:
-// "/tmp/libvk_swiftshader.so"`), and when there is none the loader's and Dawn's warnings say why. A device of a Vulkan driver that runs on the CPU
-// (SwiftShader, Mesa's llvmpipe/lavapipe) is a software adapter: a correct WebGPU, slower than the CPU provider.
+// "/tmp/libvk_swiftshader.so"`), and when there is none the loader's and Dawn's warnings say why. A device of a
+// Vulkan driver that runs on the CPU (SwiftShader, Mesa's llvmpipe/lavapipe) is a software adapter: a correct WebGPU,
+// slower than the CPU provider.
 // On Windows and macOS Dawn runs on Direct3D 12 and Metal, which log nothing of the kind: there the probe tells
 // only whether WebGPU starts, and the adapter stays unknown (null). The child also keeps a driver that crashes from
 // taking this process with it. The answer is kept for the life of the process: drivers do not change under it.
