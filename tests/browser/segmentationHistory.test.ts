@@ -71,6 +71,8 @@ test('with "Record in history" off a run is not recorded, and the switch stays o
 
   // Checked by default until the preference is read, so the reload shows the remembered choice once it is.
   await page.reload();
-  await recordSwitch().waitFor({ state: 'attached' });
-  await page.waitForFunction('document.querySelector(\'input[role="switch"]\')?.checked === false', undefined, { timeout: 20_000 });
+  // Playwright's own selector engine, not a string predicate: the page's Content-Security-Policy forbids eval, which
+  // string predicates need once they have to poll.
+  await page.getByRole('switch', { name: 'Record in history', checked: false }).waitFor({ state: 'attached', timeout: 20_000 });
+  assert.equal(await recordSwitch().isChecked(), false);
 });
